@@ -1,0 +1,115 @@
+"""Every AWS operation this server speaks: its request shape and the service call behind it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel
+
+from app.api import shapes
+from app.runtime import Runtime
+from app.service import executions, state_machines
+
+
+@dataclass(frozen=True)
+class Operation:
+    shape: type[BaseModel]
+    call: Callable[[Runtime, Any], dict[str, Any]]
+
+
+def _dump(model: BaseModel | None) -> dict[str, Any] | None:
+    return None if model is None else model.model_dump(exclude_none=True)
+
+
+def _tags(tags: list[shapes.Tag] | None) -> list[dict[str, str]]:
+    return [tag.model_dump() for tag in tags or []]
+
+
+OPERATIONS: dict[str, Operation] = {
+    "CreateStateMachine": Operation(
+        shapes.CreateStateMachineInput,
+        lambda rt, r: state_machines.create(
+            rt,
+            name=r.name,
+            definition=r.definition,
+            role_arn=r.roleArn,
+            type=r.type,
+            tags=_tags(r.tags),
+            logging_configuration=_dump(r.loggingConfiguration),
+            tracing_configuration=_dump(r.tracingConfiguration),
+        ),
+    ),
+    "DescribeStateMachine": Operation(
+        shapes.DescribeStateMachineInput, lambda rt, r: state_machines.describe(rt, r.stateMachineArn)
+    ),
+    "UpdateStateMachine": Operation(
+        shapes.UpdateStateMachineInput,
+        lambda rt, r: state_machines.update(
+            rt,
+            r.stateMachineArn,
+            definition=r.definition,
+            role_arn=r.roleArn,
+            logging_configuration=_dump(r.loggingConfiguration),
+            tracing_configuration=_dump(r.tracingConfiguration),
+        ),
+    ),
+    "DeleteStateMachine": Operation(
+        shapes.StateMachineArnInput, lambda rt, r: state_machines.delete(rt, r.stateMachineArn)
+    ),
+    "ListStateMachines": Operation(
+        shapes.ListStateMachinesInput,
+        lambda rt, r: state_machines.list_page(rt, max_results=r.maxResults, next_token=r.nextToken),
+    ),
+    "ValidateStateMachineDefinition": Operation(
+        shapes.ValidateStateMachineDefinitionInput,
+        lambda rt, r: state_machines.validate(r.definition, severity=r.severity, max_results=r.maxResults),
+    ),
+    "StartExecution": Operation(
+        shapes.StartExecutionInput,
+        lambda rt, r: executions.start(
+            rt, r.stateMachineArn, name=r.name, input=r.input, trace_header=r.traceHeader
+        ),
+    ),
+    "DescribeExecution": Operation(
+        shapes.DescribeExecutionInput, lambda rt, r: executions.describe(rt, r.executionArn)
+    ),
+    "StopExecution": Operation(
+        shapes.StopExecutionInput,
+        lambda rt, r: executions.stop(rt, r.executionArn, error=r.error, cause=r.cause),
+    ),
+    "ListExecutions": Operation(
+        shapes.ListExecutionsInput,
+        lambda rt, r: executions.list_page(
+            rt,
+            state_machine_arn=r.stateMachineArn,
+            status_filter=r.statusFilter,
+            max_results=r.maxResults,
+            next_token=r.nextToken,
+        ),
+    ),
+    "GetExecutionHistory": Operation(
+        shapes.GetExecutionHistoryInput,
+        lambda rt, r: executions.history(
+            rt,
+            r.executionArn,
+            max_results=r.maxResults,
+            next_token=r.nextToken,
+            reverse_order=r.reverseOrder,
+            include_execution_data=r.includeExecutionData,
+        ),
+    ),
+    "DescribeStateMachineForExecution": Operation(
+        shapes.ExecutionArnInput, lambda rt, r: executions.describe_state_machine(rt, r.executionArn)
+    ),
+    "TagResource": Operation(
+        shapes.TagResourceInput, lambda rt, r: state_machines.tag_resource(rt, r.resourceArn, _tags(r.tags))
+    ),
+    "UntagResource": Operation(
+        shapes.UntagResourceInput, lambda rt, r: state_machines.untag_resource(rt, r.resourceArn, r.tagKeys)
+    ),
+    "ListTagsForResource": Operation(
+        shapes.ListTagsForResourceInput, lambda rt, r: state_machines.list_tags(rt, r.resourceArn)
+    ),
+}

@@ -1,0 +1,1 @@
+"""Amazon States Language: parsing, validation, data flow and rule evaluation. Pure code, no I/O."""

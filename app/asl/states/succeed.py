@@ -1,0 +1,18 @@
+"""The Succeed state: ends the execution (or a branch) successfully with its input as output."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from app.asl.states.base import StateSpec, common_fields
+
+
+@dataclass(frozen=True)
+class SucceedSpec(StateSpec):
+    pass
+
+
+def parse(name: str, raw: Mapping[str, Any], machine_language: str) -> SucceedSpec:
+    return SucceedSpec(**common_fields(name, raw, machine_language))

@@ -1,0 +1,94 @@
+"""Syntax checks of the three expression languages found inside field values.
+
+JSONata and intrinsic functions are parsed by their own modules (``app.asl.jsonata_adapter``
+and ``app.asl.intrinsics``). They are imported lazily, inside the functions, so that this
+package works while those modules are still being written: a missing module means the check
+is skipped, never that a valid definition is refused.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from typing import Any
+
+from app.asl.validation.diagnostics import INVALID_JSONATA_EXPRESSION, Report, child, item
+from app.asl.validation.paths import is_valid_path
+
+_JSONATA_CODE_PREFIX = re.compile(r"^[A-Z]\d{4}: ")
+_INTRINSIC_PREFIX = "States."
+
+
+def is_jsonata(value: Any) -> bool:
+    """Whether ``value`` is a ``{% ... %}`` JSONata expression string."""
+    return isinstance(value, str) and value.startswith("{%") and value.endswith("%}") and len(value) >= 4
+
+
+def _optional_module(name: str) -> Any:
+    """The named module, or None while it does not exist yet."""
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError:
+        return None
+
+
+def jsonata_error(expression: str) -> str | None:
+    """The parser's message for a ``{% %}`` expression that does not parse, else None.
+
+    AWS strips JSONata's own error code (``S0207: ``) from the message; so do we.
+    """
+    adapter = _optional_module("app.asl.jsonata_adapter")
+    if adapter is None:
+        return None
+    message: str | None = adapter.check_syntax(expression[2:-2])
+    return None if message is None else _JSONATA_CODE_PREFIX.sub("", message)
+
+
+def intrinsic_is_valid(text: str) -> bool:
+    """Whether an intrinsic function call (``States.Format('{}', $.a)``) parses."""
+    intrinsics = _optional_module("app.asl.intrinsics")
+    if intrinsics is None:
+        return True
+    try:
+        intrinsics.parse_intrinsic(text)
+    except intrinsics.IntrinsicSyntaxError:
+        return False
+    return True
+
+
+def dynamic_value_is_valid(text: str) -> bool:
+    """Whether the value of a ``.$`` key is a valid JSONPath or intrinsic function call."""
+    if text.startswith(_INTRINSIC_PREFIX):
+        return intrinsic_is_valid(text)
+    return is_valid_path(text)
+
+
+def check_template(report: Report, value: Any, location: str) -> None:
+    """Check every ``.$`` key of a JSONPath payload template (Parameters, Assign, ...)."""
+    if isinstance(value, dict):
+        for key, member in value.items():
+            where = child(location, key)
+            if key.endswith(".$") and not (isinstance(member, str) and dynamic_value_is_valid(member)):
+                report.schema(
+                    f"The value for the field '{key}' must be a valid JSONPath or a valid intrinsic "
+                    "function call",
+                    where,
+                )
+            check_template(report, member, where)
+    elif isinstance(value, list):
+        for index, member in enumerate(value):
+            check_template(report, member, item(location, index))
+
+
+def check_jsonata(report: Report, value: Any, location: str) -> None:
+    """Check the syntax of every ``{% %}`` expression anywhere inside a JSONata state's value."""
+    if is_jsonata(value):
+        message = jsonata_error(value)
+        if message is not None:
+            report.error(INVALID_JSONATA_EXPRESSION, message, location)
+    elif isinstance(value, dict):
+        for key, member in value.items():
+            check_jsonata(report, member, child(location, key))
+    elif isinstance(value, list):
+        for index, member in enumerate(value):
+            check_jsonata(report, member, item(location, index))

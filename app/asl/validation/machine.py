@@ -1,0 +1,80 @@
+"""Entry points: parse a definition's text and validate the whole machine."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from app.asl.validation import schema
+from app.asl.validation.diagnostics import (
+    INVALID_JSON_DESCRIPTION,
+    MISSING_DESCRIPTION,
+    Diagnostic,
+    Report,
+    child,
+)
+from app.asl.validation.fields import check_enum, check_values
+from app.asl.validation.schema import JSONPATH
+from app.asl.validation.states import Members, Walk, check_machine
+
+
+def _parse(text: str, report: Report) -> Any:
+    """The parsed definition, or None after reporting why it is not JSON."""
+    if not text.strip() or text.strip() == "null":
+        report.error(MISSING_DESCRIPTION, "Received a null or empty workflow input.", "")
+        return None
+    try:
+        return json.loads(text, object_pairs_hook=Members)
+    except json.JSONDecodeError as exc:
+        report.error(INVALID_JSON_DESCRIPTION, f"{exc.msg} at line {exc.lineno} column {exc.colno}", "")
+    except RecursionError:
+        report.error(INVALID_JSON_DESCRIPTION, "JSON nesting is too deep", "")
+    return None
+
+
+def _machine_language(definition: Any, report: Report) -> str:
+    """The top-level ``QueryLanguage`` (JSONPath when absent or invalid)."""
+    if not isinstance(definition, dict) or "QueryLanguage" not in definition:
+        return JSONPATH
+    language = definition["QueryLanguage"]
+    if language not in schema.QUERY_LANGUAGES:
+        check_enum(report, language, schema.QUERY_LANGUAGES, child("", "QueryLanguage"))
+        return JSONPATH
+    return str(language)
+
+
+def validate_definition(text: str) -> list[Diagnostic]:
+    """Every diagnostic AWS would report for this definition text; no ERROR means it is valid."""
+    report = Report()
+    definition = _parse(text, report)
+    if report.items:
+        return report.items
+    walk = Walk(report, _machine_language(definition, report))
+    check_machine(walk, definition, "", schema.TOP_LEVEL_FIELDS, depth=0)
+    if isinstance(definition, dict):
+        _check_top_level_values(report, definition)
+    return report.items
+
+
+def _check_top_level_values(report: Report, definition: dict[str, Any]) -> None:
+    if "Version" in definition:
+        check_enum(report, definition["Version"], ("1.0",), child("", "Version"))
+    numbers = {key: definition[key] for key in schema.TOP_LEVEL_NUMBERS if key in definition}
+    check_values(report, numbers, "", JSONPATH, schema.TOP_LEVEL_NUMBERS)
+
+
+def validate_file_report(path: str) -> tuple[int, str]:
+    """Validate a definition file for ``sfn validate``: (exit code, printable report).
+
+    Exit code 0 when the definition has no ERROR, 1 when it has, 2 when the file cannot be read.
+    """
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return 2, f"{path}: cannot read: {exc}"
+    diagnostics = validate_definition(text)
+    lines = [f"{path}{d.location or '/'}: {d.severity} {d.code}: {d.message}" for d in diagnostics]
+    failed = any(d.severity == "ERROR" for d in diagnostics)
+    lines.append(f"{path}: {'FAIL' if failed else 'OK'}")
+    return (1 if failed else 0), "\n".join(lines)

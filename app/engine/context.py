@@ -1,0 +1,32 @@
+"""The context object (``$$`` in JSONPath, ``$states.context`` in JSONata)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from app.engine.types import ExecutionInfo
+
+
+def iso_timestamp(epoch: float) -> str:
+    """Epoch seconds as AWS prints them in the context object: millisecond precision, ``Z``."""
+    moment = datetime.fromtimestamp(epoch, tz=UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def context_object(
+    info: ExecutionInfo, state_name: str, entered_time: float, retry_count: int = 0
+) -> dict[str, Any]:
+    """The context object as a state sees it while it runs."""
+    return {
+        "Execution": {
+            "Id": info.arn,
+            "Input": info.input,
+            "Name": info.name,
+            "RoleArn": info.role_arn,
+            "StartTime": iso_timestamp(info.start_time),
+            "RedriveCount": 0,
+        },
+        "StateMachine": {"Id": info.state_machine_arn, "Name": info.state_machine_name},
+        "State": {"Name": state_name, "EnteredTime": iso_timestamp(entered_time), "RetryCount": retry_count},
+    }

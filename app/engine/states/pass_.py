@@ -1,0 +1,19 @@
+"""Pass: the state input, or its ``Result``, shaped by the data-flow fields."""
+
+from __future__ import annotations
+
+from app.asl.states.base import MISSING
+from app.asl.states.pass_ import PassSpec
+from app.engine import dataflow
+from app.engine.outcomes import Outcome, Proceed
+from app.engine.run import Run
+
+
+def enter(run: Run) -> Outcome:
+    spec = run.state
+    assert isinstance(spec, PassSpec)
+    if spec.is_jsonata:
+        return Proceed(dataflow.jsonata_output(run, result=None))
+    effective = dataflow.select_input(run)
+    result = effective if spec.result is MISSING else spec.result
+    return Proceed(dataflow.shape_output(run, result))

@@ -1,0 +1,51 @@
+"""The ASGI application: API routes, and a lifespan that migrates and starts the scheduler."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from app.api import aws_json, health, rest
+from app.runtime import Runtime, build_runtime
+from app.scheduler.loop import Scheduler
+from app.settings import Settings, get_settings
+from app.store import migrate
+
+DESCRIPTION = """
+A self-hosted, durable engine for Amazon States Language workflows.
+
+* **`POST /`** speaks the AWS Step Functions API (AWS JSON 1.0): point boto3, the AWS CLI or any
+  AWS SDK at this server with `endpoint_url`.
+* **`/v1/...`** are readable REST routes over the same operations, for browsers and scripts.
+"""
+
+
+def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
+    """Build the app; the lifespan applies migrations, then runs the scheduler until shutdown."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        migrate.upgrade(settings.database_url)
+        rt = runtime or build_runtime(settings)
+        app.state.runtime = rt
+        scheduler = Scheduler(rt) if settings.run_scheduler else None
+        if scheduler is not None:
+            scheduler.start()
+        app.state.ready = True
+        try:
+            yield
+        finally:
+            app.state.ready = False
+            if scheduler is not None:
+                scheduler.stop()
+            rt.db.dispose()
+
+    app = FastAPI(title="Step Functions server", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
+    app.state.ready = False
+    app.include_router(health.router)
+    app.include_router(aws_json.router)
+    app.include_router(rest.router)
+    return app

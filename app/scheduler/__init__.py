@@ -1,0 +1,1 @@
+"""The background loop that claims work items, runs the engine and commits transitions."""

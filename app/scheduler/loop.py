@@ -1,0 +1,103 @@
+"""Worker threads that claim due work items and deliver them as triggers."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import uuid
+
+import sqlalchemy as sa
+
+from app.engine.types import Trigger
+from app.runtime import Runtime
+from app.scheduler.driver import ExecutionNotRunningError, deliver
+from app.store import work_items
+from app.store.tables import executions
+from app.store.tables import work_items as work_items_table
+
+log = logging.getLogger(__name__)
+
+CLAIM_BATCH = 16
+MAX_RETRY_DELAY = 60.0
+
+
+class Scheduler:
+    """Runs executions in the background: claim, advance, commit; sleep until the next due item."""
+
+    def __init__(self, runtime: Runtime, threads: int | None = None) -> None:
+        self.runtime = runtime
+        self.owner = f"worker-{uuid.uuid4().hex[:12]}"
+        self._thread_count = threads or runtime.settings.workers
+        self._threads: list[threading.Thread] = []
+        self._stopping = threading.Event()
+
+    def start(self) -> None:
+        reconcile(self.runtime)
+        for index in range(self._thread_count):
+            thread = threading.Thread(target=self._work, name=f"sfn-scheduler-{index}", daemon=True)
+            thread.start()
+            self._threads.append(thread)
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self.runtime.wakeup.notify()
+        for thread in self._threads:
+            thread.join(timeout=10)
+        self._threads.clear()
+
+    def _work(self) -> None:
+        while not self._stopping.is_set():
+            seen = self.runtime.wakeup.generation
+            try:
+                items = self._claim()
+                for item in items:
+                    self._process(item)
+                if not items:
+                    self.runtime.wakeup.wait(seen, self._sleep_seconds())
+            except Exception:  # the loop must survive a database hiccup
+                log.exception("scheduler iteration failed")
+                self._stopping.wait(1.0)
+
+    def _claim(self) -> list[work_items.WorkItem]:
+        settings = self.runtime.settings
+        with self.runtime.db.write() as conn:
+            return work_items.claim(
+                conn, self.owner, self.runtime.clock.now(), settings.lease_seconds, CLAIM_BATCH
+            )
+
+    def _sleep_seconds(self) -> float:
+        with self.runtime.db.read() as conn:
+            due = work_items.next_due(conn)
+        poll = self.runtime.settings.poll_seconds
+        if due is None:
+            return poll
+        return min(poll, max(due - self.runtime.clock.now(), 0.0))
+
+    def _process(self, item: work_items.WorkItem) -> None:
+        trigger = Trigger(
+            kind=item.kind,  # type: ignore[arg-type]
+            timer_id=item.payload.get("timer_id"),
+            error=item.payload.get("error"),
+            cause=item.payload.get("cause"),
+        )
+        try:
+            deliver(self.runtime, item.execution_arn, trigger, item.id)
+        except ExecutionNotRunningError:
+            return
+        except Exception:
+            log.exception("work item %s of %s failed; retrying later", item.id, item.execution_arn)
+            delay = min(2.0**item.attempts, MAX_RETRY_DELAY)
+            with self.runtime.db.write() as conn:
+                work_items.release(conn, item.id, self.runtime.clock.now() + delay)
+
+
+def reconcile(runtime: Runtime) -> int:
+    """Re-enqueue RUNNING executions that have no pending work item; returns how many."""
+    pending = sa.select(work_items_table.c.id).where(work_items_table.c.execution_arn == executions.c.arn)
+    orphans = sa.select(executions.c.arn).where(executions.c.status == "RUNNING", ~pending.exists())
+    with runtime.db.write() as conn:
+        arns = list(conn.execute(orphans).scalars())
+        for arn in arns:
+            log.warning("execution %s was RUNNING with no pending work; re-enqueued", arn)
+            work_items.enqueue(conn, arn, "run", {}, runtime.clock.now())
+    return len(arns)

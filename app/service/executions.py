@@ -1,0 +1,257 @@
+"""Execution use cases: start, describe, stop, list, history."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import uuid
+from typing import Any
+
+import sqlalchemy as sa
+
+from app.engine.advance import start as start_transition
+from app.engine.types import RUNNING, ExecutionInfo, Trigger
+from app.runtime import Runtime
+from app.scheduler.driver import ExecutionNotRunningError, deliver
+from app.service import arns, pagination
+from app.service.errors import ServiceError
+from app.service.names import require_valid_name
+from app.service.state_machines import ACTIVE, configurations, require_machine
+from app.store import executions, state_machines
+
+MAX_PAYLOAD_BYTES = 262_144
+DATA_FIELDS = ("input", "output")
+
+
+def start(
+    runtime: Runtime,
+    state_machine_arn: str,
+    *,
+    name: str | None = None,
+    input: str | None = None,
+    trace_header: str | None = None,
+) -> dict[str, Any]:
+    """StartExecution, idempotent for the same name and input while the first is RUNNING."""
+    arns.require_state_machine(state_machine_arn)
+    name = name if name is not None else str(uuid.uuid4())
+    require_valid_name(name)
+    raw_input = "{}" if input is None else input
+    parsed_input = parse_payload(raw_input, "InvalidExecutionInput", "Invalid State Machine Execution Input")
+    arn = arns.execution(state_machine_arn, name)
+    now = runtime.clock.now()
+    try:
+        with runtime.db.write() as conn:
+            machine = require_machine(conn, state_machine_arn)
+            if machine.status != ACTIVE:
+                raise ServiceError(
+                    "StateMachineDeleting", f"State Machine is being deleted: '{state_machine_arn}'"
+                )
+            existing = executions.find_by_name(conn, state_machine_arn, name)
+            if existing is not None:
+                return _idempotent_start(existing, raw_input)
+            revision = runtime.revision(conn, machine.revision_id)
+            info = ExecutionInfo(
+                arn, name, state_machine_arn, machine.name, revision.role_arn, now, parsed_input
+            )
+            transition = start_transition(revision.model, info, raw_input, now, runtime.engine_options)
+            executions.insert(
+                conn,
+                {
+                    "arn": arn,
+                    "state_machine_arn": state_machine_arn,
+                    "revision_id": machine.revision_id,
+                    "name": name,
+                    "status": RUNNING,
+                    "input": raw_input,
+                    "trace_header": trace_header,
+                    "start_date": now,
+                    "snapshot": "{}",
+                    "next_event_id": 1,
+                    "version": 0,
+                },
+            )
+            executions.apply_transition(conn, arn, 0, transition, now)
+    except sa.exc.IntegrityError:
+        # A concurrent StartExecution with the same name won; answer as AWS would to the second call.
+        with runtime.db.read() as conn:
+            existing = executions.find_by_name(conn, state_machine_arn, name)
+        if existing is None:
+            raise
+        return _idempotent_start(existing, raw_input)
+    runtime.wakeup.notify()
+    return {"executionArn": arn, "startDate": now}
+
+
+def describe(runtime: Runtime, arn: str) -> dict[str, Any]:
+    arns.require_execution(arn)
+    with runtime.db.read() as conn:
+        row = require_execution(conn, arn)
+    result: dict[str, Any] = {
+        "executionArn": row.arn,
+        "stateMachineArn": row.state_machine_arn,
+        "name": row.name,
+        "status": row.status,
+        "startDate": row.start_date,
+        "input": row.input,
+        "inputDetails": {"included": True},
+        "redriveCount": 0,
+    }
+    if row.trace_header is not None:
+        result["traceHeader"] = row.trace_header
+    if row.stop_date is not None:
+        result["stopDate"] = row.stop_date
+    if row.output is not None:
+        result["output"] = row.output
+        result["outputDetails"] = {"included": True}
+    if row.error is not None:
+        result["error"] = row.error
+    if row.cause is not None:
+        result["cause"] = row.cause
+    return result
+
+
+def stop(runtime: Runtime, arn: str, *, error: str | None = None, cause: str | None = None) -> dict[str, Any]:
+    """StopExecution: the execution ends ABORTED before this returns."""
+    arns.require_execution(arn)
+    with runtime.db.read() as conn:
+        require_execution(conn, arn)
+    with contextlib.suppress(ExecutionNotRunningError):  # already ended: report its stop date
+        deliver(runtime, arn, Trigger(kind="stop", error=error, cause=cause))
+    with runtime.db.read() as conn:
+        row = require_execution(conn, arn)
+    return {"stopDate": row.stop_date if row.stop_date is not None else runtime.clock.now()}
+
+
+def list_page(
+    runtime: Runtime,
+    *,
+    state_machine_arn: str | None,
+    status_filter: str | None = None,
+    max_results: int | None = None,
+    next_token: str | None = None,
+) -> dict[str, Any]:
+    if state_machine_arn is None:
+        raise ServiceError("ValidationException", "Must provide a StateMachine ARN or MapRun ARN")
+    arns.require_state_machine(state_machine_arn)
+    position = pagination.decode("executions", next_token)
+    after = None if position is None else (float(position[0]), str(position[1]))
+    limit = pagination.page_size(max_results)
+    with runtime.db.read() as conn:
+        if state_machines.get(conn, state_machine_arn) is None and not executions.count_for_state_machine(
+            conn, state_machine_arn
+        ):
+            raise ServiceError(
+                "StateMachineDoesNotExist", f"State Machine Does Not Exist: '{state_machine_arn}'"
+            )
+        rows = executions.page(conn, state_machine_arn, status_filter, after, limit + 1)
+    result: dict[str, Any] = {"executions": [_list_item(row) for row in rows[:limit]]}
+    if len(rows) > limit:
+        last = rows[limit - 1]
+        result["nextToken"] = pagination.encode("executions", [last.start_date, last.arn])
+    return result
+
+
+def history(
+    runtime: Runtime,
+    arn: str,
+    *,
+    max_results: int | None = None,
+    next_token: str | None = None,
+    reverse_order: bool = False,
+    include_execution_data: bool = True,
+) -> dict[str, Any]:
+    arns.require_execution(arn)
+    after = pagination.decode(f"history:{arn}:{int(reverse_order)}", next_token)
+    limit = pagination.page_size(max_results)
+    with runtime.db.read() as conn:
+        require_execution(conn, arn)
+        rows = executions.history_page(conn, arn, after, limit + 1, reverse_order)
+    result: dict[str, Any] = {"events": [_event(row, include_execution_data) for row in rows[:limit]]}
+    if len(rows) > limit:
+        result["nextToken"] = pagination.encode(
+            f"history:{arn}:{int(reverse_order)}", rows[limit - 1].event_id
+        )
+    return result
+
+
+def describe_state_machine(runtime: Runtime, arn: str) -> dict[str, Any]:
+    """DescribeStateMachineForExecution: the definition the execution runs, even after an update."""
+    arns.require_execution(arn)
+    with runtime.db.read() as conn:
+        row = require_execution(conn, arn)
+        revision = state_machines.get_revision(conn, row.revision_id)
+        machine = state_machines.get(conn, row.state_machine_arn)
+    assert revision is not None
+    result: dict[str, Any] = {
+        "stateMachineArn": row.state_machine_arn,
+        "name": row.state_machine_arn.rsplit(":", 1)[-1],
+        "definition": revision.definition,
+        "roleArn": revision.role_arn,
+        "updateDate": revision.created_at,
+        "revisionId": revision.revision_id,
+    }
+    if machine is not None:
+        result.update(configurations(machine))
+    return result
+
+
+# --- helpers -------------------------------------------------------------------------------------
+def parse_payload(text: str, code: str, label: str) -> Any:
+    """Parse a JSON payload, enforcing AWS's size limit; errors carry ``code``."""
+    size = len(text.encode())
+    if size > MAX_PAYLOAD_BYTES:
+        raise ServiceError(
+            code, f"{label}: the payload is {size} bytes, over the limit of {MAX_PAYLOAD_BYTES}"
+        )
+    try:
+        return json.loads(text)
+    except ValueError as exc:
+        raise ServiceError(code, f"{label}: {exc}") from exc
+
+
+def require_execution(conn: sa.Connection, arn: str) -> sa.Row[Any]:
+    row = executions.get(conn, arn)
+    if row is None:
+        raise ServiceError("ExecutionDoesNotExist", f"Execution Does Not Exist: '{arn}'")
+    return row
+
+
+def _idempotent_start(existing: sa.Row[Any], raw_input: str) -> dict[str, Any]:
+    if existing.status == RUNNING and existing.input == raw_input:
+        return {"executionArn": existing.arn, "startDate": existing.start_date}
+    raise ServiceError("ExecutionAlreadyExists", f"Execution Already Exists: '{existing.arn}'")
+
+
+def _list_item(row: sa.Row[Any]) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "executionArn": row.arn,
+        "stateMachineArn": row.state_machine_arn,
+        "name": row.name,
+        "status": row.status,
+        "startDate": row.start_date,
+        "redriveCount": 0,
+    }
+    if row.stop_date is not None:
+        item["stopDate"] = row.stop_date
+    return item
+
+
+def _event(row: sa.Row[Any], include_data: bool) -> dict[str, Any]:
+    event: dict[str, Any] = {
+        "timestamp": row.timestamp,
+        "type": row.type,
+        "id": row.event_id,
+        "previousEventId": row.previous_event_id,
+    }
+    if row.details is not None:
+        details: dict[str, Any] = json.loads(row.details)
+        if not include_data:
+            details = {key: _without_data(value) for key, value in details.items()}
+        event.update(details)
+    return event
+
+
+def _without_data(details: Any) -> Any:
+    if not isinstance(details, dict):
+        return details
+    return {key: value for key, value in details.items() if key not in DATA_FIELDS}

@@ -1,0 +1,36 @@
+"""Opaque page tokens: the position after the last item returned, for one kind of listing."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from typing import Any
+
+from app.service.errors import ServiceError
+
+DEFAULT_PAGE_SIZE = 100
+MAX_PAGE_SIZE = 1000
+
+
+def page_size(max_results: int | None) -> int:
+    """AWS treats 0 or an absent ``maxResults`` as the default page size."""
+    return DEFAULT_PAGE_SIZE if not max_results else min(max_results, MAX_PAGE_SIZE)
+
+
+def encode(kind: str, position: Any) -> str:
+    raw = json.dumps({"k": kind, "p": position}, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode()
+
+
+def decode(kind: str, token: str | None) -> Any:
+    """The position a token carries; ``InvalidToken`` for a token that is not one of ours for ``kind``."""
+    if token is None:
+        return None
+    try:
+        data = json.loads(base64.urlsafe_b64decode(token.encode()))
+    except (binascii.Error, ValueError, UnicodeDecodeError) as exc:
+        raise ServiceError("InvalidToken", f"Invalid Token: '{token}'") from exc
+    if not isinstance(data, dict) or data.get("k") != kind or "p" not in data:
+        raise ServiceError("InvalidToken", f"Invalid Token: '{token}'")
+    return data["p"]

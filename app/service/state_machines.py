@@ -1,0 +1,295 @@
+"""State machine use cases: create, describe, update, delete, list, validate, tag."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+import sqlalchemy as sa
+
+from app.asl.validation import Diagnostic, format_invalid_definition, validate_definition
+from app.runtime import Runtime
+from app.service import arns, pagination
+from app.service.errors import ServiceError
+from app.service.names import require_valid_name
+from app.store import executions, state_machines, work_items
+
+ACTIVE = "ACTIVE"
+DELETING = "DELETING"
+MAX_TAGS = 50
+
+
+def require_valid_definition(definition: str) -> None:
+    """Raise ``InvalidDefinition`` with AWS's message when the definition has errors."""
+    problems = [d for d in validate_definition(definition) if d.severity == "ERROR"]
+    if problems:
+        raise ServiceError("InvalidDefinition", format_invalid_definition(problems))
+
+
+def create(
+    runtime: Runtime,
+    *,
+    name: str,
+    definition: str,
+    role_arn: str,
+    type: str = "STANDARD",
+    tags: list[dict[str, str]] | None = None,
+    logging_configuration: dict[str, Any] | None = None,
+    tracing_configuration: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    require_valid_name(name)
+    require_role_arn(role_arn)
+    require_valid_definition(definition)
+    tag_map = tag_list_to_map(tags or [])
+    settings = runtime.settings
+    arn = arns.state_machine(settings.region, settings.account_id, name)
+    now = runtime.clock.now()
+    with runtime.db.write() as conn:
+        existing = state_machines.get(conn, arn)
+        if existing is not None:
+            return _existing_if_identical(conn, existing, definition, role_arn)
+        revision_id = _new_revision(conn, arn, definition, role_arn, now)
+        state_machines.insert(
+            conn,
+            {
+                "arn": arn,
+                "name": name,
+                "type": type,
+                "status": ACTIVE,
+                "revision_id": revision_id,
+                "role_arn": role_arn,
+                "logging_configuration": _json_or_none(logging_configuration),
+                "tracing_configuration": _json_or_none(tracing_configuration),
+                "created_at": now,
+            },
+        )
+        state_machines.put_tags(conn, arn, tag_map)
+    return {"stateMachineArn": arn, "creationDate": now}
+
+
+def describe(runtime: Runtime, arn: str) -> dict[str, Any]:
+    arns.require_state_machine(arn)
+    with runtime.db.read() as conn:
+        machine = require_machine(conn, arn)
+        revision = state_machines.get_revision(conn, machine.revision_id)
+    assert revision is not None
+    return {
+        "stateMachineArn": machine.arn,
+        "name": machine.name,
+        "status": machine.status,
+        "definition": revision.definition,
+        "roleArn": machine.role_arn,
+        "type": machine.type,
+        "creationDate": machine.created_at,
+        "revisionId": machine.revision_id,
+        **configurations(machine),
+    }
+
+
+def update(
+    runtime: Runtime,
+    arn: str,
+    *,
+    definition: str | None = None,
+    role_arn: str | None = None,
+    logging_configuration: dict[str, Any] | None = None,
+    tracing_configuration: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    arns.require_state_machine(arn)
+    if (
+        definition is None
+        and role_arn is None
+        and logging_configuration is None
+        and tracing_configuration is None
+    ):
+        raise ServiceError(
+            "MissingRequiredParameter",
+            "Either the definition, the role ARN, the LoggingConfiguration, "
+            "or the TracingConfiguration must be specified",
+        )
+    if role_arn is not None:
+        require_role_arn(role_arn)
+    if definition is not None:
+        require_valid_definition(definition)
+    now = runtime.clock.now()
+    with runtime.db.write() as conn:
+        machine = require_machine(conn, arn)
+        if machine.status == DELETING:
+            raise ServiceError("StateMachineDeleting", f"State Machine is being deleted: '{arn}'")
+        values: dict[str, Any] = {"updated_at": now}
+        if definition is not None or role_arn is not None:
+            current = state_machines.get_revision(conn, machine.revision_id)
+            assert current is not None
+            new_definition = definition if definition is not None else current.definition
+            new_role = role_arn if role_arn is not None else machine.role_arn
+            values["revision_id"] = _new_revision(conn, arn, new_definition, new_role, now)
+            values["role_arn"] = new_role
+        if logging_configuration is not None:
+            values["logging_configuration"] = json.dumps(logging_configuration)
+        if tracing_configuration is not None:
+            values["tracing_configuration"] = json.dumps(tracing_configuration)
+        state_machines.update(conn, arn, values)
+    return {"updateDate": now, "revisionId": values.get("revision_id", machine.revision_id)}
+
+
+def delete(runtime: Runtime, arn: str) -> dict[str, Any]:
+    """Delete at once when idle; otherwise mark DELETING and stop every running execution.
+
+    The scheduler removes the machine when its last execution has stopped, as AWS does.
+    """
+    arns.require_state_machine(arn)
+    now = runtime.clock.now()
+    with runtime.db.write() as conn:
+        machine = state_machines.get(conn, arn)
+        if machine is None:
+            return {}
+        running = executions.running_arns(conn, arn)
+        if not running:
+            state_machines.delete(conn, arn)
+            return {}
+        state_machines.update(conn, arn, {"status": DELETING})
+        for execution_arn in running:
+            work_items.enqueue(conn, execution_arn, "stop", {}, now)
+    runtime.wakeup.notify()
+    return {}
+
+
+def list_page(
+    runtime: Runtime, *, max_results: int | None = None, next_token: str | None = None
+) -> dict[str, Any]:
+    after = pagination.decode("state-machines", next_token)
+    limit = pagination.page_size(max_results)
+    with runtime.db.read() as conn:
+        rows = state_machines.page(conn, after, limit + 1)
+    result: dict[str, Any] = {
+        "stateMachines": [
+            {"stateMachineArn": row.arn, "name": row.name, "type": row.type, "creationDate": row.created_at}
+            for row in rows[:limit]
+        ]
+    }
+    if len(rows) > limit:
+        result["nextToken"] = pagination.encode("state-machines", rows[limit - 1].arn)
+    return result
+
+
+def validate(definition: str, *, severity: str = "ERROR", max_results: int | None = None) -> dict[str, Any]:
+    """ValidateStateMachineDefinition: every diagnostic at or above ``severity``."""
+    diagnostics = validate_definition(definition)
+    if severity == "ERROR":
+        diagnostics = [d for d in diagnostics if d.severity == "ERROR"]
+    limit = max_results or 100
+    has_errors = any(d.severity == "ERROR" for d in diagnostics)
+    return {
+        "result": "FAIL" if has_errors else "OK",
+        "diagnostics": [_diagnostic(d) for d in diagnostics[:limit]],
+        "truncated": len(diagnostics) > limit,
+    }
+
+
+# --- tags ----------------------------------------------------------------------------------------
+def tag_resource(runtime: Runtime, resource_arn: str, tags: list[dict[str, str]]) -> dict[str, Any]:
+    new_tags = tag_list_to_map(tags)
+    with runtime.db.write() as conn:
+        _require_taggable(conn, resource_arn)
+        merged = {**state_machines.get_tags(conn, resource_arn), **new_tags}
+        if len(merged) > MAX_TAGS:
+            raise ServiceError("TooManyTags", f"Too many tags on resource: {resource_arn}")
+        state_machines.put_tags(conn, resource_arn, new_tags)
+    return {}
+
+
+def untag_resource(runtime: Runtime, resource_arn: str, tag_keys: list[str]) -> dict[str, Any]:
+    with runtime.db.write() as conn:
+        _require_taggable(conn, resource_arn)
+        state_machines.remove_tags(conn, resource_arn, tag_keys)
+    return {}
+
+
+def list_tags(runtime: Runtime, resource_arn: str) -> dict[str, Any]:
+    with runtime.db.read() as conn:
+        _require_taggable(conn, resource_arn)
+        found = state_machines.get_tags(conn, resource_arn)
+    return {"tags": [{"key": key, "value": value} for key, value in sorted(found.items())]}
+
+
+def tag_list_to_map(tags: list[dict[str, str]]) -> dict[str, str]:
+    if len(tags) > MAX_TAGS:
+        raise ServiceError("TooManyTags", f"Too many tags: {len(tags)} (at most {MAX_TAGS})")
+    return {tag["key"]: tag.get("value", "") for tag in tags}
+
+
+# --- helpers -------------------------------------------------------------------------------------
+def require_machine(conn: sa.Connection, arn: str) -> sa.Row[Any]:
+    machine = state_machines.get(conn, arn)
+    if machine is None:
+        raise ServiceError("StateMachineDoesNotExist", f"State Machine Does Not Exist: '{arn}'")
+    return machine
+
+
+def require_role_arn(role_arn: str) -> None:
+    if not role_arn.startswith("arn:") or role_arn.count(":") < 5:
+        raise ServiceError("InvalidArn", f"Invalid Arn: '{role_arn}'")
+
+
+def _require_taggable(conn: sa.Connection, resource_arn: str) -> None:
+    parsed = arns.require_any(resource_arn)
+    if parsed.kind != "stateMachine" or state_machines.get(conn, resource_arn) is None:
+        raise ServiceError("ResourceNotFound", f"Resource not found: '{resource_arn}'")
+
+
+def _existing_if_identical(
+    conn: sa.Connection, existing: sa.Row[Any], definition: str, role_arn: str
+) -> dict[str, Any]:
+    """AWS answers a repeated identical CreateStateMachine with the existing machine."""
+    revision = state_machines.get_revision(conn, existing.revision_id)
+    if (
+        existing.status == ACTIVE
+        and revision is not None
+        and (revision.definition, existing.role_arn)
+        == (
+            definition,
+            role_arn,
+        )
+    ):
+        return {"stateMachineArn": existing.arn, "creationDate": existing.created_at}
+    if existing.status == DELETING:
+        raise ServiceError("StateMachineDeleting", f"State Machine is being deleted: '{existing.arn}'")
+    raise ServiceError("StateMachineAlreadyExists", f"State Machine Already Exists: '{existing.arn}'")
+
+
+def _new_revision(conn: sa.Connection, arn: str, definition: str, role_arn: str, now: float) -> str:
+    revision_id = str(uuid.uuid4())
+    state_machines.insert_revision(
+        conn,
+        {
+            "revision_id": revision_id,
+            "state_machine_arn": arn,
+            "definition": definition,
+            "role_arn": role_arn,
+            "created_at": now,
+        },
+    )
+    return revision_id
+
+
+def configurations(machine: sa.Row[Any]) -> dict[str, Any]:
+    logging = json.loads(machine.logging_configuration) if machine.logging_configuration else None
+    tracing = json.loads(machine.tracing_configuration) if machine.tracing_configuration else None
+    return {
+        "loggingConfiguration": logging or {"level": "OFF", "includeExecutionData": False},
+        "tracingConfiguration": tracing or {"enabled": False},
+    }
+
+
+def _json_or_none(value: dict[str, Any] | None) -> str | None:
+    return None if value is None else json.dumps(value)
+
+
+def _diagnostic(diagnostic: Diagnostic) -> dict[str, str]:
+    return {
+        "severity": diagnostic.severity,
+        "code": diagnostic.code,
+        "message": diagnostic.message,
+        "location": diagnostic.location,
+    }

@@ -1,0 +1,41 @@
+"""Server configuration from the environment, under the names Step Functions Local uses where it has one."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every knob of the server; one instance is built at start-up and passed down explicitly."""
+
+    model_config = SettingsConfigDict(env_prefix="", extra="ignore", populate_by_name=True)
+
+    database_url: str = Field(
+        default="sqlite:///./sfn.db", validation_alias=AliasChoices("SFN_DATABASE_URL", "database_url")
+    )
+    region: str = Field(default="us-east-1", validation_alias=AliasChoices("AWS_DEFAULT_REGION", "region"))
+    account_id: str = Field(
+        default="123456789012", validation_alias=AliasChoices("AWS_ACCOUNT_ID", "account_id")
+    )
+    wait_time_scale: float = Field(
+        default=1.0, ge=0, validation_alias=AliasChoices("WAIT_TIME_SCALE", "wait_time_scale")
+    )
+    workers: int = Field(default=2, ge=1, validation_alias=AliasChoices("SFN_WORKERS", "workers"))
+    lease_seconds: float = Field(
+        default=30.0, gt=0, validation_alias=AliasChoices("SFN_LEASE_SECONDS", "lease_seconds")
+    )
+    poll_seconds: float = Field(
+        default=1.0, gt=0, validation_alias=AliasChoices("SFN_POLL_SECONDS", "poll_seconds")
+    )
+    run_scheduler: bool = Field(
+        default=True, validation_alias=AliasChoices("SFN_RUN_SCHEDULER", "run_scheduler")
+    )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The settings of this process, read once from the environment."""
+    return Settings()

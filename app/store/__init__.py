@@ -1,0 +1,1 @@
+"""The only code that writes SQL: tables, the engine factory and one repository per aggregate."""

@@ -1,0 +1,124 @@
+"""Executions and their history: the rows an engine transition becomes."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import sqlalchemy as sa
+
+from app.engine.types import RUNNING, Transition
+from app.store import work_items
+from app.store.tables import executions, history_events
+
+
+def insert(conn: sa.Connection, values: dict[str, Any]) -> None:
+    conn.execute(executions.insert().values(**values))
+
+
+def get(conn: sa.Connection, arn: str) -> sa.Row[Any] | None:
+    return conn.execute(sa.select(executions).where(executions.c.arn == arn)).first()
+
+
+def find_by_name(conn: sa.Connection, state_machine_arn: str, name: str) -> sa.Row[Any] | None:
+    query = sa.select(executions).where(
+        executions.c.state_machine_arn == state_machine_arn, executions.c.name == name
+    )
+    return conn.execute(query).first()
+
+
+def page(
+    conn: sa.Connection,
+    state_machine_arn: str,
+    status: str | None,
+    after: tuple[float, str] | None,
+    limit: int,
+) -> list[sa.Row[Any]]:
+    """Executions newest first; ``after`` is the (start_date, arn) of the last row already seen."""
+    columns = [c for c in executions.c if c.name not in ("snapshot", "input", "output")]
+    query = sa.select(*columns).where(executions.c.state_machine_arn == state_machine_arn)
+    if status is not None:
+        query = query.where(executions.c.status == status)
+    if after is not None:
+        start, arn = after
+        query = query.where(
+            sa.or_(
+                executions.c.start_date < start,
+                sa.and_(executions.c.start_date == start, executions.c.arn < arn),
+            )
+        )
+    query = query.order_by(executions.c.start_date.desc(), executions.c.arn.desc()).limit(limit)
+    return list(conn.execute(query).all())
+
+
+def running_arns(conn: sa.Connection, state_machine_arn: str) -> list[str]:
+    query = sa.select(executions.c.arn).where(
+        executions.c.state_machine_arn == state_machine_arn, executions.c.status == RUNNING
+    )
+    return list(conn.execute(query).scalars())
+
+
+def count_for_state_machine(conn: sa.Connection, state_machine_arn: str) -> int:
+    query = sa.select(sa.func.count()).where(executions.c.state_machine_arn == state_machine_arn)
+    return int(conn.execute(query).scalar_one())
+
+
+def apply_transition(conn: sa.Connection, arn: str, version: int, transition: Transition, now: float) -> bool:
+    """Write a transition if the execution is still at ``version``; False when another writer won."""
+    values: dict[str, Any] = {
+        "snapshot": json.dumps(transition.snapshot),
+        "next_event_id": int(transition.snapshot["last_event_id"]) + 1,
+        "version": version + 1,
+        "status": transition.status,
+    }
+    if transition.status != RUNNING:
+        values.update(output=transition.output, error=transition.error, cause=transition.cause, stop_date=now)
+    result = conn.execute(
+        executions.update().where(executions.c.arn == arn, executions.c.version == version).values(**values)
+    )
+    if result.rowcount != 1:
+        return False
+    insert_events(conn, arn, transition)
+    if transition.status != RUNNING:
+        work_items.delete_for_execution(conn, arn)
+        return True
+    for timer in transition.timers:
+        work_items.enqueue(conn, arn, timer.kind, {"timer_id": timer.timer_id}, timer.due)
+    if transition.run_again:
+        work_items.enqueue(conn, arn, "run", {}, now)
+    return True
+
+
+def insert_events(conn: sa.Connection, arn: str, transition: Transition) -> None:
+    if not transition.events:
+        return
+    conn.execute(
+        history_events.insert(),
+        [
+            {
+                "execution_arn": arn,
+                "event_id": event.id,
+                "type": event.type,
+                "previous_event_id": event.previous_event_id,
+                "timestamp": event.timestamp,
+                "details": None if event.details is None else json.dumps(event.details),
+            }
+            for event in transition.events
+        ],
+    )
+
+
+def history_page(
+    conn: sa.Connection, arn: str, after_id: int | None, limit: int, reverse: bool
+) -> list[sa.Row[Any]]:
+    """Events in id order (or reversed), starting after ``after_id``."""
+    query = sa.select(history_events).where(history_events.c.execution_arn == arn)
+    if reverse:
+        if after_id is not None:
+            query = query.where(history_events.c.event_id < after_id)
+        query = query.order_by(history_events.c.event_id.desc())
+    else:
+        if after_id is not None:
+            query = query.where(history_events.c.event_id > after_id)
+        query = query.order_by(history_events.c.event_id)
+    return list(conn.execute(query.limit(limit)).all())

@@ -1,0 +1,102 @@
+"""Every table of the service, in one SQLAlchemy Core metadata that the Alembic migrations mirror."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "pk": "pk_%(table_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    }
+)
+
+state_machines = sa.Table(
+    "state_machines",
+    metadata,
+    sa.Column("arn", sa.String(256), primary_key=True),
+    sa.Column("name", sa.String(80), nullable=False),
+    sa.Column("type", sa.String(16), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("revision_id", sa.String(64), nullable=False),
+    sa.Column("role_arn", sa.String(256), nullable=False),
+    sa.Column("logging_configuration", sa.Text, nullable=True),
+    sa.Column("tracing_configuration", sa.Text, nullable=True),
+    sa.Column("created_at", sa.Double, nullable=False),
+    sa.Column("updated_at", sa.Double, nullable=True),
+)
+
+# Each definition a machine has had; executions point at the one they started with, so an
+# UpdateStateMachine never changes what a running execution runs.
+state_machine_revisions = sa.Table(
+    "state_machine_revisions",
+    metadata,
+    sa.Column("revision_id", sa.String(64), primary_key=True),
+    sa.Column("state_machine_arn", sa.String(256), nullable=False, index=True),
+    sa.Column("definition", sa.Text, nullable=False),
+    sa.Column("role_arn", sa.String(256), nullable=False),
+    sa.Column("created_at", sa.Double, nullable=False),
+)
+
+tags = sa.Table(
+    "tags",
+    metadata,
+    sa.Column("resource_arn", sa.String(256), primary_key=True),
+    sa.Column("key", sa.String(128), primary_key=True),
+    sa.Column("value", sa.String(256), nullable=False),
+)
+
+executions = sa.Table(
+    "executions",
+    metadata,
+    sa.Column("arn", sa.String(256), primary_key=True),
+    sa.Column("state_machine_arn", sa.String(256), nullable=False),
+    sa.Column("revision_id", sa.String(64), nullable=False),
+    sa.Column("name", sa.String(80), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("input", sa.Text, nullable=False),
+    sa.Column("output", sa.Text, nullable=True),
+    sa.Column("error", sa.Text, nullable=True),
+    sa.Column("cause", sa.Text, nullable=True),
+    sa.Column("trace_header", sa.String(256), nullable=True),
+    sa.Column("start_date", sa.Double, nullable=False),
+    sa.Column("stop_date", sa.Double, nullable=True),
+    sa.Column("snapshot", sa.Text, nullable=False),
+    sa.Column("next_event_id", sa.Integer, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.UniqueConstraint("state_machine_arn", "name"),
+    sa.Index("ix_executions_state_machine_arn_start_date", "state_machine_arn", "start_date"),
+    sa.Index(
+        "ix_executions_running",
+        "state_machine_arn",
+        sqlite_where=sa.text("status = 'RUNNING'"),
+        postgresql_where=sa.text("status = 'RUNNING'"),
+    ),
+)
+
+history_events = sa.Table(
+    "history_events",
+    metadata,
+    sa.Column("execution_arn", sa.String(256), primary_key=True),
+    sa.Column("event_id", sa.Integer, primary_key=True),
+    sa.Column("type", sa.String(64), nullable=False),
+    sa.Column("previous_event_id", sa.Integer, nullable=False),
+    sa.Column("timestamp", sa.Double, nullable=False),
+    sa.Column("details", sa.Text, nullable=True),
+)
+
+# The ready queue and every timer: an item becomes claimable at `visible_at`; a claim pushes
+# `visible_at` to the end of a lease, so an item a crashed worker held comes back by itself.
+work_items = sa.Table(
+    "work_items",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("execution_arn", sa.String(256), nullable=False, index=True),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("visible_at", sa.Double, nullable=False, index=True),
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("lease_owner", sa.String(64), nullable=True),
+    sa.Column("payload", sa.Text, nullable=False),
+)

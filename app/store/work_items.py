@@ -1,0 +1,79 @@
+"""The work queue: ready items and timers, claimed with leases so a crash never loses one."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+
+from app.store.tables import work_items
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    """A claimed unit of work: deliver ``payload`` (a trigger) to ``execution_arn``."""
+
+    id: int
+    execution_arn: str
+    kind: str
+    payload: dict[str, Any]
+    attempts: int
+
+
+def enqueue(
+    conn: sa.Connection, execution_arn: str, kind: str, payload: dict[str, Any], visible_at: float
+) -> None:
+    """Add an item that becomes claimable at ``visible_at``."""
+    conn.execute(
+        work_items.insert().values(
+            execution_arn=execution_arn, kind=kind, payload=json.dumps(payload), visible_at=visible_at
+        )
+    )
+
+
+def claim(conn: sa.Connection, owner: str, now: float, lease_seconds: float, limit: int) -> list[WorkItem]:
+    """Take up to ``limit`` due items, hiding them from other workers until the lease ends."""
+    due = sa.select(work_items.c.id).where(work_items.c.visible_at <= now).order_by(work_items.c.visible_at)
+    due = due.limit(limit)
+    if conn.dialect.name == "postgresql":
+        due = due.with_for_update(skip_locked=True)
+    statement = (
+        work_items.update()
+        .where(work_items.c.id.in_(due.scalar_subquery()))
+        .values(visible_at=now + lease_seconds, lease_owner=owner, attempts=work_items.c.attempts + 1)
+        .returning(
+            work_items.c.id,
+            work_items.c.execution_arn,
+            work_items.c.kind,
+            work_items.c.payload,
+            work_items.c.attempts,
+        )
+    )
+    rows = conn.execute(statement).all()
+    return [
+        WorkItem(row.id, row.execution_arn, row.kind, json.loads(row.payload), row.attempts) for row in rows
+    ]
+
+
+def delete(conn: sa.Connection, item_id: int) -> None:
+    conn.execute(work_items.delete().where(work_items.c.id == item_id))
+
+
+def delete_for_execution(conn: sa.Connection, execution_arn: str) -> None:
+    """Drop every pending item of an execution that has ended."""
+    conn.execute(work_items.delete().where(work_items.c.execution_arn == execution_arn))
+
+
+def release(conn: sa.Connection, item_id: int, visible_at: float) -> None:
+    """Give a claimed item back, to be claimed again at ``visible_at``."""
+    conn.execute(
+        work_items.update().where(work_items.c.id == item_id).values(visible_at=visible_at, lease_owner=None)
+    )
+
+
+def next_due(conn: sa.Connection) -> float | None:
+    """When the earliest item becomes claimable, or None when the queue is empty."""
+    value = conn.execute(sa.select(sa.func.min(work_items.c.visible_at))).scalar()
+    return None if value is None else float(value)

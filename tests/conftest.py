@@ -1,0 +1,78 @@
+"""Fixtures shared by every tier: live servers per database backend and boto3 clients."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from botocore.config import Config
+
+from tests.support.databases import BACKENDS, drop_database, new_database
+from tests.support.server import ServerProcess
+
+ROLE_ARN = "arn:aws:iam::123456789012:role/test"
+# Waits in tests last 1% of their written duration: a "Seconds": 100 Wait takes one second.
+TEST_WAIT_TIME_SCALE = "0.01"
+
+
+def make_client(endpoint: str) -> Any:
+    return boto3.client(
+        "stepfunctions",
+        endpoint_url=endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="x",
+        aws_secret_access_key="x",
+        config=Config(retries={"max_attempts": 0}, read_timeout=70),
+    )
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture(scope="session")
+def database_url(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    url = new_database(backend, tmp_path_factory.mktemp(f"db-{backend}"))
+    yield url
+    drop_database(backend, url)
+
+
+@pytest.fixture(scope="session")
+def server(
+    database_url: str, backend: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ServerProcess]:
+    log = tmp_path_factory.mktemp(f"log-{backend}") / "server.log"
+    process = ServerProcess(database_url, log, {"WAIT_TIME_SCALE": TEST_WAIT_TIME_SCALE}).start()
+    yield process
+    process.stop()
+
+
+@pytest.fixture(scope="session")
+def sfn(server: ServerProcess) -> Any:
+    """A boto3 Step Functions client pointed at the live server."""
+    return make_client(server.endpoint)
+
+
+@pytest.fixture
+def create_machine(sfn: Any) -> Callable[..., str]:
+    """Create a state machine with a unique name from a definition dict; returns its ARN."""
+
+    def create(definition: dict[str, Any], name: str | None = None) -> str:
+        name = name or f"m-{uuid.uuid4().hex[:12]}"
+        response = sfn.create_state_machine(name=name, definition=json.dumps(definition), roleArn=ROLE_ARN)
+        return str(response["stateMachineArn"])
+
+    return create
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "slow: takes more than a few seconds")
+
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]

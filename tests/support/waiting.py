@@ -1,0 +1,40 @@
+"""Waiting for an execution to finish, by polling the API the way a client would."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+TERMINAL = {"SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"}
+
+
+def wait_for_end(sfn: Any, execution_arn: str, timeout: float = 30.0) -> dict[str, Any]:
+    """DescribeExecution until the status is terminal; fails the test on timeout."""
+    deadline = time.monotonic() + timeout
+    while True:
+        description: dict[str, Any] = sfn.describe_execution(executionArn=execution_arn)
+        if description["status"] in TERMINAL:
+            return description
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{execution_arn} still {description['status']} after {timeout}s")
+        time.sleep(0.02)
+
+
+def wait_for_status(sfn: Any, execution_arn: str, status: str, timeout: float = 30.0) -> dict[str, Any]:
+    description = wait_for_end(sfn, execution_arn, timeout)
+    assert description["status"] == status, description
+    return description
+
+
+def history_types(sfn: Any, execution_arn: str) -> list[str]:
+    events = sfn.get_execution_history(executionArn=execution_arn, maxResults=1000)["events"]
+    return [event["type"] for event in events]
+
+
+def wait_for_event(sfn: Any, execution_arn: str, event_type: str, timeout: float = 10.0) -> None:
+    """Poll the history until an event of ``event_type`` shows up."""
+    deadline = time.monotonic() + timeout
+    while event_type not in history_types(sfn, execution_arn):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no {event_type} in {execution_arn} after {timeout}s")
+        time.sleep(0.02)
