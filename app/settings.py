@@ -17,9 +17,7 @@ class Settings(BaseSettings):
         default="sqlite:///./sfn.db", validation_alias=AliasChoices("SFN_DATABASE_URL", "database_url")
     )
     region: str = Field(default="us-east-1", validation_alias=AliasChoices("AWS_DEFAULT_REGION", "region"))
-    account_id: str = Field(
-        default="123456789012", validation_alias=AliasChoices("AWS_ACCOUNT_ID", "account_id")
-    )
+    account_id: str = Field(default="123456789012", validation_alias=AliasChoices("AWS_ACCOUNT_ID", "account_id"))
     wait_time_scale: float = Field(
         default=1.0, ge=0, validation_alias=AliasChoices("WAIT_TIME_SCALE", "wait_time_scale")
     )
@@ -27,12 +25,8 @@ class Settings(BaseSettings):
     lease_seconds: float = Field(
         default=30.0, gt=0, validation_alias=AliasChoices("SFN_LEASE_SECONDS", "lease_seconds")
     )
-    poll_seconds: float = Field(
-        default=1.0, gt=0, validation_alias=AliasChoices("SFN_POLL_SECONDS", "poll_seconds")
-    )
-    run_scheduler: bool = Field(
-        default=True, validation_alias=AliasChoices("SFN_RUN_SCHEDULER", "run_scheduler")
-    )
+    poll_seconds: float = Field(default=1.0, gt=0, validation_alias=AliasChoices("SFN_POLL_SECONDS", "poll_seconds"))
+    run_scheduler: bool = Field(default=True, validation_alias=AliasChoices("SFN_RUN_SCHEDULER", "run_scheduler"))
 
 
 @lru_cache(maxsize=1)

@@ -44,9 +44,7 @@ def database_url(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
 
 
 @pytest.fixture(scope="session")
-def server(
-    database_url: str, backend: str, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[ServerProcess]:
+def server(database_url: str, backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     log = tmp_path_factory.mktemp(f"log-{backend}") / "server.log"
     process = ServerProcess(database_url, log, {"WAIT_TIME_SCALE": TEST_WAIT_TIME_SCALE}).start()
     yield process

@@ -44,9 +44,7 @@ def validation_message(exc: ValidationError) -> str:
             continue
         template = _CONSTRAINTS.get(error["type"])
         constraint = template.format(**error.get("ctx", {})) if template else error["msg"]
-        clauses.append(
-            f"Value '{error.get('input')}' at '{field}' failed to satisfy constraint: {constraint}"
-        )
+        clauses.append(f"Value '{error.get('input')}' at '{field}' failed to satisfy constraint: {constraint}")
     count = len(clauses)
     noun = "error" if count == 1 else "errors"
     return f"{count} validation {noun} detected: " + "; ".join(clauses)
@@ -56,9 +54,7 @@ def validation_message(exc: ValidationError) -> str:
 async def dispatch(request: Request) -> Response:
     """Every Step Functions operation, selected by the ``X-Amz-Target`` header."""
     target = request.headers.get("x-amz-target", "")
-    operation = (
-        OPERATIONS.get(target.removeprefix(TARGET_PREFIX)) if target.startswith(TARGET_PREFIX) else None
-    )
+    operation = OPERATIONS.get(target.removeprefix(TARGET_PREFIX)) if target.startswith(TARGET_PREFIX) else None
     if operation is None:
         return error_response("UnknownOperationException", f"Unknown operation: '{target}'")
     body = await request.body()

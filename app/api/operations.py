@@ -68,9 +68,7 @@ OPERATIONS: dict[str, Operation] = {
     ),
     "StartExecution": Operation(
         shapes.StartExecutionInput,
-        lambda rt, r: executions.start(
-            rt, r.stateMachineArn, name=r.name, input=r.input, trace_header=r.traceHeader
-        ),
+        lambda rt, r: executions.start(rt, r.stateMachineArn, name=r.name, input=r.input, trace_header=r.traceHeader),
     ),
     "DescribeExecution": Operation(
         shapes.DescribeExecutionInput, lambda rt, r: executions.describe(rt, r.executionArn)

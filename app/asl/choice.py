@@ -24,9 +24,7 @@ from app.asl.scope import DataScope
 
 NO_CHOICE_MATCHED_CAUSE = "No Choice Rule matched the state input and the Choice state has no Default."
 
-_TIMESTAMP = re.compile(
-    r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:(Z)|([+-])(\d{2}):(\d{2}))"
-)
+_TIMESTAMP = re.compile(r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:(Z)|([+-])(\d{2}):(\d{2}))")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 Comparator = Callable[[Any, Any], bool]
@@ -246,9 +244,7 @@ def _timestamp_key(value: Any) -> tuple[int, int] | None:
     if not zulu:
         offset = int(sign + "1") * timedelta(hours=int(off_hours), minutes=int(off_minutes))
     try:
-        moment = datetime(
-            int(year), int(month), int(day), int(hour), int(minute), int(second), tzinfo=timezone(offset)
-        )
+        moment = datetime(int(year), int(month), int(day), int(hour), int(minute), int(second), tzinfo=timezone(offset))
     except ValueError:
         return None
     return (moment - _EPOCH) // timedelta(seconds=1), int((fraction or "").ljust(9, "0"))

@@ -50,8 +50,7 @@ _MAX_ELEMENTS = 873_782
 _LARGEST_EXACT_INTEGER = 2.0**63
 
 _STACK_OVERFLOW = (
-    "Stack overflow error: Check for non-terminating recursive function. "
-    "Consider rewriting as tail-recursive."
+    "Stack overflow error: Check for non-terminating recursive function. Consider rewriting as tail-recursive."
 )
 _TIMEOUT = "Expression evaluation timeout: Check for infinite loop"
 _MEMORY_LIMIT = "Expression evaluation memory limit exceeded: Check for excessive memory usage"

@@ -3,29 +3,34 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from app.asl.states import fail, pass_, succeed, wait
+from app.asl.states import choice, fail, map_, parallel, pass_, succeed, wait
 from app.asl.states.base import JSONPATH, StateSpec, common_fields
 
-StateParser = Callable[[str, Mapping[str, Any], str], StateSpec]
-
-STATE_PARSERS: dict[str, StateParser] = {
+SIMPLE_PARSERS = {
     "Pass": pass_.parse,
     "Wait": wait.parse,
     "Fail": fail.parse,
     "Succeed": succeed.parse,
+    "Choice": choice.parse,
 }
 
 
 @dataclass(frozen=True)
-class StateMachineModel:
-    """A whole definition: where to start, every state by name, and the machine-wide settings."""
+class SubMachine:
+    """A list of states with a start: the whole machine, a Parallel branch or a Map processor."""
 
     start_at: str
     states: Mapping[str, StateSpec]
+
+
+@dataclass(frozen=True)
+class StateMachineModel(SubMachine):
+    """A whole definition: where to start, every state by name, and the machine-wide settings."""
+
     query_language: str = JSONPATH
     timeout_seconds: int | None = None
     comment: str | None = None
@@ -35,18 +40,29 @@ def parse_definition(definition: str | Mapping[str, Any]) -> StateMachineModel:
     """Build the model of a definition that validation has already accepted."""
     raw: Mapping[str, Any] = json.loads(definition) if isinstance(definition, str) else definition
     language = raw.get("QueryLanguage", JSONPATH)
-    states = {name: _parse_state(name, body, language) for name, body in raw["States"].items()}
+    top = parse_sub_machine(raw, language)
     return StateMachineModel(
-        start_at=raw["StartAt"],
-        states=states,
+        start_at=top.start_at,
+        states=top.states,
         query_language=language,
         timeout_seconds=raw.get("TimeoutSeconds"),
         comment=raw.get("Comment"),
     )
 
 
+def parse_sub_machine(raw: Mapping[str, Any], language: str) -> SubMachine:
+    """States inside branches and processors inherit the machine's query language."""
+    states = {name: _parse_state(name, body, language) for name, body in raw["States"].items()}
+    return SubMachine(start_at=raw["StartAt"], states=states)
+
+
 def _parse_state(name: str, raw: Mapping[str, Any], language: str) -> StateSpec:
-    parser = STATE_PARSERS.get(raw["Type"])
+    state_type = raw["Type"]
+    if state_type == "Parallel":
+        return parallel.parse(name, raw, language, parse_sub_machine)
+    if state_type == "Map":
+        return map_.parse(name, raw, language, parse_sub_machine)
+    parser = SIMPLE_PARSERS.get(state_type)
     if parser is None:
         return StateSpec(**common_fields(name, raw, language))
     return parser(name, raw, language)

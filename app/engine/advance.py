@@ -1,15 +1,17 @@
-"""The interpreter loop: run states in memory until the execution must wait or ends."""
+"""The interpreter loop: run states in memory until every frame must wait, or the execution ends."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from app.asl import errors
+from app.asl import errors, handlers
 from app.asl.model import StateMachineModel
+from app.asl.states.base import StateSpec
+from app.engine import dataflow
 from app.engine.jsontext import dumps
-from app.engine.outcomes import FailExecution, Outcome, Proceed
-from app.engine.run import Run
+from app.engine.outcomes import Failure, Outcome, Proceed
+from app.engine.run import Frame, Run
 from app.engine.states import handler_for
 from app.engine.types import (
     ABORTED,
@@ -25,6 +27,8 @@ from app.engine.types import (
 )
 
 DEFAULT_OPTIONS = EngineOptions()
+MAX_PAYLOAD_BYTES = 262_144
+FAILED_EVENT_TYPES = {"Map": "MapStateFailed", "Parallel": "ParallelStateFailed"}
 
 
 def start(
@@ -39,9 +43,10 @@ def start(
         "state": model.start_at,
         "input": info.input,
         "vars": {},
+        "entered": None,
+        "timer": None,
         "last_event_id": 0,
         "seq": 0,
-        "timer": None,
     }
     run = Run(model, snapshot, now, info, options)
     run.emit(
@@ -69,27 +74,96 @@ def advance(
         _end(run, ABORTED, "ExecutionAborted", "executionAbortedEventDetails", trigger.error, trigger.cause)
     elif trigger.kind == "timeout":
         _end(run, TIMED_OUT, "ExecutionTimedOut", "executionTimedOutEventDetails", errors.TIMEOUT, None)
-    elif trigger.kind == "timer":
-        if trigger.timer_id is None or trigger.timer_id != run.snapshot.get("timer"):
-            return run.transition()  # stale: the state it was armed for is gone
-        run.snapshot["timer"] = None
-        handler = handler_for(run.state.type)
-        assert handler is not None and handler.on_timer is not None, "only a timed state arms a timer"
-        _settle(run, handler.on_timer)
-    _run_states(run)
+    elif trigger.kind == "timer" and not _fire_timer(run, trigger.timer_id):
+        return run.transition()  # stale: the state that armed it is gone
+    _drive(run, run.snapshot, model.states)
     return run.transition()
 
 
-def _run_states(run: Run) -> None:
-    steps = 0
-    while run.status == RUNNING and not run.suspended and run.snapshot["state"] is not None:
-        if steps >= run.options.step_budget:
+# --- driving frames ---------------------------------------------------------------------------
+def _drive(run: Run, frame: Frame, states: Mapping[str, StateSpec]) -> None:
+    """Run one frame until it waits, ends, or the step budget is spent."""
+    while run.status == RUNNING and frame["state"] is not None:
+        run.focus(frame, states)
+        if frame.get("timer") is not None:
+            return
+        if "kids" in frame:
+            if not _drive_kids(run, frame, states):
+                return
+            continue
+        if frame["entered"] is not None:
+            return  # entered and waiting for an outside trigger
+        if run.steps >= run.options.step_budget:
             run.run_again = True
             return
-        steps += 1
+        run.steps += 1
         _enter_state(run)
 
 
+def _drive_kids(run: Run, frame: Frame, states: Mapping[str, StateSpec]) -> bool:
+    """Drive a Parallel's branches or a Map's iterations; True once the state has moved on."""
+    spec = states[frame["state"]]
+    handler = handler_for(spec.type)
+    assert handler is not None and handler.fan is not None
+    fan = handler.fan
+    while True:
+        progressed = False
+        for index, child in enumerate(list(frame["kids"]["frames"])):
+            if child.get("status") is not None:
+                continue
+            _drive(run, child, fan.states_of(spec, child))
+            if run.status != RUNNING or run.run_again:
+                return False
+            if child.get("status") is not None:
+                run.focus(frame, states)
+                fan.child_done(run, index)
+                progressed = True
+        run.focus(frame, states)
+        if fan.ready(run):
+            _settle(run, fan.join)
+            return True
+        if not progressed:
+            return False
+
+
+def _fire_timer(run: Run, timer_id: int | None) -> bool:
+    located = _find_timer(run.snapshot, run.model.states, timer_id)
+    if located is None:
+        return False
+    frame, states = located
+    run.focus(frame, states)
+    purpose = frame.pop("timer_purpose", "wait")
+    frame["timer"] = None
+    handler = handler_for(run.state.type)
+    assert handler is not None
+    if purpose == "retry":
+        _settle(run, handler.enter)
+    else:
+        assert handler.on_timer is not None, "only a timed state arms a wait timer"
+        _settle(run, handler.on_timer)
+    return True
+
+
+def _find_timer(
+    frame: Frame, states: Mapping[str, StateSpec], timer_id: int | None
+) -> tuple[Frame, Mapping[str, StateSpec]] | None:
+    if timer_id is None:
+        return None
+    if frame.get("timer") == timer_id:
+        return frame, states
+    if "kids" not in frame or frame["state"] is None:
+        return None
+    spec = states[frame["state"]]
+    handler = handler_for(spec.type)
+    assert handler is not None and handler.fan is not None
+    for child in frame["kids"]["frames"]:
+        found = _find_timer(child, handler.fan.states_of(spec, child), timer_id)
+        if found is not None:
+            return found
+    return None
+
+
+# --- one state ----------------------------------------------------------------------------------
 def _enter_state(run: Run) -> None:
     spec = run.state
     entered = run.emit(
@@ -97,54 +171,126 @@ def _enter_state(run: Run) -> None:
         "stateEnteredEventDetails",
         {"name": spec.name, "input": dumps(run.state_input), "inputDetails": {"truncated": False}},
     )
-    run.snapshot["entered"] = entered
-    run.snapshot["entered_time"] = run.now
+    run.frame["entered"] = entered
+    run.frame["entered_time"] = run.now
     handler = handler_for(spec.type)
     if handler is None:
-        _fail(run, errors.RUNTIME, _prefix(run, f"State type '{spec.type}' is not supported by this engine."))
+        _state_error(run, errors.RUNTIME, _prefix(run, f"State type '{spec.type}' is not supported."))
         return
     _settle(run, handler.enter)
 
 
 def _settle(run: Run, step: Callable[[Run], Outcome]) -> None:
-    """Run a handler step and act on its outcome; run-time errors fail the execution."""
+    """Run a handler step and act on its outcome; run-time errors go to Retry/Catch."""
     try:
         outcome = step(run)
     except errors.StatesError as failure:
-        _fail(run, failure.error, _prefix(run, failure.cause))
+        cause = failure.cause if failure.error == errors.DATA_LIMIT_EXCEEDED else _prefix(run, failure.cause)
+        _state_error(run, failure.error, cause)
         return
     if isinstance(outcome, Proceed):
-        _exit_state(run, outcome.output)
-    elif isinstance(outcome, FailExecution):
-        _fail(run, outcome.error, outcome.cause)
+        _exit_state(run, outcome)
+    elif isinstance(outcome, Failure):
+        _state_error(run, outcome.error, outcome.cause)
 
 
-def _exit_state(run: Run, output: Any) -> None:
+def _exit_state(run: Run, proceed: Proceed) -> None:
     spec = run.state
-    run.emit(
-        f"{spec.type}StateExited",
-        "stateExitedEventDetails",
-        {"name": spec.name, "output": dumps(output), "outputDetails": {"truncated": False}},
-    )
-    if spec.type == "Succeed" or spec.end or spec.next is None:
-        run.emit(
-            "ExecutionSucceeded",
-            "executionSucceededEventDetails",
-            {"output": dumps(output), "outputDetails": {"truncated": False}},
+    text = dumps(proceed.output)
+    if len(text.encode()) > MAX_PAYLOAD_BYTES:
+        _frame_fails(
+            run,
+            errors.DATA_LIMIT_EXCEEDED,
+            f"The state/task '{spec.name}' returned a result with a size exceeding the maximum number of bytes "
+            "service limit.",
         )
-        run.finish(SUCCEEDED, output=output)
         return
-    run.snapshot["state"] = spec.next
-    run.snapshot["input"] = output
+    details: dict[str, Any] = {"name": spec.name, "output": text, "outputDetails": {"truncated": False}}
+    if proceed.assigned:
+        details["assignedVariables"] = {name: dumps(value) for name, value in proceed.assigned.items()}
+        details["assignedVariablesDetails"] = {"truncated": False}
+    run.emit(f"{spec.type}StateExited", "stateExitedEventDetails", details)
+    run.variables.update(proceed.assigned)
+    frame = run.frame
+    for key in ("entered", "entered_time", "retries", "kids", "timer"):
+        frame.pop(key, None)
+    frame["entered"] = None
+    target = proceed.next or spec.next
+    if spec.type == "Succeed" or target is None:
+        _frame_succeeds(run, proceed.output)
+        return
+    frame["state"] = target
+    frame["input"] = proceed.output
 
 
-def _fail(run: Run, error: str | None, cause: str | None) -> None:
+def _state_error(run: Run, error: str | None, cause: str | None) -> None:
+    """A state failed: record it, then retry it, catch it, or fail its frame."""
+    spec = run.state
+    name = error or ""
+    if name == errors.QUERY_EVALUATION_ERROR:
+        run.emit(
+            "EvaluationFailed",
+            "evaluationFailedEventDetails",
+            {"error": name, "cause": cause or "", "state": spec.name},
+        )
+    if _retry(run, spec, name):
+        return
+    if spec.type in FAILED_EVENT_TYPES:
+        run.emit(FAILED_EVENT_TYPES[spec.type])
+    catcher_index = handlers.first_match(spec.catch, name)
+    if catcher_index is not None:
+        _catch(run, spec.catch[catcher_index], name, cause)
+        return
+    _frame_fails(run, error, cause)
+
+
+def _retry(run: Run, spec: StateSpec, error: str) -> bool:
+    index = handlers.first_match(spec.retry, error)
+    if index is None:
+        return False
+    retrier = spec.retry[index]
+    retries: dict[str, int] = run.frame.setdefault("retries", {})
+    attempt = retries.get(str(index), 0)
+    if attempt >= retrier.max_attempts:
+        return False
+    retries[str(index)] = attempt + 1
+    run.frame.pop("kids", None)
+    delay = handlers.backoff_seconds(retrier, attempt, run.rng()) * run.options.wait_time_scale
+    run.arm_timer(run.now + delay, purpose="retry")
+    return True
+
+
+def _catch(run: Run, catcher: handlers.Catcher, error: str, cause: str | None) -> None:
+    error_output = {"Error": error, "Cause": cause}
+    try:
+        output, assigned = dataflow.caught_output(run, catcher, error_output)
+    except errors.StatesError as failure:
+        _frame_fails(run, failure.error, _prefix(run, failure.cause))
+        return
+    _exit_state(run, Proceed(output, assigned, next=catcher.next))
+
+
+# --- ending frames and the execution --------------------------------------------------------------
+def _frame_succeeds(run: Run, output: Any) -> None:
+    if not run.is_root:
+        run.frame.update(state=None, status=SUCCEEDED, output=output)
+        return
+    run.emit(
+        "ExecutionSucceeded",
+        "executionSucceededEventDetails",
+        {"output": dumps(output), "outputDetails": {"truncated": False}},
+    )
+    run.finish(SUCCEEDED, output=output)
+
+
+def _frame_fails(run: Run, error: str | None, cause: str | None) -> None:
+    if not run.is_root:
+        run.frame.update(state=None, status=FAILED, error=error, cause=cause)
+        return
     _end(run, FAILED, "ExecutionFailed", "executionFailedEventDetails", error, cause)
 
 
-def _end(
-    run: Run, status: str, event_type: str, details_key: str, error: str | None, cause: str | None
-) -> None:
+def _end(run: Run, status: str, event_type: str, details_key: str, error: str | None, cause: str | None) -> None:
     details = {key: value for key, value in (("error", error), ("cause", cause)) if value is not None}
     run.emit(event_type, details_key, details)
     run.finish(status, error=error, cause=cause)
@@ -153,5 +299,5 @@ def _end(
 def _prefix(run: Run, cause: str) -> str:
     return (
         f"An error occurred while executing the state '{run.state.name}' "
-        f"(entered at the event id #{run.snapshot['entered']}). {cause}"
+        f"(entered at the event id #{run.frame['entered']}). {cause}"
     )

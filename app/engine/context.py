@@ -15,9 +15,12 @@ def iso_timestamp(epoch: float) -> str:
 
 
 def context_object(
-    info: ExecutionInfo, state_name: str, entered_time: float, retry_count: int = 0
+    info: ExecutionInfo, state_name: str, entered_time: float, retry_count: int | None = None
 ) -> dict[str, Any]:
-    """The context object as a state sees it while it runs."""
+    """The context object as a state sees it while it runs; ``State.RetryCount`` only where it can retry."""
+    state: dict[str, Any] = {"Name": state_name, "EnteredTime": iso_timestamp(entered_time)}
+    if retry_count is not None:
+        state["RetryCount"] = retry_count
     return {
         "Execution": {
             "Id": info.arn,
@@ -28,5 +31,5 @@ def context_object(
             "RedriveCount": 0,
         },
         "StateMachine": {"Id": info.state_machine_arn, "Name": info.state_machine_name},
-        "State": {"Name": state_name, "EnteredTime": iso_timestamp(entered_time), "RetryCount": retry_count},
+        "State": state,
     }

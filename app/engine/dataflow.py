@@ -1,21 +1,25 @@
 """A state's data flow: how its input becomes the effective input, and its result its output.
 
-JSONPath states: InputPath -> Parameters -> (work) -> ResultSelector -> ResultPath -> OutputPath.
-JSONata states: ``Arguments`` and ``Output`` expressions over ``$states``.
+JSONPath states: InputPath -> Parameters -> (work) -> ResultSelector -> Assign -> ResultPath ->
+OutputPath. JSONata states: ``Arguments``, ``Assign`` and ``Output`` expressions over ``$states``.
+Assign and Output both see the variables as they were before the state assigns any.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from app.asl import jsonata_adapter
 from app.asl.errors import RUNTIME, StatesError
+from app.asl.handlers import Catcher
 from app.asl.intrinsics import evaluate_intrinsic
 from app.asl.paths import PathNotFound, apply_io_path, evaluate_path, path_document, set_result_path
 from app.asl.payload import missing_field_message, render_template
 from app.asl.scope import DataScope
 from app.asl.states.base import MISSING
 from app.engine.jsontext import dumps
+from app.engine.outcomes import Proceed
 from app.engine.run import Run
 
 
@@ -30,22 +34,50 @@ def render(run: Run, template: Any, data: Any) -> Any:
 
 
 def select_input(run: Run) -> Any:
-    """InputPath, then Parameters: the effective input of a JSONPath state."""
+    """The effective input: InputPath then Parameters (JSONPath), or ``Arguments`` (JSONata)."""
     spec = run.state
+    if spec.is_jsonata:
+        if spec.arguments is MISSING:
+            return run.state_input
+        return jsonata_value(run, spec.arguments, "Arguments")
     effective = apply_io_path(spec.input_path, run.scope(run.state_input))
     if spec.parameters is not MISSING:
         effective = render(run, spec.parameters, effective)
     return effective
 
 
-def shape_output(run: Run, result: Any) -> Any:
-    """ResultPath onto the raw state input, then OutputPath."""
-    combined = set_result_path(run.state.result_path, run.state_input, result)
-    return filter_output(run, combined)
+def complete(run: Run, result: Any, *, result_path: bool = True) -> Proceed:
+    """Finish the current state with ``result``: its output and the variables it assigns.
+
+    ``result_path`` is False for states without ResultPath (Choice, Wait, Succeed), whose result
+    is their effective input.
+    """
+    spec = run.state
+    if spec.is_jsonata:
+        extra = None if result is None else {"result": result}
+        assigned = _jsonata_assign(run, spec.assign, extra)
+        if spec.output is not MISSING:
+            return Proceed(jsonata_value(run, spec.output, "Output", extra), assigned)
+        return Proceed(run.state_input if result is None else result, assigned)
+    selected = result if spec.result_selector is MISSING else render(run, spec.result_selector, result)
+    assigned = render(run, spec.assign, selected) if spec.assign else {}
+    combined = set_result_path(spec.result_path, run.state_input, selected) if result_path else selected
+    return Proceed(filter_output(run, combined), assigned)
+
+
+def caught_output(run: Run, catcher: Catcher, error_output: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+    """The output and assignments of a Catcher that handled an error."""
+    if run.state.is_jsonata:
+        extra = {"errorOutput": error_output}
+        assigned = _jsonata_assign(run, catcher.assign, extra)
+        output = jsonata_value(run, catcher.output, "Output", extra) if catcher.has_output else error_output
+        return output, assigned
+    assigned = render(run, catcher.assign, error_output) if catcher.assign else {}
+    return set_result_path(catcher.result_path, run.state_input, error_output), assigned
 
 
 def filter_output(run: Run, value: Any) -> Any:
-    """OutputPath alone, for states without a result (Wait, Succeed)."""
+    """OutputPath over a state's combined output."""
     return apply_io_path(run.state.output_path, run.scope(value))
 
 
@@ -55,9 +87,7 @@ def resolve_path(run: Run, path: str, data: Any, field: str) -> Any:
     try:
         return evaluate_path(path, scope)
     except PathNotFound as missing:
-        raise StatesError(
-            RUNTIME, missing_field_message(path, field, path_document(path, scope))
-        ) from missing
+        raise StatesError(RUNTIME, missing_field_message(path, field, path_document(path, scope))) from missing
 
 
 def path_string(run: Run, path: str, field: str) -> str:
@@ -66,9 +96,8 @@ def path_string(run: Run, path: str, field: str) -> str:
     return value if isinstance(value, str) else dumps(value)
 
 
-def jsonata_value(run: Run, value: Any, field: str, result: Any = None) -> Any:
+def jsonata_value(run: Run, value: Any, field: str, extra: Mapping[str, Any] | None = None) -> Any:
     """Render a JSONata-language field of the current state."""
-    extra = None if result is None else {"result": result}
     return jsonata_adapter.render(value, run.scope(run.state_input), field=field, states_extra=extra)
 
 
@@ -77,12 +106,11 @@ def jsonata_string(run: Run, value: Any, field: str) -> str:
     return rendered if isinstance(rendered, str) else dumps(rendered)
 
 
-def jsonata_output(run: Run, result: Any) -> Any:
-    """A JSONata state's output: its ``Output`` expression, else the result, else the input."""
-    spec = run.state
-    if spec.output is not MISSING:
-        return jsonata_value(run, spec.output, "Output", result)
-    return run.state_input if result is None else result
+def _jsonata_assign(run: Run, assign: Mapping[str, Any], extra: Mapping[str, Any] | None) -> dict[str, Any]:
+    if not assign:
+        return {}
+    rendered: dict[str, Any] = jsonata_value(run, dict(assign), "Assign", extra)
+    return rendered
 
 
 def _resolve_argument(path: str, scope: DataScope) -> Any:

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 
 @dataclass(frozen=True)
 class Proceed:
-    """The state is done with ``output``: exit it and follow ``Next`` or end the execution."""
+    """The state is done: exit it with ``output``, apply ``assigned`` variables, go to ``next``.
+
+    ``next`` overrides the state's own ``Next`` (a Choice rule's target, a Catcher's).
+    """
 
     output: Any
+    assigned: Mapping[str, Any] = field(default_factory=dict)
+    next: str | None = None
 
 
 @dataclass(frozen=True)
@@ -19,11 +25,16 @@ class Suspend:
 
 
 @dataclass(frozen=True)
-class FailExecution:
-    """End the execution as FAILED with this error and cause, exactly as given."""
+class Fork:
+    """The state runs child frames (Parallel branches, Map iterations) and joins them later."""
+
+
+@dataclass(frozen=True)
+class Failure:
+    """The state fails with this error and cause, exactly as given (a Fail state's own)."""
 
     error: str | None
     cause: str | None
 
 
-Outcome = Proceed | Suspend | FailExecution
+Outcome = Proceed | Suspend | Fork | Failure

@@ -1,8 +1,15 @@
-"""The working state of one ``advance()`` call: snapshot, events written so far, timers armed."""
+"""The working state of one ``advance()`` call: snapshot, events written so far, timers armed.
+
+A snapshot is a tree of *frames*. The root frame is the snapshot itself; a Parallel or Map state
+that runs keeps its branches or iterations as child frames under ``kids``. Every frame has its
+own current state, input, variables and pending timer, so the same handlers run at any depth.
+"""
 
 from __future__ import annotations
 
 import copy
+import random
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from app.asl.model import StateMachineModel
@@ -11,6 +18,13 @@ from app.asl.states.base import StateSpec
 from app.engine.context import context_object
 from app.engine.jsontext import dumps
 from app.engine.types import RUNNING, EngineOptions, ExecutionInfo, HistoryEvent, Timer, Transition
+
+Frame = dict[str, Any]
+
+
+def new_frame(start_at: str, state_input: Any, variables: Mapping[str, Any]) -> Frame:
+    """A frame about to enter ``start_at`` with ``state_input``."""
+    return {"state": start_at, "input": state_input, "vars": dict(variables), "entered": None, "timer": None}
 
 
 class Run:
@@ -35,13 +49,13 @@ class Run:
         self.output: str | None = None
         self.error: str | None = None
         self.cause: str | None = None
-        self.suspended = False
         self.run_again = False
+        self.steps = 0
+        self.frame: Frame = self.snapshot
+        self.states: Mapping[str, StateSpec] = model.states
 
     # --- events -------------------------------------------------------------------------------
-    def emit(
-        self, event_type: str, details_key: str | None = None, details: dict[str, Any] | None = None
-    ) -> int:
+    def emit(self, event_type: str, details_key: str | None = None, details: dict[str, Any] | None = None) -> int:
         """Append an event linked to the previous one and return its id."""
         last = int(self.snapshot["last_event_id"])
         event_id = last + 1
@@ -50,42 +64,63 @@ class Run:
         self.snapshot["last_event_id"] = event_id
         return event_id
 
-    # --- the current state --------------------------------------------------------------------
+    # --- the frame being run ------------------------------------------------------------------
+    def focus(self, frame: Frame, states: Mapping[str, StateSpec]) -> None:
+        self.frame = frame
+        self.states = states
+
+    @property
+    def is_root(self) -> bool:
+        return self.frame is self.snapshot
+
     @property
     def state(self) -> StateSpec:
-        return self.model.states[self.snapshot["state"]]
+        return self.states[self.frame["state"]]
 
     @property
     def state_input(self) -> Any:
-        return self.snapshot["input"]
+        return self.frame["input"]
 
     @property
-    def entered_event_id(self) -> int:
-        return int(self.snapshot["entered"])
+    def variables(self) -> dict[str, Any]:
+        variables: dict[str, Any] = self.frame.setdefault("vars", {})
+        return variables
 
     def scope(self, data: Any) -> DataScope:
         """What expressions of the current state see, with ``data`` as ``$``."""
-        context = context_object(self.info, self.state.name, float(self.snapshot["entered_time"]))
-        return DataScope(input=data, context=context, variables=self.snapshot.get("vars", {}))
+        entered_time = float(self.frame.get("entered_time") or self.now)
+        retry_count = sum(self.frame.get("retries", {}).values()) if self.state.retry else None
+        context = context_object(self.info, self.state.name, entered_time, retry_count)
+        if "map_item" in self.frame:
+            context["Map"] = {"Item": self.frame["map_item"]}
+        return DataScope(input=data, context=context, variables=self.variables)
 
-    def arm_timer(self, due: float) -> None:
-        """Suspend the current state until ``due``; the timer's id fences stale deliveries."""
-        timer_id = int(self.snapshot.get("seq", 0)) + 1
-        self.snapshot["seq"] = timer_id
-        self.snapshot["timer"] = timer_id
+    def next_id(self) -> int:
+        """A fresh number for fencing timers and tokens."""
+        value = int(self.snapshot.get("seq", 0)) + 1
+        self.snapshot["seq"] = value
+        return value
+
+    def arm_timer(self, due: float, purpose: str = "wait") -> None:
+        """Suspend the current frame until ``due``; the timer's id fences stale deliveries."""
+        timer_id = self.next_id()
+        self.frame["timer"] = timer_id
+        self.frame["timer_purpose"] = purpose
         self.timers.append(Timer(timer_id, due))
-        self.suspended = True
+
+    def rng(self) -> random.Random:
+        """Randomness that is the same if this transition is ever computed again (jitter)."""
+        return random.Random(f"{self.info.arn}:{self.snapshot['last_event_id']}")
 
     # --- ending the execution -----------------------------------------------------------------
-    def finish(
-        self, status: str, *, output: Any = None, error: str | None = None, cause: str | None = None
-    ) -> None:
+    def finish(self, status: str, *, output: Any = None, error: str | None = None, cause: str | None = None) -> None:
         self.status = status
         self.output = None if output is None else dumps(output)
         self.error = error
         self.cause = cause
         self.snapshot["state"] = None
         self.snapshot["timer"] = None
+        self.snapshot.pop("kids", None)
 
     def transition(self) -> Transition:
         return Transition(
@@ -98,3 +133,10 @@ class Run:
             error=self.error,
             cause=self.cause,
         )
+
+
+def walk(frame: Frame) -> Iterator[Frame]:
+    """Every frame of a tree, parents before children."""
+    yield frame
+    for child in frame.get("kids", {}).get("frames", []):
+        yield from walk(child)

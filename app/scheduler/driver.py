@@ -50,13 +50,9 @@ def deliver(runtime: Runtime, arn: str, trigger: Trigger, item_id: int | None = 
             raise ExecutionNotRunningError(arn)
         now = runtime.clock.now()
         info = execution_info(row, revision.role_arn)
-        transition = advance(
-            revision.model, json.loads(row.snapshot), trigger, now, info, runtime.engine_options
-        )
+        transition = advance(revision.model, json.loads(row.snapshot), trigger, now, info, runtime.engine_options)
         with runtime.db.write() as conn:
-            if transition.changed and not executions.apply_transition(
-                conn, arn, row.version, transition, now
-            ):
+            if transition.changed and not executions.apply_transition(conn, arn, row.version, transition, now):
                 conn.rollback()
                 continue
             if item_id is not None:
@@ -79,9 +75,5 @@ def _drop(runtime: Runtime, item_id: int | None) -> None:
 def _finish_deleting_machine(conn: sa.Connection, state_machine_arn: str) -> None:
     """A machine marked DELETING goes away once its last running execution has ended."""
     machine = state_machines.get(conn, state_machine_arn)
-    if (
-        machine is not None
-        and machine.status == "DELETING"
-        and not executions.running_arns(conn, state_machine_arn)
-    ):
+    if machine is not None and machine.status == "DELETING" and not executions.running_arns(conn, state_machine_arn):
         state_machines.delete(conn, state_machine_arn)

@@ -61,9 +61,7 @@ class Scheduler:
     def _claim(self) -> list[work_items.WorkItem]:
         settings = self.runtime.settings
         with self.runtime.db.write() as conn:
-            return work_items.claim(
-                conn, self.owner, self.runtime.clock.now(), settings.lease_seconds, CLAIM_BATCH
-            )
+            return work_items.claim(conn, self.owner, self.runtime.clock.now(), settings.lease_seconds, CLAIM_BATCH)
 
     def _sleep_seconds(self) -> float:
         with self.runtime.db.read() as conn:

@@ -43,16 +43,12 @@ def start(
         with runtime.db.write() as conn:
             machine = require_machine(conn, state_machine_arn)
             if machine.status != ACTIVE:
-                raise ServiceError(
-                    "StateMachineDeleting", f"State Machine is being deleted: '{state_machine_arn}'"
-                )
+                raise ServiceError("StateMachineDeleting", f"State Machine is being deleted: '{state_machine_arn}'")
             existing = executions.find_by_name(conn, state_machine_arn, name)
             if existing is not None:
                 return _idempotent_start(existing, raw_input)
             revision = runtime.revision(conn, machine.revision_id)
-            info = ExecutionInfo(
-                arn, name, state_machine_arn, machine.name, revision.role_arn, now, parsed_input
-            )
+            info = ExecutionInfo(arn, name, state_machine_arn, machine.name, revision.role_arn, now, parsed_input)
             transition = start_transition(revision.model, info, raw_input, now, runtime.engine_options)
             executions.insert(
                 conn,
@@ -140,9 +136,7 @@ def list_page(
         if state_machines.get(conn, state_machine_arn) is None and not executions.count_for_state_machine(
             conn, state_machine_arn
         ):
-            raise ServiceError(
-                "StateMachineDoesNotExist", f"State Machine Does Not Exist: '{state_machine_arn}'"
-            )
+            raise ServiceError("StateMachineDoesNotExist", f"State Machine Does Not Exist: '{state_machine_arn}'")
         rows = executions.page(conn, state_machine_arn, status_filter, after, limit + 1)
     result: dict[str, Any] = {"executions": [_list_item(row) for row in rows[:limit]]}
     if len(rows) > limit:
@@ -168,9 +162,7 @@ def history(
         rows = executions.history_page(conn, arn, after, limit + 1, reverse_order)
     result: dict[str, Any] = {"events": [_event(row, include_execution_data) for row in rows[:limit]]}
     if len(rows) > limit:
-        result["nextToken"] = pagination.encode(
-            f"history:{arn}:{int(reverse_order)}", rows[limit - 1].event_id
-        )
+        result["nextToken"] = pagination.encode(f"history:{arn}:{int(reverse_order)}", rows[limit - 1].event_id)
     return result
 
 
@@ -200,9 +192,7 @@ def parse_payload(text: str, code: str, label: str) -> Any:
     """Parse a JSON payload, enforcing AWS's size limit; errors carry ``code``."""
     size = len(text.encode())
     if size > MAX_PAYLOAD_BYTES:
-        raise ServiceError(
-            code, f"{label}: the payload is {size} bytes, over the limit of {MAX_PAYLOAD_BYTES}"
-        )
+        raise ServiceError(code, f"{label}: the payload is {size} bytes, over the limit of {MAX_PAYLOAD_BYTES}")
     try:
         return json.loads(text)
     except ValueError as exc:

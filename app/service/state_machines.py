@@ -97,12 +97,7 @@ def update(
     tracing_configuration: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     arns.require_state_machine(arn)
-    if (
-        definition is None
-        and role_arn is None
-        and logging_configuration is None
-        and tracing_configuration is None
-    ):
+    if definition is None and role_arn is None and logging_configuration is None and tracing_configuration is None:
         raise ServiceError(
             "MissingRequiredParameter",
             "Either the definition, the role ARN, the LoggingConfiguration, "
@@ -155,9 +150,7 @@ def delete(runtime: Runtime, arn: str) -> dict[str, Any]:
     return {}
 
 
-def list_page(
-    runtime: Runtime, *, max_results: int | None = None, next_token: str | None = None
-) -> dict[str, Any]:
+def list_page(runtime: Runtime, *, max_results: int | None = None, next_token: str | None = None) -> dict[str, Any]:
     after = pagination.decode("state-machines", next_token)
     limit = pagination.page_size(max_results)
     with runtime.db.read() as conn:

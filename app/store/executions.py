@@ -21,9 +21,7 @@ def get(conn: sa.Connection, arn: str) -> sa.Row[Any] | None:
 
 
 def find_by_name(conn: sa.Connection, state_machine_arn: str, name: str) -> sa.Row[Any] | None:
-    query = sa.select(executions).where(
-        executions.c.state_machine_arn == state_machine_arn, executions.c.name == name
-    )
+    query = sa.select(executions).where(executions.c.state_machine_arn == state_machine_arn, executions.c.name == name)
     return conn.execute(query).first()
 
 
@@ -108,9 +106,7 @@ def insert_events(conn: sa.Connection, arn: str, transition: Transition) -> None
     )
 
 
-def history_page(
-    conn: sa.Connection, arn: str, after_id: int | None, limit: int, reverse: bool
-) -> list[sa.Row[Any]]:
+def history_page(conn: sa.Connection, arn: str, after_id: int | None, limit: int, reverse: bool) -> list[sa.Row[Any]]:
     """Events in id order (or reversed), starting after ``after_id``."""
     query = sa.select(history_events).where(history_events.c.execution_arn == arn)
     if reverse:

@@ -22,9 +22,7 @@ class WorkItem:
     attempts: int
 
 
-def enqueue(
-    conn: sa.Connection, execution_arn: str, kind: str, payload: dict[str, Any], visible_at: float
-) -> None:
+def enqueue(conn: sa.Connection, execution_arn: str, kind: str, payload: dict[str, Any], visible_at: float) -> None:
     """Add an item that becomes claimable at ``visible_at``."""
     conn.execute(
         work_items.insert().values(
@@ -52,9 +50,7 @@ def claim(conn: sa.Connection, owner: str, now: float, lease_seconds: float, lim
         )
     )
     rows = conn.execute(statement).all()
-    return [
-        WorkItem(row.id, row.execution_arn, row.kind, json.loads(row.payload), row.attempts) for row in rows
-    ]
+    return [WorkItem(row.id, row.execution_arn, row.kind, json.loads(row.payload), row.attempts) for row in rows]
 
 
 def delete(conn: sa.Connection, item_id: int) -> None:
@@ -68,9 +64,7 @@ def delete_for_execution(conn: sa.Connection, execution_arn: str) -> None:
 
 def release(conn: sa.Connection, item_id: int, visible_at: float) -> None:
     """Give a claimed item back, to be claimed again at ``visible_at``."""
-    conn.execute(
-        work_items.update().where(work_items.c.id == item_id).values(visible_at=visible_at, lease_owner=None)
-    )
+    conn.execute(work_items.update().where(work_items.c.id == item_id).values(visible_at=visible_at, lease_owner=None))
 
 
 def next_due(conn: sa.Connection) -> float | None:

@@ -46,13 +46,9 @@ def test_aws_cli_round_trip(server: ServerProcess, sfn: Any, tmp_path: Path) -> 
         "--role-arn",
         ROLE_ARN,
     )
-    started = _aws(
-        server, "stepfunctions", "start-execution", "--state-machine-arn", created["stateMachineArn"]
-    )
+    started = _aws(server, "stepfunctions", "start-execution", "--state-machine-arn", created["stateMachineArn"])
     wait_for_status(sfn, started["executionArn"], "SUCCEEDED")
-    described = _aws(
-        server, "stepfunctions", "describe-execution", "--execution-arn", started["executionArn"]
-    )
+    described = _aws(server, "stepfunctions", "describe-execution", "--execution-arn", started["executionArn"])
     assert described["status"] == "SUCCEEDED"
     assert json.loads(described["output"]) == "hi"
     listed = _aws(server, "stepfunctions", "list-state-machines")
@@ -67,9 +63,7 @@ def test_healthz(server: ServerProcess) -> None:
 
 def test_unknown_operation_and_bad_body(server: ServerProcess) -> None:
     headers = {"Content-Type": "application/x-amz-json-1.0"}
-    unknown = httpx.post(
-        server.endpoint, headers={**headers, "X-Amz-Target": "AWSStepFunctions.Nope"}, content="{}"
-    )
+    unknown = httpx.post(server.endpoint, headers={**headers, "X-Amz-Target": "AWSStepFunctions.Nope"}, content="{}")
     assert unknown.status_code == 400
     assert unknown.json()["__type"] == "UnknownOperationException"
     target = {**headers, "X-Amz-Target": "AWSStepFunctions.ListStateMachines"}
@@ -99,12 +93,8 @@ def test_sfn_migrate_and_validate(tmp_path: Path) -> None:
     good.write_text(json.dumps({"StartAt": "A", "States": {"A": {"Type": "Succeed"}}}))
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps({"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B"}}}))
-    ok = subprocess.run(
-        [sys.executable, "-m", "app.cli", "validate", str(good)], capture_output=True, text=True
-    )
+    ok = subprocess.run([sys.executable, "-m", "app.cli", "validate", str(good)], capture_output=True, text=True)
     assert ok.returncode == 0
-    failed = subprocess.run(
-        [sys.executable, "-m", "app.cli", "validate", str(bad)], capture_output=True, text=True
-    )
+    failed = subprocess.run([sys.executable, "-m", "app.cli", "validate", str(bad)], capture_output=True, text=True)
     assert failed.returncode == 1
     assert "MISSING_TRANSITION_TARGET" in failed.stdout

@@ -65,9 +65,7 @@ def test_fail_state(sfn: Any, create_machine: Callable[..., str]) -> None:
 
 
 def test_runtime_error_names_state_and_event(sfn: Any, create_machine: Callable[..., str]) -> None:
-    arn = create_machine(
-        {"StartAt": "P", "States": {"P": {"Type": "Pass", "InputPath": "$.missing", "End": True}}}
-    )
+    arn = create_machine({"StartAt": "P", "States": {"P": {"Type": "Pass", "InputPath": "$.missing", "End": True}}})
     started = sfn.start_execution(stateMachineArn=arn, input="{}")
     described = wait_for_status(sfn, started["executionArn"], "FAILED")
     assert described["error"] == "States.Runtime"
@@ -88,9 +86,7 @@ def test_runtime_error_names_state_and_event(sfn: Any, create_machine: Callable[
 )
 def test_wait_forms(sfn: Any, create_machine: Callable[..., str], wait: dict[str, Any]) -> None:
     arn = create_machine({"StartAt": "W", "States": {"W": {"Type": "Wait", **wait, "End": True}}})
-    started = sfn.start_execution(
-        stateMachineArn=arn, input=json.dumps({"s": 50, "t": "2001-01-01T00:00:00Z"})
-    )
+    started = sfn.start_execution(stateMachineArn=arn, input=json.dumps({"s": 50, "t": "2001-01-01T00:00:00Z"}))
     wait_for_status(sfn, started["executionArn"], "SUCCEEDED")
     assert history_types(sfn, started["executionArn"]) == [
         "ExecutionStarted",
@@ -157,9 +153,7 @@ def test_stop_execution_in_wait(sfn: Any, create_machine: Callable[..., str]) ->
     assert events[-1]["executionAbortedEventDetails"] == {"error": "Halt", "cause": "asked to"}
 
 
-def test_list_executions_newest_first_with_filter_and_pages(
-    sfn: Any, create_machine: Callable[..., str]
-) -> None:
+def test_list_executions_newest_first_with_filter_and_pages(sfn: Any, create_machine: Callable[..., str]) -> None:
     arn = create_machine(PASS_MACHINE)
     names = [f"e{i}" for i in range(5)]
     for name in names:

@@ -30,12 +30,8 @@ def test_wait_survives_restart(backend: str, tmp_path: Path, how: str) -> None:
     first = ServerProcess(url, tmp_path / "first.log", env).start()
     try:
         sfn = make_client(first.endpoint)
-        machine = sfn.create_state_machine(
-            name="durable", definition=json.dumps(WAIT_MACHINE), roleArn=ROLE_ARN
-        )
-        waiting = sfn.start_execution(stateMachineArn=machine["stateMachineArn"], name="waits")[
-            "executionArn"
-        ]
+        machine = sfn.create_state_machine(name="durable", definition=json.dumps(WAIT_MACHINE), roleArn=ROLE_ARN)
+        waiting = sfn.start_execution(stateMachineArn=machine["stateMachineArn"], name="waits")["executionArn"]
         done_machine = sfn.create_state_machine(
             name="quick",
             definition=json.dumps({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}}),

@@ -38,16 +38,12 @@ def _holds_path(operator: str, value: Any, other: Any) -> bool:
 
 def test_parse_comparison_keeps_next_and_assign() -> None:
     rule = parse_rule({"Variable": "$.v", "NumericEquals": 1, "Next": "N", "Assign": {"x.$": "$.v"}})
-    assert rule == Comparison(
-        variable="$.v", operator="NumericEquals", operand=1, next="N", assign={"x.$": "$.v"}
-    )
+    assert rule == Comparison(variable="$.v", operator="NumericEquals", operand=1, next="N", assign={"x.$": "$.v"})
 
 
 def test_parse_path_variant() -> None:
     rule = parse_rule({"Variable": "$.v", "StringEqualsPath": "$.o", "Next": "N"})
-    assert rule == Comparison(
-        variable="$.v", operator="StringEquals", operand="$.o", operand_is_path=True, next="N"
-    )
+    assert rule == Comparison(variable="$.v", operator="StringEquals", operand="$.o", operand_is_path=True, next="N")
 
 
 def test_parse_nested_boolean_rules() -> None:

@@ -22,9 +22,7 @@ from tests.unit.test_intrinsics import fake_resolve
 
 CASES_DIR = Path(__file__).resolve().parents[3] / "shared" / "conformance" / "cases"
 CASE_FILES = sorted(CASES_DIR.glob("intrinsic_functions.*.json")) if CASES_DIR.is_dir() else []
-_ENGINE_PREFIX = re.compile(
-    r"An error occurred while executing the state '[^']*' \(entered at the event id #\d+\)\. "
-)
+_ENGINE_PREFIX = re.compile(r"An error occurred while executing the state '[^']*' \(entered at the event id #\d+\)\. ")
 _REDACTED = "<redacted>"
 
 

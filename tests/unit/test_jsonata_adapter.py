@@ -415,8 +415,7 @@ def test_deep_evaluation_is_refused_past_aws_depth() -> None:
     expression = "+".join(["1"] * 101)
     assert _cause_of("{% " + expression + " %}") == _threw(
         expression,
-        ": Stack overflow error: Check for non-terminating recursive function. "
-        "Consider rewriting as tail-recursive.",
+        ": Stack overflow error: Check for non-terminating recursive function. Consider rewriting as tail-recursive.",
     )
 
 
@@ -494,9 +493,7 @@ def test_check_syntax(text: str, message: str | None) -> None:
 # --------------------------------------------------------------------------------------------
 
 CASES_DIR = Path(__file__).resolve().parents[3] / "shared" / "conformance" / "cases"
-_CAUSE_PREFIX = re.compile(
-    r"^An error occurred while executing the state '[^']*' \(entered at the event id #\d+\)\. "
-)
+_CAUSE_PREFIX = re.compile(r"^An error occurred while executing the state '[^']*' \(entered at the event id #\d+\)\. ")
 
 
 def _single_pass_output(case: dict[str, Any]) -> Any:

@@ -29,9 +29,7 @@ def errors(text: str) -> list[tuple[str, str, str]]:
     return [(d.code, d.message, d.location) for d in validate_definition(text) if d.severity == "ERROR"]
 
 
-WRONG_LANGUAGE = (
-    "The QueryLanguage is set to '{}', but field '{}' is only supported for the '{}' QueryLanguage"
-)
+WRONG_LANGUAGE = "The QueryLanguage is set to '{}', but field '{}' is only supported for the '{}' QueryLanguage"
 ONLY_ONE = "There should only be one of the following fields: [{}]"
 NONE_OF = "This object should have only one of the following fields: [{}]"
 WAIT_FIELDS = "SecondsPath, Seconds, TimestampPath, Timestamp"
@@ -81,8 +79,7 @@ CASES: list[tuple[str, str, list[tuple[str, str, str]]]] = [
         [
             (
                 SCHEMA,
-                "Value should be one of the following: "
-                "[Task, Pass, Choice, Wait, Succeed, Fail, Parallel, Map]",
+                "Value should be one of the following: [Task, Pass, Choice, Wait, Succeed, Fail, Parallel, Map]",
                 "/States/A/Type",
             )
         ],

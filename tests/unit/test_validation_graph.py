@@ -107,9 +107,7 @@ GRAPH_CASES: list[tuple[str, str, list[tuple[str, str, str]]]] = [
             {
                 "M": {
                     "Type": "Map",
-                    "ItemProcessor": branch(
-                        {"A": {"Type": "Pass", "Next": "B"}, "B": {"Type": "Pass", "Next": "A"}}
-                    ),
+                    "ItemProcessor": branch({"A": {"Type": "Pass", "Next": "B"}, "B": {"Type": "Pass", "Next": "A"}}),
                     "End": True,
                 }
             }
@@ -118,9 +116,7 @@ GRAPH_CASES: list[tuple[str, str, list[tuple[str, str, str]]]] = [
     ),
     (
         "unreachable in branch",
-        machine(
-            {"P": {"Type": "Parallel", "Branches": [branch({"W": PASS_END, "Ghost": PASS_END})], "End": True}}
-        ),
+        machine({"P": {"Type": "Parallel", "Branches": [branch({"W": PASS_END, "Ghost": PASS_END})], "End": True}}),
         [(MISSING, 'State "Ghost" is not reachable.', "/States/P/Branches[0]/States/Ghost")],
     ),
     (
@@ -173,9 +169,7 @@ GRAPH_CASES: list[tuple[str, str, list[tuple[str, str, str]]]] = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("text", "expected"), [(t, e) for _, t, e in GRAPH_CASES], ids=[n for n, _, _ in GRAPH_CASES]
-)
+@pytest.mark.parametrize(("text", "expected"), [(t, e) for _, t, e in GRAPH_CASES], ids=[n for n, _, _ in GRAPH_CASES])
 def test_graph_rule(text: str, expected: list[tuple[str, str, str]]) -> None:
     assert errors(text) == expected
 
@@ -196,12 +190,8 @@ def test_too_deeply_nested() -> None:
 
 def test_invalid_jsonata_expression() -> None:
     pytest.importorskip("app.asl.jsonata_adapter")
-    text = machine(
-        {"A": {"Type": "Pass", "Output": {"v": "{% 1 + %}"}, "End": True}}, QueryLanguage="JSONata"
-    )
-    assert errors(text) == [
-        ("INVALID_JSONATA_EXPRESSION", "Unexpected end of expression", "/States/A/Output/v")
-    ]
+    text = machine({"A": {"Type": "Pass", "Output": {"v": "{% 1 + %}"}, "End": True}}, QueryLanguage="JSONata")
+    assert errors(text) == [("INVALID_JSONATA_EXPRESSION", "Unexpected end of expression", "/States/A/Output/v")]
 
 
 def test_jsonata_syntax_not_checked_in_jsonpath_state() -> None:
@@ -223,8 +213,7 @@ def test_invalid_intrinsic() -> None:
 FORMAT_CASES: list[tuple[list[Diagnostic], str]] = [
     (
         [Diagnostic("ERROR", MISSING, "Missing 'Next' target: B", "/States/A/Next")],
-        "Invalid State Machine Definition: "
-        "'MISSING_TRANSITION_TARGET: Missing 'Next' target: B at /States/A/Next'",
+        "Invalid State Machine Definition: 'MISSING_TRANSITION_TARGET: Missing 'Next' target: B at /States/A/Next'",
     ),
     (
         [
@@ -248,9 +237,7 @@ def test_format_invalid_definition(diagnostics: list[Diagnostic], expected: str)
 
 
 def test_format_from_validation() -> None:
-    text = machine(
-        {"A": {"Type": "Parallel", "TimeoutSeconds": 5, "Branches": [branch({"W": PASS_END})], "End": True}}
-    )
+    text = machine({"A": {"Type": "Parallel", "TimeoutSeconds": 5, "Branches": [branch({"W": PASS_END})], "End": True}})
     assert format_invalid_definition(validate_definition(text)) == (
         "Invalid State Machine Definition: "
         "'SCHEMA_VALIDATION_FAILED: Field 'TimeoutSeconds' is not supported at /States/A'"

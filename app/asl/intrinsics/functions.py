@@ -50,9 +50,7 @@ def _invalid(name: str) -> StatesError:
     return StatesError(RUNTIME, f"Invalid arguments in {name}")
 
 
-def _intrinsic(
-    name: str, least: int, most: float | None = None
-) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+def _intrinsic(name: str, least: int, most: float | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register ``body`` under ``name``, checking the argument count (``most`` defaults to ``least``)."""
     upper = least if most is None else most
 

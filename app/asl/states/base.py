@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.asl.handlers import Catcher, Retrier, parse_catchers, parse_retriers
+
 JSONPATH = "JSONPath"
 JSONATA = "JSONata"
 
@@ -51,6 +53,8 @@ class StateSpec:
     arguments: Any = MISSING
     output: Any = MISSING
     assign: Mapping[str, Any] = field(default_factory=dict)
+    retry: tuple[Retrier, ...] = ()
+    catch: tuple[Catcher, ...] = ()
     raw: Mapping[str, Any] = field(default_factory=dict)
 
     @property
@@ -74,5 +78,7 @@ def common_fields(name: str, raw: Mapping[str, Any], machine_language: str) -> d
         "arguments": raw.get("Arguments", MISSING),
         "output": raw.get("Output", MISSING),
         "assign": raw.get("Assign", {}),
+        "retry": parse_retriers(raw.get("Retry", [])),
+        "catch": parse_catchers(raw.get("Catch", [])),
         "raw": raw,
     }

@@ -63,9 +63,7 @@ def _check_rule(report: Report, rule: Any, location: str, language: str, *, top:
         check_kind(report, rule["Next"], Kind.STRING, child(location, "Next"))
     selectors = [name for name in _SELECTORS if name in rule]
     if len(selectors) != 1:
-        report.schema(
-            f"The object must have only one of the following fields, [{', '.join(_SELECTORS)}]", location
-        )
+        report.schema(f"The object must have only one of the following fields, [{', '.join(_SELECTORS)}]", location)
     if language == JSONATA:
         return
     if "Variable" in rule:

@@ -70,8 +70,7 @@ def check_template(report: Report, value: Any, location: str) -> None:
             where = child(location, key)
             if key.endswith(".$") and not (isinstance(member, str) and dynamic_value_is_valid(member)):
                 report.schema(
-                    f"The value for the field '{key}' must be a valid JSONPath or a valid intrinsic "
-                    "function call",
+                    f"The value for the field '{key}' must be a valid JSONPath or a valid intrinsic function call",
                     where,
                 )
             check_template(report, member, where)

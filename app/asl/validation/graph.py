@@ -69,9 +69,7 @@ def check_transitions(report: Report, machine: dict[str, Any], location: str, *,
     reached = _reachable(start, edges)
     for name in states:
         if name not in reached:
-            report.error(
-                MISSING_TRANSITION_TARGET, f'State "{name}" is not reachable.', child(states_location, name)
-            )
+            report.error(MISSING_TRANSITION_TARGET, f'State "{name}" is not reachable.', child(states_location, name))
 
 
 def _reachable(start: str, edges: dict[str, list[str]]) -> set[str]:

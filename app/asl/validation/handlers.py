@@ -56,11 +56,7 @@ def _check_catcher_values(report: Report, catcher: dict[str, Any], location: str
     if "ResultPath" in catcher and language == JSONPATH:
         check_result_path(report, catcher["ResultPath"], child(location, "ResultPath"))
     assign = child(location, "Assign")
-    if (
-        "Assign" in catcher
-        and check_kind(report, catcher["Assign"], Kind.OBJECT, assign)
-        and language == JSONPATH
-    ):
+    if "Assign" in catcher and check_kind(report, catcher["Assign"], Kind.OBJECT, assign) and language == JSONPATH:
         check_template(report, catcher["Assign"], assign)
 
 

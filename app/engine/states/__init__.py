@@ -2,29 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from app.engine.states import choice, fail, map_, parallel, pass_, succeed, wait
+from app.engine.states.base import StateHandler
 
-from app.engine.outcomes import Outcome
-from app.engine.run import Run
-
-
-@dataclass(frozen=True)
-class StateHandler:
-    """``enter`` runs when the state is entered; ``on_timer`` when a timer it armed fires."""
-
-    enter: Callable[[Run], Outcome]
-    on_timer: Callable[[Run], Outcome] | None = None
+HANDLERS: dict[str, StateHandler] = {
+    "Pass": StateHandler(pass_.enter),
+    "Succeed": StateHandler(succeed.enter),
+    "Fail": StateHandler(fail.enter),
+    "Wait": StateHandler(wait.enter, wait.on_timer),
+    "Choice": StateHandler(choice.enter),
+    "Parallel": StateHandler(parallel.enter, fan=parallel.FAN),
+    "Map": StateHandler(map_.enter, fan=map_.FAN),
+}
 
 
 def handler_for(state_type: str) -> StateHandler | None:
     """The handler of a state type, or None when this engine cannot run that type."""
-    from app.engine.states import fail, pass_, succeed, wait
-
-    handlers = {
-        "Pass": StateHandler(pass_.enter),
-        "Succeed": StateHandler(succeed.enter),
-        "Fail": StateHandler(fail.enter),
-        "Wait": StateHandler(wait.enter, wait.on_timer),
-    }
-    return handlers.get(state_type)
+    return HANDLERS.get(state_type)

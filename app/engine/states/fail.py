@@ -7,14 +7,14 @@ from typing import Any
 from app.asl.states.base import MISSING
 from app.asl.states.fail import FailSpec
 from app.engine import dataflow
-from app.engine.outcomes import FailExecution, Outcome
+from app.engine.outcomes import Failure, Outcome
 from app.engine.run import Run
 
 
 def enter(run: Run) -> Outcome:
     spec = run.state
     assert isinstance(spec, FailSpec)
-    return FailExecution(
+    return Failure(
         error=_field(run, spec.error, spec.error_path, "Error"),
         cause=_field(run, spec.cause, spec.cause_path, "Cause"),
     )

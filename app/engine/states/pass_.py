@@ -5,7 +5,7 @@ from __future__ import annotations
 from app.asl.states.base import MISSING
 from app.asl.states.pass_ import PassSpec
 from app.engine import dataflow
-from app.engine.outcomes import Outcome, Proceed
+from app.engine.outcomes import Outcome
 from app.engine.run import Run
 
 
@@ -13,7 +13,6 @@ def enter(run: Run) -> Outcome:
     spec = run.state
     assert isinstance(spec, PassSpec)
     if spec.is_jsonata:
-        return Proceed(dataflow.jsonata_output(run, result=None))
+        return dataflow.complete(run, None)
     effective = dataflow.select_input(run)
-    result = effective if spec.result is MISSING else spec.result
-    return Proceed(dataflow.shape_output(run, result))
+    return dataflow.complete(run, effective if spec.result is MISSING else spec.result)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from app.engine import dataflow
-from app.engine.outcomes import Outcome, Proceed
+from app.engine.outcomes import Outcome
 from app.engine.run import Run
 
 
 def enter(run: Run) -> Outcome:
     if run.state.is_jsonata:
-        return Proceed(dataflow.jsonata_output(run, result=None))
-    return Proceed(dataflow.filter_output(run, dataflow.select_input(run)))
+        return dataflow.complete(run, None)
+    return dataflow.complete(run, dataflow.select_input(run), result_path=False)

@@ -9,7 +9,7 @@ from app.asl import errors
 from app.asl.states.base import MISSING
 from app.asl.states.wait import WaitSpec
 from app.engine import dataflow
-from app.engine.outcomes import Outcome, Proceed, Suspend
+from app.engine.outcomes import Outcome, Suspend
 from app.engine.run import Run
 
 _TIMESTAMP_FORMAT_HINT = "ISO-8601 extended offset date-time format string"
@@ -27,8 +27,8 @@ def enter(run: Run) -> Outcome:
 
 def on_timer(run: Run) -> Outcome:
     if run.state.is_jsonata:
-        return Proceed(dataflow.jsonata_output(run, result=None))
-    return Proceed(dataflow.filter_output(run, dataflow.select_input(run)))
+        return dataflow.complete(run, None)
+    return dataflow.complete(run, dataflow.select_input(run), result_path=False)
 
 
 def _due(run: Run, spec: WaitSpec) -> float:

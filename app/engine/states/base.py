@@ -1,0 +1,29 @@
+"""The shape of a state handler, shared by every state module."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from app.asl.states.base import StateSpec
+from app.engine.outcomes import Outcome
+from app.engine.run import Frame, Run
+
+
+@dataclass(frozen=True)
+class Fan:
+    """How a state that runs child frames (Parallel, Map) follows and joins them."""
+
+    states_of: Callable[[StateSpec, Frame], Mapping[str, StateSpec]]
+    child_done: Callable[[Run, int], None]
+    ready: Callable[[Run], bool]
+    join: Callable[[Run], Outcome]
+
+
+@dataclass(frozen=True)
+class StateHandler:
+    """``enter`` runs when the state is entered (and again on retry); ``on_timer`` when its timer fires."""
+
+    enter: Callable[[Run], Outcome]
+    on_timer: Callable[[Run], Outcome] | None = None
+    fan: Fan | None = None

@@ -1,0 +1,173 @@
+"""Map (inline): the item processor runs once per item, at most ``MaxConcurrency`` at a time."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from app.asl import errors, jsonata_adapter
+from app.asl.paths import apply_io_path
+from app.asl.states.base import MISSING, StateSpec
+from app.asl.states.map_ import MapSpec
+from app.engine import dataflow
+from app.engine.jsontext import dumps
+from app.engine.outcomes import Failure, Fork, Outcome
+from app.engine.run import Frame, Run, new_frame
+from app.engine.states.base import Fan
+from app.engine.types import FAILED, SUCCEEDED
+
+THRESHOLD_CAUSE = "The specified tolerated failure threshold was exceeded"
+
+
+def enter(run: Run) -> Outcome:
+    spec = run.state
+    assert isinstance(spec, MapSpec)
+    effective = run.state_input if spec.is_jsonata else dataflow.select_input(run)
+    items = _items(run, spec, effective)
+    run.emit("MapStateStarted", "mapStateStartedEventDetails", {"length": len(items)})
+    run.frame["kids"] = {
+        "frames": [],
+        "items": items,
+        "effective": effective,
+        "limit": _number(run, spec.max_concurrency, spec.max_concurrency_path, effective) or len(items),
+        "tolerated_count": _optional(run, spec.tolerated_failure_count, spec.tolerated_failure_count_path, effective),
+        "tolerated_percent": _optional(
+            run, spec.tolerated_failure_percentage, spec.tolerated_failure_percentage_path, effective
+        ),
+        "failures": 0,
+    }
+    _start_more(run, spec)
+    return Fork()
+
+
+def states_of(spec: StateSpec, child: Frame) -> Mapping[str, StateSpec]:
+    assert isinstance(spec, MapSpec) and spec.processor is not None
+    return spec.processor.states
+
+
+def child_done(run: Run, index: int) -> None:
+    spec = run.state
+    assert isinstance(spec, MapSpec)
+    kids = run.frame["kids"]
+    child = kids["frames"][index]
+    details = {"name": spec.name, "index": child["map_item"]["Index"]}
+    if child["status"] == SUCCEEDED:
+        run.emit("MapIterationSucceeded", "mapIterationSucceededEventDetails", details)
+    else:
+        kids["failures"] += 1
+        run.emit("MapIterationFailed", "mapIterationFailedEventDetails", details)
+    if not _over_tolerance(kids):
+        _start_more(run, spec)
+
+
+def ready(run: Run) -> bool:
+    kids = run.frame["kids"]
+    if _over_tolerance(kids):
+        return True
+    started_all = len(kids["frames"]) == len(kids["items"])
+    return started_all and all(frame.get("status") for frame in kids["frames"])
+
+
+def join(run: Run) -> Outcome:
+    kids = run.frame["kids"]
+    if _over_tolerance(kids):
+        if kids["tolerated_count"] is None and kids["tolerated_percent"] is None:
+            failed = next(frame for frame in kids["frames"] if frame.get("status") == FAILED)
+            return Failure(failed.get("error"), failed.get("cause"))
+        return Failure(errors.EXCEED_TOLERATED_FAILURE_THRESHOLD, THRESHOLD_CAUSE)
+    run.emit("MapStateSucceeded")
+    results = [_iteration_result(frame) for frame in kids["frames"]]
+    return dataflow.complete(run, results)
+
+
+def _start_more(run: Run, spec: MapSpec) -> None:
+    kids = run.frame["kids"]
+    running = sum(1 for frame in kids["frames"] if not frame.get("status"))
+    while len(kids["frames"]) < len(kids["items"]) and running < kids["limit"]:
+        index = len(kids["frames"])
+        item = kids["items"][index]
+        kids["frames"].append(_iteration(run, spec, index, item, kids["effective"]))
+        run.emit("MapIterationStarted", "mapIterationStartedEventDetails", {"name": spec.name, "index": index})
+        running += 1
+
+
+def _iteration(run: Run, spec: MapSpec, index: int, item: Any, effective: Any) -> Frame:
+    assert spec.processor is not None
+    map_item = {"Index": index, "Value": item}
+    outer_item = run.frame.get("map_item")  # the Map may itself run inside an iteration
+    run.frame["map_item"] = map_item
+    try:
+        selected = _select_item(run, spec, item, effective)
+    finally:
+        if outer_item is None:
+            del run.frame["map_item"]
+        else:
+            run.frame["map_item"] = outer_item
+    frame = new_frame(spec.processor.start_at, selected, run.variables)
+    frame["map_item"] = map_item
+    return frame
+
+
+def _select_item(run: Run, spec: MapSpec, item: Any, effective: Any) -> Any:
+    if spec.item_selector is MISSING:
+        return item
+    if spec.is_jsonata:
+        return dataflow.jsonata_value(run, spec.item_selector, "ItemSelector")
+    return dataflow.render(run, spec.item_selector, effective)
+
+
+def _items(run: Run, spec: MapSpec, effective: Any) -> list[Any]:
+    if spec.is_jsonata:
+        if spec.items is MISSING:
+            items = run.state_input
+        else:
+            items = dataflow.jsonata_value(run, spec.items, "Items")
+            jsonata_adapter.expect_type(items, "array", str(spec.items), "Items")
+        if not isinstance(items, list):
+            raise errors.StatesError(
+                errors.QUERY_EVALUATION_ERROR, f"Map state input must be an array but was: {dumps(items)}"
+            )
+        return items
+    items = apply_io_path(spec.items_path, run.scope(effective))
+    if not isinstance(items, list):
+        raise errors.StatesError(errors.RUNTIME, f"Map state input must be an array but was: {dumps(items)}")
+    return items
+
+
+def _number(run: Run, literal: Any, path: str | None, effective: Any) -> int:
+    value = _optional(run, literal, path, effective)
+    return int(value) if value is not None else 0
+
+
+def _optional(run: Run, literal: Any, path: str | None, effective: Any) -> Any:
+    if path is not None:
+        return dataflow.resolve_path(run, path, effective, path.split(".")[-1])
+    if literal is MISSING:
+        return None
+    if run.state.is_jsonata and jsonata_adapter.is_expression(literal):
+        return dataflow.jsonata_value(run, literal, "MaxConcurrency")
+    return literal
+
+
+def _over_tolerance(kids: dict[str, Any]) -> bool:
+    failures: int = kids["failures"]
+    if failures == 0:
+        return False
+    count, percent = kids["tolerated_count"], kids["tolerated_percent"]
+    if count is None and percent is None:
+        return True
+    total = max(len(kids["items"]), 1)
+    over_count = count is not None and failures > int(count)
+    over_percent = percent is not None and failures * 100 / total > float(percent)
+    if count is not None and percent is not None:
+        return over_count and over_percent
+    return over_count or over_percent
+
+
+def _iteration_result(frame: Frame) -> Any:
+    if frame.get("status") == FAILED:
+        return {"Error": frame.get("error"), "Cause": frame.get("cause")}
+    return frame.get("output")
+
+
+FAN = Fan(states_of=states_of, child_done=child_done, ready=ready, join=join)
