@@ -43,7 +43,11 @@ def _serve(host: str, port: int, log_level: str) -> int:
     from app.main import create_app
 
     logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    uvicorn.run(create_app(), host=host, port=port, log_level=log_level, access_log=False)
+    settings = get_settings()
+    if settings.public_url is None:
+        reachable = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+        settings.public_url = f"http://{reachable}:{port}"
+    uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level, access_log=False)
     return 0
 
 

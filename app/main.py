@@ -8,8 +8,8 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from app.api import aws_json, health, rest
+from app.composition import build_integrations, build_scheduler
 from app.runtime import Runtime, build_runtime
-from app.scheduler.loop import Scheduler
 from app.settings import Settings, get_settings
 from app.store import migrate
 
@@ -31,7 +31,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         migrate.upgrade(settings.database_url)
         rt = runtime or build_runtime(settings)
         app.state.runtime = rt
-        scheduler = Scheduler(rt) if settings.run_scheduler else None
+        integrations = build_integrations(rt)
+        scheduler = build_scheduler(rt, integrations) if settings.run_scheduler else None
         if scheduler is not None:
             scheduler.start()
         app.state.ready = True
@@ -41,6 +42,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
             app.state.ready = False
             if scheduler is not None:
                 scheduler.stop()
+            integrations.close()
             rt.db.dispose()
 
     app = FastAPI(title="Step Functions server", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from app.asl.model import StateMachineModel, parse_definition
 from app.clock import Clock, SystemClock
 from app.engine.types import EngineOptions
-from app.scheduler.wakeup import Wakeup
+from app.scheduler.wakeup import ActivityWaiters, Wakeup
 from app.settings import Settings
 from app.store import state_machines
 from app.store.database import Database
@@ -35,6 +35,7 @@ class Runtime:
     db: Database
     clock: Clock = field(default_factory=SystemClock)
     wakeup: Wakeup = field(default_factory=Wakeup)
+    activity_waiters: ActivityWaiters = field(default_factory=ActivityWaiters)
     _revisions: OrderedDict[str, Revision] = field(default_factory=OrderedDict)
     _revisions_lock: threading.Lock = field(default_factory=threading.Lock)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -27,6 +28,21 @@ class Settings(BaseSettings):
     )
     poll_seconds: float = Field(default=1.0, gt=0, validation_alias=AliasChoices("SFN_POLL_SECONDS", "poll_seconds"))
     run_scheduler: bool = Field(default=True, validation_alias=AliasChoices("SFN_RUN_SCHEDULER", "run_scheduler"))
+    functions_dir: Path | None = Field(
+        default=None, validation_alias=AliasChoices("SFN_FUNCTIONS_DIR", "functions_dir")
+    )
+    function_urls: dict[str, str] = Field(
+        default_factory=dict, validation_alias=AliasChoices("SFN_FUNCTION_URLS", "function_urls")
+    )
+    lambda_endpoint: str | None = Field(
+        default=None, validation_alias=AliasChoices("LAMBDA_ENDPOINT", "lambda_endpoint")
+    )
+    public_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("SFN_PUBLIC_URL", "public_url"),
+        description="This server's own URL, for functions that call back into it (set by `sfn serve`).",
+    )
+    task_threads: int = Field(default=32, ge=1, validation_alias=AliasChoices("SFN_TASK_THREADS", "task_threads"))
 
 
 @lru_cache(maxsize=1)

@@ -16,6 +16,8 @@ from tests.support.databases import BACKENDS, drop_database, new_database
 from tests.support.server import ServerProcess
 
 ROLE_ARN = "arn:aws:iam::123456789012:role/test"
+# Python handlers the live servers of the tests serve as local Lambda functions.
+FUNCTIONS_DIR = Path(__file__).resolve().parent / "functions"
 # Waits in tests last 1% of their written duration: a "Seconds": 100 Wait takes one second.
 TEST_WAIT_TIME_SCALE = "0.01"
 
@@ -46,7 +48,8 @@ def database_url(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
 @pytest.fixture(scope="session")
 def server(database_url: str, backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     log = tmp_path_factory.mktemp(f"log-{backend}") / "server.log"
-    process = ServerProcess(database_url, log, {"WAIT_TIME_SCALE": TEST_WAIT_TIME_SCALE}).start()
+    env = {"WAIT_TIME_SCALE": TEST_WAIT_TIME_SCALE, "SFN_FUNCTIONS_DIR": str(FUNCTIONS_DIR)}
+    process = ServerProcess(database_url, log, env).start()
     yield process
     process.stop()
 
@@ -71,6 +74,3 @@ def create_machine(sfn: Any) -> Callable[..., str]:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "slow: takes more than a few seconds")
-
-
-PROJECT_ROOT = Path(__file__).resolve().parents[1]

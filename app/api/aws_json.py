@@ -10,7 +10,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from pydantic import ValidationError
 
-from app.api.operations import OPERATIONS
+from app.api.operations import OPERATIONS, AsyncOperation
 from app.service.errors import ServiceError
 
 TARGET_PREFIX = "AWSStepFunctions."
@@ -68,8 +68,12 @@ async def dispatch(request: Request) -> Response:
         parsed = operation.shape.model_validate(payload)
     except ValidationError as exc:
         return error_response("ValidationException", validation_message(exc))
+    runtime = request.app.state.runtime
     try:
-        result = await run_in_threadpool(operation.call, request.app.state.runtime, parsed)
+        if isinstance(operation, AsyncOperation):
+            result = await operation.call(runtime, parsed)
+        else:
+            result = await run_in_threadpool(operation.call, runtime, parsed)
     except ServiceError as exc:
         return error_response(exc.code, exc.message, exc.status_code)
     return Response(json.dumps(result), media_type=CONTENT_TYPE)

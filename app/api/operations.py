@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,13 +10,23 @@ from pydantic import BaseModel
 
 from app.api import shapes
 from app.runtime import Runtime
-from app.service import executions, state_machines
+from app.service import activities, callbacks, executions, state_machines
 
 
 @dataclass(frozen=True)
 class Operation:
+    """A request shape and the service call behind it (blocking, run on a worker thread)."""
+
     shape: type[BaseModel]
     call: Callable[[Runtime, Any], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class AsyncOperation:
+    """An operation that waits without holding a thread (the activity long poll)."""
+
+    shape: type[BaseModel]
+    call: Callable[[Runtime, Any], Awaitable[dict[str, Any]]]
 
 
 def _dump(model: BaseModel | None) -> dict[str, Any] | None:
@@ -27,7 +37,7 @@ def _tags(tags: list[shapes.Tag] | None) -> list[dict[str, str]]:
     return [tag.model_dump() for tag in tags or []]
 
 
-OPERATIONS: dict[str, Operation] = {
+OPERATIONS: dict[str, Operation | AsyncOperation] = {
     "CreateStateMachine": Operation(
         shapes.CreateStateMachineInput,
         lambda rt, r: state_machines.create(
@@ -109,5 +119,24 @@ OPERATIONS: dict[str, Operation] = {
     ),
     "ListTagsForResource": Operation(
         shapes.ListTagsForResourceInput, lambda rt, r: state_machines.list_tags(rt, r.resourceArn)
+    ),
+    "CreateActivity": Operation(shapes.CreateActivityInput, lambda rt, r: activities.create(rt, r.name, _tags(r.tags))),
+    "DescribeActivity": Operation(shapes.ActivityArnInput, lambda rt, r: activities.describe(rt, r.activityArn)),
+    "DeleteActivity": Operation(shapes.ActivityArnInput, lambda rt, r: activities.delete(rt, r.activityArn)),
+    "ListActivities": Operation(
+        shapes.ListActivitiesInput,
+        lambda rt, r: activities.list_page(rt, max_results=r.maxResults, next_token=r.nextToken),
+    ),
+    "GetActivityTask": AsyncOperation(
+        shapes.GetActivityTaskInput, lambda rt, r: activities.get_task(rt, r.activityArn, r.workerName)
+    ),
+    "SendTaskSuccess": Operation(
+        shapes.SendTaskSuccessInput, lambda rt, r: callbacks.send_success(rt, r.taskToken, r.output)
+    ),
+    "SendTaskFailure": Operation(
+        shapes.SendTaskFailureInput, lambda rt, r: callbacks.send_failure(rt, r.taskToken, r.error, r.cause)
+    ),
+    "SendTaskHeartbeat": Operation(
+        shapes.SendTaskHeartbeatInput, lambda rt, r: callbacks.send_heartbeat(rt, r.taskToken)
     ),
 }

@@ -132,3 +132,39 @@ class UntagResourceInput(Request):
 
 class ListTagsForResourceInput(Request):
     resourceArn: Arn
+
+
+class CreateActivityInput(Request):
+    name: Name
+    tags: list[Tag] | None = None
+
+
+class ActivityArnInput(Request):
+    activityArn: Arn
+
+
+class ListActivitiesInput(Request):
+    maxResults: PageSize | None = None
+    nextToken: PageToken | None = None
+
+
+class GetActivityTaskInput(ActivityArnInput):
+    workerName: Annotated[str, Field(min_length=1, max_length=80)] | None = None
+
+
+TaskToken = Annotated[str, Field(min_length=1, max_length=2048)]
+
+
+class SendTaskSuccessInput(Request):
+    taskToken: TaskToken
+    output: str
+
+
+class SendTaskFailureInput(Request):
+    taskToken: TaskToken
+    error: Annotated[str, Field(max_length=256)] | None = None
+    cause: Annotated[str, Field(max_length=32768)] | None = None
+
+
+class SendTaskHeartbeatInput(Request):
+    taskToken: TaskToken

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from app.asl.states import choice, fail, map_, parallel, pass_, succeed, wait
+from app.asl.states import choice, fail, map_, parallel, pass_, succeed, task, wait
 from app.asl.states.base import JSONPATH, StateSpec, common_fields
 
 SIMPLE_PARSERS = {
@@ -16,6 +16,7 @@ SIMPLE_PARSERS = {
     "Fail": fail.parse,
     "Succeed": succeed.parse,
     "Choice": choice.parse,
+    "Task": task.parse,
 }
 
 

@@ -11,7 +11,7 @@ from app.asl.states.base import StateSpec
 from app.engine import dataflow
 from app.engine.jsontext import dumps
 from app.engine.outcomes import Failure, Outcome, Proceed
-from app.engine.run import Frame, Run
+from app.engine.run import Frame, Run, is_suspended
 from app.engine.states import handler_for
 from app.engine.types import (
     ABORTED,
@@ -44,7 +44,6 @@ def start(
         "input": info.input,
         "vars": {},
         "entered": None,
-        "timer": None,
         "last_event_id": 0,
         "seq": 0,
     }
@@ -76,6 +75,9 @@ def advance(
         _end(run, TIMED_OUT, "ExecutionTimedOut", "executionTimedOutEventDetails", errors.TIMEOUT, None)
     elif trigger.kind == "timer" and not _fire_timer(run, trigger.timer_id):
         return run.transition()  # stale: the state that armed it is gone
+    elif trigger.kind == "task" and not _task_news(run, trigger.payload or {}):
+        return run.transition()  # stale: the task is no longer running
+    run.applied = trigger.kind != "run"
     _drive(run, run.snapshot, model.states)
     return run.transition()
 
@@ -85,7 +87,7 @@ def _drive(run: Run, frame: Frame, states: Mapping[str, StateSpec]) -> None:
     """Run one frame until it waits, ends, or the step budget is spent."""
     while run.status == RUNNING and frame["state"] is not None:
         run.focus(frame, states)
-        if frame.get("timer") is not None:
+        if is_suspended(frame):
             return
         if "kids" in frame:
             if not _drive_kids(run, frame, states):
@@ -127,29 +129,43 @@ def _drive_kids(run: Run, frame: Frame, states: Mapping[str, StateSpec]) -> bool
 
 
 def _fire_timer(run: Run, timer_id: int | None) -> bool:
-    located = _find_timer(run.snapshot, run.model.states, timer_id)
+    located = _find_frame(run.snapshot, run.model.states, lambda frame: str(timer_id) in frame.get("timers", {}))
     if located is None:
         return False
     frame, states = located
     run.focus(frame, states)
-    purpose = frame.pop("timer_purpose", "wait")
-    frame["timer"] = None
+    purpose = frame["timers"].pop(str(timer_id))
     handler = handler_for(run.state.type)
     assert handler is not None
     if purpose == "retry":
         _settle(run, handler.enter)
-    else:
+    elif purpose == "wait":
         assert handler.on_timer is not None, "only a timed state arms a wait timer"
         _settle(run, handler.on_timer)
+    else:
+        assert handler.on_task is not None, "only a task arms task timers"
+        news = {"phase": "timed_out", "reason": purpose}
+        _settle(run, lambda current: handler.on_task(current, news) if handler.on_task else None)
     return True
 
 
-def _find_timer(
-    frame: Frame, states: Mapping[str, StateSpec], timer_id: int | None
+def _task_news(run: Run, payload: dict[str, Any]) -> bool:
+    task_id = payload.get("task_id")
+    located = _find_frame(run.snapshot, run.model.states, lambda frame: frame.get("task", {}).get("id") == task_id)
+    if located is None:
+        return False
+    run.focus(*located)
+    handler = handler_for(run.state.type)
+    assert handler is not None and handler.on_task is not None
+    _settle(run, lambda current: handler.on_task(current, payload) if handler.on_task else None)
+    return True
+
+
+def _find_frame(
+    frame: Frame, states: Mapping[str, StateSpec], wanted: Callable[[Frame], bool]
 ) -> tuple[Frame, Mapping[str, StateSpec]] | None:
-    if timer_id is None:
-        return None
-    if frame.get("timer") == timer_id:
+    """The frame (and its states) that ``wanted`` picks, searching the whole tree."""
+    if wanted(frame):
         return frame, states
     if "kids" not in frame or frame["state"] is None:
         return None
@@ -157,7 +173,7 @@ def _find_timer(
     handler = handler_for(spec.type)
     assert handler is not None and handler.fan is not None
     for child in frame["kids"]["frames"]:
-        found = _find_timer(child, handler.fan.states_of(spec, child), timer_id)
+        found = _find_frame(child, handler.fan.states_of(spec, child), wanted)
         if found is not None:
             return found
     return None
@@ -180,7 +196,7 @@ def _enter_state(run: Run) -> None:
     _settle(run, handler.enter)
 
 
-def _settle(run: Run, step: Callable[[Run], Outcome]) -> None:
+def _settle(run: Run, step: Callable[[Run], Outcome | None]) -> None:
     """Run a handler step and act on its outcome; run-time errors go to Retry/Catch."""
     try:
         outcome = step(run)
@@ -212,7 +228,7 @@ def _exit_state(run: Run, proceed: Proceed) -> None:
     run.emit(f"{spec.type}StateExited", "stateExitedEventDetails", details)
     run.variables.update(proceed.assigned)
     frame = run.frame
-    for key in ("entered", "entered_time", "retries", "kids", "timer"):
+    for key in ("entered", "entered_time", "retries", "kids", "timers", "task"):
         frame.pop(key, None)
     frame["entered"] = None
     target = proceed.next or spec.next

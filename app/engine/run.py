@@ -17,14 +17,31 @@ from app.asl.scope import DataScope
 from app.asl.states.base import StateSpec
 from app.engine.context import context_object
 from app.engine.jsontext import dumps
-from app.engine.types import RUNNING, EngineOptions, ExecutionInfo, HistoryEvent, Timer, Transition
+from app.engine.types import (
+    RUNNING,
+    EngineOptions,
+    ExecutionInfo,
+    HistoryEvent,
+    TaskInvocation,
+    Timer,
+    Transition,
+)
 
 Frame = dict[str, Any]
 
 
+WAITING_PURPOSES = ("wait", "retry")
+
+
 def new_frame(start_at: str, state_input: Any, variables: Mapping[str, Any]) -> Frame:
     """A frame about to enter ``start_at`` with ``state_input``."""
-    return {"state": start_at, "input": state_input, "vars": dict(variables), "entered": None, "timer": None}
+    return {"state": start_at, "input": state_input, "vars": dict(variables), "entered": None}
+
+
+def is_suspended(frame: Frame) -> bool:
+    """Whether a frame waits for a timer (a Wait state, a retry back-off) or a task."""
+    purposes = frame.get("timers", {}).values()
+    return "task" in frame or any(purpose in WAITING_PURPOSES for purpose in purposes)
 
 
 class Run:
@@ -45,11 +62,14 @@ class Run:
         self.info = info
         self.events: list[HistoryEvent] = []
         self.timers: list[Timer] = []
+        self.tasks: list[TaskInvocation] = []
+        self.closed_tokens: list[str] = []
         self.status = RUNNING
         self.output: str | None = None
         self.error: str | None = None
         self.cause: str | None = None
         self.run_again = False
+        self.applied = False
         self.steps = 0
         self.frame: Frame = self.snapshot
         self.states: Mapping[str, StateSpec] = model.states
@@ -93,6 +113,9 @@ class Run:
         context = context_object(self.info, self.state.name, entered_time, retry_count)
         if "map_item" in self.frame:
             context["Map"] = {"Item": self.frame["map_item"]}
+        token = self.frame.get("task", {}).get("token")
+        if token:
+            context["Task"] = {"Token": token}
         return DataScope(input=data, context=context, variables=self.variables)
 
     def next_id(self) -> int:
@@ -101,12 +124,16 @@ class Run:
         self.snapshot["seq"] = value
         return value
 
-    def arm_timer(self, due: float, purpose: str = "wait") -> None:
-        """Suspend the current frame until ``due``; the timer's id fences stale deliveries."""
+    def arm_timer(self, due: float, purpose: str = "wait") -> int:
+        """Arm a timer for the current frame; its id fences stale deliveries.
+
+        ``wait`` and ``retry`` timers suspend the frame; ``task_timeout`` and ``heartbeat``
+        timers guard a running task.
+        """
         timer_id = self.next_id()
-        self.frame["timer"] = timer_id
-        self.frame["timer_purpose"] = purpose
+        self.frame.setdefault("timers", {})[str(timer_id)] = purpose
         self.timers.append(Timer(timer_id, due))
+        return timer_id
 
     def rng(self) -> random.Random:
         """Randomness that is the same if this transition is ever computed again (jitter)."""
@@ -118,9 +145,12 @@ class Run:
         self.output = None if output is None else dumps(output)
         self.error = error
         self.cause = cause
+        for frame in walk(self.snapshot):
+            if "task" in frame and frame["task"].get("token"):
+                self.closed_tokens.append(frame["task"]["token"])
         self.snapshot["state"] = None
-        self.snapshot["timer"] = None
-        self.snapshot.pop("kids", None)
+        for key in ("kids", "timers", "task"):
+            self.snapshot.pop(key, None)
 
     def transition(self) -> Transition:
         return Transition(
@@ -128,7 +158,10 @@ class Run:
             snapshot=self.snapshot,
             status=self.status,
             timers=self.timers,
+            tasks=self.tasks,
+            closed_tokens=self.closed_tokens,
             run_again=self.run_again,
+            applied=self.applied,
             output=self.output,
             error=self.error,
             cause=self.cause,

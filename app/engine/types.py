@@ -11,7 +11,7 @@ FAILED = "FAILED"
 ABORTED = "ABORTED"
 TIMED_OUT = "TIMED_OUT"
 
-TriggerKind = Literal["run", "timer", "stop", "timeout"]
+TriggerKind = Literal["run", "timer", "stop", "timeout", "task"]
 
 
 @dataclass(frozen=True)
@@ -29,12 +29,17 @@ class ExecutionInfo:
 
 @dataclass(frozen=True)
 class Trigger:
-    """What woke the execution: a run request, a fired timer, a stop request or its deadline."""
+    """What woke the execution: a run request, a fired timer, a task's news, a stop, its deadline.
+
+    ``payload`` carries a task's news (``task_id``, ``phase``: started | submitted | succeeded |
+    failed | heartbeat, and the output or error/cause).
+    """
 
     kind: TriggerKind
     timer_id: int | None = None
     error: str | None = None
     cause: str | None = None
+    payload: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -52,13 +57,33 @@ class HistoryEvent:
 class Timer:
     """A wake-up the store must deliver no earlier than ``due`` as a trigger of kind ``kind``.
 
-    ``timer`` wakes the state that armed it (fenced by ``timer_id``); ``timeout`` is the
+    ``timer`` wakes the frame that armed it (fenced by ``timer_id``); ``timeout`` is the
     execution's own deadline (``TimeoutSeconds`` of the machine).
     """
 
     timer_id: int
     due: float
     kind: TriggerKind = "timer"
+
+
+@dataclass(frozen=True)
+class TaskInvocation:
+    """Work a Task state hands to the outside world once the transition is committed.
+
+    ``activity_arn`` set: queue the task for GetActivityTask. ``token`` set: a callback token the
+    store must record (activities and ``.waitForTaskToken``). ``call`` True: an integration must
+    be called (Lambda, HTTP, nested execution); False for activities.
+    """
+
+    task_id: int
+    resource: str
+    input: Any
+    call: bool
+    token: str | None = None
+    activity_arn: str | None = None
+    timeout_seconds: float | None = None
+    heartbeat_seconds: float | None = None
+    heartbeat_timer_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -77,12 +102,19 @@ class Transition:
     snapshot: dict[str, Any]
     status: str = RUNNING
     timers: list[Timer] = field(default_factory=list)
+    tasks: list[TaskInvocation] = field(default_factory=list)
+    closed_tokens: list[str] = field(default_factory=list)
     run_again: bool = False
     output: str | None = None
     error: str | None = None
     cause: str | None = None
+    applied: bool = False
 
     @property
     def changed(self) -> bool:
-        """Whether there is anything to commit (a stale trigger yields no change)."""
-        return bool(self.events) or self.run_again
+        """Whether there is anything to commit (a stale trigger yields no change).
+
+        ``applied`` marks a trigger that changed the snapshot without writing an event (a task's
+        early news held back, for example): the snapshot must still be saved.
+        """
+        return bool(self.applied or self.events or self.timers or self.tasks or self.closed_tokens or self.run_again)

@@ -9,8 +9,9 @@ from typing import Any
 import sqlalchemy as sa
 
 from app.engine.advance import advance
-from app.engine.types import RUNNING, ExecutionInfo, Trigger
+from app.engine.types import RUNNING, ExecutionInfo, Transition, Trigger
 from app.runtime import Runtime
+from app.scheduler import lineage
 from app.store import executions, state_machines, work_items
 
 log = logging.getLogger(__name__)
@@ -52,17 +53,31 @@ def deliver(runtime: Runtime, arn: str, trigger: Trigger, item_id: int | None = 
         info = execution_info(row, revision.role_arn)
         transition = advance(revision.model, json.loads(row.snapshot), trigger, now, info, runtime.engine_options)
         with runtime.db.write() as conn:
-            if transition.changed and not executions.apply_transition(conn, arn, row.version, transition, now):
-                conn.rollback()
-                continue
-            if item_id is not None:
-                work_items.delete(conn, item_id)
-            if transition.status != RUNNING:
-                _finish_deleting_machine(conn, row.state_machine_arn)
-        if transition.run_again or transition.timers:
+            # A lost race writes nothing: the fenced UPDATE matched no row.
+            won = not transition.changed or executions.apply_transition(conn, arn, row.version, transition, now)
+            if won:
+                _after_commit_writes(conn, row, transition, item_id, now)
+        if not won:
+            continue
+        if transition.run_again or transition.timers or transition.tasks or transition.status != RUNNING:
             runtime.wakeup.notify()
+        for task in transition.tasks:
+            if task.activity_arn is not None:
+                runtime.activity_waiters.notify(task.activity_arn)
         return transition.status
     raise RuntimeError(f"execution {arn} kept changing under {MAX_RACE_RETRIES} attempts")
+
+
+def _after_commit_writes(
+    conn: sa.Connection, row: sa.Row[Any], transition: Transition, item_id: int | None, now: float
+) -> None:
+    """The rest of the same transaction: consume the item; on the end, tell parent and children."""
+    if item_id is not None:
+        work_items.delete(conn, item_id)
+    if transition.status != RUNNING:
+        lineage.report_to_parent(conn, row, transition, now)
+        lineage.stop_children(conn, row.arn, now)
+        _finish_deleting_machine(conn, row.state_machine_arn)
 
 
 def _drop(runtime: Runtime, item_id: int | None) -> None:

@@ -11,9 +11,11 @@ import sqlalchemy as sa
 from app.engine.types import Trigger
 from app.runtime import Runtime
 from app.scheduler.driver import ExecutionNotRunningError, deliver
+from app.scheduler.tasks import TaskRunner
 from app.store import work_items
-from app.store.tables import executions
+from app.store.tables import executions, task_tokens
 from app.store.tables import work_items as work_items_table
+from app.store.task_tokens import OPEN as OPEN_TOKEN_STATUSES
 
 log = logging.getLogger(__name__)
 
@@ -24,8 +26,9 @@ MAX_RETRY_DELAY = 60.0
 class Scheduler:
     """Runs executions in the background: claim, advance, commit; sleep until the next due item."""
 
-    def __init__(self, runtime: Runtime, threads: int | None = None) -> None:
+    def __init__(self, runtime: Runtime, tasks: TaskRunner, threads: int | None = None) -> None:
         self.runtime = runtime
+        self.tasks = tasks
         self.owner = f"worker-{uuid.uuid4().hex[:12]}"
         self._thread_count = threads or runtime.settings.workers
         self._threads: list[threading.Thread] = []
@@ -44,6 +47,7 @@ class Scheduler:
         for thread in self._threads:
             thread.join(timeout=10)
         self._threads.clear()
+        self.tasks.stop()
 
     def _work(self) -> None:
         while not self._stopping.is_set():
@@ -72,11 +76,15 @@ class Scheduler:
         return min(poll, max(due - self.runtime.clock.now(), 0.0))
 
     def _process(self, item: work_items.WorkItem) -> None:
+        if item.kind == "invoke":
+            self.tasks.submit(item)
+            return
         trigger = Trigger(
             kind=item.kind,  # type: ignore[arg-type]
             timer_id=item.payload.get("timer_id"),
             error=item.payload.get("error"),
             cause=item.payload.get("cause"),
+            payload=item.payload if item.kind == "task" else None,
         )
         try:
             deliver(self.runtime, item.execution_arn, trigger, item.id)
@@ -92,7 +100,10 @@ class Scheduler:
 def reconcile(runtime: Runtime) -> int:
     """Re-enqueue RUNNING executions that have no pending work item; returns how many."""
     pending = sa.select(work_items_table.c.id).where(work_items_table.c.execution_arn == executions.c.arn)
-    orphans = sa.select(executions.c.arn).where(executions.c.status == "RUNNING", ~pending.exists())
+    waiting = sa.select(task_tokens.c.token).where(
+        task_tokens.c.execution_arn == executions.c.arn, task_tokens.c.status.in_(OPEN_TOKEN_STATUSES)
+    )
+    orphans = sa.select(executions.c.arn).where(executions.c.status == "RUNNING", ~pending.exists(), ~waiting.exists())
     with runtime.db.write() as conn:
         arns = list(conn.execute(orphans).scalars())
         for arn in arns:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import threading
 
 
@@ -26,3 +28,33 @@ class Wakeup:
         """Sleep up to ``timeout`` seconds unless a nudge came after generation ``seen``."""
         with self._condition:
             self._condition.wait_for(lambda: self._generation != seen, timeout=max(timeout, 0.0))
+
+
+class ActivityWaiters:
+    """Long-polling GetActivityTask calls sleep here until a task of their activity is scheduled.
+
+    ``notify`` is called from scheduler threads; waiters live on the server's event loop.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._waiters: dict[str, set[tuple[asyncio.AbstractEventLoop, asyncio.Event]]] = {}
+
+    async def wait(self, activity_arn: str, timeout: float) -> None:
+        """Return when a task of ``activity_arn`` may be available, or after ``timeout`` seconds."""
+        entry = (asyncio.get_running_loop(), asyncio.Event())
+        with self._lock:
+            self._waiters.setdefault(activity_arn, set()).add(entry)
+        try:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(entry[1].wait(), timeout)
+        finally:
+            with self._lock:
+                self._waiters.get(activity_arn, set()).discard(entry)
+
+    def notify(self, activity_arn: str) -> None:
+        with self._lock:
+            entries = list(self._waiters.get(activity_arn, ()))
+        for loop, event in entries:
+            with contextlib.suppress(RuntimeError):  # the loop has closed
+                loop.call_soon_threadsafe(event.set)

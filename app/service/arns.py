@@ -36,6 +36,10 @@ def state_machine(region: str, account: str, name: str) -> str:
     return f"arn:aws:states:{region}:{account}:stateMachine:{name}"
 
 
+def activity(region: str, account: str, name: str) -> str:
+    return f"arn:aws:states:{region}:{account}:activity:{name}"
+
+
 def execution(state_machine_arn: str, name: str) -> str:
     """An execution's ARN: the machine's ARN with ``execution`` as resource type and the name appended."""
     parsed = parse(state_machine_arn)
@@ -61,6 +65,14 @@ def require_execution(arn: str) -> ParsedArn:
     """Parse an execution ARN or raise ``InvalidArn`` as AWS does."""
     parsed = parse(arn)
     if parsed is None or parsed.kind != "execution" or len(parsed.parts) != 2:
+        raise ServiceError("InvalidArn", f"Invalid Arn: 'Resource type not valid in this context: {arn}'")
+    return parsed
+
+
+def require_activity(arn: str) -> ParsedArn:
+    """Parse an activity ARN or raise ``InvalidArn`` as AWS does."""
+    parsed = parse(arn)
+    if parsed is None or parsed.kind != "activity" or len(parsed.parts) != 1:
         raise ServiceError("InvalidArn", f"Invalid Arn: 'Resource type not valid in this context: {arn}'")
     return parsed
 

@@ -30,8 +30,14 @@ def start(
     name: str | None = None,
     input: str | None = None,
     trace_header: str | None = None,
+    started_by: str | None = None,
+    parent_task: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """StartExecution, idempotent for the same name and input while the first is RUNNING."""
+    """StartExecution, idempotent for the same name and input while the first is RUNNING.
+
+    ``started_by`` records the execution that started this one (lineage); ``parent_task`` the
+    ``.sync`` task that waits for its end.
+    """
     arns.require_state_machine(state_machine_arn)
     name = name if name is not None else str(uuid.uuid4())
     require_valid_name(name)
@@ -64,6 +70,8 @@ def start(
                     "snapshot": "{}",
                     "next_event_id": 1,
                     "version": 0,
+                    "started_by": started_by,
+                    "parent_task": None if parent_task is None else json.dumps(parent_task),
                 },
             )
             executions.apply_transition(conn, arn, 0, transition, now)
@@ -82,6 +90,7 @@ def describe(runtime: Runtime, arn: str) -> dict[str, Any]:
     arns.require_execution(arn)
     with runtime.db.read() as conn:
         row = require_execution(conn, arn)
+        children = executions.started_by(conn, arn)
     result: dict[str, Any] = {
         "executionArn": row.arn,
         "stateMachineArn": row.state_machine_arn,
@@ -103,6 +112,11 @@ def describe(runtime: Runtime, arn: str) -> dict[str, Any]:
         result["error"] = row.error
     if row.cause is not None:
         result["cause"] = row.cause
+    # Lineage, beyond the AWS shape (SDKs ignore members they do not know).
+    if row.started_by is not None:
+        result["startedByExecutionArn"] = row.started_by
+    if children:
+        result["startedExecutionArns"] = children
     return result
 
 

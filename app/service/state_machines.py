@@ -13,7 +13,7 @@ from app.runtime import Runtime
 from app.service import arns, pagination
 from app.service.errors import ServiceError
 from app.service.names import require_valid_name
-from app.store import executions, state_machines, work_items
+from app.store import activities, executions, state_machines, work_items
 
 ACTIVE = "ACTIVE"
 DELETING = "DELETING"
@@ -227,7 +227,11 @@ def require_role_arn(role_arn: str) -> None:
 
 def _require_taggable(conn: sa.Connection, resource_arn: str) -> None:
     parsed = arns.require_any(resource_arn)
-    if parsed.kind != "stateMachine" or state_machines.get(conn, resource_arn) is None:
+    found = {
+        "stateMachine": lambda: state_machines.get(conn, resource_arn),
+        "activity": lambda: activities.get(conn, resource_arn),
+    }.get(parsed.kind, lambda: None)()
+    if found is None:
         raise ServiceError("ResourceNotFound", f"Resource not found: '{resource_arn}'")
 
 

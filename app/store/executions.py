@@ -7,8 +7,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from app.engine.types import RUNNING, Transition
-from app.store import work_items
+from app.engine.types import RUNNING, TaskInvocation, Transition
+from app.store import task_tokens, work_items
 from app.store.tables import executions, history_events
 
 
@@ -49,6 +49,12 @@ def page(
     return list(conn.execute(query).all())
 
 
+def started_by(conn: sa.Connection, parent_arn: str) -> list[str]:
+    """ARNs of the executions that ``parent_arn`` started, oldest first."""
+    query = sa.select(executions.c.arn).where(executions.c.started_by == parent_arn).order_by(executions.c.start_date)
+    return list(conn.execute(query).scalars())
+
+
 def running_arns(conn: sa.Connection, state_machine_arn: str) -> list[str]:
     query = sa.select(executions.c.arn).where(
         executions.c.state_machine_arn == state_machine_arn, executions.c.status == RUNNING
@@ -77,14 +83,32 @@ def apply_transition(conn: sa.Connection, arn: str, version: int, transition: Tr
     if result.rowcount != 1:
         return False
     insert_events(conn, arn, transition)
+    task_tokens.close(conn, transition.closed_tokens, "TIMED_OUT")
     if transition.status != RUNNING:
         work_items.delete_for_execution(conn, arn)
+        task_tokens.close_for_execution(conn, arn, "CLOSED")
         return True
     for timer in transition.timers:
-        work_items.enqueue(conn, arn, timer.kind, {"timer_id": timer.timer_id}, timer.due)
+        work_items.enqueue(conn, arn, timer.kind, {"timer_id": timer.timer_id}, timer.due, timer_id=timer.timer_id)
+    for task in transition.tasks:
+        if task.token is not None:
+            task_tokens.insert(conn, arn, task, now)
+        if task.call:
+            work_items.enqueue(conn, arn, "invoke", invocation_payload(task), now)
     if transition.run_again:
         work_items.enqueue(conn, arn, "run", {}, now)
     return True
+
+
+def invocation_payload(task: TaskInvocation) -> dict[str, Any]:
+    """What the task runner needs to call an integration."""
+    return {
+        "task_id": task.task_id,
+        "resource": task.resource,
+        "input": task.input,
+        "token": task.token,
+        "timeout_seconds": task.timeout_seconds,
+    }
 
 
 def insert_events(conn: sa.Connection, arn: str, transition: Transition) -> None:

@@ -66,6 +66,10 @@ executions = sa.Table(
     sa.Column("snapshot", sa.Text, nullable=False),
     sa.Column("next_event_id", sa.Integer, nullable=False),
     sa.Column("version", sa.Integer, nullable=False),
+    # Lineage: the execution whose Task (or function) started this one, and, for ``.sync``
+    # integrations, the parent task ({"execution_arn", "task_id", "pattern"}) to report back to.
+    sa.Column("started_by", sa.String(256), nullable=True, index=True),
+    sa.Column("parent_task", sa.Text, nullable=True),
     sa.UniqueConstraint("state_machine_arn", "name"),
     sa.Index("ix_executions_state_machine_arn_start_date", "state_machine_arn", "start_date"),
     sa.Index(
@@ -98,5 +102,38 @@ work_items = sa.Table(
     sa.Column("visible_at", sa.Double, nullable=False, index=True),
     sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
     sa.Column("lease_owner", sa.String(64), nullable=True),
+    sa.Column("timer_id", sa.Integer, nullable=True),
     sa.Column("payload", sa.Text, nullable=False),
+)
+
+activities = sa.Table(
+    "activities",
+    metadata,
+    sa.Column("arn", sa.String(256), primary_key=True),
+    sa.Column("name", sa.String(80), nullable=False),
+    sa.Column("created_at", sa.Double, nullable=False),
+)
+
+# Callback tokens of activity tasks and ``.waitForTaskToken`` tasks. A token completes at most
+# once: every completion is an UPDATE guarded by the open statuses.
+task_tokens = sa.Table(
+    "task_tokens",
+    metadata,
+    sa.Column("token", sa.String(128), primary_key=True),
+    sa.Column("execution_arn", sa.String(256), nullable=False, index=True),
+    sa.Column("task_id", sa.Integer, nullable=False),
+    sa.Column("activity_arn", sa.String(256), nullable=True),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("input", sa.Text, nullable=True),
+    sa.Column("worker_name", sa.String(80), nullable=True),
+    sa.Column("heartbeat_seconds", sa.Double, nullable=True),
+    sa.Column("heartbeat_timer_id", sa.Integer, nullable=True),
+    sa.Column("created_at", sa.Double, nullable=False),
+    sa.Index(
+        "ix_task_tokens_scheduled",
+        "activity_arn",
+        "created_at",
+        sqlite_where=sa.text("status = 'SCHEDULED'"),
+        postgresql_where=sa.text("status = 'SCHEDULED'"),
+    ),
 )

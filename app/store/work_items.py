@@ -22,11 +22,23 @@ class WorkItem:
     attempts: int
 
 
-def enqueue(conn: sa.Connection, execution_arn: str, kind: str, payload: dict[str, Any], visible_at: float) -> None:
+def enqueue(
+    conn: sa.Connection,
+    execution_arn: str,
+    kind: str,
+    payload: dict[str, Any],
+    visible_at: float,
+    *,
+    timer_id: int | None = None,
+) -> None:
     """Add an item that becomes claimable at ``visible_at``."""
     conn.execute(
         work_items.insert().values(
-            execution_arn=execution_arn, kind=kind, payload=json.dumps(payload), visible_at=visible_at
+            execution_arn=execution_arn,
+            kind=kind,
+            payload=json.dumps(payload),
+            visible_at=visible_at,
+            timer_id=timer_id,
         )
     )
 
@@ -60,6 +72,11 @@ def delete(conn: sa.Connection, item_id: int) -> None:
 def delete_for_execution(conn: sa.Connection, execution_arn: str) -> None:
     """Drop every pending item of an execution that has ended."""
     conn.execute(work_items.delete().where(work_items.c.execution_arn == execution_arn))
+
+
+def extend_lease(conn: sa.Connection, item_id: int, visible_at: float) -> None:
+    """Keep a claimed item hidden while its work (an integration call) is still running."""
+    conn.execute(work_items.update().where(work_items.c.id == item_id).values(visible_at=visible_at))
 
 
 def release(conn: sa.Connection, item_id: int, visible_at: float) -> None:

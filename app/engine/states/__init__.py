@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.engine.states import choice, fail, map_, parallel, pass_, succeed, wait
+from app.engine.states import choice, fail, map_, parallel, pass_, succeed, task, wait
 from app.engine.states.base import StateHandler
 
 HANDLERS: dict[str, StateHandler] = {
@@ -13,6 +13,7 @@ HANDLERS: dict[str, StateHandler] = {
     "Choice": StateHandler(choice.enter),
     "Parallel": StateHandler(parallel.enter, fan=parallel.FAN),
     "Map": StateHandler(map_.enter, fan=map_.FAN),
+    "Task": StateHandler(task.enter, on_task=task.on_task),
 }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from app.asl.states.base import StateSpec
 from app.engine.outcomes import Outcome
@@ -22,8 +23,14 @@ class Fan:
 
 @dataclass(frozen=True)
 class StateHandler:
-    """``enter`` runs when the state is entered (and again on retry); ``on_timer`` when its timer fires."""
+    """How one state type runs.
+
+    ``enter`` runs when the state is entered (and again on retry); ``on_timer`` when its Wait timer
+    fires; ``fan`` follows child frames; ``on_task`` takes a task's news (started, succeeded,
+    failed, timed out) while the state waits for it.
+    """
 
     enter: Callable[[Run], Outcome]
     on_timer: Callable[[Run], Outcome] | None = None
     fan: Fan | None = None
+    on_task: Callable[[Run, dict[str, Any]], Outcome] | None = None

@@ -1,0 +1,48 @@
+"""Wires the process together: runtime, integrations, task runner and scheduler."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from app.integrations.connections import ConnectionStore
+from app.integrations.dispatch import Integrations
+from app.integrations.functions import FunctionInvoker, FunctionSettings
+from app.runtime import Runtime
+from app.scheduler.loop import Scheduler
+from app.scheduler.tasks import TaskRunner
+from app.service import executions
+from app.service.errors import ServiceError
+
+HTTP_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
+
+
+def build_integrations(runtime: Runtime) -> Integrations:
+    settings = runtime.settings
+    functions = FunctionInvoker(
+        FunctionSettings(
+            functions_dir=settings.functions_dir,
+            function_urls=settings.function_urls,
+            lambda_endpoint=settings.lambda_endpoint,
+            region=settings.region,
+            account_id=settings.account_id,
+            self_endpoint=settings.public_url,
+        )
+    )
+
+    def start_execution(state_machine_arn: str, **kwargs: Any) -> dict[str, Any]:
+        return executions.start(runtime, state_machine_arn, **kwargs)
+
+    return Integrations(
+        functions=functions,
+        connections=ConnectionStore.from_environment(),
+        http=httpx.Client(timeout=HTTP_TIMEOUT),
+        start_execution=start_execution,
+        service_error=ServiceError,
+        region=settings.region,
+    )
+
+
+def build_scheduler(runtime: Runtime, integrations: Integrations) -> Scheduler:
+    return Scheduler(runtime, TaskRunner(runtime, integrations, threads=runtime.settings.task_threads))

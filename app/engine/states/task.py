@@ -1,0 +1,176 @@
+"""Task: schedules work with an integration, then waits for its news (started, done, timed out).
+
+Events are named by the resource kind, as AWS names them: ``LambdaFunction*`` for the Lambda
+function ARN form, ``Activity*`` for activities, ``Task*`` for service integrations.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from app.asl import errors, jsonata_adapter
+from app.asl.resources import Resource
+from app.asl.states.base import MISSING
+from app.asl.states.task import TaskSpec
+from app.engine import dataflow
+from app.engine.jsontext import dumps
+from app.engine.outcomes import Failure, Outcome, Suspend
+from app.engine.run import Run
+from app.engine.types import TaskInvocation
+
+EVENT_PREFIX = {"lambda_function": "LambdaFunction", "activity": "Activity", "service": "Task"}
+TIMEOUT_ERRORS = {"task_timeout": errors.TIMEOUT, "heartbeat": errors.HEARTBEAT_TIMEOUT}
+
+
+def enter(run: Run) -> Outcome:
+    spec = _spec(run)
+    resource = spec.resource
+    if resource is None:
+        raise errors.StatesError(errors.RUNTIME, f"The resource '{spec.raw.get('Resource')}' is not supported.")
+    uses_token = resource.kind == "activity" or resource.pattern == "wait_for_task_token"
+    task: dict[str, Any] = {"id": run.next_id(), "token": secrets.token_urlsafe(48) if uses_token else None}
+    run.frame["task"] = task
+    try:
+        effective = dataflow.select_input(run)
+        timeout = _seconds(run, spec.timeout_seconds, spec.timeout_seconds_path, "TimeoutSeconds")
+        heartbeat = _seconds(run, spec.heartbeat_seconds, spec.heartbeat_seconds_path, "HeartbeatSeconds")
+    except errors.StatesError:
+        del run.frame["task"]
+        raise
+    _scheduled_event(run, resource, effective, timeout, heartbeat)
+    scale = run.options.wait_time_scale
+    if timeout is not None:
+        run.arm_timer(run.now + timeout * scale, "task_timeout")
+    heartbeat_timer = run.arm_timer(run.now + heartbeat * scale, "heartbeat") if heartbeat and uses_token else None
+    run.tasks.append(
+        TaskInvocation(
+            task_id=task["id"],
+            resource=resource.arn,
+            input=effective,
+            call=resource.kind != "activity",
+            token=task["token"],
+            activity_arn=resource.arn if resource.kind == "activity" else None,
+            timeout_seconds=timeout,
+            heartbeat_seconds=heartbeat if uses_token else None,
+            heartbeat_timer_id=heartbeat_timer,
+        )
+    )
+    return Suspend()
+
+
+def on_task(run: Run, news: dict[str, Any]) -> Outcome:
+    """Apply a task's news: started, submitted, succeeded, failed or timed out."""
+    spec = _spec(run)
+    assert spec.resource is not None
+    task = run.frame["task"]
+    phase = news["phase"]
+    if phase in ("started", "submitted"):
+        _progress_event(run, spec.resource, phase, news)
+        early = task.pop("early", None) if phase == "submitted" else None
+        return on_task(run, early) if early else Suspend()
+    if phase in ("succeeded", "failed") and _awaits_submission(spec.resource, task):
+        task["early"] = news  # the callback or child beat the call's own return: keep AWS's order
+        return Suspend()
+    if not task.get("started") and spec.resource.kind != "activity":
+        _progress_event(run, spec.resource, "started", news)
+    _forget_task(run)
+    if phase == "succeeded":
+        output = news.get("output")
+        _event(run, spec.resource, "Succeeded", {"output": dumps(output), "outputDetails": {"truncated": False}})
+        return dataflow.complete(run, output)
+    if phase == "failed":
+        error, cause = news.get("error"), news.get("cause")
+        _event(run, spec.resource, "Failed", _error_details(error, cause))
+        return Failure(error, cause)
+    error = TIMEOUT_ERRORS[news["reason"]]
+    if task.get("token"):
+        run.closed_tokens.append(task["token"])
+    _event(run, spec.resource, "TimedOut", _error_details(error, None))
+    return Failure(error, None)
+
+
+def _awaits_submission(resource: Resource, task: dict[str, Any]) -> bool:
+    """Whether a task's end must wait for the news that its call went out (AWS orders them so)."""
+    waits = resource.kind == "service" and resource.pattern in ("sync", "sync2", "wait_for_task_token")
+    return waits and not task.get("submitted")
+
+
+def _spec(run: Run) -> TaskSpec:
+    spec = run.state
+    assert isinstance(spec, TaskSpec)
+    return spec
+
+
+def _scheduled_event(
+    run: Run, resource: Resource, effective: Any, timeout: float | None, heartbeat: float | None
+) -> None:
+    limits = {"timeoutInSeconds": timeout, "heartbeatInSeconds": heartbeat}
+    if resource.kind == "service":
+        details: dict[str, Any] = {
+            "resourceType": resource.service,
+            "resource": resource.event_resource,
+            "region": run.info.arn.split(":")[3],
+            "parameters": dumps(effective),
+        }
+    else:
+        details = {"resource": resource.arn, "input": dumps(effective), "inputDetails": {"truncated": False}}
+        if resource.kind == "lambda_function":
+            limits.pop("heartbeatInSeconds")
+    details.update({key: int(value) for key, value in limits.items() if value is not None})
+    prefix = EVENT_PREFIX[resource.kind]
+    run.emit(f"{prefix}Scheduled", f"{_lower(prefix)}ScheduledEventDetails", details)
+
+
+def _progress_event(run: Run, resource: Resource, phase: str, news: dict[str, Any]) -> None:
+    if phase == "started":
+        run.frame["task"]["started"] = True
+        details = {"workerName": news["worker_name"]} if news.get("worker_name") else {}
+        _event(run, resource, "Started", details)
+        return
+    if not run.frame["task"].get("started"):
+        _progress_event(run, resource, "started", {})
+    run.frame["task"]["submitted"] = True
+    output = {"output": dumps(news.get("output")), "outputDetails": {"truncated": False}}
+    _event(run, resource, "Submitted", output)
+
+
+def _event(run: Run, resource: Resource, suffix: str, details: dict[str, Any]) -> None:
+    prefix = EVENT_PREFIX[resource.kind]
+    if resource.kind == "service":
+        details = {"resourceType": resource.service, "resource": resource.event_resource, **details}
+    if resource.kind == "lambda_function" and suffix == "Started":
+        run.emit(f"{prefix}{suffix}")
+        return
+    run.emit(f"{prefix}{suffix}", f"{_lower(prefix)}{suffix}EventDetails", details)
+
+
+def _forget_task(run: Run) -> None:
+    """The task is over: its timers are stale from now on."""
+    del run.frame["task"]
+    timers = run.frame.get("timers", {})
+    for timer_id in [key for key, purpose in timers.items() if purpose in TIMEOUT_ERRORS]:
+        del timers[timer_id]
+
+
+def _seconds(run: Run, literal: Any, path: str | None, field: str) -> float | None:
+    if path is not None:
+        value = dataflow.resolve_path(run, path, run.state_input, f"{field}Path")
+    elif literal is MISSING:
+        return None
+    elif run.state.is_jsonata and jsonata_adapter.is_expression(literal):
+        value = dataflow.jsonata_value(run, literal, field)
+    else:
+        value = literal
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        raise errors.StatesError(errors.RUNTIME, f"The {field} value must be a positive integer: {value}")
+    return float(value)
+
+
+def _error_details(error: str | None, cause: str | None) -> dict[str, Any]:
+    """AWS leaves an empty cause out of the event."""
+    return {key: value for key, value in (("error", error), ("cause", cause)) if value}
+
+
+def _lower(prefix: str) -> str:
+    return prefix[0].lower() + prefix[1:]

@@ -1,0 +1,1 @@
+"""Task resources: what a Task state calls, outside any database transaction."""

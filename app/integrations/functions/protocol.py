@@ -1,0 +1,28 @@
+"""The messages between the server and a worker process: plain picklable records, nothing else crosses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Invocation:
+    """One call of a Python handler, sent to a worker. The event travels as JSON text."""
+
+    request_id: str
+    path: str
+    function_name: str
+    function_version: str
+    invoked_function_arn: str
+    event_json: str
+    deadline_ms: int
+    environment: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What the worker sends back: the result as JSON text, or Lambda's error document as a dict."""
+
+    request_id: str
+    result_json: str | None = None
+    error: dict[str, object] | None = None

@@ -1,0 +1,106 @@
+"""The code that runs inside a worker process: receive an invocation, run the handler, send the reply.
+
+Handlers run here and not in the server so that whatever they do (block, loop forever, ``os._exit``,
+segfault) costs at most this process, which the pool then replaces.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import decimal
+import json
+import os
+import sys
+import threading
+import traceback
+from collections.abc import Mapping
+from multiprocessing.connection import Connection
+from typing import Any
+
+from . import loader
+from .context import LambdaContext
+from .errors import error_payload
+from .loader import LoadError, ModuleCache
+from .protocol import Invocation, Reply
+
+# Frames of these files sit above the handler's in every traceback; Lambda hides its bootstrap the same way.
+_RUNTIME_FILES = frozenset(os.path.abspath(path) for path in (__file__, loader.__file__))
+
+
+class _Encoder(json.JSONEncoder):
+    """Lambda's marshaller also accepts ``Decimal`` (what boto3's DynamoDB layer returns)."""
+
+    def default(self, o: Any) -> Any:
+        if isinstance(o, decimal.Decimal):
+            return int(o) if o == o.to_integral_value() else float(o)
+        return super().default(o)
+
+
+def serve(connection: Connection, lifeline: Connection, environment: Mapping[str, str]) -> None:
+    """Worker process entry point: apply the base environment, then answer invocations until the pipe closes.
+
+    ``lifeline`` is the read end of a pipe only the server can write to; it reads EOF once the server is gone.
+    """
+    os.environ.update(environment)
+    sys.dont_write_bytecode = True
+    _exit_with(lifeline)
+    cache = ModuleCache()
+    while True:
+        try:
+            invocation = connection.recv()
+        except (EOFError, OSError):
+            return
+        connection.send(execute(invocation, cache))
+
+
+def execute(invocation: Invocation, cache: ModuleCache) -> Reply:
+    """Run one invocation in this process and shape its result or error as the Python runtime does."""
+    os.environ.update(dict(invocation.environment))
+    context = LambdaContext(
+        aws_request_id=invocation.request_id,
+        function_name=invocation.function_name,
+        function_version=invocation.function_version,
+        invoked_function_arn=invocation.invoked_function_arn,
+        deadline_ms=invocation.deadline_ms,
+        memory_limit_in_mb=os.environ.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128"),
+    )
+    try:
+        handler = cache.handler(invocation.path, invocation.function_name)
+        event = json.loads(invocation.event_json)
+        result = handler(event, context)
+    except LoadError as exc:
+        return _failed(invocation, exc.message, exc.error_type, exc.stack_trace)
+    except Exception as exc:
+        return _failed(invocation, str(exc), type(exc).__name__, _user_frames(exc))
+    try:
+        return Reply(invocation.request_id, result_json=json.dumps(result, cls=_Encoder))
+    except (TypeError, ValueError) as exc:
+        return _failed(invocation, f"Unable to marshal response: {exc}", "Runtime.MarshalError", [])
+
+
+def _failed(invocation: Invocation, message: str, error_type: str, stack_trace: list[str]) -> Reply:
+    return Reply(invocation.request_id, error=error_payload(message, error_type, stack_trace, invocation.request_id))
+
+
+def _user_frames(exc: BaseException) -> list[str]:
+    """The traceback from the handler down, without this module's frames (the runtime drops its bootstrap too)."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    index = 0
+    while index < len(frames) and os.path.abspath(frames[index].filename) in _RUNTIME_FILES:
+        index += 1
+    return traceback.format_list(frames[index:])
+
+
+def _exit_with(lifeline: Connection) -> None:
+    """Leave when the server is gone (even killed), also while a handler is stuck in a loop.
+
+    The parent pid cannot tell: a fork-server child's parent is the fork server, which outlives the server
+    as long as its children hold its own lifeline open.
+    """
+
+    def watch() -> None:
+        with contextlib.suppress(EOFError, OSError):
+            lifeline.recv_bytes()
+        os._exit(0)
+
+    threading.Thread(target=watch, name="lifeline", daemon=True).start()

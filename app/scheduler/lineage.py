@@ -1,0 +1,63 @@
+"""Nested executions: a ``.sync`` child reports its end to the parent task; a stopped parent stops its children."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import sqlalchemy as sa
+
+from app.engine.types import SUCCEEDED, Transition
+from app.store import work_items
+from app.store.tables import executions
+
+
+def describe_output(row: sa.Row[Any], transition: Transition, now: float, *, as_json: bool) -> dict[str, Any]:
+    """The DescribeExecution-shaped result a ``.sync`` task returns (``.sync:2``: Input/Output as JSON)."""
+    output_text = transition.output
+    result: dict[str, Any] = {
+        "ExecutionArn": row.arn,
+        "Input": json.loads(row.input) if as_json else row.input,
+        "InputDetails": {"Included": True},
+        "Name": row.name,
+        "StartDate": int(row.start_date * 1000),
+        "StateMachineArn": row.state_machine_arn,
+        "Status": transition.status,
+        "StopDate": int(now * 1000),
+    }
+    if output_text is not None:
+        result["Output"] = json.loads(output_text) if as_json else output_text
+        result["OutputDetails"] = {"Included": True}
+    if transition.error is not None:
+        result["Error"] = transition.error
+    if transition.cause is not None:
+        result["Cause"] = transition.cause
+    return result
+
+
+def report_to_parent(conn: sa.Connection, row: sa.Row[Any], transition: Transition, now: float) -> None:
+    """Deliver a finished child's result to the parent task that waits for it with ``.sync``."""
+    if row.parent_task is None:
+        return
+    parent = json.loads(row.parent_task)
+    described = describe_output(row, transition, now, as_json=parent["pattern"] == "sync2")
+    if transition.status == SUCCEEDED:
+        news: dict[str, Any] = {"task_id": parent["task_id"], "phase": "succeeded", "output": described}
+    else:
+        news = {
+            "task_id": parent["task_id"],
+            "phase": "failed",
+            "error": "States.TaskFailed",
+            "cause": json.dumps(described, separators=(",", ":")),
+        }
+    work_items.enqueue(conn, parent["execution_arn"], "task", news, now)
+
+
+def stop_children(conn: sa.Connection, parent_arn: str, now: float) -> None:
+    """Stop the running executions a ``.sync`` task of this (now ended) execution waits for."""
+    query = sa.select(executions.c.arn, executions.c.parent_task).where(
+        executions.c.started_by == parent_arn, executions.c.status == "RUNNING"
+    )
+    for child in conn.execute(query):
+        if child.parent_task is not None:
+            work_items.enqueue(conn, child.arn, "stop", {"error": None, "cause": "parent execution ended"}, now)

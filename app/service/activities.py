@@ -1,0 +1,91 @@
+"""Activity use cases: create, describe, delete, list, and the workers' long poll."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from fastapi.concurrency import run_in_threadpool
+
+from app.runtime import Runtime
+from app.service import arns, pagination
+from app.service.errors import ServiceError
+from app.service.names import require_valid_name
+from app.service.state_machines import tag_list_to_map
+from app.store import activities, state_machines, task_tokens, work_items
+
+LONG_POLL_SECONDS = 60.0
+# Other server processes (PostgreSQL) cannot wake this one; look again at least this often.
+CROSS_PROCESS_POLL_SECONDS = 1.0
+
+
+def create(runtime: Runtime, name: str, tags: list[dict[str, str]] | None = None) -> dict[str, Any]:
+    """CreateActivity; creating an existing activity again returns it, as AWS does."""
+    require_valid_name(name)
+    tag_map = tag_list_to_map(tags or [])
+    settings = runtime.settings
+    arn = arns.activity(settings.region, settings.account_id, name)
+    now = runtime.clock.now()
+    with runtime.db.write() as conn:
+        existing = activities.get(conn, arn)
+        if existing is not None:
+            return {"activityArn": existing.arn, "creationDate": existing.created_at}
+        activities.insert(conn, arn, name, now)
+        state_machines.put_tags(conn, arn, tag_map)
+    return {"activityArn": arn, "creationDate": now}
+
+
+def describe(runtime: Runtime, arn: str) -> dict[str, Any]:
+    arns.require_activity(arn)
+    with runtime.db.read() as conn:
+        row = activities.get(conn, arn)
+    if row is None:
+        raise ServiceError("ActivityDoesNotExist", f"Activity Does Not Exist: '{arn}'")
+    return {"activityArn": row.arn, "name": row.name, "creationDate": row.created_at}
+
+
+def delete(runtime: Runtime, arn: str) -> dict[str, Any]:
+    arns.require_activity(arn)
+    with runtime.db.write() as conn:
+        activities.delete(conn, arn)
+    return {}
+
+
+def list_page(runtime: Runtime, *, max_results: int | None = None, next_token: str | None = None) -> dict[str, Any]:
+    after = pagination.decode("activities", next_token)
+    limit = pagination.page_size(max_results)
+    with runtime.db.read() as conn:
+        rows = activities.page(conn, after, limit + 1)
+    result: dict[str, Any] = {
+        "activities": [{"activityArn": r.arn, "name": r.name, "creationDate": r.created_at} for r in rows[:limit]]
+    }
+    if len(rows) > limit:
+        result["nextToken"] = pagination.encode("activities", rows[limit - 1].arn)
+    return result
+
+
+async def get_task(runtime: Runtime, arn: str, worker_name: str | None = None) -> dict[str, Any]:
+    """GetActivityTask: wait up to 60 s for a scheduled task; an empty answer when none came."""
+    arns.require_activity(arn)
+    await run_in_threadpool(describe, runtime, arn)
+    deadline = time.monotonic() + LONG_POLL_SECONDS
+    while True:
+        claimed = await run_in_threadpool(_claim, runtime, arn, worker_name)
+        if claimed is not None:
+            return claimed
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return {}
+        await runtime.activity_waiters.wait(arn, min(remaining, CROSS_PROCESS_POLL_SECONDS))
+
+
+def _claim(runtime: Runtime, arn: str, worker_name: str | None) -> dict[str, Any] | None:
+    """Take one task and tell its execution (ActivityStarted), in one transaction."""
+    with runtime.db.write() as conn:
+        row = task_tokens.claim_activity_task(conn, arn, worker_name)
+        if row is None:
+            return None
+        news = {"task_id": row.task_id, "phase": "started", "worker_name": worker_name}
+        work_items.enqueue(conn, row.execution_arn, "task", news, runtime.clock.now())
+    runtime.wakeup.notify()
+    return {"taskToken": row.token, "input": row.input}

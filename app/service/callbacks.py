@@ -1,0 +1,63 @@
+"""Task callbacks: SendTaskSuccess, SendTaskFailure, SendTaskHeartbeat.
+
+A token completes at most once: the completing UPDATE only matches an open token, and the news
+goes to the execution as a work item in the same transaction.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from app.runtime import Runtime
+from app.service.errors import ServiceError
+from app.service.executions import parse_payload
+from app.store import task_tokens, work_items
+
+# Tokens this server issues: URL-safe base64 of 48 random bytes.
+_TOKEN = re.compile(r"^[A-Za-z0-9_-]{64}$")
+
+
+def send_success(runtime: Runtime, token: str, output: str) -> dict[str, Any]:
+    value = parse_payload(output, "InvalidOutput", "Invalid Output")
+    _complete(runtime, token, "SUCCEEDED", {"phase": "succeeded", "output": value})
+    return {}
+
+
+def send_failure(runtime: Runtime, token: str, error: str | None = None, cause: str | None = None) -> dict[str, Any]:
+    _complete(runtime, token, "FAILED", {"phase": "failed", "error": error, "cause": cause})
+    return {}
+
+
+def send_heartbeat(runtime: Runtime, token: str) -> dict[str, Any]:
+    _require_format(token)
+    with runtime.db.write() as conn:
+        row = task_tokens.get(conn, token)
+        _require_open(row, token)
+        assert row is not None
+        task_tokens.extend_heartbeat(conn, row, runtime.clock.now())
+    return {}
+
+
+def _complete(runtime: Runtime, token: str, status: str, news: dict[str, Any]) -> None:
+    _require_format(token)
+    with runtime.db.write() as conn:
+        closed = task_tokens.complete(conn, token, status)
+        if closed is None:
+            _require_open(task_tokens.get(conn, token), token)
+        assert closed is not None
+        payload = {"task_id": closed.task_id, **news}
+        work_items.enqueue(conn, closed.execution_arn, "task", payload, runtime.clock.now())
+    runtime.wakeup.notify()
+
+
+def _require_format(token: str) -> None:
+    if not _TOKEN.match(token):
+        raise ServiceError("InvalidToken", "Invalid Token: 'Invalid token'")
+
+
+def _require_open(row: Any, token: str) -> None:
+    if row is None:
+        raise ServiceError("TaskDoesNotExist", "Task Does Not Exist: 'Provided task does not exist anymore'")
+    if row.status not in task_tokens.OPEN:
+        raise ServiceError("TaskTimedOut", "Task Timed Out: 'Provided task does not exist anymore'")

@@ -1,0 +1,143 @@
+"""Argument parsing and the run loop: which server each scenario gets, repeats, table, JSON."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from bench import history, memory, yardstick
+from bench.database import Database, choose_database
+from bench.results import Row, RunResult, render_table, summarize, write_json
+from bench.server import PROJECT_ROOT, BenchServer
+
+OWN_SCENARIOS = ("memory", "history_25k")
+ALL_SCENARIOS = (*yardstick.SCENARIOS, *OWN_SCENARIOS)
+DEFAULT_JSON = PROJECT_ROOT / "bench" / "results" / "latest.json"
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench",
+        description="Start a server, run benchmark scenarios against it, print a table and write JSON.",
+    )
+    parser.add_argument("--scenario", action="append", choices=ALL_SCENARIOS, help="repeatable; default: all scenarios")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per scenario; the median is reported")
+    parser.add_argument("--json", type=Path, default=DEFAULT_JSON, help="where to write all figures")
+    parser.add_argument("--yardstick", type=Path, default=yardstick.default_path(), help="path to bench.py")
+    parser.add_argument("--timeout", type=float, default=120.0, help="per yardstick scenario run, seconds")
+    parser.add_argument(
+        "--server-env", action="append", default=[], metavar="KEY=VALUE", help="extra server environment"
+    )
+    args = parser.parse_args(argv)
+    if args.repeat < 1:
+        parser.error("--repeat must be at least 1")
+    if any("=" not in item for item in args.server_env):
+        parser.error("--server-env takes KEY=VALUE")
+    return args
+
+
+class Runner:
+    """Owns the shared server (started on first use, restarted if it died) and the log file."""
+
+    def __init__(self, database: Database, log_path: Path, extra_env: dict[str, str]) -> None:
+        self.database = database
+        self.log_path = log_path
+        self.extra_env = extra_env
+        self.shared: BenchServer | None = None
+
+    def shared_server(self) -> BenchServer:
+        if self.shared is not None and not self.shared.alive():
+            print("  shared server died; restarting it", file=sys.stderr)
+            self.shared.stop()
+            self.shared = None
+        if self.shared is None:
+            server = BenchServer(self.database.url, self.log_path, self.extra_env)
+            self.shared = server.start()
+        return self.shared
+
+    def run_memory(self) -> RunResult:
+        """A fresh server (and, on SQLite, a fresh database) so "idle" really is idle."""
+        database = choose_database()
+        server = BenchServer(database.url, self.log_path, self.extra_env)
+        try:
+            server.start()
+            return memory.run(server, cleanup=database.persistent)
+        finally:
+            server.stop()
+            database.close()
+
+    def close(self) -> None:
+        if self.shared is not None:
+            self.shared.stop()
+            self.shared = None
+
+
+def guarded(action: Callable[[], RunResult]) -> RunResult:
+    """Any exception becomes a failed run: a scenario the server cannot do must not end the command."""
+    started = time.monotonic()
+    try:
+        return action()
+    except Exception as exc:
+        return RunResult(error=f"{type(exc).__name__}: {exc}", seconds=time.monotonic() - started)
+
+
+def run_once(runner: Runner, args: argparse.Namespace, scenario: str) -> RunResult:
+    if scenario == "memory":
+        return guarded(runner.run_memory)
+    if scenario == "history_25k":
+        return guarded(lambda: history.run(runner.shared_server().endpoint))
+    if not args.yardstick.is_file():
+        return RunResult(error=f"yardstick not found at {args.yardstick}")
+    return guarded(lambda: yardstick.run(args.yardstick, scenario, runner.shared_server().endpoint, args.timeout))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    scenarios: list[str] = list(dict.fromkeys(args.scenario or ALL_SCENARIOS))
+    json_path: Path = args.json.resolve()
+    json_path.parent.mkdir(parents=True, exist_ok=True)
+    log_path = json_path.with_suffix(".server.log")
+    log_path.write_text("")
+    extra_env = dict(item.split("=", 1) for item in args.server_env)
+    database = choose_database()
+    print(f"database: {database.display()}  server log: {log_path}", file=sys.stderr)
+    runner = Runner(database, log_path, extra_env)
+    runs: dict[str, list[RunResult]] = {}
+    try:
+        for scenario in scenarios:
+            runs[scenario] = []
+            for index in range(args.repeat):
+                result = run_once(runner, args, scenario)
+                runs[scenario].append(result)
+                status = "ok" if result.ok else f"failed: {result.error}"
+                print(
+                    f"  {scenario} {index + 1}/{args.repeat}: {status} ({result.seconds:.1f}s)",
+                    file=sys.stderr,
+                )
+    finally:
+        runner.close()
+        database.close()
+    rows: list[Row] = []
+    for scenario, scenario_runs in runs.items():
+        rows.extend(summarize(scenario, scenario_runs)[1])
+    meta = {
+        "finished_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "database": database.kind,
+        "database_url": database.display(),
+        "repeat": args.repeat,
+        "yardstick": str(args.yardstick),
+        "python": platform.python_version(),
+        "cpus": os.cpu_count(),
+        "server_env": extra_env,
+    }
+    write_json(json_path, meta, runs, rows)
+    print(f"\n{database.kind}, median of {args.repeat} run(s)\n")
+    print(render_table(rows))
+    print(f"\nJSON: {json_path}")
+    return 0

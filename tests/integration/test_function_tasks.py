@@ -1,0 +1,86 @@
+"""Lambda-style tasks served by local Python functions (``SFN_FUNCTIONS_DIR``), end to end."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from tests.support.waiting import history_types, wait_for_status
+
+FUNCTION_ARN = "arn:aws:lambda:us-east-1:123456789012:function:{}"
+
+
+def task_machine(resource: str, **task: Any) -> dict[str, Any]:
+    return {"StartAt": "Call", "States": {"Call": {"Type": "Task", "Resource": resource, "End": True, **task}}}
+
+
+def test_lambda_arn_form(sfn: Any, create_machine: Callable[..., str]) -> None:
+    arn = create_machine(task_machine(FUNCTION_ARN.format("echo")))
+    execution = sfn.start_execution(stateMachineArn=arn, input='{"a": 1}')["executionArn"]
+    described = wait_for_status(sfn, execution, "SUCCEEDED")
+    assert json.loads(described["output"]) == {"echo": {"a": 1}, "function": "echo"}
+    events = sfn.get_execution_history(executionArn=execution)["events"]
+    assert [e["type"] for e in events] == [
+        "ExecutionStarted",
+        "TaskStateEntered",
+        "LambdaFunctionScheduled",
+        "LambdaFunctionStarted",
+        "LambdaFunctionSucceeded",
+        "TaskStateExited",
+        "ExecutionSucceeded",
+    ]
+    assert events[2]["lambdaFunctionScheduledEventDetails"]["resource"] == FUNCTION_ARN.format("echo")
+
+
+def test_lambda_invoke_wraps_the_response(sfn: Any, create_machine: Callable[..., str]) -> None:
+    definition = task_machine(
+        "arn:aws:states:::lambda:invoke",
+        Parameters={"FunctionName": "echo", "Payload": {"v.$": "$.v"}},
+        ResultSelector={"payload.$": "$.Payload", "status.$": "$.StatusCode"},
+    )
+    execution = sfn.start_execution(stateMachineArn=create_machine(definition), input='{"v": 7}')["executionArn"]
+    described = wait_for_status(sfn, execution, "SUCCEEDED")
+    assert json.loads(described["output"]) == {"payload": {"echo": {"v": 7}, "function": "echo"}, "status": 200}
+    assert history_types(sfn, execution)[2:5] == ["TaskScheduled", "TaskStarted", "TaskSucceeded"]
+
+
+def test_custom_error_is_retried_then_caught_by_name(sfn: Any, create_machine: Callable[..., str]) -> None:
+    definition = {
+        "StartAt": "Call",
+        "States": {
+            "Call": {
+                "Type": "Task",
+                "Resource": FUNCTION_ARN.format("raise_custom"),
+                "Retry": [{"ErrorEquals": ["CustomError"], "IntervalSeconds": 1, "MaxAttempts": 1}],
+                "Catch": [{"ErrorEquals": ["CustomError"], "ResultPath": "$.error", "Next": "Handled"}],
+                "Next": "Handled",
+            },
+            "Handled": {"Type": "Pass", "End": True},
+        },
+    }
+    execution = sfn.start_execution(stateMachineArn=create_machine(definition), input='{"id": 3}')["executionArn"]
+    described = wait_for_status(sfn, execution, "SUCCEEDED")
+    error = json.loads(described["output"])["error"]
+    assert error["Error"] == "CustomError"
+    cause = json.loads(error["Cause"])
+    assert (cause["errorType"], cause["errorMessage"]) == ("CustomError", "custom failure for 3")
+    assert history_types(sfn, execution).count("LambdaFunctionFailed") == 2
+
+
+def test_missing_function(sfn: Any, create_machine: Callable[..., str]) -> None:
+    arn = create_machine(task_machine(FUNCTION_ARN.format("no_such_function")))
+    execution = sfn.start_execution(stateMachineArn=arn, input="{}")["executionArn"]
+    described = wait_for_status(sfn, execution, "FAILED")
+    assert described["error"] == "Lambda.ResourceNotFoundException"
+
+
+def test_wait_for_task_token_with_lambda_invoke(sfn: Any, create_machine: Callable[..., str]) -> None:
+    definition = task_machine(
+        "arn:aws:states:::lambda:invoke.waitForTaskToken",
+        Parameters={"FunctionName": "callback", "Payload": {"token.$": "$$.Task.Token", "value.$": "$.value"}},
+    )
+    execution = sfn.start_execution(stateMachineArn=create_machine(definition), input='{"value": 9}')["executionArn"]
+    described = wait_for_status(sfn, execution, "SUCCEEDED")
+    assert json.loads(described["output"]) == {"answered": 9}
+    assert "TaskSubmitted" in history_types(sfn, execution)
