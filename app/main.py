@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -13,6 +14,7 @@ from app.runtime import Runtime, build_runtime
 from app.settings import Settings, get_settings
 from app.store import migrate
 
+GIL_SWITCH_INTERVAL = 0.0005
 DESCRIPTION = """
 A self-hosted, durable engine for Amazon States Language workflows.
 
@@ -28,6 +30,9 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # A thread holding the database (SQLite's single writer) often waits for the GIL after each
+        # statement; a short switch interval keeps that wait, and so the write queue, short.
+        sys.setswitchinterval(GIL_SWITCH_INTERVAL)
         migrate.upgrade(settings.database_url)
         rt = runtime or build_runtime(settings)
         app.state.runtime = rt

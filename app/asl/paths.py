@@ -19,11 +19,12 @@ import copy
 import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from jsonpath_ng.exceptions import JsonPathLexerError, JsonPathParserError
 from jsonpath_ng.ext.parser import parse as parse_extended
-from jsonpath_ng.jsonpath import Child, Fields, Index, JSONPath, Root
+from jsonpath_ng.jsonpath import JSONPath
 
 from app.asl.errors import RESULT_PATH_MATCH_FAILURE, RUNTIME, StatesError
 from app.asl.scope import DataScope
@@ -48,23 +49,46 @@ class InvalidPathError(ValueError):
 
 
 @dataclass(frozen=True)
-class _Target:
-    """A path split into the document it addresses and the ``$``-rooted rest."""
+class _CompiledPath:
+    """A path split once into its root, its definite steps or its jsonpath-ng expression."""
 
-    document: Any
-    rest: str
+    prefix: str
+    steps: tuple[Step, ...] | None
+    expression: JSONPath | None
+
+
+@lru_cache(maxsize=4096)
+def _compile(path: str) -> _CompiledPath:
+    prefix, rest = _split_prefix(path)
+    steps = definite_steps(rest)
+    if steps is None:
+        return _CompiledPath(prefix, None, _parse_indefinite(rest))
+    return _CompiledPath(prefix, tuple(steps), None)
 
 
 def evaluate_path(path: str, scope: DataScope) -> Any:
-    """Select from input, context or a variable: one value if definite, else a list of matches."""
-    target = _target(path, scope)
-    steps = definite_steps(target.rest)
-    if steps is None:
-        return [match.value for match in _parse_indefinite(target.rest).find(target.document)]
-    matches = _steps_expression(steps).find(target.document)
-    if not matches:
-        raise PathNotFound(path)
-    return matches[0].value
+    """Select from input, context or a variable: one value if definite, else a list of matches.
+
+    Definite paths are walked directly (they are most paths, and on the hot path); everything
+    else goes through jsonpath-ng.
+    """
+    compiled = _compile(path)
+    document = _document(compiled.prefix, path, scope)
+    if compiled.expression is not None:
+        return [match.value for match in compiled.expression.find(document)]
+    assert compiled.steps is not None
+    for step in compiled.steps:
+        document = _step(document, step, path)
+    return document
+
+
+def _step(document: Any, step: Step, path: str) -> Any:
+    if isinstance(step, str):
+        if isinstance(document, dict) and step in document:
+            return document[step]
+    elif isinstance(document, list) and -len(document) <= step < len(document):
+        return document[step]
+    raise PathNotFound(path)
 
 
 def path_document(path: str, scope: DataScope) -> Any:
@@ -179,25 +203,16 @@ def _split_prefix(path: str) -> tuple[str, str]:
     raise InvalidPathError(f"not a JSONPath: {path!r}")
 
 
-def _target(path: str, scope: DataScope) -> _Target:
-    """Resolve which document a path reads; an unknown variable is a miss, like a missing key."""
-    prefix, rest = _split_prefix(path)
+def _document(prefix: str, path: str, scope: DataScope) -> Any:
+    """The document a path reads; an unknown variable is a miss, like a missing key."""
     if prefix == "$":
-        return _Target(scope.input, rest)
+        return scope.input
     if prefix == "$$":
-        return _Target(scope.context, rest)
+        return scope.context
     name = prefix[1:]
     if name not in scope.variables:
         raise PathNotFound(path)
-    return _Target(scope.variables[name], rest)
-
-
-def _steps_expression(steps: list[Step]) -> JSONPath:
-    """Build the jsonpath-ng expression for already-tokenized definite steps."""
-    expression: JSONPath = Root()
-    for step in steps:
-        expression = Child(expression, Index(step) if isinstance(step, int) else Fields(step))
-    return expression
+    return scope.variables[name]
 
 
 def _parse_indefinite(path: str) -> JSONPath:

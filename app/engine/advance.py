@@ -228,7 +228,8 @@ def _exit_state(run: Run, proceed: Proceed) -> None:
     run.emit(f"{spec.type}StateExited", "stateExitedEventDetails", details)
     run.variables.update(proceed.assigned)
     frame = run.frame
-    for key in ("entered", "entered_time", "retries", "kids", "timers", "task"):
+    run.drop_children()
+    for key in ("entered", "entered_time", "retries", "timers", "task"):
         frame.pop(key, None)
     frame["entered"] = None
     target = proceed.next or spec.next
@@ -270,7 +271,7 @@ def _retry(run: Run, spec: StateSpec, error: str) -> bool:
     if attempt >= retrier.max_attempts:
         return False
     retries[str(index)] = attempt + 1
-    run.frame.pop("kids", None)
+    run.drop_children()
     delay = handlers.backoff_seconds(retrier, attempt, run.rng()) * run.options.wait_time_scale
     run.arm_timer(run.now + delay, purpose="retry")
     return True

@@ -91,8 +91,11 @@ def resolve_path(run: Run, path: str, data: Any, field: str) -> Any:
 
 
 def path_string(run: Run, path: str, field: str) -> str:
-    """A path-valued field whose value is used as text (ErrorPath, CausePath)."""
-    value = resolve_path(run, path, run.state_input, field)
+    """A path-valued field whose value is used as text (ErrorPath, CausePath: a path or an intrinsic)."""
+    if path.startswith("States."):
+        value = intrinsic(path, run.scope(run.state_input))
+    else:
+        value = resolve_path(run, path, run.state_input, field)
     return value if isinstance(value, str) else dumps(value)
 
 

@@ -72,6 +72,8 @@ class Run:
         self.applied = False
         self.steps = 0
         self.frame: Frame = self.snapshot
+        self._context_key: tuple[Any, ...] | None = None
+        self._context_value: dict[str, Any] = {}
         self.states: Mapping[str, StateSpec] = model.states
 
     # --- events -------------------------------------------------------------------------------
@@ -108,15 +110,24 @@ class Run:
 
     def scope(self, data: Any) -> DataScope:
         """What expressions of the current state see, with ``data`` as ``$``."""
-        entered_time = float(self.frame.get("entered_time") or self.now)
-        retry_count = sum(self.frame.get("retries", {}).values()) if self.state.retry else None
+        return DataScope(input=data, context=self._context(), variables=self.variables)
+
+    def _context(self) -> dict[str, Any]:
+        """The context object of the current state, built once per state (it is asked for often)."""
+        frame = self.frame
+        entered_time = float(frame.get("entered_time") or self.now)
+        retry_count = sum(frame.get("retries", {}).values()) if self.state.retry else None
+        token = frame.get("task", {}).get("token")
+        key = (id(frame), frame["state"], entered_time, retry_count, token, id(frame.get("map_item")))
+        if key == self._context_key:
+            return self._context_value
         context = context_object(self.info, self.state.name, entered_time, retry_count)
-        if "map_item" in self.frame:
-            context["Map"] = {"Item": self.frame["map_item"]}
-        token = self.frame.get("task", {}).get("token")
+        if "map_item" in frame:
+            context["Map"] = {"Item": frame["map_item"]}
         if token:
             context["Task"] = {"Token": token}
-        return DataScope(input=data, context=context, variables=self.variables)
+        self._context_key, self._context_value = key, context
+        return context
 
     def next_id(self) -> int:
         """A fresh number for fencing timers and tokens."""
@@ -134,6 +145,17 @@ class Run:
         self.frame.setdefault("timers", {})[str(timer_id)] = purpose
         self.timers.append(Timer(timer_id, due))
         return timer_id
+
+    def drop_children(self) -> None:
+        """Forget the current frame's branches or iterations, closing the tokens they still wait on."""
+        kids = self.frame.pop("kids", None)
+        if kids is None:
+            return
+        for child in kids["frames"]:
+            for frame in walk(child):
+                token = frame.get("task", {}).get("token")
+                if token:
+                    self.closed_tokens.append(token)
 
     def rng(self) -> random.Random:
         """Randomness that is the same if this transition is ever computed again (jitter)."""

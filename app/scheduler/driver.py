@@ -1,14 +1,21 @@
-"""Deliver one trigger to one execution: load, advance, commit under the version fence."""
+"""Deliver triggers to executions: load, advance, commit under each execution's version fence.
+
+The scheduler delivers a whole batch of claimed work items at once (one read, one write
+transaction for all of them); callers with a single trigger (StopExecution, a finished task)
+use :func:`deliver`.
+"""
 
 from __future__ import annotations
 
-import json
 import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
 
 from app.engine.advance import advance
+from app.engine.jsontext import loads
 from app.engine.types import RUNNING, ExecutionInfo, Transition, Trigger
 from app.runtime import Runtime
 from app.scheduler import lineage
@@ -23,6 +30,22 @@ class ExecutionNotRunningError(LookupError):
     """The execution does not exist or is no longer RUNNING: nothing to deliver to."""
 
 
+@dataclass
+class Delivery:
+    """Triggers for one execution, in order, and the work items they came from."""
+
+    arn: str
+    triggers: list[Trigger]
+    item_ids: list[int] = field(default_factory=list)
+
+
+@dataclass
+class _Computed:
+    delivery: Delivery
+    row: sa.Row[Any]
+    transition: Transition
+
+
 def execution_info(row: sa.Row[Any], role_arn: str) -> ExecutionInfo:
     """The engine's view of an execution row."""
     return ExecutionInfo(
@@ -32,59 +55,129 @@ def execution_info(row: sa.Row[Any], role_arn: str) -> ExecutionInfo:
         state_machine_name=row.state_machine_arn.rsplit(":", 1)[-1],
         role_arn=role_arn,
         start_time=row.start_date,
-        input=json.loads(row.input),
+        input=loads(row.input),
     )
 
 
 def deliver(runtime: Runtime, arn: str, trigger: Trigger, item_id: int | None = None) -> str:
-    """Apply ``trigger`` and return the execution's status afterwards.
+    """Apply one trigger and return the execution's status afterwards.
 
-    Raises :class:`ExecutionNotRunningError` when there is nothing to apply it to (the work item, if any,
-    is dropped). Losing the version race to another writer just means reading again.
+    Raises :class:`ExecutionNotRunningError` when there is nothing to apply it to (the work item,
+    if any, is dropped). Losing the version race to another writer just means reading again.
     """
+    delivery = Delivery(arn, [trigger], [] if item_id is None else [item_id])
     for _ in range(MAX_RACE_RETRIES):
-        with runtime.db.read() as conn:
-            row = executions.get(conn, arn)
-            revision = runtime.revision(conn, row.revision_id) if row is not None else None
-        if row is None or revision is None or row.status != RUNNING:
-            _drop(runtime, item_id)
+        outcome = deliver_batch(runtime, [delivery])
+        if outcome.gone:
             raise ExecutionNotRunningError(arn)
-        now = runtime.clock.now()
-        info = execution_info(row, revision.role_arn)
-        transition = advance(revision.model, json.loads(row.snapshot), trigger, now, info, runtime.engine_options)
-        with runtime.db.write() as conn:
-            # A lost race writes nothing: the fenced UPDATE matched no row.
-            won = not transition.changed or executions.apply_transition(conn, arn, row.version, transition, now)
-            if won:
-                _after_commit_writes(conn, row, transition, item_id, now)
-        if not won:
-            continue
-        if transition.run_again or transition.timers or transition.tasks or transition.status != RUNNING:
-            runtime.wakeup.notify()
-        for task in transition.tasks:
-            if task.activity_arn is not None:
-                runtime.activity_waiters.notify(task.activity_arn)
-        return transition.status
+        if outcome.statuses:
+            return outcome.statuses[0]
     raise RuntimeError(f"execution {arn} kept changing under {MAX_RACE_RETRIES} attempts")
 
 
-def _after_commit_writes(
-    conn: sa.Connection, row: sa.Row[Any], transition: Transition, item_id: int | None, now: float
-) -> None:
-    """The rest of the same transaction: consume the item; on the end, tell parent and children."""
-    if item_id is not None:
+@dataclass
+class BatchOutcome:
+    """Statuses after the applied deliveries; those whose execution had ended; those that lost a race."""
+
+    statuses: list[str] = field(default_factory=list)
+    gone: list[Delivery] = field(default_factory=list)
+    lost: list[Delivery] = field(default_factory=list)
+
+
+def deliver_batch(runtime: Runtime, deliveries: Sequence[Delivery]) -> BatchOutcome:
+    """Deliver to many executions in one read and one write transaction.
+
+    Items of executions that are gone or ended are dropped. A delivery that lost the version race
+    to another writer keeps its items claimed; the caller releases or retries it.
+    """
+    now = runtime.clock.now()
+    computed, gone = _compute(runtime, deliveries, now)
+    outcome = BatchOutcome(gone=gone)
+    applied: list[Transition] = []
+    with runtime.db.write() as conn:
+        for delivery in gone:
+            for item_id in delivery.item_ids:
+                work_items.delete(conn, item_id)
+        for entry in computed:
+            if _commit(conn, entry, now):
+                outcome.statuses.append(entry.transition.status)
+                applied.append(entry.transition)
+            else:
+                outcome.lost.append(entry.delivery)
+    _after_commit(runtime, applied)
+    return outcome
+
+
+def _compute(runtime: Runtime, deliveries: Sequence[Delivery], now: float) -> tuple[list[_Computed], list[Delivery]]:
+    with runtime.db.read() as conn:
+        rows = executions.get_many(conn, [delivery.arn for delivery in deliveries])
+        revisions = {row.revision_id: runtime.revision(conn, row.revision_id) for row in rows.values()}
+    computed: list[_Computed] = []
+    gone: list[Delivery] = []
+    for delivery in deliveries:
+        row = rows.get(delivery.arn)
+        if row is None or row.status != RUNNING:
+            gone.append(delivery)
+            continue
+        revision = revisions[row.revision_id]
+        info = execution_info(row, revision.role_arn)
+        transition = _advance_all(revision.model, loads(row.snapshot), delivery.triggers, now, info, runtime)
+        computed.append(_Computed(delivery, row, transition))
+    return computed, gone
+
+
+def _advance_all(
+    model: Any, snapshot: dict[str, Any], triggers: list[Trigger], now: float, info: ExecutionInfo, runtime: Runtime
+) -> Transition:
+    """Apply triggers one after another; one transition carries all their effects."""
+    total: Transition | None = None
+    for trigger in triggers:
+        step = advance(model, snapshot if total is None else total.snapshot, trigger, now, info, runtime.engine_options)
+        total = step if total is None else _merge(total, step)
+        if total.status != RUNNING:
+            break
+    assert total is not None
+    return total
+
+
+def _merge(first: Transition, second: Transition) -> Transition:
+    return Transition(
+        events=first.events + second.events,
+        snapshot=second.snapshot,
+        status=second.status,
+        timers=first.timers + second.timers,
+        tasks=first.tasks + second.tasks,
+        closed_tokens=first.closed_tokens + second.closed_tokens,
+        run_again=second.run_again,
+        output=second.output,
+        error=second.error,
+        cause=second.cause,
+        applied=first.applied or second.applied,
+    )
+
+
+def _commit(conn: sa.Connection, entry: _Computed, now: float) -> bool:
+    """Write one execution's transition and consume its items; False when another writer won."""
+    row, transition = entry.row, entry.transition
+    if transition.changed and not executions.apply_transition(conn, row.arn, row.version, transition, now):
+        return False
+    for item_id in entry.delivery.item_ids:
         work_items.delete(conn, item_id)
     if transition.status != RUNNING:
         lineage.report_to_parent(conn, row, transition, now)
         lineage.stop_children(conn, row.arn, now)
         _finish_deleting_machine(conn, row.state_machine_arn)
+    return True
 
 
-def _drop(runtime: Runtime, item_id: int | None) -> None:
-    if item_id is None:
-        return
-    with runtime.db.write() as conn:
-        work_items.delete(conn, item_id)
+def _after_commit(runtime: Runtime, transitions: list[Transition]) -> None:
+    """Wake whoever has new work: scheduler threads, activity pollers."""
+    if any(t.run_again or t.timers or t.tasks or t.status != RUNNING for t in transitions):
+        runtime.wakeup.notify()
+    for transition in transitions:
+        for task in transition.tasks:
+            if task.activity_arn is not None:
+                runtime.activity_waiters.notify(task.activity_arn)
 
 
 def _finish_deleting_machine(conn: sa.Connection, state_machine_arn: str) -> None:

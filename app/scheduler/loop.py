@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from app.engine.types import Trigger
 from app.runtime import Runtime
-from app.scheduler.driver import ExecutionNotRunningError, deliver
+from app.scheduler.driver import Delivery, deliver_batch
 from app.scheduler.tasks import TaskRunner
 from app.store import work_items
 from app.store.tables import executions, task_tokens
@@ -19,8 +19,8 @@ from app.store.task_tokens import OPEN as OPEN_TOKEN_STATUSES
 
 log = logging.getLogger(__name__)
 
-CLAIM_BATCH = 16
-MAX_RETRY_DELAY = 60.0
+CLAIM_BATCH = 64
+RETRY_DELAY = 5.0
 
 
 class Scheduler:
@@ -54,9 +54,9 @@ class Scheduler:
             seen = self.runtime.wakeup.generation
             try:
                 items = self._claim()
-                for item in items:
-                    self._process(item)
-                if not items:
+                if items:
+                    self._process(items)
+                else:
                     self.runtime.wakeup.wait(seen, self._sleep_seconds())
             except Exception:  # the loop must survive a database hiccup
                 log.exception("scheduler iteration failed")
@@ -75,26 +75,56 @@ class Scheduler:
             return poll
         return min(poll, max(due - self.runtime.clock.now(), 0.0))
 
-    def _process(self, item: work_items.WorkItem) -> None:
-        if item.kind == "invoke":
-            self.tasks.submit(item)
+    def _process(self, items: list[work_items.WorkItem]) -> None:
+        """Hand integration calls to the task runner; deliver everything else as one batch."""
+        deliveries: dict[str, Delivery] = {}
+        for item in items:
+            if item.kind == "invoke":
+                self.tasks.submit(item)
+                continue
+            delivery = deliveries.setdefault(item.execution_arn, Delivery(item.execution_arn, []))
+            delivery.triggers.append(trigger_of(item))
+            delivery.item_ids.append(item.id)
+        if not deliveries:
             return
-        trigger = Trigger(
-            kind=item.kind,  # type: ignore[arg-type]
-            timer_id=item.payload.get("timer_id"),
-            error=item.payload.get("error"),
-            cause=item.payload.get("cause"),
-            payload=item.payload if item.kind == "task" else None,
-        )
         try:
-            deliver(self.runtime, item.execution_arn, trigger, item.id)
-        except ExecutionNotRunningError:
-            return
+            outcome = deliver_batch(self.runtime, list(deliveries.values()))
         except Exception:
-            log.exception("work item %s of %s failed; retrying later", item.id, item.execution_arn)
-            delay = min(2.0**item.attempts, MAX_RETRY_DELAY)
-            with self.runtime.db.write() as conn:
-                work_items.release(conn, item.id, self.runtime.clock.now() + delay)
+            log.exception("a batch of %d executions failed; retrying them one by one", len(deliveries))
+            for delivery in deliveries.values():
+                self._deliver_alone(delivery)
+            return
+        self._release([item_id for delivery in outcome.lost for item_id in delivery.item_ids], 0.0)
+
+    def _deliver_alone(self, delivery: Delivery) -> None:
+        """Isolate a failing execution so it cannot hold back the others of its batch."""
+        try:
+            outcome = deliver_batch(self.runtime, [delivery])
+        except Exception:
+            log.exception("work on %s failed; it will be retried", delivery.arn)
+            self._release(delivery.item_ids, RETRY_DELAY)
+            return
+        self._release([item_id for lost in outcome.lost for item_id in lost.item_ids], 0.0)
+
+    def _release(self, item_ids: list[int], delay: float) -> None:
+        """Make claimed items claimable again after ``delay`` seconds."""
+        if not item_ids:
+            return
+        with self.runtime.db.write() as conn:
+            for item_id in item_ids:
+                work_items.release(conn, item_id, self.runtime.clock.now() + delay)
+        self.runtime.wakeup.notify()
+
+
+def trigger_of(item: work_items.WorkItem) -> Trigger:
+    """The engine trigger a work item carries."""
+    return Trigger(
+        kind=item.kind,  # type: ignore[arg-type]
+        timer_id=item.payload.get("timer_id"),
+        error=item.payload.get("error"),
+        cause=item.payload.get("cause"),
+        payload=item.payload if item.kind == "task" else None,
+    )
 
 
 def reconcile(runtime: Runtime) -> int:

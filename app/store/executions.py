@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import sqlalchemy as sa
 
+from app.engine.jsontext import dumps
 from app.engine.types import RUNNING, TaskInvocation, Transition
 from app.store import task_tokens, work_items
 from app.store.tables import executions, history_events
@@ -18,6 +18,14 @@ def insert(conn: sa.Connection, values: dict[str, Any]) -> None:
 
 def get(conn: sa.Connection, arn: str) -> sa.Row[Any] | None:
     return conn.execute(sa.select(executions).where(executions.c.arn == arn)).first()
+
+
+def get_many(conn: sa.Connection, arns: list[str]) -> dict[str, sa.Row[Any]]:
+    """Execution rows by ARN, in one query."""
+    if not arns:
+        return {}
+    rows = conn.execute(sa.select(executions).where(executions.c.arn.in_(set(arns))))
+    return {row.arn: row for row in rows}
 
 
 def find_by_name(conn: sa.Connection, state_machine_arn: str, name: str) -> sa.Row[Any] | None:
@@ -70,7 +78,7 @@ def count_for_state_machine(conn: sa.Connection, state_machine_arn: str) -> int:
 def apply_transition(conn: sa.Connection, arn: str, version: int, transition: Transition, now: float) -> bool:
     """Write a transition if the execution is still at ``version``; False when another writer won."""
     values: dict[str, Any] = {
-        "snapshot": json.dumps(transition.snapshot),
+        "snapshot": dumps(transition.snapshot),
         "next_event_id": int(transition.snapshot["last_event_id"]) + 1,
         "version": version + 1,
         "status": transition.status,
@@ -123,7 +131,7 @@ def insert_events(conn: sa.Connection, arn: str, transition: Transition) -> None
                 "type": event.type,
                 "previous_event_id": event.previous_event_id,
                 "timestamp": event.timestamp,
-                "details": None if event.details is None else json.dumps(event.details),
+                "details": None if event.details is None else dumps(event.details),
             }
             for event in transition.events
         ],

@@ -120,8 +120,8 @@ def test_long_poll_returns_empty_and_wakes_for_new_task(
 def test_heartbeat_keeps_task_alive_and_its_absence_times_out(
     sfn: Any, activity: str, create_machine: Callable[..., str]
 ) -> None:
-    # HeartbeatSeconds 100 at the tests' WAIT_TIME_SCALE of 0.01: one second of real time.
-    arn = create_machine(activity_machine(activity, HeartbeatSeconds=100))
+    # HeartbeatSeconds 300 at the tests' WAIT_TIME_SCALE of 0.01: three seconds of real time.
+    arn = create_machine(activity_machine(activity, HeartbeatSeconds=300))
     alive = sfn.start_execution(stateMachineArn=arn, input="{}")["executionArn"]
     task = poll(sfn, activity)
     with pytest.raises(sfn.exceptions.TaskDoesNotExist):

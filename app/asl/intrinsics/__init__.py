@@ -14,6 +14,7 @@ Path arguments (``$.x``, ``$$.Execution.Id``, ``$var.x``) are resolved by the ca
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 from app.asl.errors import RUNTIME, StatesError
@@ -66,6 +67,7 @@ def evaluate_intrinsic(expression: str | IntrinsicCall, scope: DataScope, resolv
     return _evaluate(call, scope, resolve_path)
 
 
+@lru_cache(maxsize=1024)
 def _parse_at_run_time(text: str) -> IntrinsicCall:
     """Validated definitions never get here with bad text; if one does, fail the state, not the engine."""
     try:

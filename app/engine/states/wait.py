@@ -13,6 +13,7 @@ from app.engine.outcomes import Outcome, Suspend
 from app.engine.run import Run
 
 _TIMESTAMP_FORMAT_HINT = "ISO-8601 extended offset date-time format string"
+MAX_WAIT_SECONDS = 99_999_999
 
 
 def enter(run: Run) -> Outcome:
@@ -62,12 +63,13 @@ def _seconds_value(run: Run, value: Any) -> int:
     if not run.state.is_jsonata:
         return int(value)
     evaluated = dataflow.jsonata_value(run, value, "Seconds")
-    if isinstance(evaluated, bool) or not isinstance(evaluated, int | float) or evaluated != int(evaluated):
+    valid = isinstance(evaluated, int | float) and not isinstance(evaluated, bool) and evaluated == int(evaluated)
+    if not valid or not 0 <= evaluated <= MAX_WAIT_SECONDS:
         raise errors.StatesError(
             errors.QUERY_EVALUATION_ERROR,
-            f"The Seconds field cannot be parsed as a long value: {evaluated}",
+            f"The Seconds field must be an integer from 0 to {MAX_WAIT_SECONDS}: {evaluated}",
         )
-    return max(int(evaluated), 0)
+    return int(evaluated)
 
 
 def _timestamp_value(run: Run, value: Any) -> float:
@@ -92,4 +94,4 @@ def parse_timestamp(value: Any) -> float | None:
         return None
     if moment.tzinfo is None:
         return None
-    return moment.timestamp()
+    return float(int(moment.timestamp()))  # AWS counts to the second and drops milliseconds

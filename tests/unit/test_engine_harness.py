@@ -1,0 +1,411 @@
+"""A fake-clock driver for the pure interpreter, shared by the ``test_engine_*`` modules.
+
+``Driver`` plays the part of the scheduler and the store: it calls ``start()`` and then
+``advance()`` in a loop, re-runs while ``run_again`` is set, fires due timers by moving a fake
+``now`` forward, and feeds task news for the ``TaskInvocation`` s a transition hands out. Every
+transition it sees is checked for the engine's invariants (contiguous event ids, a
+``previousEventId`` chain, a terminal event that matches the status). No server, no database.
+
+The tests at the bottom check the driver itself and the invariants that hold for every state type.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app.asl.model import StateMachineModel, parse_definition
+from app.engine.advance import advance, start
+from app.engine.types import (
+    ABORTED,
+    FAILED,
+    RUNNING,
+    SUCCEEDED,
+    TIMED_OUT,
+    EngineOptions,
+    ExecutionInfo,
+    HistoryEvent,
+    TaskInvocation,
+    Timer,
+    Transition,
+    Trigger,
+)
+
+T0 = 1_700_000_000.0
+REGION = "us-east-1"
+ACCOUNT = "111111111111"
+MACHINE_ARN = f"arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:machine"
+EXECUTION_ARN = f"arn:aws:states:{REGION}:{ACCOUNT}:execution:machine:run-1"
+ROLE_ARN = f"arn:aws:iam::{ACCOUNT}:role/sfn"
+LAMBDA_ARN = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:echo"
+ACTIVITY_ARN = f"arn:aws:states:{REGION}:{ACCOUNT}:activity:work"
+
+TERMINAL_EVENTS = {
+    SUCCEEDED: "ExecutionSucceeded",
+    FAILED: "ExecutionFailed",
+    ABORTED: "ExecutionAborted",
+    TIMED_OUT: "ExecutionTimedOut",
+}
+CONFORMANCE_CASES = Path(__file__).resolve().parents[3] / "shared" / "conformance" / "cases"
+
+# What a responder returns for a task: a list of news payloads (without ``task_id``) to feed in
+# order, or None to leave the task waiting (so its timers fire).
+Responder = Callable[[TaskInvocation], list[dict[str, Any]] | None]
+
+
+def info_for(raw_input: str) -> ExecutionInfo:
+    return ExecutionInfo(
+        arn=EXECUTION_ARN,
+        name="run-1",
+        state_machine_arn=MACHINE_ARN,
+        state_machine_name="machine",
+        role_arn=ROLE_ARN,
+        start_time=T0,
+        input=json.loads(raw_input),
+    )
+
+
+def succeed_with(output: Any) -> Responder:
+    """A responder whose every task succeeds with ``output`` (a callable gets the invocation)."""
+
+    def respond(task: TaskInvocation) -> list[dict[str, Any]]:
+        value = output(task) if callable(output) else output
+        return [{"phase": "succeeded", "output": value}]
+
+    return respond
+
+
+def echo(task: TaskInvocation) -> list[dict[str, Any]]:
+    """Every task succeeds with its own input."""
+    return [{"phase": "succeeded", "output": task.input}]
+
+
+def fail_with(error: str, cause: str | None = None) -> Responder:
+    def respond(task: TaskInvocation) -> list[dict[str, Any]]:
+        return [{"phase": "failed", "error": error, "cause": cause}]
+
+    return respond
+
+
+def sequence(*answers: list[dict[str, Any]] | None) -> Responder:
+    """A responder that gives the n-th task the n-th answer (None: no answer at all)."""
+    queue = list(answers)
+
+    def respond(task: TaskInvocation) -> list[dict[str, Any]] | None:
+        return queue.pop(0) if queue else None
+
+    return respond
+
+
+@dataclass
+class Driver:
+    """One execution driven through ``start``/``advance`` with a fake clock."""
+
+    definition: Mapping[str, Any] | str
+    raw_input: str = "{}"
+    options: EngineOptions = field(default_factory=EngineOptions)
+    responder: Responder | None = None
+    now: float = T0
+
+    def __post_init__(self) -> None:
+        self.model: StateMachineModel = parse_definition(self.definition)
+        self.info = info_for(self.raw_input)
+        self.transitions: list[Transition] = []
+        self.events: list[HistoryEvent] = []
+        self.timers: list[Timer] = []
+        self.tasks: list[TaskInvocation] = []
+        self.open_tasks: list[TaskInvocation] = []
+        self.closed_tokens: list[str] = []
+        self.snapshot: dict[str, Any] = {}
+        self.status = RUNNING
+        self.output: str | None = None
+        self.error: str | None = None
+        self.cause: str | None = None
+
+    # --- one step ---------------------------------------------------------------------------
+    def start(self) -> Transition:
+        return self._record(start(self.model, self.info, self.raw_input, self.now, self.options))
+
+    def advance(self, trigger: Trigger) -> Transition:
+        assert self.status == RUNNING, "the execution has ended"
+        return self._record(advance(self.model, self.snapshot, trigger, self.now, self.info, self.options))
+
+    def news(self, task: TaskInvocation, phase: str, **payload: Any) -> Transition:
+        return self.advance(Trigger("task", payload={"task_id": task.task_id, "phase": phase, **payload}))
+
+    def fire(self, timer: Timer) -> Transition:
+        """Deliver ``timer`` at its due time (the clock never goes back)."""
+        self.now = max(self.now, timer.due)
+        self.timers.remove(timer)
+        if timer.kind == "timeout":
+            return self.advance(Trigger("timeout"))
+        return self.advance(Trigger("timer", timer_id=timer.timer_id))
+
+    def stop(self, error: str | None = None, cause: str | None = None) -> Transition:
+        return self.advance(Trigger("stop", error=error, cause=cause))
+
+    def settle(self) -> None:
+        """Re-run while the engine asks for it (its step budget ran out)."""
+        while self.status == RUNNING and self.transitions[-1].run_again:
+            self.advance(Trigger("run"))
+
+    # --- the whole execution ----------------------------------------------------------------
+    def run(self, *, fire_timers: bool = True, max_rounds: int = 10_000) -> Driver:
+        """Start (if needed), then answer tasks and fire timers until it ends or nothing is left to do."""
+        if not self.transitions:
+            self.start()
+        for _ in range(max_rounds):
+            self.settle()
+            if self.status != RUNNING:
+                return self
+            if self._answer_one_task():
+                continue
+            if not fire_timers or not self.timers:
+                return self
+            self.fire(min(self.timers, key=lambda timer: (timer.due, timer.timer_id)))
+        raise AssertionError("the execution did not settle")
+
+    def _answer_one_task(self) -> bool:
+        if self.responder is None:
+            return False
+        for task in list(self.open_tasks):
+            answers = self.responder(task)
+            self.open_tasks.remove(task)
+            if answers is None:
+                continue
+            for answer in answers:
+                if self.status != RUNNING:
+                    break
+                self.news(task, **answer)
+                self.settle()
+            return True
+        return False
+
+    # --- bookkeeping and invariants ---------------------------------------------------------
+    def _record(self, transition: Transition) -> Transition:
+        expected_id = len(self.events) + 1
+        for event in transition.events:
+            assert event.id == expected_id, f"event ids must be contiguous: {event}"
+            assert event.previous_event_id == expected_id - 1, f"previousEventId chain broken: {event}"
+            assert event.timestamp == self.now
+            expected_id += 1
+        self.transitions.append(transition)
+        self.events.extend(transition.events)
+        self.timers.extend(transition.timers)
+        self.tasks.extend(transition.tasks)
+        self.open_tasks.extend(transition.tasks)
+        self.closed_tokens.extend(transition.closed_tokens)
+        self.snapshot = transition.snapshot
+        if transition.snapshot.get("last_event_id") is not None:
+            assert transition.snapshot["last_event_id"] == len(self.events)
+        self.status = transition.status
+        if transition.status != RUNNING:
+            assert transition.events, "an execution ends with a terminal event"
+            assert transition.events[-1].type == TERMINAL_EVENTS[transition.status]
+            assert not transition.run_again
+            self.output, self.error, self.cause = transition.output, transition.error, transition.cause
+        else:
+            assert not any(event.type in TERMINAL_EVENTS.values() for event in transition.events)
+        return transition
+
+    # --- reading the history ----------------------------------------------------------------
+    @property
+    def types(self) -> list[str]:
+        return [event.type for event in self.events]
+
+    def of_type(self, event_type: str) -> list[HistoryEvent]:
+        return [event for event in self.events if event.type == event_type]
+
+    def details(self, event_type: str, index: int = 0) -> dict[str, Any]:
+        """The ``…EventDetails`` member of the ``index``-th event of a type."""
+        event = self.of_type(event_type)[index]
+        assert event.details is not None and len(event.details) == 1, event
+        return next(iter(event.details.values()))
+
+    def exited(self, name: str) -> dict[str, Any]:
+        """The ``stateExitedEventDetails`` of the (last) exit of state ``name``."""
+        found = [
+            event.details["stateExitedEventDetails"]
+            for event in self.events
+            if event.type.endswith("StateExited") and event.details["stateExitedEventDetails"]["name"] == name
+        ]
+        assert found, f"state {name} never exited: {self.types}"
+        return found[-1]
+
+    @property
+    def result(self) -> Any:
+        assert self.status == SUCCEEDED, (self.status, self.error, self.cause)
+        assert self.output is not None
+        return json.loads(self.output)
+
+
+def execute(
+    definition: Mapping[str, Any] | str,
+    value: Any = None,
+    *,
+    raw_input: str | None = None,
+    responder: Responder | None = None,
+    wait_time_scale: float = 1.0,
+    step_budget: int = 500,
+) -> Driver:
+    """Run a definition to its end (or until it waits for nothing the driver can provide)."""
+    text = raw_input if raw_input is not None else json.dumps({} if value is None else value)
+    options = EngineOptions(wait_time_scale=wait_time_scale, step_budget=step_budget)
+    return Driver(definition, text, options, responder).run()
+
+
+def machine(states: Mapping[str, Any], start_at: str | None = None, **top: Any) -> dict[str, Any]:
+    """A definition from its states; starts at the first one unless told otherwise."""
+    return {"StartAt": start_at or next(iter(states)), "States": dict(states), **top}
+
+
+def load_case(case_id: str) -> dict[str, Any]:
+    """An AWS-recorded conformance case; the test skips where the shared corpus is absent."""
+    path = CONFORMANCE_CASES / f"{case_id}.json"
+    if not path.is_file():
+        pytest.skip(f"conformance case {case_id} not available")
+    case: dict[str, Any] = json.loads(path.read_text())
+    return case
+
+
+@functools.cache
+def _conformance_runner() -> Any:
+    """The shared runner's comparison functions (redactions, JSON text), loaded without running it."""
+    spec = importlib.util.spec_from_file_location("sfn_conformance_run", CONFORMANCE_CASES.parent / "run.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def check_case(case: Mapping[str, Any]) -> Driver:
+    """Run a recorded case on the pure engine; compare it as the shared runner does."""
+    runner = _conformance_runner()
+    run = execute(case["definition"], raw_input=case["input"])
+    expected, compare = case["expected"], case["compare"]
+    redacted = set(compare.get("redacted_paths", []))
+    tokens = compare.get("redaction_tokens", [])
+    diffs: list[str] = []
+    assert run.status == expected["status"], (run.error, run.cause)
+    if expected["status"] == SUCCEEDED:
+        runner.field_matches(expected["output"], run.output, "output", redacted, tokens, diffs)
+    else:
+        runner.field_matches(expected["error"], run.error, "error", redacted, tokens, diffs)
+        runner.field_matches(expected["cause"], run.cause, "cause", redacted, tokens, diffs)
+    assert diffs == []
+    if expected["history_types"] is not None:
+        matched, why = runner.history_matches(
+            expected["history_types"], run.types, compare.get("history_concurrent", False)
+        )
+        assert matched, f"{why}: {run.types}"
+    return run
+
+
+# --- tests of the driver and of invariants every execution keeps ------------------------------
+PASS_END = {"Type": "Pass", "End": True}
+
+
+def test_start_writes_execution_started_and_asks_to_run_again() -> None:
+    driver = Driver(machine({"P": PASS_END}), '{"a": 1}')
+    first = driver.start()
+    assert [event.type for event in first.events] == ["ExecutionStarted"]
+    assert first.events[0].previous_event_id == 0
+    assert first.events[0].details == {
+        "executionStartedEventDetails": {"input": '{"a": 1}', "inputDetails": {"truncated": False}, "roleArn": ROLE_ARN}
+    }
+    assert first.run_again and first.status == RUNNING
+    assert first.snapshot["state"] == "P"
+    assert first.snapshot["input"] == {"a": 1}
+    assert first.timers == [] and first.tasks == []
+
+
+def test_the_raw_input_text_is_kept_verbatim_in_execution_started() -> None:
+    driver = Driver(machine({"P": PASS_END}), '{ "b" : [1, 2] }').run()
+    assert driver.details("ExecutionStarted")["input"] == '{ "b" : [1, 2] }'
+    assert driver.exited("P")["output"] == '{"b":[1,2]}'
+    assert driver.output == '{"b":[1,2]}'
+
+
+def test_a_run_after_the_start_finishes_a_deterministic_machine_in_one_transition() -> None:
+    driver = Driver(machine({"A": {"Type": "Pass", "Next": "B"}, "B": PASS_END}))
+    driver.start()
+    second = driver.advance(Trigger("run"))
+    assert second.status == SUCCEEDED
+    assert [event.type for event in second.events] == [
+        "PassStateEntered",
+        "PassStateExited",
+        "PassStateEntered",
+        "PassStateExited",
+        "ExecutionSucceeded",
+    ]
+    assert second.snapshot["state"] is None
+    assert second.changed
+
+
+def test_advance_does_not_mutate_the_snapshot_it_is_given() -> None:
+    driver = Driver(machine({"W": {"Type": "Wait", "Seconds": 3, "End": True}}))
+    driver.start()
+    waiting = driver.advance(Trigger("run"))
+    frozen = json.loads(json.dumps(waiting.snapshot))
+    driver.fire(waiting.timers[0])
+    assert waiting.snapshot == frozen
+
+
+def test_the_snapshot_is_plain_json() -> None:
+    definition = machine(
+        {
+            "Par": {
+                "Type": "Parallel",
+                "Branches": [{"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 1, "End": True}}}],
+                "Next": "T",
+            },
+            "T": {"Type": "Task", "Resource": ACTIVITY_ARN, "End": True},
+        }
+    )
+    driver = Driver(definition).run()
+    assert driver.status == RUNNING
+    assert json.loads(json.dumps(driver.snapshot)) == driver.snapshot
+
+
+@pytest.mark.parametrize("budget", [1, 7, 500])
+def test_step_budget_splits_a_long_chain_into_several_runs(budget: int) -> None:
+    count = 1200
+    states = {f"S{index}": {"Type": "Pass", "Next": f"S{index + 1}"} for index in range(count - 1)}
+    states[f"S{count - 1}"] = {"Type": "Pass", "Result": "done", "End": True}
+    driver = Driver(machine(states), options=EngineOptions(step_budget=budget)).run()
+    assert driver.status == SUCCEEDED
+    assert driver.output == '"done"'
+    assert len(driver.events) == 2 + 2 * count
+    runs = list(driver.transitions[1:])
+    assert len(runs) == -(-count // budget)
+    assert all(transition.run_again for transition in runs[:-1])
+    # each run enters at most ``budget`` states
+    assert all(sum(event.type == "PassStateEntered" for event in t.events) <= budget for t in runs)
+
+
+def test_the_default_step_budget_needs_several_advances_for_1200_states() -> None:
+    states = {f"S{index}": {"Type": "Pass", "Next": f"S{index + 1}"} for index in range(1199)}
+    states["S1199"] = PASS_END
+    driver = execute(machine(states), {"n": 1})
+    assert driver.result == {"n": 1}
+    assert len(driver.transitions) == 1 + 3  # start, then 500 + 500 + 200 states
+    assert [t.run_again for t in driver.transitions] == [True, True, True, False]
+
+
+def test_a_run_trigger_on_a_waiting_execution_changes_nothing() -> None:
+    driver = Driver(machine({"W": {"Type": "Wait", "Seconds": 10, "End": True}})).run(fire_timers=False)
+    again = driver.advance(Trigger("run"))
+    assert again.events == [] and again.timers == [] and not again.changed
+
+
+def test_a_pending_execution_is_idle_until_its_trigger() -> None:
+    driver = Driver(machine({"T": {"Type": "Task", "Resource": ACTIVITY_ARN, "End": True}})).run()
+    assert driver.status == RUNNING
+    assert driver.types == ["ExecutionStarted", "TaskStateEntered", "ActivityScheduled"]

@@ -1,0 +1,106 @@
+"""Stop, the execution's TimeoutSeconds, and stale timers on the pure interpreter."""
+
+from __future__ import annotations
+
+from app.engine.types import ABORTED, RUNNING, TIMED_OUT, EngineOptions, Trigger
+from tests.unit.test_engine_harness import ACTIVITY_ARN, T0, Driver, machine
+
+CALLBACK = "arn:aws:states:::lambda:invoke.waitForTaskToken"
+
+
+def test_stop_aborts_with_error_and_cause_and_closes_tokens() -> None:
+    definition = machine(
+        {
+            "Par": {
+                "Type": "Parallel",
+                "Branches": [
+                    {"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": ACTIVITY_ARN, "End": True}}},
+                    {
+                        "StartAt": "B",
+                        "States": {
+                            "B": {
+                                "Type": "Task",
+                                "Resource": CALLBACK,
+                                "Parameters": {"FunctionName": "f"},
+                                "End": True,
+                            }
+                        },
+                    },
+                ],
+                "End": True,
+            }
+        }
+    )
+    driver = Driver(definition).run()
+    assert driver.status == RUNNING
+    tokens = [task.token for task in driver.tasks]
+    assert len(tokens) == 2 and all(tokens)
+    stopped = driver.stop("user.Stop", "no longer needed")
+    assert stopped.status == ABORTED
+    assert [event.type for event in stopped.events] == ["ExecutionAborted"]
+    assert driver.details("ExecutionAborted") == {"error": "user.Stop", "cause": "no longer needed"}
+    assert sorted(stopped.closed_tokens) == sorted(tokens)
+    assert (driver.error, driver.cause) == ("user.Stop", "no longer needed")
+    assert stopped.snapshot["state"] is None and "kids" not in stopped.snapshot
+
+
+def test_stop_without_error_or_cause() -> None:
+    driver = Driver(machine({"W": {"Type": "Wait", "Seconds": 50, "End": True}})).run(fire_timers=False)
+    driver.stop()
+    assert driver.status == ABORTED
+    assert driver.details("ExecutionAborted") == {}
+
+
+def test_execution_timeout_arms_a_timer_at_start() -> None:
+    driver = Driver(machine({"W": {"Type": "Wait", "Seconds": 100, "End": True}}, TimeoutSeconds=30))
+    first = driver.start()
+    assert [(timer.kind, timer.due) for timer in first.timers] == [("timeout", T0 + 30)]
+
+
+def test_execution_timeout_fires_before_a_longer_wait() -> None:
+    driver = Driver(machine({"W": {"Type": "Wait", "Seconds": 100, "End": True}}, TimeoutSeconds=30)).run()
+    assert driver.status == TIMED_OUT
+    assert driver.types == ["ExecutionStarted", "WaitStateEntered", "ExecutionTimedOut"]
+    assert driver.details("ExecutionTimedOut") == {"error": "States.Timeout"}
+    assert driver.events[-1].timestamp == T0 + 30
+    assert driver.error == "States.Timeout"
+    # the Wait timer is still queued but the execution is over
+    assert [timer.due for timer in driver.timers] == [T0 + 100]
+
+
+def test_execution_timeout_closes_a_pending_token() -> None:
+    driver = Driver(machine({"T": {"Type": "Task", "Resource": ACTIVITY_ARN, "End": True}}, TimeoutSeconds=5)).run()
+    assert driver.status == TIMED_OUT
+    assert driver.closed_tokens == [driver.tasks[0].token]
+
+
+def test_an_execution_that_ends_first_ignores_its_timeout() -> None:
+    driver = Driver(machine({"W": {"Type": "Wait", "Seconds": 3, "End": True}}, TimeoutSeconds=30)).run()
+    assert driver.status == "SUCCEEDED"
+    assert [timer.kind for timer in driver.timers] == ["timeout"]
+
+
+def test_wait_time_scale_does_not_scale_the_execution_timeout() -> None:
+    driver = Driver(
+        machine({"W": {"Type": "Wait", "Seconds": 100, "End": True}}, TimeoutSeconds=30),
+        options=EngineOptions(wait_time_scale=0.01),
+    ).run()
+    assert driver.status == "SUCCEEDED"
+
+
+def test_timers_of_a_state_that_moved_on_are_stale() -> None:
+    definition = machine(
+        {
+            "T": {"Type": "Task", "Resource": ACTIVITY_ARN, "TimeoutSeconds": 10, "Next": "W"},
+            "W": {"Type": "Wait", "Seconds": 10, "End": True},
+        }
+    )
+    driver = Driver(definition).run(fire_timers=False)
+    (timeout,) = driver.timers
+    driver.news(driver.tasks[0], "succeeded", output={})
+    (wait,) = [timer for timer in driver.timers if timer is not timeout]
+    assert wait.due == timeout.due  # same instant, different purpose
+    stale = driver.advance(Trigger("timer", timer_id=timeout.timer_id))
+    assert stale.events == [] and not stale.changed
+    driver.fire(wait)
+    assert driver.status == "SUCCEEDED"
