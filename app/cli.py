@@ -1,13 +1,15 @@
-"""The ``sfn`` command: ``serve``, ``worker``-less ``migrate`` and ``validate``."""
+"""The ``sfn`` command: ``serve``, ``worker``, ``migrate`` and ``validate``."""
 
 from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 
-from app.settings import get_settings
+from app.settings import Settings, get_settings
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -17,6 +19,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8083)
     serve.add_argument("--log-level", default="info")
+    worker = commands.add_parser("worker", help="run only the scheduler (PostgreSQL: beside any number of servers)")
+    worker.add_argument("--log-level", default="info")
     commands.add_parser("migrate", help="apply database migrations and exit")
     validate = commands.add_parser("validate", help="check a state machine definition file")
     validate.add_argument("file")
@@ -24,6 +28,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     if args.command == "serve":
         return _serve(args.host, args.port, args.log_level)
+    if args.command == "worker":
+        return _worker(args.log_level)
     if args.command == "migrate":
         from app.store import migrate
 
@@ -37,17 +43,44 @@ def main(argv: Sequence[str] | None = None) -> int:
     return code
 
 
+def _configure_logging(log_level: str) -> Settings:
+    logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    return get_settings()
+
+
 def _serve(host: str, port: int, log_level: str) -> int:
     import uvicorn
 
     from app.main import create_app
 
-    logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    settings = get_settings()
+    settings = _configure_logging(log_level)
     if settings.public_url is None:
         reachable = "127.0.0.1" if host in ("0.0.0.0", "::") else host
         settings.public_url = f"http://{reachable}:{port}"
     uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level, access_log=False)
+    return 0
+
+
+def _worker(log_level: str) -> int:
+    """Run the scheduler without the HTTP API until SIGTERM or SIGINT."""
+    from app.composition import build_integrations, build_scheduler
+    from app.runtime import build_runtime
+    from app.store import migrate
+
+    settings = _configure_logging(log_level)
+    migrate.upgrade(settings.database_url)
+    runtime = build_runtime(settings)
+    integrations = build_integrations(runtime)
+    scheduler = build_scheduler(runtime, integrations)
+    stopping = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stopping.set())
+    scheduler.start()
+    logging.getLogger(__name__).info("worker running; stop with SIGTERM")
+    stopping.wait()
+    scheduler.stop()
+    integrations.close()
+    runtime.close()
     return 0
 
 

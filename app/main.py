@@ -48,7 +48,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
             if scheduler is not None:
                 scheduler.stop()
             integrations.close()
-            rt.db.dispose()
+            rt.close()
 
     app = FastAPI(title="Step Functions server", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
     app.state.ready = False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
@@ -13,10 +14,14 @@ from app.clock import Clock, SystemClock
 from app.engine.types import EngineOptions
 from app.scheduler.wakeup import ActivityWaiters, Wakeup
 from app.settings import Settings
-from app.store import state_machines
+from app.store import executions, state_machines
 from app.store.database import Database
+from app.store.notifications import PostgresNotifier
 
 MODEL_CACHE_SIZE = 256
+WORK_MESSAGE = "work"
+ACTIVITY_PREFIX = "activity:"
+OPEN_COUNT_TTL = 1.0
 
 
 @dataclass(frozen=True)
@@ -38,10 +43,55 @@ class Runtime:
     activity_waiters: ActivityWaiters = field(default_factory=ActivityWaiters)
     _revisions: OrderedDict[str, Revision] = field(default_factory=OrderedDict)
     _revisions_lock: threading.Lock = field(default_factory=threading.Lock)
+    _open_count: tuple[float, int] = (-OPEN_COUNT_TTL, 0)
+    notifier: PostgresNotifier | None = None
+
+    def close(self) -> None:
+        if self.notifier is not None:
+            self.notifier.stop()
+        self.db.dispose()
+
+    def signal_work(self) -> None:
+        """New work is committed: wake this process's scheduler, and the other processes'."""
+        self.wakeup.notify()
+        if self.notifier is not None:
+            self.notifier.broadcast(WORK_MESSAGE)
+
+    def signal_activity(self, activity_arn: str) -> None:
+        """A task of ``activity_arn`` is scheduled: wake the pollers waiting for it, here and elsewhere."""
+        self.activity_waiters.notify(activity_arn)
+        if self.notifier is not None:
+            self.notifier.broadcast(ACTIVITY_PREFIX + activity_arn)
+
+    def receive(self, message: str) -> None:
+        """A wake-up from another process."""
+        if message.startswith(ACTIVITY_PREFIX):
+            self.activity_waiters.notify(message.removeprefix(ACTIVITY_PREFIX))
+        else:
+            self.wakeup.notify()
 
     @property
     def engine_options(self) -> EngineOptions:
-        return EngineOptions(wait_time_scale=self.settings.wait_time_scale)
+        settings = self.settings
+        return EngineOptions(
+            wait_time_scale=settings.wait_time_scale,
+            max_history_events=settings.max_history_events,
+            max_execution_seconds=settings.max_execution_seconds,
+            limit_warning_share=settings.limit_warning_share,
+        )
+
+    def open_executions(self, conn: sa.Connection) -> int:
+        """How many executions are RUNNING, counted at most once a second (the cap is a guard rail)."""
+        now = time.monotonic()
+        with self._revisions_lock:
+            counted_at, count = self._open_count
+            if now - counted_at < OPEN_COUNT_TTL:
+                self._open_count = (counted_at, count + 1)
+                return count
+        count = executions.count_running(conn)
+        with self._revisions_lock:
+            self._open_count = (now, count + 1)
+        return count
 
     def revision(self, conn: sa.Connection, revision_id: str) -> Revision:
         """The parsed definition of a revision; revisions never change, so parse each once."""
@@ -62,4 +112,9 @@ class Runtime:
 
 
 def build_runtime(settings: Settings, clock: Clock | None = None) -> Runtime:
-    return Runtime(settings=settings, db=Database(settings.database_url), clock=clock or SystemClock())
+    """The runtime of one process; on PostgreSQL it also listens for other processes' wake-ups."""
+    runtime = Runtime(settings=settings, db=Database(settings.database_url), clock=clock or SystemClock())
+    if not runtime.db.is_sqlite:
+        runtime.notifier = PostgresNotifier(runtime.db.engine, runtime.receive)
+        runtime.notifier.start()
+    return runtime

@@ -42,6 +42,20 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("SFN_PUBLIC_URL", "public_url"),
         description="This server's own URL, for functions that call back into it (set by `sfn serve`).",
     )
+    max_history_events: int = Field(
+        default=25_000, ge=10, validation_alias=AliasChoices("SFN_MAX_HISTORY_EVENTS", "max_history_events")
+    )
+    max_execution_seconds: float = Field(
+        default=365 * 24 * 3600,
+        gt=0,
+        validation_alias=AliasChoices("SFN_MAX_EXECUTION_SECONDS", "max_execution_seconds"),
+    )
+    max_open_executions: int = Field(
+        default=1_000_000, ge=1, validation_alias=AliasChoices("SFN_MAX_OPEN_EXECUTIONS", "max_open_executions")
+    )
+    limit_warning_share: float = Field(
+        default=0.8, gt=0, le=1, validation_alias=AliasChoices("SFN_LIMIT_WARNING_SHARE", "limit_warning_share")
+    )
     task_threads: int = Field(default=32, ge=1, validation_alias=AliasChoices("SFN_TASK_THREADS", "task_threads"))
 
 

@@ -11,7 +11,7 @@ from app.asl.states.base import StateSpec
 from app.engine import dataflow
 from app.engine.jsontext import dumps
 from app.engine.outcomes import Failure, Outcome, Proceed
-from app.engine.run import Frame, Run, is_suspended
+from app.engine.run import Frame, HistoryLimitReachedError, Run, is_suspended
 from app.engine.states import handler_for
 from app.engine.types import (
     ABORTED,
@@ -53,8 +53,11 @@ def start(
         "executionStartedEventDetails",
         {"input": raw_input, "inputDetails": {"truncated": False}, "roleArn": info.role_arn},
     )
+    limit = options.max_execution_seconds
     if model.timeout_seconds is not None:
-        run.timers.append(Timer(0, now + model.timeout_seconds, kind="timeout"))
+        limit = min(limit, float(model.timeout_seconds))
+    run.timers.append(Timer(0, now + limit, kind="timeout"))
+    run.timers.append(Timer(0, now + limit * options.limit_warning_share, kind="warn"))
     run.run_again = True
     return run.transition()
 
@@ -78,8 +81,20 @@ def advance(
     elif trigger.kind == "task" and not _task_news(run, trigger.payload or {}):
         return run.transition()  # stale: the task is no longer running
     run.applied = trigger.kind != "run"
-    _drive(run, run.snapshot, model.states)
+    try:
+        _drive(run, run.snapshot, model.states)
+    except HistoryLimitReachedError:
+        _end(
+            run, FAILED, "ExecutionFailed", "executionFailedEventDetails", errors.RUNTIME, history_limit_cause(options)
+        )
     return run.transition()
+
+
+def history_limit_cause(options: EngineOptions) -> str:
+    return (
+        f"The execution reached the limit of {options.max_history_events} history events. "
+        "Continue the work in a new execution (continue-as-new) before the limit."
+    )
 
 
 # --- driving frames ---------------------------------------------------------------------------

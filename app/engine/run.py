@@ -28,6 +28,11 @@ from app.engine.types import (
 )
 
 Frame = dict[str, Any]
+TERMINAL_EVENTS = frozenset({"ExecutionSucceeded", "ExecutionFailed", "ExecutionAborted", "ExecutionTimedOut"})
+
+
+class HistoryLimitReachedError(Exception):
+    """The next event would pass the history limit; only the execution's end may take the last slot."""
 
 
 WAITING_PURPOSES = ("wait", "retry")
@@ -81,6 +86,13 @@ class Run:
         """Append an event linked to the previous one and return its id."""
         last = int(self.snapshot["last_event_id"])
         event_id = last + 1
+        limit = self.options.max_history_events
+        if (
+            event_id >= limit
+            and event_type != "ExecutionSucceeded"
+            and not (event_id == limit and event_type in TERMINAL_EVENTS)
+        ):
+            raise HistoryLimitReachedError
         payload = {details_key: details} if details_key and details is not None else None
         self.events.append(HistoryEvent(event_id, last, event_type, self.now, payload))
         self.snapshot["last_event_id"] = event_id

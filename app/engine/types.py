@@ -11,7 +11,7 @@ FAILED = "FAILED"
 ABORTED = "ABORTED"
 TIMED_OUT = "TIMED_OUT"
 
-TriggerKind = Literal["run", "timer", "stop", "timeout", "task"]
+TriggerKind = Literal["run", "timer", "stop", "timeout", "task", "warn"]
 
 
 @dataclass(frozen=True)
@@ -92,6 +92,9 @@ class EngineOptions:
 
     wait_time_scale: float = 1.0
     step_budget: int = 500
+    max_history_events: int = 25_000
+    max_execution_seconds: float = 365 * 24 * 3600
+    limit_warning_share: float = 0.8
 
 
 @dataclass

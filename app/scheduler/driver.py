@@ -14,6 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from app.crashpoints import crash_point
 from app.engine.advance import advance
 from app.engine.jsontext import loads
 from app.engine.types import RUNNING, ExecutionInfo, Transition, Trigger
@@ -104,6 +105,9 @@ def deliver_batch(runtime: Runtime, deliveries: Sequence[Delivery]) -> BatchOutc
                 applied.append(entry.transition)
             else:
                 outcome.lost.append(entry.delivery)
+        crash_point("before_commit")
+    crash_point("after_commit")
+    _warn_near_limits(runtime, computed)
     _after_commit(runtime, applied)
     return outcome
 
@@ -173,11 +177,26 @@ def _commit(conn: sa.Connection, entry: _Computed, now: float) -> bool:
 def _after_commit(runtime: Runtime, transitions: list[Transition]) -> None:
     """Wake whoever has new work: scheduler threads, activity pollers."""
     if any(t.run_again or t.timers or t.tasks or t.status != RUNNING for t in transitions):
-        runtime.wakeup.notify()
+        runtime.signal_work()
     for transition in transitions:
         for task in transition.tasks:
             if task.activity_arn is not None:
-                runtime.activity_waiters.notify(task.activity_arn)
+                runtime.signal_activity(task.activity_arn)
+
+
+def _warn_near_limits(runtime: Runtime, computed: list[_Computed]) -> None:
+    """Log once when an execution crosses the warning share of the history limit (continue-as-new time)."""
+    threshold = int(runtime.settings.max_history_events * runtime.settings.limit_warning_share)
+    for entry in computed:
+        before = entry.row.next_event_id - 1
+        after = int(entry.transition.snapshot.get("last_event_id", before))
+        if before < threshold <= after and entry.transition.status == RUNNING:
+            log.warning(
+                "execution %s has %d of its %d history events; continue as a new execution before it fails",
+                entry.row.arn,
+                after,
+                runtime.settings.max_history_events,
+            )
 
 
 def _finish_deleting_machine(conn: sa.Connection, state_machine_arn: str) -> None:

@@ -8,10 +8,12 @@ import uuid
 
 import sqlalchemy as sa
 
+from app.crashpoints import crash_point
 from app.engine.types import Trigger
 from app.runtime import Runtime
 from app.scheduler.driver import Delivery, deliver_batch
 from app.scheduler.tasks import TaskRunner
+from app.store import executions as executions_store
 from app.store import work_items
 from app.store.tables import executions, task_tokens
 from app.store.tables import work_items as work_items_table
@@ -55,6 +57,7 @@ class Scheduler:
             try:
                 items = self._claim()
                 if items:
+                    crash_point("after_claim")
                     self._process(items)
                 else:
                     self.runtime.wakeup.wait(seen, self._sleep_seconds())
@@ -82,6 +85,9 @@ class Scheduler:
             if item.kind == "invoke":
                 self.tasks.submit(item)
                 continue
+            if item.kind == "warn":
+                self._warn_duration(item)
+                continue
             delivery = deliveries.setdefault(item.execution_arn, Delivery(item.execution_arn, []))
             delivery.triggers.append(trigger_of(item))
             delivery.item_ids.append(item.id)
@@ -95,6 +101,18 @@ class Scheduler:
                 self._deliver_alone(delivery)
             return
         self._release([item_id for delivery in outcome.lost for item_id in delivery.item_ids], 0.0)
+
+    def _warn_duration(self, item: work_items.WorkItem) -> None:
+        """The execution has used the warning share of its time limit: say so, once."""
+        with self.runtime.db.write() as conn:
+            running = executions_store.get(conn, item.execution_arn)
+            work_items.delete(conn, item.id)
+        if running is not None and running.status == "RUNNING":
+            log.warning(
+                "execution %s has used %d%% of its time limit; it times out at the limit",
+                item.execution_arn,
+                int(self.runtime.settings.limit_warning_share * 100),
+            )
 
     def _deliver_alone(self, delivery: Delivery) -> None:
         """Isolate a failing execution so it cannot hold back the others of its batch."""
@@ -113,7 +131,7 @@ class Scheduler:
         with self.runtime.db.write() as conn:
             for item_id in item_ids:
                 work_items.release(conn, item_id, self.runtime.clock.now() + delay)
-        self.runtime.wakeup.notify()
+        self.runtime.signal_work()
 
 
 def trigger_of(item: work_items.WorkItem) -> Trigger:

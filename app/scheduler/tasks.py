@@ -11,6 +11,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Protocol
 
+from app.crashpoints import crash_point
 from app.engine.types import Trigger
 from app.runtime import Runtime
 from app.scheduler.driver import ExecutionNotRunningError, deliver
@@ -57,6 +58,7 @@ class TaskRunner:
         finally:
             with self._lock:
                 self._in_flight.discard(item.id)
+        crash_point("after_integration_call")
         trigger = Trigger(kind="task", payload={"task_id": item.payload["task_id"], **news})
         try:
             deliver(self.runtime, item.execution_arn, trigger, item.id)

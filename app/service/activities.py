@@ -87,5 +87,5 @@ def _claim(runtime: Runtime, arn: str, worker_name: str | None) -> dict[str, Any
             return None
         news = {"task_id": row.task_id, "phase": "started", "worker_name": worker_name}
         work_items.enqueue(conn, row.execution_arn, "task", news, runtime.clock.now())
-    runtime.wakeup.notify()
+    runtime.signal_work()
     return {"taskToken": row.token, "input": row.input}

@@ -48,7 +48,7 @@ def _complete(runtime: Runtime, token: str, status: str, news: dict[str, Any]) -
         assert closed is not None
         payload = {"task_id": closed.task_id, **news}
         work_items.enqueue(conn, closed.execution_arn, "task", payload, runtime.clock.now())
-    runtime.wakeup.notify()
+    runtime.signal_work()
 
 
 def _require_format(token: str) -> None:

@@ -53,6 +53,7 @@ def start(
             existing = executions.find_by_name(conn, state_machine_arn, name)
             if existing is not None:
                 return _idempotent_start(existing, raw_input)
+            _require_room(runtime, conn)
             revision = runtime.revision(conn, machine.revision_id)
             info = ExecutionInfo(arn, name, state_machine_arn, machine.name, revision.role_arn, now, parsed_input)
             transition = start_transition(revision.model, info, raw_input, now, runtime.engine_options)
@@ -82,7 +83,7 @@ def start(
         if existing is None:
             raise
         return _idempotent_start(existing, raw_input)
-    runtime.wakeup.notify()
+    runtime.signal_work()
     return {"executionArn": arn, "startDate": now}
 
 
@@ -117,6 +118,8 @@ def describe(runtime: Runtime, arn: str) -> dict[str, Any]:
         result["startedByExecutionArn"] = row.started_by
     if children:
         result["startedExecutionArns"] = children
+    result["historyEventCount"] = row.next_event_id - 1
+    result["historyEventLimit"] = runtime.settings.max_history_events
     return result
 
 
@@ -218,6 +221,15 @@ def require_execution(conn: sa.Connection, arn: str) -> sa.Row[Any]:
     if row is None:
         raise ServiceError("ExecutionDoesNotExist", f"Execution Does Not Exist: '{arn}'")
     return row
+
+
+def _require_room(runtime: Runtime, conn: sa.Connection) -> None:
+    """ExecutionLimitExceeded once the open executions reach the configured cap (AWS: 1,000,000)."""
+    cap = runtime.settings.max_open_executions
+    if runtime.open_executions(conn) >= cap:
+        raise ServiceError(
+            "ExecutionLimitExceeded", f"Execution Limit Exceeded: the limit of {cap} open executions is reached"
+        )
 
 
 def _idempotent_start(existing: sa.Row[Any], raw_input: str) -> dict[str, Any]:

@@ -146,7 +146,7 @@ def delete(runtime: Runtime, arn: str) -> dict[str, Any]:
         state_machines.update(conn, arn, {"status": DELETING})
         for execution_arn in running:
             work_items.enqueue(conn, execution_arn, "stop", {}, now)
-    runtime.wakeup.notify()
+    runtime.signal_work()
     return {}
 
 

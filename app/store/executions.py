@@ -70,6 +70,10 @@ def running_arns(conn: sa.Connection, state_machine_arn: str) -> list[str]:
     return list(conn.execute(query).scalars())
 
 
+def count_running(conn: sa.Connection) -> int:
+    return int(conn.execute(sa.select(sa.func.count()).where(executions.c.status == RUNNING)).scalar_one())
+
+
 def count_for_state_machine(conn: sa.Connection, state_machine_arn: str) -> int:
     query = sa.select(sa.func.count()).where(executions.c.state_machine_arn == state_machine_arn)
     return int(conn.execute(query).scalar_one())

@@ -189,6 +189,12 @@ class Driver:
         return False
 
     # --- bookkeeping and invariants ---------------------------------------------------------
+    def _is_limit_timer(self, timer: Timer) -> bool:
+        """The service-wide limits every execution carries (a year by default), not the machine's own."""
+        if timer.kind == "warn":
+            return True
+        return timer.kind == "timeout" and timer.due - self.now >= self.options.max_execution_seconds
+
     def _record(self, transition: Transition) -> Transition:
         expected_id = len(self.events) + 1
         for event in transition.events:
@@ -198,7 +204,7 @@ class Driver:
             expected_id += 1
         self.transitions.append(transition)
         self.events.extend(transition.events)
-        self.timers.extend(transition.timers)
+        self.timers.extend(timer for timer in transition.timers if not self._is_limit_timer(timer))
         self.tasks.extend(transition.tasks)
         self.open_tasks.extend(transition.tasks)
         self.closed_tokens.extend(transition.closed_tokens)
@@ -323,7 +329,9 @@ def test_start_writes_execution_started_and_asks_to_run_again() -> None:
     assert first.run_again and first.status == RUNNING
     assert first.snapshot["state"] == "P"
     assert first.snapshot["input"] == {"a": 1}
-    assert first.timers == [] and first.tasks == []
+    assert [timer.kind for timer in first.timers] == ["timeout", "warn"]
+    assert first.timers[0].due == T0 + EngineOptions().max_execution_seconds
+    assert first.tasks == []
 
 
 def test_the_raw_input_text_is_kept_verbatim_in_execution_started() -> None:
