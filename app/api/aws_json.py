@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import unquote
 
+import orjson
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from pydantic import ValidationError
 
-from app.api.operations import OPERATIONS, AsyncOperation
+from app.api.operations import OPERATIONS, AsyncOperation, CallContext
+from app.integrations.functions.environment import CALLER_PATH_PREFIX
 from app.service.errors import ServiceError
 
 TARGET_PREFIX = "AWSStepFunctions."
@@ -53,13 +56,24 @@ def validation_message(exc: ValidationError) -> str:
 @router.post("/", include_in_schema=True, summary="AWS JSON 1.0 endpoint (boto3, AWS CLI, SDKs)")
 async def dispatch(request: Request) -> Response:
     """Every Step Functions operation, selected by the ``X-Amz-Target`` header."""
+    return await _dispatch(request, caller=None)
+
+
+@router.post(CALLER_PATH_PREFIX + "{caller:path}", include_in_schema=False)
+async def dispatch_for_execution(request: Request, caller: str) -> Response:
+    """The same endpoint for functions called by an execution: executions they start record it as their starter."""
+    # SDKs may quote the already-quoted ARN of the endpoint URL once more.
+    return await _dispatch(request, caller=unquote(caller.rstrip("/")))
+
+
+async def _dispatch(request: Request, caller: str | None) -> Response:
     target = request.headers.get("x-amz-target", "")
     operation = OPERATIONS.get(target.removeprefix(TARGET_PREFIX)) if target.startswith(TARGET_PREFIX) else None
     if operation is None:
         return error_response("UnknownOperationException", f"Unknown operation: '{target}'")
     body = await request.body()
     try:
-        payload: Any = json.loads(body) if body.strip() else {}
+        payload: Any = orjson.loads(body) if body.strip() else {}
     except ValueError:
         return error_response("SerializationException", "Request body is not valid JSON")
     if not isinstance(payload, dict):
@@ -69,11 +83,12 @@ async def dispatch(request: Request) -> Response:
     except ValidationError as exc:
         return error_response("ValidationException", validation_message(exc))
     runtime = request.app.state.runtime
+    context = CallContext(caller=caller, disconnected=request.is_disconnected)
     try:
         if isinstance(operation, AsyncOperation):
-            result = await operation.call(runtime, parsed)
+            result = await operation.call(runtime, parsed, context)
         else:
-            result = await run_in_threadpool(operation.call, runtime, parsed)
+            result = await run_in_threadpool(operation.call, runtime, parsed, context)
     except ServiceError as exc:
         return error_response(exc.code, exc.message, exc.status_code)
-    return Response(json.dumps(result), media_type=CONTENT_TYPE)
+    return Response(orjson.dumps(result), media_type=CONTENT_TYPE)

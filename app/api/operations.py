@@ -14,11 +14,23 @@ from app.service import activities, callbacks, executions, state_machines
 
 
 @dataclass(frozen=True)
+class CallContext:
+    """What a call knows beyond its request body.
+
+    ``caller`` is the execution whose function made the call (requests under ``/_from/<arn>``);
+    ``disconnected`` tells a long poll that its client has gone away.
+    """
+
+    caller: str | None
+    disconnected: Callable[[], Awaitable[bool]]
+
+
+@dataclass(frozen=True)
 class Operation:
     """A request shape and the service call behind it (blocking, run on a worker thread)."""
 
     shape: type[BaseModel]
-    call: Callable[[Runtime, Any], dict[str, Any]]
+    call: Callable[[Runtime, Any, CallContext], dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -26,7 +38,7 @@ class AsyncOperation:
     """An operation that waits without holding a thread (the activity long poll)."""
 
     shape: type[BaseModel]
-    call: Callable[[Runtime, Any], Awaitable[dict[str, Any]]]
+    call: Callable[[Runtime, Any, CallContext], Awaitable[dict[str, Any]]]
 
 
 def _dump(model: BaseModel | None) -> dict[str, Any] | None:
@@ -40,7 +52,7 @@ def _tags(tags: list[shapes.Tag] | None) -> list[dict[str, str]]:
 OPERATIONS: dict[str, Operation | AsyncOperation] = {
     "CreateStateMachine": Operation(
         shapes.CreateStateMachineInput,
-        lambda rt, r: state_machines.create(
+        lambda rt, r, ctx: state_machines.create(
             rt,
             name=r.name,
             definition=r.definition,
@@ -52,11 +64,11 @@ OPERATIONS: dict[str, Operation | AsyncOperation] = {
         ),
     ),
     "DescribeStateMachine": Operation(
-        shapes.DescribeStateMachineInput, lambda rt, r: state_machines.describe(rt, r.stateMachineArn)
+        shapes.DescribeStateMachineInput, lambda rt, r, ctx: state_machines.describe(rt, r.stateMachineArn)
     ),
     "UpdateStateMachine": Operation(
         shapes.UpdateStateMachineInput,
-        lambda rt, r: state_machines.update(
+        lambda rt, r, ctx: state_machines.update(
             rt,
             r.stateMachineArn,
             definition=r.definition,
@@ -66,30 +78,32 @@ OPERATIONS: dict[str, Operation | AsyncOperation] = {
         ),
     ),
     "DeleteStateMachine": Operation(
-        shapes.StateMachineArnInput, lambda rt, r: state_machines.delete(rt, r.stateMachineArn)
+        shapes.StateMachineArnInput, lambda rt, r, ctx: state_machines.delete(rt, r.stateMachineArn)
     ),
     "ListStateMachines": Operation(
         shapes.ListStateMachinesInput,
-        lambda rt, r: state_machines.list_page(rt, max_results=r.maxResults, next_token=r.nextToken),
+        lambda rt, r, ctx: state_machines.list_page(rt, max_results=r.maxResults, next_token=r.nextToken),
     ),
     "ValidateStateMachineDefinition": Operation(
         shapes.ValidateStateMachineDefinitionInput,
-        lambda rt, r: state_machines.validate(r.definition, severity=r.severity, max_results=r.maxResults),
+        lambda rt, r, ctx: state_machines.validate(r.definition, severity=r.severity, max_results=r.maxResults),
     ),
     "StartExecution": Operation(
         shapes.StartExecutionInput,
-        lambda rt, r: executions.start(rt, r.stateMachineArn, name=r.name, input=r.input, trace_header=r.traceHeader),
+        lambda rt, r, ctx: executions.start(
+            rt, r.stateMachineArn, name=r.name, input=r.input, trace_header=r.traceHeader, started_by=ctx.caller
+        ),
     ),
     "DescribeExecution": Operation(
-        shapes.DescribeExecutionInput, lambda rt, r: executions.describe(rt, r.executionArn)
+        shapes.DescribeExecutionInput, lambda rt, r, ctx: executions.describe(rt, r.executionArn)
     ),
     "StopExecution": Operation(
         shapes.StopExecutionInput,
-        lambda rt, r: executions.stop(rt, r.executionArn, error=r.error, cause=r.cause),
+        lambda rt, r, ctx: executions.stop(rt, r.executionArn, error=r.error, cause=r.cause),
     ),
     "ListExecutions": Operation(
         shapes.ListExecutionsInput,
-        lambda rt, r: executions.list_page(
+        lambda rt, r, ctx: executions.list_page(
             rt,
             state_machine_arn=r.stateMachineArn,
             status_filter=r.statusFilter,
@@ -99,7 +113,7 @@ OPERATIONS: dict[str, Operation | AsyncOperation] = {
     ),
     "GetExecutionHistory": Operation(
         shapes.GetExecutionHistoryInput,
-        lambda rt, r: executions.history(
+        lambda rt, r, ctx: executions.history(
             rt,
             r.executionArn,
             max_results=r.maxResults,
@@ -109,34 +123,37 @@ OPERATIONS: dict[str, Operation | AsyncOperation] = {
         ),
     ),
     "DescribeStateMachineForExecution": Operation(
-        shapes.ExecutionArnInput, lambda rt, r: executions.describe_state_machine(rt, r.executionArn)
+        shapes.ExecutionArnInput, lambda rt, r, ctx: executions.describe_state_machine(rt, r.executionArn)
     ),
     "TagResource": Operation(
-        shapes.TagResourceInput, lambda rt, r: state_machines.tag_resource(rt, r.resourceArn, _tags(r.tags))
+        shapes.TagResourceInput, lambda rt, r, ctx: state_machines.tag_resource(rt, r.resourceArn, _tags(r.tags))
     ),
     "UntagResource": Operation(
-        shapes.UntagResourceInput, lambda rt, r: state_machines.untag_resource(rt, r.resourceArn, r.tagKeys)
+        shapes.UntagResourceInput, lambda rt, r, ctx: state_machines.untag_resource(rt, r.resourceArn, r.tagKeys)
     ),
     "ListTagsForResource": Operation(
-        shapes.ListTagsForResourceInput, lambda rt, r: state_machines.list_tags(rt, r.resourceArn)
+        shapes.ListTagsForResourceInput, lambda rt, r, ctx: state_machines.list_tags(rt, r.resourceArn)
     ),
-    "CreateActivity": Operation(shapes.CreateActivityInput, lambda rt, r: activities.create(rt, r.name, _tags(r.tags))),
-    "DescribeActivity": Operation(shapes.ActivityArnInput, lambda rt, r: activities.describe(rt, r.activityArn)),
-    "DeleteActivity": Operation(shapes.ActivityArnInput, lambda rt, r: activities.delete(rt, r.activityArn)),
+    "CreateActivity": Operation(
+        shapes.CreateActivityInput, lambda rt, r, ctx: activities.create(rt, r.name, _tags(r.tags))
+    ),
+    "DescribeActivity": Operation(shapes.ActivityArnInput, lambda rt, r, ctx: activities.describe(rt, r.activityArn)),
+    "DeleteActivity": Operation(shapes.ActivityArnInput, lambda rt, r, ctx: activities.delete(rt, r.activityArn)),
     "ListActivities": Operation(
         shapes.ListActivitiesInput,
-        lambda rt, r: activities.list_page(rt, max_results=r.maxResults, next_token=r.nextToken),
+        lambda rt, r, ctx: activities.list_page(rt, max_results=r.maxResults, next_token=r.nextToken),
     ),
     "GetActivityTask": AsyncOperation(
-        shapes.GetActivityTaskInput, lambda rt, r: activities.get_task(rt, r.activityArn, r.workerName)
+        shapes.GetActivityTaskInput,
+        lambda rt, r, ctx: activities.get_task(rt, r.activityArn, r.workerName, ctx.disconnected),
     ),
     "SendTaskSuccess": Operation(
-        shapes.SendTaskSuccessInput, lambda rt, r: callbacks.send_success(rt, r.taskToken, r.output)
+        shapes.SendTaskSuccessInput, lambda rt, r, ctx: callbacks.send_success(rt, r.taskToken, r.output)
     ),
     "SendTaskFailure": Operation(
-        shapes.SendTaskFailureInput, lambda rt, r: callbacks.send_failure(rt, r.taskToken, r.error, r.cause)
+        shapes.SendTaskFailureInput, lambda rt, r, ctx: callbacks.send_failure(rt, r.taskToken, r.error, r.cause)
     ),
     "SendTaskHeartbeat": Operation(
-        shapes.SendTaskHeartbeatInput, lambda rt, r: callbacks.send_heartbeat(rt, r.taskToken)
+        shapes.SendTaskHeartbeatInput, lambda rt, r, ctx: callbacks.send_heartbeat(rt, r.taskToken)
     ),
 }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,11 +30,15 @@ class SubMachine:
 
 @dataclass(frozen=True)
 class StateMachineModel(SubMachine):
-    """A whole definition: where to start, every state by name, and the machine-wide settings."""
+    """A whole definition: where to start, every state by name, and the machine-wide settings.
+
+    ``has_tasks`` tells the store whether an execution can hold tokens or children at its end.
+    """
 
     query_language: str = JSONPATH
     timeout_seconds: int | None = None
     comment: str | None = None
+    has_tasks: bool = True
 
 
 def parse_definition(definition: str | Mapping[str, Any]) -> StateMachineModel:
@@ -48,7 +52,19 @@ def parse_definition(definition: str | Mapping[str, Any]) -> StateMachineModel:
         query_language=language,
         timeout_seconds=raw.get("TimeoutSeconds"),
         comment=raw.get("Comment"),
+        has_tasks=any(spec.type == "Task" for spec in all_states(top)),
     )
+
+
+def all_states(machine: SubMachine) -> Iterator[StateSpec]:
+    """Every state of a machine, including those inside Parallel branches and Map processors."""
+    for spec in machine.states.values():
+        yield spec
+        if isinstance(spec, parallel.ParallelSpec):
+            for branch in spec.branches:
+                yield from all_states(branch)
+        if isinstance(spec, map_.MapSpec) and spec.processor is not None:
+            yield from all_states(spec.processor)
 
 
 def parse_sub_machine(raw: Mapping[str, Any], language: str) -> SubMachine:

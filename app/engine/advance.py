@@ -56,8 +56,7 @@ def start(
     limit = options.max_execution_seconds
     if model.timeout_seconds is not None:
         limit = min(limit, float(model.timeout_seconds))
-    run.timers.append(Timer(0, now + limit, kind="timeout"))
-    run.timers.append(Timer(0, now + limit * options.limit_warning_share, kind="warn"))
+    run.timers.append(Timer(0, now + limit, kind="timeout", warn_at=now + limit * options.limit_warning_share))
     run.run_again = True
     return run.transition()
 

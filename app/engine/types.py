@@ -11,7 +11,7 @@ FAILED = "FAILED"
 ABORTED = "ABORTED"
 TIMED_OUT = "TIMED_OUT"
 
-TriggerKind = Literal["run", "timer", "stop", "timeout", "task", "warn"]
+TriggerKind = Literal["run", "timer", "stop", "timeout", "task"]
 
 
 @dataclass(frozen=True)
@@ -58,12 +58,14 @@ class Timer:
     """A wake-up the store must deliver no earlier than ``due`` as a trigger of kind ``kind``.
 
     ``timer`` wakes the frame that armed it (fenced by ``timer_id``); ``timeout`` is the
-    execution's own deadline (``TimeoutSeconds`` of the machine).
+    execution's deadline (``TimeoutSeconds``, or the service's maximum duration), with the moment
+    to warn that it approaches.
     """
 
     timer_id: int
     due: float
     kind: TriggerKind = "timer"
+    warn_at: float | None = None
 
 
 @dataclass(frozen=True)
@@ -91,7 +93,7 @@ class EngineOptions:
     """Knobs of the interpreter that come from configuration, not from the definition."""
 
     wait_time_scale: float = 1.0
-    step_budget: int = 500
+    step_budget: int = 1000
     max_history_events: int = 25_000
     max_execution_seconds: float = 365 * 24 * 3600
     limit_warning_share: float = 0.8

@@ -28,7 +28,13 @@ class FunctionCaller(Protocol):
     """The local function registry (``app.integrations.functions``), as this module uses it."""
 
     def invoke(
-        self, function: str, payload: Any, *, timeout_seconds: float | None = None, invocation_type: str = ...
+        self,
+        function: str,
+        payload: Any,
+        *,
+        timeout_seconds: float | None = None,
+        invocation_type: str = ...,
+        caller: str | None = None,
     ) -> Any: ...
 
     def close(self) -> None: ...
@@ -81,11 +87,13 @@ class Integrations:
         }
 
     # --- Lambda ------------------------------------------------------------------------------
-    def _lambda_function(self, _: str, resource: Resource, invocation: Mapping[str, Any]) -> dict[str, Any]:
-        outcome = self.functions.invoke(resource.arn, invocation["input"], timeout_seconds=_call_timeout(invocation))
+    def _lambda_function(self, execution_arn: str, resource: Resource, invocation: Mapping[str, Any]) -> dict[str, Any]:
+        outcome = self.functions.invoke(
+            resource.arn, invocation["input"], timeout_seconds=_call_timeout(invocation), caller=execution_arn
+        )
         return _news(outcome.result)
 
-    def _lambda_invoke(self, _: str, resource: Resource, invocation: Mapping[str, Any]) -> dict[str, Any]:
+    def _lambda_invoke(self, execution_arn: str, resource: Resource, invocation: Mapping[str, Any]) -> dict[str, Any]:
         arguments = invocation["input"]
         if not isinstance(arguments, dict) or "FunctionName" not in arguments:
             return _failed(TaskFailure("States.Runtime", "The field 'FunctionName' is required by lambda:invoke."))
@@ -97,6 +105,7 @@ class Integrations:
             arguments.get("Payload"),
             timeout_seconds=_call_timeout(invocation),
             invocation_type=str(arguments.get("InvocationType", "RequestResponse")),
+            caller=execution_arn,
         )
         if isinstance(outcome.result, TaskFailure):
             return _failed(outcome.result)

@@ -45,6 +45,7 @@ class _Computed:
     delivery: Delivery
     row: sa.Row[Any]
     transition: Transition
+    has_tasks: bool
 
 
 def execution_info(row: sa.Row[Any], role_arn: str) -> ExecutionInfo:
@@ -126,7 +127,7 @@ def _compute(runtime: Runtime, deliveries: Sequence[Delivery], now: float) -> tu
         revision = revisions[row.revision_id]
         info = execution_info(row, revision.role_arn)
         transition = _advance_all(revision.model, loads(row.snapshot), delivery.triggers, now, info, runtime)
-        computed.append(_Computed(delivery, row, transition))
+        computed.append(_Computed(delivery, row, transition, revision.model.has_tasks))
     return computed, gone
 
 
@@ -169,8 +170,9 @@ def _commit(conn: sa.Connection, entry: _Computed, now: float) -> bool:
         work_items.delete(conn, item_id)
     if transition.status != RUNNING:
         lineage.report_to_parent(conn, row, transition, now)
-        lineage.stop_children(conn, row.arn, now)
-        _finish_deleting_machine(conn, row.state_machine_arn)
+        if entry.has_tasks:
+            lineage.stop_children(conn, row.arn, now)
+        state_machines.delete_if_drained(conn, row.state_machine_arn)
     return True
 
 
@@ -197,10 +199,3 @@ def _warn_near_limits(runtime: Runtime, computed: list[_Computed]) -> None:
                 after,
                 runtime.settings.max_history_events,
             )
-
-
-def _finish_deleting_machine(conn: sa.Connection, state_machine_arn: str) -> None:
-    """A machine marked DELETING goes away once its last running execution has ended."""
-    machine = state_machines.get(conn, state_machine_arn)
-    if machine is not None and machine.status == "DELETING" and not executions.running_arns(conn, state_machine_arn):
-        state_machines.delete(conn, state_machine_arn)

@@ -103,10 +103,10 @@ class Scheduler:
         self._release([item_id for delivery in outcome.lost for item_id in delivery.item_ids], 0.0)
 
     def _warn_duration(self, item: work_items.WorkItem) -> None:
-        """The execution has used the warning share of its time limit: say so, once."""
+        """The execution has used the warning share of its time limit: say so, then wait for the limit."""
         with self.runtime.db.write() as conn:
             running = executions_store.get(conn, item.execution_arn)
-            work_items.delete(conn, item.id)
+            work_items.become_timeout(conn, item.id, float(item.payload["timeout_at"]))
         if running is not None and running.status == "RUNNING":
             log.warning(
                 "execution %s has used %d%% of its time limit; it times out at the limit",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fastapi.concurrency import run_in_threadpool
@@ -64,12 +65,22 @@ def list_page(runtime: Runtime, *, max_results: int | None = None, next_token: s
     return result
 
 
-async def get_task(runtime: Runtime, arn: str, worker_name: str | None = None) -> dict[str, Any]:
-    """GetActivityTask: wait up to 60 s for a scheduled task; an empty answer when none came."""
+async def get_task(
+    runtime: Runtime,
+    arn: str,
+    worker_name: str | None = None,
+    disconnected: Callable[[], Awaitable[bool]] | None = None,
+) -> dict[str, Any]:
+    """GetActivityTask: wait up to 60 s for a scheduled task; an empty answer when none came.
+
+    A poll whose client has gone away stops before it takes a task nobody would receive.
+    """
     arns.require_activity(arn)
     await run_in_threadpool(describe, runtime, arn)
     deadline = time.monotonic() + LONG_POLL_SECONDS
     while True:
+        if disconnected is not None and await disconnected():
+            return {}
         claimed = await run_in_threadpool(_claim, runtime, arn, worker_name)
         if claimed is not None:
             return claimed

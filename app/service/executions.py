@@ -50,34 +50,24 @@ def start(
             machine = require_machine(conn, state_machine_arn)
             if machine.status != ACTIVE:
                 raise ServiceError("StateMachineDeleting", f"State Machine is being deleted: '{state_machine_arn}'")
-            existing = executions.find_by_name(conn, state_machine_arn, name)
-            if existing is not None:
-                return _idempotent_start(existing, raw_input)
             _require_room(runtime, conn)
             revision = runtime.revision(conn, machine.revision_id)
             info = ExecutionInfo(arn, name, state_machine_arn, machine.name, revision.role_arn, now, parsed_input)
             transition = start_transition(revision.model, info, raw_input, now, runtime.engine_options)
-            executions.insert(
-                conn,
-                {
-                    "arn": arn,
-                    "state_machine_arn": state_machine_arn,
-                    "revision_id": machine.revision_id,
-                    "name": name,
-                    "status": RUNNING,
-                    "input": raw_input,
-                    "trace_header": trace_header,
-                    "start_date": now,
-                    "snapshot": "{}",
-                    "next_event_id": 1,
-                    "version": 0,
-                    "started_by": started_by,
-                    "parent_task": None if parent_task is None else json.dumps(parent_task),
-                },
-            )
-            executions.apply_transition(conn, arn, 0, transition, now)
+            values = {
+                "arn": arn,
+                "state_machine_arn": state_machine_arn,
+                "revision_id": machine.revision_id,
+                "name": name,
+                "input": raw_input,
+                "trace_header": trace_header,
+                "start_date": now,
+                "started_by": started_by,
+                "parent_task": None if parent_task is None else json.dumps(parent_task),
+            }
+            executions.insert_started(conn, values, transition, now)
     except sa.exc.IntegrityError:
-        # A concurrent StartExecution with the same name won; answer as AWS would to the second call.
+        # An execution of that name exists: AWS answers a repeat of a RUNNING one's start with it.
         with runtime.db.read() as conn:
             existing = executions.find_by_name(conn, state_machine_arn, name)
         if existing is None:

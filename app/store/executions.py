@@ -12,10 +12,6 @@ from app.store import task_tokens, work_items
 from app.store.tables import executions, history_events
 
 
-def insert(conn: sa.Connection, values: dict[str, Any]) -> None:
-    conn.execute(executions.insert().values(**values))
-
-
 def get(conn: sa.Connection, arn: str) -> sa.Row[Any] | None:
     return conn.execute(sa.select(executions).where(executions.c.arn == arn)).first()
 
@@ -79,6 +75,20 @@ def count_for_state_machine(conn: sa.Connection, state_machine_arn: str) -> int:
     return int(conn.execute(query).scalar_one())
 
 
+def insert_started(conn: sa.Connection, values: dict[str, Any], transition: Transition, now: float) -> None:
+    """Insert a new execution together with its first transition (``ExecutionStarted``)."""
+    conn.execute(
+        executions.insert().values(
+            **values,
+            status=transition.status,
+            snapshot=dumps(transition.snapshot),
+            next_event_id=int(transition.snapshot["last_event_id"]) + 1,
+            version=1,
+        )
+    )
+    _write_effects(conn, values["arn"], transition, now)
+
+
 def apply_transition(conn: sa.Connection, arn: str, version: int, transition: Transition, now: float) -> bool:
     """Write a transition if the execution is still at ``version``; False when another writer won."""
     values: dict[str, Any] = {
@@ -94,14 +104,24 @@ def apply_transition(conn: sa.Connection, arn: str, version: int, transition: Tr
     )
     if result.rowcount != 1:
         return False
+    _write_effects(conn, arn, transition, now)
+    return True
+
+
+def _write_effects(conn: sa.Connection, arn: str, transition: Transition, now: float) -> None:
+    """Events, timers, task invocations and tokens of a transition that is being committed."""
     insert_events(conn, arn, transition)
     task_tokens.close(conn, transition.closed_tokens, "TIMED_OUT")
     if transition.status != RUNNING:
         work_items.delete_for_execution(conn, arn)
         task_tokens.close_for_execution(conn, arn, "CLOSED")
-        return True
+        return
     for timer in transition.timers:
-        work_items.enqueue(conn, arn, timer.kind, {"timer_id": timer.timer_id}, timer.due, timer_id=timer.timer_id)
+        if timer.warn_at is not None:
+            payload = {"timer_id": timer.timer_id, "timeout_at": timer.due}
+            work_items.enqueue(conn, arn, "warn", payload, timer.warn_at, timer_id=timer.timer_id)
+        else:
+            work_items.enqueue(conn, arn, timer.kind, {"timer_id": timer.timer_id}, timer.due, timer_id=timer.timer_id)
     for task in transition.tasks:
         if task.token is not None:
             task_tokens.insert(conn, arn, task, now)
@@ -109,7 +129,6 @@ def apply_transition(conn: sa.Connection, arn: str, version: int, transition: Tr
             work_items.enqueue(conn, arn, "invoke", invocation_payload(task), now)
     if transition.run_again:
         work_items.enqueue(conn, arn, "run", {}, now)
-    return True
 
 
 def invocation_payload(task: TaskInvocation) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from app.store.tables import state_machine_revisions, state_machines, tags
+from app.store.tables import executions, state_machine_revisions, state_machines, tags
 
 
 def insert(conn: sa.Connection, values: dict[str, Any]) -> None:
@@ -24,6 +24,14 @@ def update(conn: sa.Connection, arn: str, values: dict[str, Any]) -> None:
 def delete(conn: sa.Connection, arn: str) -> None:
     conn.execute(state_machines.delete().where(state_machines.c.arn == arn))
     conn.execute(tags.delete().where(tags.c.resource_arn == arn))
+
+
+def delete_if_drained(conn: sa.Connection, arn: str) -> None:
+    """Remove a machine marked DELETING once no execution of it runs any more (one statement)."""
+    running = sa.select(executions.c.arn).where(executions.c.state_machine_arn == arn, executions.c.status == "RUNNING")
+    drained = sa.and_(state_machines.c.arn == arn, state_machines.c.status == "DELETING", ~running.exists())
+    if conn.execute(state_machines.delete().where(drained)).rowcount:
+        conn.execute(tags.delete().where(tags.c.resource_arn == arn))
 
 
 def page(conn: sa.Connection, after_arn: str | None, limit: int) -> list[sa.Row[Any]]:

@@ -79,6 +79,15 @@ def extend_lease(conn: sa.Connection, item_id: int, visible_at: float) -> None:
     conn.execute(work_items.update().where(work_items.c.id == item_id).values(visible_at=visible_at))
 
 
+def become_timeout(conn: sa.Connection, item_id: int, due: float) -> None:
+    """Turn an execution's deadline warning into the deadline itself (one row serves both)."""
+    conn.execute(
+        work_items.update()
+        .where(work_items.c.id == item_id)
+        .values(kind="timeout", visible_at=due, lease_owner=None, payload='{"timer_id": 0}')
+    )
+
+
 def release(conn: sa.Connection, item_id: int, visible_at: float) -> None:
     """Give a claimed item back, to be claimed again at ``visible_at``."""
     conn.execute(work_items.update().where(work_items.c.id == item_id).values(visible_at=visible_at, lease_owner=None))

@@ -9,8 +9,10 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+import httpx
 import pytest
 
+from tests.support.server import ServerProcess
 from tests.support.waiting import history_types, wait_for_event, wait_for_status
 
 
@@ -167,3 +169,21 @@ def test_stop_closes_tokens(sfn: Any, activity: str, create_machine: Callable[..
     sfn.stop_execution(executionArn=execution)
     with pytest.raises(sfn.exceptions.TaskTimedOut):
         sfn.send_task_success(taskToken=task["taskToken"], output="{}")
+
+
+def test_a_poll_whose_client_left_takes_no_task(
+    sfn: Any, server: ServerProcess, activity: str, create_machine: Callable[..., str]
+) -> None:
+    headers = {"X-Amz-Target": "AWSStepFunctions.GetActivityTask", "Content-Type": "application/x-amz-json-1.0"}
+    body = json.dumps({"activityArn": activity, "workerName": "gone"})
+    with pytest.raises(httpx.ReadTimeout):
+        httpx.post(server.endpoint, headers=headers, content=body, timeout=0.5)
+    execution = sfn.start_execution(stateMachineArn=create_machine(activity_machine(activity)), input="{}")
+    task = poll(sfn, activity, worker="present")
+    assert task.get("taskToken"), "the task went to the poll whose client had left"
+    sfn.send_task_success(taskToken=task["taskToken"], output="{}")
+    wait_for_status(sfn, execution["executionArn"], "SUCCEEDED")
+    assert {"workerName": "present"} in [
+        event.get("activityStartedEventDetails")
+        for event in sfn.get_execution_history(executionArn=execution["executionArn"])["events"]
+    ]

@@ -191,8 +191,6 @@ class Driver:
     # --- bookkeeping and invariants ---------------------------------------------------------
     def _is_limit_timer(self, timer: Timer) -> bool:
         """The service-wide limits every execution carries (a year by default), not the machine's own."""
-        if timer.kind == "warn":
-            return True
         return timer.kind == "timeout" and timer.due - self.now >= self.options.max_execution_seconds
 
     def _record(self, transition: Transition) -> Transition:
@@ -259,7 +257,7 @@ def execute(
     raw_input: str | None = None,
     responder: Responder | None = None,
     wait_time_scale: float = 1.0,
-    step_budget: int = 500,
+    step_budget: int = 1000,
 ) -> Driver:
     """Run a definition to its end (or until it waits for nothing the driver can provide)."""
     text = raw_input if raw_input is not None else json.dumps({} if value is None else value)
@@ -329,8 +327,10 @@ def test_start_writes_execution_started_and_asks_to_run_again() -> None:
     assert first.run_again and first.status == RUNNING
     assert first.snapshot["state"] == "P"
     assert first.snapshot["input"] == {"a": 1}
-    assert [timer.kind for timer in first.timers] == ["timeout", "warn"]
-    assert first.timers[0].due == T0 + EngineOptions().max_execution_seconds
+    limit = EngineOptions().max_execution_seconds
+    assert [(timer.kind, timer.due, timer.warn_at) for timer in first.timers] == [
+        ("timeout", T0 + limit, T0 + limit * 0.8)
+    ]
     assert first.tasks == []
 
 
@@ -398,12 +398,12 @@ def test_step_budget_splits_a_long_chain_into_several_runs(budget: int) -> None:
     assert all(sum(event.type == "PassStateEntered" for event in t.events) <= budget for t in runs)
 
 
-def test_the_default_step_budget_needs_several_advances_for_1200_states() -> None:
-    states = {f"S{index}": {"Type": "Pass", "Next": f"S{index + 1}"} for index in range(1199)}
-    states["S1199"] = PASS_END
+def test_the_default_step_budget_needs_several_advances_for_2200_states() -> None:
+    states = {f"S{index}": {"Type": "Pass", "Next": f"S{index + 1}"} for index in range(2199)}
+    states["S2199"] = PASS_END
     driver = execute(machine(states), {"n": 1})
     assert driver.result == {"n": 1}
-    assert len(driver.transitions) == 1 + 3  # start, then 500 + 500 + 200 states
+    assert len(driver.transitions) == 1 + 3  # start, then 1000 + 1000 + 200 states
     assert [t.run_again for t in driver.transitions] == [True, True, True, False]
 
 

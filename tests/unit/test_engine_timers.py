@@ -54,7 +54,7 @@ def test_stop_without_error_or_cause() -> None:
 def test_execution_timeout_arms_a_timer_at_start() -> None:
     driver = Driver(machine({"W": {"Type": "Wait", "Seconds": 100, "End": True}}, TimeoutSeconds=30))
     first = driver.start()
-    assert [(timer.kind, timer.due) for timer in first.timers] == [("timeout", T0 + 30), ("warn", T0 + 30 * 0.8)]
+    assert [(timer.kind, timer.due, timer.warn_at) for timer in first.timers] == [("timeout", T0 + 30, T0 + 24)]
 
 
 def test_the_service_maximum_duration_applies_without_timeout_seconds() -> None:
@@ -62,7 +62,7 @@ def test_the_service_maximum_duration_applies_without_timeout_seconds() -> None:
         machine({"W": {"Type": "Wait", "Seconds": 100, "End": True}}), options=EngineOptions(max_execution_seconds=50)
     )
     first = driver.start()
-    assert [(timer.kind, timer.due) for timer in first.timers] == [("timeout", T0 + 50), ("warn", T0 + 40)]
+    assert [(timer.kind, timer.due, timer.warn_at) for timer in first.timers] == [("timeout", T0 + 50, T0 + 40)]
 
 
 def test_execution_timeout_fires_before_a_longer_wait() -> None:

@@ -23,6 +23,7 @@ class Call:
     request_id: str
     timeout_seconds: float | None
     function_timeout: float
+    caller_endpoint: str | None = None
 
     @property
     def limit(self) -> float:

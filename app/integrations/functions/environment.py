@@ -14,6 +14,9 @@ from pathlib import Path
 
 from .names import FunctionRef
 
+# Requests to this server under this path prefix come from a function called by the execution whose
+# ARN follows it (URL-encoded); the API records that execution as the starter of new executions.
+CALLER_PATH_PREFIX = "/_from/"
 DUMMY_ACCESS_KEY_ID = "test"
 DUMMY_SECRET_ACCESS_KEY = "test"
 MEMORY_SIZE_MB = "128"
@@ -47,14 +50,21 @@ def base_environment(
     return environment
 
 
-def call_environment(function: FunctionRef) -> dict[str, str]:
-    """Variables Lambda sets per function, applied before each call because workers are shared."""
-    return {
+def call_environment(function: FunctionRef, caller_endpoint: str | None = None) -> dict[str, str]:
+    """Variables Lambda sets per function, applied before each call because workers are shared.
+
+    ``caller_endpoint`` is this server's URL with the calling execution in its path: executions the
+    function starts through boto3 are then recorded as started by that execution.
+    """
+    environment = {
         "AWS_LAMBDA_FUNCTION_NAME": function.name,
         "AWS_LAMBDA_FUNCTION_VERSION": function.version,
         "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": MEMORY_SIZE_MB,
         "AWS_LAMBDA_LOG_GROUP_NAME": f"/aws/lambda/{function.name}",
     }
+    if caller_endpoint:
+        environment["AWS_ENDPOINT_URL_SFN"] = caller_endpoint
+    return environment
 
 
 def _has_credentials(environment: Mapping[str, str]) -> bool:

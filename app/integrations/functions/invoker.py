@@ -11,13 +11,14 @@ import logging
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
 from app.integrations.results import TaskFailure, TaskSuccess
 
 from .call import Call
-from .environment import base_environment
+from .environment import CALLER_PATH_PREFIX, base_environment
 from .errors import invalid_invocation_type, invalid_name, new_request_id, not_found
 from .lambda_api import LambdaApi
 from .local import LocalFunctions
@@ -73,11 +74,12 @@ class FunctionInvoker:
         *,
         timeout_seconds: float | None = None,
         invocation_type: str = "RequestResponse",
+        caller: str | None = None,
     ) -> FunctionOutcome:
         """Invoke ``function`` with ``payload`` (a JSON value); every failed call comes back as a ``TaskFailure``.
 
         ``timeout_seconds`` is the Task's ``TimeoutSeconds``: past it the call is abandoned (a Python handler's
-        worker is killed) and the result is ``States.Timeout``.
+        worker is killed) and the result is ``States.Timeout``. ``caller`` is the ARN of the calling execution.
         """
         request_id = new_request_id()
         if invocation_type not in INVOCATION_TYPES:
@@ -86,7 +88,9 @@ class FunctionInvoker:
             ref = self.resolve(function)
         except InvalidFunctionNameError:
             return FunctionOutcome(invalid_name(function, request_id), "$LATEST", 400)
-        call = Call(ref, json.dumps(payload), request_id, timeout_seconds, self._function_timeout)
+        call = Call(
+            ref, json.dumps(payload), request_id, timeout_seconds, self._function_timeout, self._caller_endpoint(caller)
+        )
         if self._local is not None and self._local.has(ref):
             return self._run_here(self._local.invoke, call, invocation_type)
         if self._urls.has(ref):
@@ -94,6 +98,12 @@ class FunctionInvoker:
         if self._lambda is not None:
             return self._lambda.invoke(call, invocation_type)
         return FunctionOutcome(not_found(ref, request_id), ref.version, 404)
+
+    def _caller_endpoint(self, caller: str | None) -> str | None:
+        endpoint = self.settings.self_endpoint
+        if not endpoint or not caller:
+            return None
+        return f"{endpoint.rstrip('/')}{CALLER_PATH_PREFIX}{quote(caller, safe='')}"
 
     def close(self) -> None:
         """Stop background calls and worker processes; close the HTTP client if this invoker made it."""

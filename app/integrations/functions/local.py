@@ -45,7 +45,7 @@ class LocalFunctions:
             invoked_function_arn=call.function.invoked_arn,
             event_json=call.payload_json,
             deadline_ms=int((time.time() + call.limit) * 1000),
-            environment=tuple(call_environment(call.function).items()),
+            environment=tuple(call_environment(call.function, call.caller_endpoint).items()),
         )
         outcome = self._pool.run(invocation, call.limit)
         version = call.function.version
