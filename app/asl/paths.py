@@ -124,16 +124,20 @@ def normalized_path(path: str) -> str:
 
 
 def set_result_path(path: str | None, input: Any, result: Any) -> Any:
-    """ResultPath: place ``result`` into a deep copy of ``input`` (null discards, ``$`` replaces)."""
+    """ResultPath: place ``result`` into a copy of ``input`` (null discards, ``$`` replaces).
+
+    Only the containers along the path are copied; the rest is shared with ``input``, which is
+    never changed (values are never modified in place once made).
+    """
     if path is None:
         return input
-    steps = definite_steps(path)
-    if steps is None:
+    compiled = _compile(path)
+    if compiled.prefix != "$" or compiled.steps is None:
         raise InvalidPathError(f"ResultPath must be a definite path on the input: {path!r}")
-    if not steps:
+    if not compiled.steps:
         return result
-    output = copy.deepcopy(input)
-    *parents, last = steps
+    *parents, last = compiled.steps
+    output = copy.copy(input)
     container = output
     for step in parents:
         container = _descend(container, step, path, input)
@@ -224,13 +228,15 @@ def _parse_indefinite(path: str) -> JSONPath:
 
 
 def _descend(container: Any, step: Step, path: str, input: Any) -> Any:
-    """Walk one ResultPath step, creating an object where the key is missing."""
+    """Walk one ResultPath step into a fresh copy of the child, creating an object where the key is missing."""
     if isinstance(container, dict) and isinstance(step, str):
-        if step not in container:
-            container[step] = {}
-        return container[step]
+        child = copy.copy(container[step]) if step in container else {}
+        container[step] = child
+        return child
     if _holds_index(container, step):
-        return container[step]
+        child = copy.copy(container[step])
+        container[step] = child
+        return child
     raise _result_path_failure(path, input)
 
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from app.engine.types import ExecutionInfo
 
 
+@lru_cache(maxsize=256)
 def iso_timestamp(epoch: float) -> str:
     """Epoch seconds as AWS prints them in the context object: millisecond precision, ``Z``."""
     moment = datetime.fromtimestamp(epoch, tz=UTC)

@@ -7,7 +7,6 @@ own current state, input, variables and pending timer, so the same handlers run 
 
 from __future__ import annotations
 
-import copy
 import random
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -16,7 +15,7 @@ from app.asl.model import StateMachineModel
 from app.asl.scope import DataScope
 from app.asl.states.base import StateSpec
 from app.engine.context import context_object
-from app.engine.jsontext import dumps
+from app.engine.jsontext import dumps, loads
 from app.engine.types import (
     RUNNING,
     EngineOptions,
@@ -62,7 +61,7 @@ class Run:
     ) -> None:
         self.model = model
         self.options = options
-        self.snapshot = copy.deepcopy(snapshot)
+        self.snapshot: dict[str, Any] = loads(dumps(snapshot))  # a private copy, faster than deepcopy
         self.now = now
         self.info = info
         self.events: list[HistoryEvent] = []

@@ -20,6 +20,7 @@ from app.engine.jsontext import loads
 from app.engine.types import RUNNING, ExecutionInfo, Transition, Trigger
 from app.runtime import Runtime
 from app.scheduler import lineage
+from app.service import arns
 from app.store import executions, state_machines, work_items
 
 log = logging.getLogger(__name__)
@@ -100,6 +101,8 @@ def deliver_batch(runtime: Runtime, deliveries: Sequence[Delivery]) -> BatchOutc
         for delivery in gone:
             for item_id in delivery.item_ids:
                 work_items.delete(conn, item_id)
+            if _stops(delivery):
+                state_machines.delete_if_drained(conn, arns.state_machine_of_execution(delivery.arn))
         for entry in computed:
             if _commit(conn, entry, now):
                 outcome.statuses.append(entry.transition.status)
@@ -172,8 +175,14 @@ def _commit(conn: sa.Connection, entry: _Computed, now: float) -> bool:
         lineage.report_to_parent(conn, row, transition, now)
         if entry.has_tasks:
             lineage.stop_children(conn, row.arn, now)
-        state_machines.delete_if_drained(conn, row.state_machine_arn)
+        if _stops(entry.delivery):
+            state_machines.delete_if_drained(conn, row.state_machine_arn)
     return True
+
+
+def _stops(delivery: Delivery) -> bool:
+    """DeleteStateMachine stops every running execution; the last stop lets the machine go."""
+    return any(trigger.kind == "stop" for trigger in delivery.triggers)
 
 
 def _after_commit(runtime: Runtime, transitions: list[Transition]) -> None:

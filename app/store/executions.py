@@ -11,9 +11,40 @@ from app.engine.types import RUNNING, TaskInvocation, Transition
 from app.store import task_tokens, work_items
 from app.store.tables import executions, history_events
 
+# Statements built once: building them per call costs more than running them on SQLite.
+_INSERT = executions.insert()
+_INSERT_COLUMNS = [column.name for column in executions.c]
+_INSERT_EVENTS = history_events.insert()
+_GET = sa.select(executions).where(executions.c.arn == sa.bindparam("arn"))
+_FENCE = sa.and_(executions.c.arn == sa.bindparam("b_arn"), executions.c.version == sa.bindparam("b_version"))
+_ADVANCE = (
+    executions.update()
+    .where(_FENCE)
+    .values(
+        snapshot=sa.bindparam("snapshot"),
+        next_event_id=sa.bindparam("next_event_id"),
+        version=sa.bindparam("version"),
+        status=sa.bindparam("status"),
+    )
+)
+_FINISH = (
+    executions.update()
+    .where(_FENCE)
+    .values(
+        snapshot=sa.bindparam("snapshot"),
+        next_event_id=sa.bindparam("next_event_id"),
+        version=sa.bindparam("version"),
+        status=sa.bindparam("status"),
+        output=sa.bindparam("output"),
+        error=sa.bindparam("error"),
+        cause=sa.bindparam("cause"),
+        stop_date=sa.bindparam("stop_date"),
+    )
+)
+
 
 def get(conn: sa.Connection, arn: str) -> sa.Row[Any] | None:
-    return conn.execute(sa.select(executions).where(executions.c.arn == arn)).first()
+    return conn.execute(_GET, {"arn": arn}).first()
 
 
 def get_many(conn: sa.Connection, arns: list[str]) -> dict[str, sa.Row[Any]]:
@@ -77,31 +108,32 @@ def count_for_state_machine(conn: sa.Connection, state_machine_arn: str) -> int:
 
 def insert_started(conn: sa.Connection, values: dict[str, Any], transition: Transition, now: float) -> None:
     """Insert a new execution together with its first transition (``ExecutionStarted``)."""
-    conn.execute(
-        executions.insert().values(
-            **values,
-            status=transition.status,
-            snapshot=dumps(transition.snapshot),
-            next_event_id=int(transition.snapshot["last_event_id"]) + 1,
-            version=1,
-        )
-    )
+    row = {
+        **values,
+        "status": transition.status,
+        "snapshot": dumps(transition.snapshot),
+        "next_event_id": int(transition.snapshot["last_event_id"]) + 1,
+        "version": 1,
+    }
+    conn.execute(_INSERT, {column: row.get(column) for column in _INSERT_COLUMNS})
     _write_effects(conn, values["arn"], transition, now)
 
 
 def apply_transition(conn: sa.Connection, arn: str, version: int, transition: Transition, now: float) -> bool:
     """Write a transition if the execution is still at ``version``; False when another writer won."""
     values: dict[str, Any] = {
+        "b_arn": arn,
+        "b_version": version,
         "snapshot": dumps(transition.snapshot),
         "next_event_id": int(transition.snapshot["last_event_id"]) + 1,
         "version": version + 1,
         "status": transition.status,
     }
-    if transition.status != RUNNING:
+    if transition.status == RUNNING:
+        result = conn.execute(_ADVANCE, values)
+    else:
         values.update(output=transition.output, error=transition.error, cause=transition.cause, stop_date=now)
-    result = conn.execute(
-        executions.update().where(executions.c.arn == arn, executions.c.version == version).values(**values)
-    )
+        result = conn.execute(_FINISH, values)
     if result.rowcount != 1:
         return False
     _write_effects(conn, arn, transition, now)
@@ -146,7 +178,7 @@ def insert_events(conn: sa.Connection, arn: str, transition: Transition) -> None
     if not transition.events:
         return
     conn.execute(
-        history_events.insert(),
+        _INSERT_EVENTS,
         [
             {
                 "execution_arn": arn,

@@ -8,6 +8,15 @@ import sqlalchemy as sa
 
 from app.store.tables import executions, state_machine_revisions, state_machines, tags
 
+_RUNNING_OF_MACHINE = sa.select(executions.c.arn).where(
+    executions.c.state_machine_arn == sa.bindparam("arn"), executions.c.status == "RUNNING"
+)
+_DELETE_IF_DRAINED = state_machines.delete().where(
+    state_machines.c.arn == sa.bindparam("arn"),
+    state_machines.c.status == "DELETING",
+    ~_RUNNING_OF_MACHINE.exists(),
+)
+
 
 def insert(conn: sa.Connection, values: dict[str, Any]) -> None:
     conn.execute(state_machines.insert().values(**values))
@@ -28,9 +37,7 @@ def delete(conn: sa.Connection, arn: str) -> None:
 
 def delete_if_drained(conn: sa.Connection, arn: str) -> None:
     """Remove a machine marked DELETING once no execution of it runs any more (one statement)."""
-    running = sa.select(executions.c.arn).where(executions.c.state_machine_arn == arn, executions.c.status == "RUNNING")
-    drained = sa.and_(state_machines.c.arn == arn, state_machines.c.status == "DELETING", ~running.exists())
-    if conn.execute(state_machines.delete().where(drained)).rowcount:
+    if conn.execute(_DELETE_IF_DRAINED, {"arn": arn}).rowcount:
         conn.execute(tags.delete().where(tags.c.resource_arn == arn))
 
 

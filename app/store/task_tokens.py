@@ -57,12 +57,15 @@ def close(conn: sa.Connection, tokens: list[str], status: str) -> None:
         )
 
 
+_CLOSE_FOR_EXECUTION = (
+    task_tokens.update()
+    .where(task_tokens.c.execution_arn == sa.bindparam("arn"), task_tokens.c.status.in_(OPEN))
+    .values(status=sa.bindparam("new_status"))
+)
+
+
 def close_for_execution(conn: sa.Connection, execution_arn: str, status: str) -> None:
-    conn.execute(
-        task_tokens.update()
-        .where(task_tokens.c.execution_arn == execution_arn, task_tokens.c.status.in_(OPEN))
-        .values(status=status)
-    )
+    conn.execute(_CLOSE_FOR_EXECUTION, {"arn": execution_arn, "new_status": status})
 
 
 def claim_activity_task(conn: sa.Connection, activity_arn: str, worker_name: str | None) -> sa.Row[Any] | None:

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 
+from app.engine.jsontext import dumps, loads
 from app.store.tables import work_items
+
+# Statements built once: building them per call costs more than running them on SQLite.
+_INSERT = work_items.insert()
+_DELETE = work_items.delete().where(work_items.c.id == sa.bindparam("item_id"))
+_DELETE_FOR_EXECUTION = work_items.delete().where(work_items.c.execution_arn == sa.bindparam("arn"))
 
 
 @dataclass(frozen=True)
@@ -33,13 +38,14 @@ def enqueue(
 ) -> None:
     """Add an item that becomes claimable at ``visible_at``."""
     conn.execute(
-        work_items.insert().values(
-            execution_arn=execution_arn,
-            kind=kind,
-            payload=json.dumps(payload),
-            visible_at=visible_at,
-            timer_id=timer_id,
-        )
+        _INSERT,
+        {
+            "execution_arn": execution_arn,
+            "kind": kind,
+            "payload": dumps(payload),
+            "visible_at": visible_at,
+            "timer_id": timer_id,
+        },
     )
 
 
@@ -62,16 +68,16 @@ def claim(conn: sa.Connection, owner: str, now: float, lease_seconds: float, lim
         )
     )
     rows = conn.execute(statement).all()
-    return [WorkItem(row.id, row.execution_arn, row.kind, json.loads(row.payload), row.attempts) for row in rows]
+    return [WorkItem(row.id, row.execution_arn, row.kind, loads(row.payload), row.attempts) for row in rows]
 
 
 def delete(conn: sa.Connection, item_id: int) -> None:
-    conn.execute(work_items.delete().where(work_items.c.id == item_id))
+    conn.execute(_DELETE, {"item_id": item_id})
 
 
 def delete_for_execution(conn: sa.Connection, execution_arn: str) -> None:
     """Drop every pending item of an execution that has ended."""
-    conn.execute(work_items.delete().where(work_items.c.execution_arn == execution_arn))
+    conn.execute(_DELETE_FOR_EXECUTION, {"arn": execution_arn})
 
 
 def extend_lease(conn: sa.Connection, item_id: int, visible_at: float) -> None:
