@@ -11,6 +11,8 @@ from collections.abc import Sequence
 
 from app.settings import Settings, get_settings
 
+GRACEFUL_SHUTDOWN_SECONDS = 5
+
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="sfn", description="A self-hosted AWS Step Functions server.")
@@ -57,7 +59,15 @@ def _serve(host: str, port: int, log_level: str) -> int:
     if settings.public_url is None:
         reachable = "127.0.0.1" if host in ("0.0.0.0", "::") else host
         settings.public_url = f"http://{reachable}:{port}"
-    uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level, access_log=False)
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        log_level=log_level,
+        access_log=False,
+        # Activity workers long-poll for up to a minute; a stopping server does not wait for them.
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+    )
     return 0
 
 

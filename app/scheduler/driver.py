@@ -47,6 +47,7 @@ class _Computed:
     row: sa.Row[Any]
     transition: Transition
     has_tasks: bool
+    prepared: executions.PreparedTransition
 
 
 def execution_info(row: sa.Row[Any], role_arn: str) -> ExecutionInfo:
@@ -130,7 +131,8 @@ def _compute(runtime: Runtime, deliveries: Sequence[Delivery], now: float) -> tu
         revision = revisions[row.revision_id]
         info = execution_info(row, revision.role_arn)
         transition = _advance_all(revision.model, loads(row.snapshot), delivery.triggers, now, info, runtime)
-        computed.append(_Computed(delivery, row, transition, revision.model.has_tasks))
+        prepared = executions.prepare(row.arn, transition, now)
+        computed.append(_Computed(delivery, row, transition, revision.model.has_tasks, prepared))
     return computed, gone
 
 
@@ -167,7 +169,7 @@ def _merge(first: Transition, second: Transition) -> Transition:
 def _commit(conn: sa.Connection, entry: _Computed, now: float) -> bool:
     """Write one execution's transition and consume its items; False when another writer won."""
     row, transition = entry.row, entry.transition
-    if transition.changed and not executions.apply_transition(conn, row.arn, row.version, transition, now):
+    if transition.changed and not executions.apply_transition(conn, entry.prepared, row.version, now):
         return False
     for item_id in entry.delivery.item_ids:
         work_items.delete(conn, item_id)

@@ -46,7 +46,9 @@ def _complete(runtime: Runtime, token: str, status: str, news: dict[str, Any]) -
         if closed is None:
             _require_open(task_tokens.get(conn, token), token)
         assert closed is not None
-        payload = {"task_id": closed.task_id, **news}
+        # The worker's name travels with the answer: the answer may reach the execution before
+        # the news that the worker took the task, and ActivityStarted must still come first.
+        payload = {"task_id": closed.task_id, "worker_name": closed.worker_name, **news}
         work_items.enqueue(conn, closed.execution_arn, "task", payload, runtime.clock.now())
     runtime.signal_work()
 

@@ -45,27 +45,29 @@ def start(
     parsed_input = parse_payload(raw_input, "InvalidExecutionInput", "Invalid State Machine Execution Input")
     arn = arns.execution(state_machine_arn, name)
     now = runtime.clock.now()
+    with runtime.db.read() as conn:
+        machine = require_machine(conn, state_machine_arn)
+        if machine.status != ACTIVE:
+            raise ServiceError("StateMachineDeleting", f"State Machine is being deleted: '{state_machine_arn}'")
+        _require_room(runtime, conn)
+        revision = runtime.revision(conn, machine.revision_id)
+    info = ExecutionInfo(arn, name, state_machine_arn, machine.name, revision.role_arn, now, parsed_input)
+    transition = start_transition(revision.model, info, raw_input, now, runtime.engine_options)
+    values = {
+        "arn": arn,
+        "state_machine_arn": state_machine_arn,
+        "revision_id": machine.revision_id,
+        "name": name,
+        "input": raw_input,
+        "trace_header": trace_header,
+        "start_date": now,
+        "started_by": started_by,
+        "parent_task": None if parent_task is None else json.dumps(parent_task),
+    }
+    prepared = executions.prepare(arn, transition, now)
     try:
         with runtime.db.write() as conn:
-            machine = require_machine(conn, state_machine_arn)
-            if machine.status != ACTIVE:
-                raise ServiceError("StateMachineDeleting", f"State Machine is being deleted: '{state_machine_arn}'")
-            _require_room(runtime, conn)
-            revision = runtime.revision(conn, machine.revision_id)
-            info = ExecutionInfo(arn, name, state_machine_arn, machine.name, revision.role_arn, now, parsed_input)
-            transition = start_transition(revision.model, info, raw_input, now, runtime.engine_options)
-            values = {
-                "arn": arn,
-                "state_machine_arn": state_machine_arn,
-                "revision_id": machine.revision_id,
-                "name": name,
-                "input": raw_input,
-                "trace_header": trace_header,
-                "start_date": now,
-                "started_by": started_by,
-                "parent_task": None if parent_task is None else json.dumps(parent_task),
-            }
-            executions.insert_started(conn, values, transition, now)
+            executions.insert_started(conn, values, prepared)
     except sa.exc.IntegrityError:
         # An execution of that name exists: AWS answers a repeat of a RUNNING one's start with it.
         with runtime.db.read() as conn:

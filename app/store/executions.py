@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
@@ -106,80 +107,27 @@ def count_for_state_machine(conn: sa.Connection, state_machine_arn: str) -> int:
     return int(conn.execute(query).scalar_one())
 
 
-def insert_started(conn: sa.Connection, values: dict[str, Any], transition: Transition, now: float) -> None:
-    """Insert a new execution together with its first transition (``ExecutionStarted``)."""
-    row = {
-        **values,
-        "status": transition.status,
-        "snapshot": dumps(transition.snapshot),
-        "next_event_id": int(transition.snapshot["last_event_id"]) + 1,
-        "version": 1,
-    }
-    conn.execute(_INSERT, {column: row.get(column) for column in _INSERT_COLUMNS})
-    _write_effects(conn, values["arn"], transition, now)
+@dataclass
+class PreparedTransition:
+    """A transition turned into rows before the write transaction, so the transaction stays short."""
+
+    arn: str
+    transition: Transition
+    snapshot: str
+    next_event_id: int
+    events: list[dict[str, Any]] = field(default_factory=list)
+    items: list[dict[str, Any]] = field(default_factory=list)
+    tokens: list[dict[str, Any]] = field(default_factory=list)
 
 
-def apply_transition(conn: sa.Connection, arn: str, version: int, transition: Transition, now: float) -> bool:
-    """Write a transition if the execution is still at ``version``; False when another writer won."""
-    values: dict[str, Any] = {
-        "b_arn": arn,
-        "b_version": version,
-        "snapshot": dumps(transition.snapshot),
-        "next_event_id": int(transition.snapshot["last_event_id"]) + 1,
-        "version": version + 1,
-        "status": transition.status,
-    }
-    if transition.status == RUNNING:
-        result = conn.execute(_ADVANCE, values)
-    else:
-        values.update(output=transition.output, error=transition.error, cause=transition.cause, stop_date=now)
-        result = conn.execute(_FINISH, values)
-    if result.rowcount != 1:
-        return False
-    _write_effects(conn, arn, transition, now)
-    return True
-
-
-def _write_effects(conn: sa.Connection, arn: str, transition: Transition, now: float) -> None:
-    """Events, timers, task invocations and tokens of a transition that is being committed."""
-    insert_events(conn, arn, transition)
-    task_tokens.close(conn, transition.closed_tokens, "TIMED_OUT")
-    if transition.status != RUNNING:
-        work_items.delete_for_execution(conn, arn)
-        task_tokens.close_for_execution(conn, arn, "CLOSED")
-        return
-    for timer in transition.timers:
-        if timer.warn_at is not None:
-            payload = {"timer_id": timer.timer_id, "timeout_at": timer.due}
-            work_items.enqueue(conn, arn, "warn", payload, timer.warn_at, timer_id=timer.timer_id)
-        else:
-            work_items.enqueue(conn, arn, timer.kind, {"timer_id": timer.timer_id}, timer.due, timer_id=timer.timer_id)
-    for task in transition.tasks:
-        if task.token is not None:
-            task_tokens.insert(conn, arn, task, now)
-        if task.call:
-            work_items.enqueue(conn, arn, "invoke", invocation_payload(task), now)
-    if transition.run_again:
-        work_items.enqueue(conn, arn, "run", {}, now)
-
-
-def invocation_payload(task: TaskInvocation) -> dict[str, Any]:
-    """What the task runner needs to call an integration."""
-    return {
-        "task_id": task.task_id,
-        "resource": task.resource,
-        "input": task.input,
-        "token": task.token,
-        "timeout_seconds": task.timeout_seconds,
-    }
-
-
-def insert_events(conn: sa.Connection, arn: str, transition: Transition) -> None:
-    if not transition.events:
-        return
-    conn.execute(
-        _INSERT_EVENTS,
-        [
+def prepare(arn: str, transition: Transition, now: float) -> PreparedTransition:
+    """Serialize a transition's snapshot, events, work items and tokens (no database access)."""
+    prepared = PreparedTransition(
+        arn=arn,
+        transition=transition,
+        snapshot=dumps(transition.snapshot),
+        next_event_id=int(transition.snapshot["last_event_id"]) + 1,
+        events=[
             {
                 "execution_arn": arn,
                 "event_id": event.id,
@@ -191,6 +139,85 @@ def insert_events(conn: sa.Connection, arn: str, transition: Transition) -> None
             for event in transition.events
         ],
     )
+    if transition.status != RUNNING:
+        return prepared
+    for timer in transition.timers:
+        if timer.warn_at is not None:
+            payload = {"timer_id": timer.timer_id, "timeout_at": timer.due}
+            prepared.items.append(work_items.row(arn, "warn", payload, timer.warn_at, timer.timer_id))
+        else:
+            prepared.items.append(
+                work_items.row(arn, timer.kind, {"timer_id": timer.timer_id}, timer.due, timer.timer_id)
+            )
+    for task in transition.tasks:
+        if task.token is not None:
+            prepared.tokens.append(task_tokens.row(arn, task, now))
+        if task.call:
+            prepared.items.append(work_items.row(arn, "invoke", invocation_payload(task), now))
+    if transition.run_again:
+        prepared.items.append(work_items.row(arn, "run", {}, now))
+    return prepared
+
+
+def insert_started(conn: sa.Connection, values: dict[str, Any], prepared: PreparedTransition) -> None:
+    """Insert a new execution together with its first transition (``ExecutionStarted``)."""
+    row = {
+        **values,
+        "status": prepared.transition.status,
+        "snapshot": prepared.snapshot,
+        "next_event_id": prepared.next_event_id,
+        "version": 1,
+    }
+    conn.execute(_INSERT, {column: row.get(column) for column in _INSERT_COLUMNS})
+    _write_effects(conn, prepared)
+
+
+def apply_transition(conn: sa.Connection, prepared: PreparedTransition, version: int, now: float) -> bool:
+    """Write a transition if the execution is still at ``version``; False when another writer won."""
+    transition = prepared.transition
+    values: dict[str, Any] = {
+        "b_arn": prepared.arn,
+        "b_version": version,
+        "snapshot": prepared.snapshot,
+        "next_event_id": prepared.next_event_id,
+        "version": version + 1,
+        "status": transition.status,
+    }
+    if transition.status == RUNNING:
+        result = conn.execute(_ADVANCE, values)
+    else:
+        values.update(output=transition.output, error=transition.error, cause=transition.cause, stop_date=now)
+        result = conn.execute(_FINISH, values)
+    if result.rowcount != 1:
+        return False
+    _write_effects(conn, prepared)
+    return True
+
+
+def _write_effects(conn: sa.Connection, prepared: PreparedTransition) -> None:
+    """Events, work items and tokens of a transition being committed; on its end, close what remains."""
+    if prepared.events:
+        conn.execute(_INSERT_EVENTS, prepared.events)
+    task_tokens.close(conn, prepared.transition.closed_tokens, "TIMED_OUT")
+    if prepared.transition.status != RUNNING:
+        work_items.delete_for_execution(conn, prepared.arn)
+        task_tokens.close_for_execution(conn, prepared.arn, "CLOSED")
+        return
+    if prepared.tokens:
+        task_tokens.insert_rows(conn, prepared.tokens)
+    if prepared.items:
+        work_items.insert_rows(conn, prepared.items)
+
+
+def invocation_payload(task: TaskInvocation) -> dict[str, Any]:
+    """What the task runner needs to call an integration."""
+    return {
+        "task_id": task.task_id,
+        "resource": task.resource,
+        "input": task.input,
+        "token": task.token,
+        "timeout_seconds": task.timeout_seconds,
+    }
 
 
 def history_page(conn: sa.Connection, arn: str, after_id: int | None, limit: int, reverse: bool) -> list[sa.Row[Any]]:

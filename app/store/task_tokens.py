@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import sqlalchemy as sa
 
+from app.engine.jsontext import dumps
 from app.engine.types import TaskInvocation
 from app.store.tables import task_tokens, work_items
 
@@ -16,20 +16,24 @@ PENDING = "PENDING"  # a .waitForTaskToken task waiting for its callback
 OPEN = (SCHEDULED, STARTED, PENDING)
 
 
-def insert(conn: sa.Connection, execution_arn: str, task: TaskInvocation, now: float) -> None:
-    conn.execute(
-        task_tokens.insert().values(
-            token=task.token,
-            execution_arn=execution_arn,
-            task_id=task.task_id,
-            activity_arn=task.activity_arn,
-            status=SCHEDULED if task.activity_arn else PENDING,
-            input=json.dumps(task.input),
-            heartbeat_seconds=task.heartbeat_seconds,
-            heartbeat_timer_id=task.heartbeat_timer_id,
-            created_at=now,
-        )
-    )
+def row(execution_arn: str, task: TaskInvocation, now: float) -> dict[str, Any]:
+    """The values of a new token, ready for :func:`insert_rows`."""
+    return {
+        "token": task.token,
+        "execution_arn": execution_arn,
+        "task_id": task.task_id,
+        "activity_arn": task.activity_arn,
+        "status": SCHEDULED if task.activity_arn else PENDING,
+        "input": dumps(task.input),
+        "worker_name": None,
+        "heartbeat_seconds": task.heartbeat_seconds,
+        "heartbeat_timer_id": task.heartbeat_timer_id,
+        "created_at": now,
+    }
+
+
+def insert_rows(conn: sa.Connection, rows: list[dict[str, Any]]) -> None:
+    conn.execute(task_tokens.insert(), rows)
 
 
 def get(conn: sa.Connection, token: str) -> sa.Row[Any] | None:
@@ -42,7 +46,7 @@ def complete(conn: sa.Connection, token: str, status: str) -> sa.Row[Any] | None
         task_tokens.update()
         .where(task_tokens.c.token == token, task_tokens.c.status.in_(OPEN))
         .values(status=status)
-        .returning(task_tokens.c.execution_arn, task_tokens.c.task_id)
+        .returning(task_tokens.c.execution_arn, task_tokens.c.task_id, task_tokens.c.worker_name)
     )
     return conn.execute(statement).first()
 

@@ -27,6 +27,23 @@ class WorkItem:
     attempts: int
 
 
+def row(
+    execution_arn: str, kind: str, payload: dict[str, Any], visible_at: float, timer_id: int | None = None
+) -> dict[str, Any]:
+    """The values of a new work item, ready for :func:`insert_rows`."""
+    return {
+        "execution_arn": execution_arn,
+        "kind": kind,
+        "payload": dumps(payload),
+        "visible_at": visible_at,
+        "timer_id": timer_id,
+    }
+
+
+def insert_rows(conn: sa.Connection, rows: list[dict[str, Any]]) -> None:
+    conn.execute(_INSERT, rows)
+
+
 def enqueue(
     conn: sa.Connection,
     execution_arn: str,
@@ -37,16 +54,7 @@ def enqueue(
     timer_id: int | None = None,
 ) -> None:
     """Add an item that becomes claimable at ``visible_at``."""
-    conn.execute(
-        _INSERT,
-        {
-            "execution_arn": execution_arn,
-            "kind": kind,
-            "payload": dumps(payload),
-            "visible_at": visible_at,
-            "timer_id": timer_id,
-        },
-    )
+    conn.execute(_INSERT, row(execution_arn, kind, payload, visible_at, timer_id))
 
 
 def claim(conn: sa.Connection, owner: str, now: float, lease_seconds: float, limit: int) -> list[WorkItem]:

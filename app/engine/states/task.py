@@ -72,7 +72,7 @@ def on_task(run: Run, news: dict[str, Any]) -> Outcome:
     if phase in ("succeeded", "failed") and _awaits_submission(spec.resource, task):
         task["early"] = news  # the callback or child beat the call's own return: keep AWS's order
         return Suspend()
-    if not task.get("started") and spec.resource.kind != "activity":
+    if not task.get("started") and (spec.resource.kind != "activity" or phase in ("succeeded", "failed")):
         _progress_event(run, spec.resource, "started", news)
     _forget_task(run)
     if phase == "succeeded":
