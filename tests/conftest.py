@@ -16,6 +16,9 @@ from tests.support.databases import BACKENDS, drop_database, new_database
 from tests.support.server import ServerProcess
 
 ROLE_ARN = "arn:aws:iam::123456789012:role/test"
+# The connection HTTP tasks of the tests authenticate with; its secret lives only in the server's configuration.
+TEST_CONNECTION_ARN = "arn:aws:events:us-east-1:123456789012:connection/test-api/0000"
+TEST_CONNECTIONS = {TEST_CONNECTION_ARN: {"type": "API_KEY", "key": "X-Api-Key", "value": "secret-from-config"}}
 # Python handlers the live servers of the tests serve as local Lambda functions.
 FUNCTIONS_DIR = Path(__file__).resolve().parent / "functions"
 # Waits in tests last 1% of their written duration: a "Seconds": 100 Wait takes one second.
@@ -48,7 +51,11 @@ def database_url(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
 @pytest.fixture(scope="session")
 def server(database_url: str, backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     log = tmp_path_factory.mktemp(f"log-{backend}") / "server.log"
-    env = {"WAIT_TIME_SCALE": TEST_WAIT_TIME_SCALE, "SFN_FUNCTIONS_DIR": str(FUNCTIONS_DIR)}
+    env = {
+        "WAIT_TIME_SCALE": TEST_WAIT_TIME_SCALE,
+        "SFN_FUNCTIONS_DIR": str(FUNCTIONS_DIR),
+        "SFN_CONNECTIONS": json.dumps(TEST_CONNECTIONS),
+    }
     process = ServerProcess(database_url, log, env).start()
     yield process
     process.stop()

@@ -13,6 +13,7 @@ from app.engine.jsontext import dumps
 from app.engine.outcomes import Failure, Outcome, Proceed
 from app.engine.run import Frame, HistoryLimitReachedError, Run, is_suspended
 from app.engine.states import handler_for
+from app.engine.states import task as task_state
 from app.engine.types import (
     ABORTED,
     FAILED,
@@ -53,9 +54,7 @@ def start(
         "executionStartedEventDetails",
         {"input": raw_input, "inputDetails": {"truncated": False}, "roleArn": info.role_arn},
     )
-    limit = options.max_execution_seconds
-    if model.timeout_seconds is not None:
-        limit = min(limit, float(model.timeout_seconds))
+    limit = _time_limit(model, options)
     run.timers.append(Timer(0, now + limit, kind="timeout", warn_at=now + limit * options.limit_warning_share))
     run.run_again = True
     return run.transition()
@@ -72,6 +71,7 @@ def advance(
     """Apply ``trigger`` to a RUNNING execution and run on until it must wait, ends, or uses its budget."""
     run = Run(model, snapshot, now, info, options)
     if trigger.kind == "stop":
+        _abort_fans(run, run.snapshot, model.states)
         _end(run, ABORTED, "ExecutionAborted", "executionAbortedEventDetails", trigger.error, trigger.cause)
     elif trigger.kind == "timeout":
         _end(run, TIMED_OUT, "ExecutionTimedOut", "executionTimedOutEventDetails", errors.TIMEOUT, None)
@@ -79,6 +79,8 @@ def advance(
         return run.transition()  # stale: the state that armed it is gone
     elif trigger.kind == "task" and not _task_news(run, trigger.payload or {}):
         return run.transition()  # stale: the task is no longer running
+    if trigger.kind == "recover":
+        _recover(run)
     run.applied = trigger.kind != "run"
     try:
         _drive(run, run.snapshot, model.states)
@@ -149,6 +151,7 @@ def _fire_timer(run: Run, timer_id: int | None) -> bool:
     frame, states = located
     run.focus(frame, states)
     purpose = frame["timers"].pop(str(timer_id))
+    frame.get("timer_due", {}).pop(str(timer_id), None)
     handler = handler_for(run.state.type)
     assert handler is not None
     if purpose == "retry":
@@ -191,6 +194,48 @@ def _find_frame(
         if found is not None:
             return found
     return None
+
+
+def _recover(run: Run) -> None:
+    """Re-arm every timer and re-issue every call the snapshot waits for (their work items were lost)."""
+    stack: list[tuple[Frame, Mapping[str, StateSpec]]] = [(run.snapshot, run.model.states)]
+    while stack:
+        frame, states = stack.pop()
+        for timer_id, due in frame.get("timer_due", {}).items():
+            run.timers.append(Timer(int(timer_id), float(due)))
+        if frame.get("state") is None:
+            continue
+        run.focus(frame, states)
+        if "task" in frame:
+            task_state.recover(run)
+        if "kids" in frame:
+            fan = handler_for(run.state.type)
+            assert fan is not None and fan.fan is not None
+            stack.extend((child, fan.fan.states_of(run.state, child)) for child in frame["kids"]["frames"])
+    run.timers.append(Timer(0, run.info.start_time + _time_limit(run.model, run.options), kind="timeout"))
+
+
+def _time_limit(model: StateMachineModel, options: EngineOptions) -> float:
+    """The execution's deadline after its start: TimeoutSeconds, within the service's maximum duration."""
+    if model.timeout_seconds is None:
+        return options.max_execution_seconds
+    return min(options.max_execution_seconds, float(model.timeout_seconds))
+
+
+def _abort_fans(run: Run, frame: Frame, states: Mapping[str, StateSpec]) -> None:
+    """A stopped execution aborts its running Map iterations and Map/Parallel states, innermost first."""
+    if "kids" not in frame or frame["state"] is None:
+        return
+    spec = states[frame["state"]]
+    handler = handler_for(spec.type)
+    assert handler is not None and handler.fan is not None
+    for child in frame["kids"]["frames"]:
+        if child.get("status") is None:
+            _abort_fans(run, child, handler.fan.states_of(spec, child))
+            if "map_item" in child:
+                details = {"name": spec.name, "index": child["map_item"]["Index"]}
+                run.emit("MapIterationAborted", "mapIterationAbortedEventDetails", details)
+    run.emit(f"{spec.type}StateAborted")
 
 
 # --- one state ----------------------------------------------------------------------------------
@@ -243,7 +288,7 @@ def _exit_state(run: Run, proceed: Proceed) -> None:
     run.variables.update(proceed.assigned)
     frame = run.frame
     run.drop_children()
-    for key in ("entered", "entered_time", "retries", "timers", "task"):
+    for key in ("entered", "entered_time", "retries", "timers", "timer_due", "task"):
         frame.pop(key, None)
     frame["entered"] = None
     target = proceed.next or spec.next

@@ -154,6 +154,7 @@ class Run:
         """
         timer_id = self.next_id()
         self.frame.setdefault("timers", {})[str(timer_id)] = purpose
+        self.frame.setdefault("timer_due", {})[str(timer_id)] = due  # to re-arm it if its work item is lost
         self.timers.append(Timer(timer_id, due))
         return timer_id
 
@@ -182,7 +183,7 @@ class Run:
             if "task" in frame and frame["task"].get("token"):
                 self.closed_tokens.append(frame["task"]["token"])
         self.snapshot["state"] = None
-        for key in ("kids", "timers", "task"):
+        for key in ("kids", "timers", "timer_due", "task"):
             self.snapshot.pop(key, None)
 
     def transition(self) -> Transition:

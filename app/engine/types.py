@@ -11,7 +11,7 @@ FAILED = "FAILED"
 ABORTED = "ABORTED"
 TIMED_OUT = "TIMED_OUT"
 
-TriggerKind = Literal["run", "timer", "stop", "timeout", "task"]
+TriggerKind = Literal["run", "timer", "stop", "timeout", "task", "recover"]
 
 
 @dataclass(frozen=True)

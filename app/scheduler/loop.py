@@ -155,6 +155,6 @@ def reconcile(runtime: Runtime) -> int:
     with runtime.db.write() as conn:
         arns = list(conn.execute(orphans).scalars())
         for arn in arns:
-            log.warning("execution %s was RUNNING with no pending work; re-enqueued", arn)
-            work_items.enqueue(conn, arn, "run", {}, runtime.clock.now())
+            log.warning("execution %s was RUNNING with no pending work; recovering its timers and calls", arn)
+            work_items.enqueue(conn, arn, "recover", {}, runtime.clock.now())
     return len(arns)

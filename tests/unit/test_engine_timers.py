@@ -37,11 +37,36 @@ def test_stop_aborts_with_error_and_cause_and_closes_tokens() -> None:
     assert len(tokens) == 2 and all(tokens)
     stopped = driver.stop("user.Stop", "no longer needed")
     assert stopped.status == ABORTED
-    assert [event.type for event in stopped.events] == ["ExecutionAborted"]
+    assert [event.type for event in stopped.events] == ["ParallelStateAborted", "ExecutionAborted"]
     assert driver.details("ExecutionAborted") == {"error": "user.Stop", "cause": "no longer needed"}
     assert sorted(stopped.closed_tokens) == sorted(tokens)
     assert (driver.error, driver.cause) == ("user.Stop", "no longer needed")
     assert stopped.snapshot["state"] is None and "kids" not in stopped.snapshot
+
+
+def test_stop_aborts_running_map_iterations_innermost_first() -> None:
+    definition = machine(
+        {
+            "M": {
+                "Type": "Map",
+                "MaxConcurrency": 2,
+                "ItemProcessor": {"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 50, "End": True}}},
+                "End": True,
+            }
+        }
+    )
+    driver = Driver(definition, "[1, 2, 3]").run(fire_timers=False)
+    stopped = driver.stop()
+    assert [event.type for event in stopped.events] == [
+        "MapIterationAborted",
+        "MapIterationAborted",
+        "MapStateAborted",
+        "ExecutionAborted",
+    ]
+    assert [event.details for event in stopped.events[:2]] == [
+        {"mapIterationAbortedEventDetails": {"name": "M", "index": 0}},
+        {"mapIterationAbortedEventDetails": {"name": "M", "index": 1}},
+    ]
 
 
 def test_stop_without_error_or_cause() -> None:

@@ -71,6 +71,10 @@ def ready(run: Run) -> bool:
 def join(run: Run) -> Outcome:
     kids = run.frame["kids"]
     if _over_tolerance(kids):
+        for frame in kids["frames"]:
+            if frame.get("status") is None:  # still running: the Map gives up on it
+                details = {"name": run.state.name, "index": frame["map_item"]["Index"]}
+                run.emit("MapIterationAborted", "mapIterationAbortedEventDetails", details)
         if kids["tolerated_count"] is None and kids["tolerated_percent"] is None:
             failed = next(frame for frame in kids["frames"] if frame.get("status") == FAILED)
             return Failure(failed.get("error"), failed.get("cause"))

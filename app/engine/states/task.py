@@ -43,20 +43,38 @@ def enter(run: Run) -> Outcome:
     if timeout is not None:
         run.arm_timer(run.now + timeout * scale, "task_timeout")
     heartbeat_timer = run.arm_timer(run.now + heartbeat * scale, "heartbeat") if heartbeat and uses_token else None
+    invocation = TaskInvocation(
+        task_id=task["id"],
+        resource=resource.arn,
+        input=effective,
+        call=resource.kind != "activity",
+        token=task["token"],
+        activity_arn=resource.arn if resource.kind == "activity" else None,
+        timeout_seconds=timeout,
+        heartbeat_seconds=heartbeat if uses_token else None,
+        heartbeat_timer_id=heartbeat_timer,
+    )
+    if invocation.call:  # kept so a lost call can be made again (see recover())
+        task["call"] = {"resource": resource.arn, "input": effective, "timeout_seconds": timeout}
+    run.tasks.append(invocation)
+    return Suspend()
+
+
+def recover(run: Run) -> None:
+    """Ask again for the call of a task whose work item was lost (the token, if any, is in the store)."""
+    task = run.frame["task"]
+    call = task.get("call")
+    if call is None or task.get("submitted"):
+        return
     run.tasks.append(
         TaskInvocation(
             task_id=task["id"],
-            resource=resource.arn,
-            input=effective,
-            call=resource.kind != "activity",
-            token=task["token"],
-            activity_arn=resource.arn if resource.kind == "activity" else None,
-            timeout_seconds=timeout,
-            heartbeat_seconds=heartbeat if uses_token else None,
-            heartbeat_timer_id=heartbeat_timer,
+            resource=call["resource"],
+            input=call["input"],
+            call=True,
+            timeout_seconds=call["timeout_seconds"],
         )
     )
-    return Suspend()
 
 
 def on_task(run: Run, news: dict[str, Any]) -> Outcome:
@@ -151,6 +169,7 @@ def _forget_task(run: Run) -> None:
     timers = run.frame.get("timers", {})
     for timer_id in [key for key, purpose in timers.items() if purpose in TIMEOUT_ERRORS]:
         del timers[timer_id]
+        run.frame.get("timer_due", {}).pop(timer_id, None)
 
 
 def _seconds(run: Run, literal: Any, path: str | None, field: str) -> float | None:
