@@ -39,11 +39,19 @@ class ActivityWaiters:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._waiters: dict[str, set[tuple[asyncio.AbstractEventLoop, asyncio.Event]]] = {}
+        self._generations: dict[str, int] = {}
 
-    async def wait(self, activity_arn: str, timeout: float) -> None:
+    def generation(self, activity_arn: str) -> int:
+        """Read before looking for a task; pass to :meth:`wait` so a nudge in between is not lost."""
+        with self._lock:
+            return self._generations.get(activity_arn, 0)
+
+    async def wait(self, activity_arn: str, timeout: float, seen: int) -> None:
         """Return when a task of ``activity_arn`` may be available, or after ``timeout`` seconds."""
         entry = (asyncio.get_running_loop(), asyncio.Event())
         with self._lock:
+            if self._generations.get(activity_arn, 0) != seen:
+                return
             self._waiters.setdefault(activity_arn, set()).add(entry)
         try:
             with contextlib.suppress(TimeoutError):
@@ -54,6 +62,7 @@ class ActivityWaiters:
 
     def notify(self, activity_arn: str) -> None:
         with self._lock:
+            self._generations[activity_arn] = self._generations.get(activity_arn, 0) + 1
             entries = list(self._waiters.get(activity_arn, ()))
         for loop, event in entries:
             with contextlib.suppress(RuntimeError):  # the loop has closed

@@ -81,13 +81,14 @@ async def get_task(
     while True:
         if disconnected is not None and await disconnected():
             return {}
+        seen = runtime.activity_waiters.generation(arn)
         claimed = await run_in_threadpool(_claim, runtime, arn, worker_name)
         if claimed is not None:
             return claimed
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             return {}
-        await runtime.activity_waiters.wait(arn, min(remaining, CROSS_PROCESS_POLL_SECONDS))
+        await runtime.activity_waiters.wait(arn, min(remaining, CROSS_PROCESS_POLL_SECONDS), seen)
 
 
 def _claim(runtime: Runtime, arn: str, worker_name: str | None) -> dict[str, Any] | None:
