@@ -11,12 +11,12 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from bench import history, memory, timers, yardstick
+from bench import history, map_items, memory, timers, yardstick
 from bench.database import Database, choose_database
 from bench.results import Row, RunResult, render_table, summarize, write_json
 from bench.server import PROJECT_ROOT, BenchServer
 
-OWN_SCENARIOS = ("memory", "history_25k", "timer_accuracy")
+OWN_SCENARIOS = ("memory", "history_25k", "timer_accuracy", "map_1000")
 ALL_SCENARIOS = (*yardstick.SCENARIOS, *OWN_SCENARIOS)
 DEFAULT_JSON = PROJECT_ROOT / "bench" / "results" / "latest.json"
 
@@ -94,6 +94,8 @@ def run_once(runner: Runner, args: argparse.Namespace, scenario: str) -> RunResu
         return guarded(lambda: history.run(runner.shared_server().endpoint))
     if scenario == "timer_accuracy":
         return guarded(lambda: timers.run(runner.shared_server().endpoint))
+    if scenario == "map_1000":
+        return guarded(lambda: map_items.run(runner.shared_server().endpoint))
     if not args.yardstick.is_file():
         return RunResult(error=f"yardstick not found at {args.yardstick}")
     return guarded(lambda: yardstick.run(args.yardstick, scenario, runner.shared_server().endpoint, args.timeout))

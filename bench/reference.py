@@ -16,6 +16,10 @@ REFERENCE: dict[tuple[str, str], dict[str, str]] = {
         "moto": "3.5",
         "LocalStack": "~92 (9.2 for 100)",
     },
+    ("map_1000", "Map 1000 items x 3 Pass, wall s"): {
+        "moto": "3.5",
+        "LocalStack": "~92 (9.2 for 100)",
+    },
 }
 
 
