@@ -7,23 +7,18 @@ as a separate process, exactly as you would run it on another machine.
 
 from __future__ import annotations
 
-import argparse
-import json
 import subprocess
 import sys
-import time
-import uuid
 from pathlib import Path
 from typing import Any
 
-import boto3
-from botocore.config import Config
+sys.dont_write_bytecode = True  # no __pycache__ left among the examples by importing common.py
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # examples/, where common.py is
+from common import argument_parser, client, deploy, start, unique_name, wait_for_end  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 NAME = "OrderActivity"
 ACTIVITY = "example-order-worker"
-ROLE_ARN = "arn:aws:iam::123456789012:role/StepFunctionsExample"
-TERMINAL = {"SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"}
 ORDERS = [
     {
         "orderId": "order-1",
@@ -31,40 +26,6 @@ ORDERS = [
     },
     {"orderId": "order-2", "items": [{"sku": "tea", "quantity": 0, "price": 4.5}]},
 ]
-
-
-def client(endpoint: str) -> Any:
-    """A boto3 Step Functions client for the server at ``endpoint`` (dummy credentials are fine)."""
-    return boto3.client(
-        "stepfunctions",
-        endpoint_url=endpoint,
-        region_name="us-east-1",
-        aws_access_key_id="example",
-        aws_secret_access_key="example",
-        config=Config(retries={"max_attempts": 2}),
-    )
-
-
-def deploy(sfn: Any, name: str, definition: str) -> str:
-    """Create the state machine, or update its definition if one of that name exists; return its ARN."""
-    for page in sfn.get_paginator("list_state_machines").paginate():
-        for machine in page["stateMachines"]:
-            if machine["name"] == name:
-                sfn.update_state_machine(stateMachineArn=machine["stateMachineArn"], definition=definition)
-                return str(machine["stateMachineArn"])
-    return str(sfn.create_state_machine(name=name, definition=definition, roleArn=ROLE_ARN)["stateMachineArn"])
-
-
-def wait_for_end(sfn: Any, execution_arn: str, timeout: float) -> dict[str, Any]:
-    """Poll DescribeExecution until the execution has ended."""
-    deadline = time.monotonic() + timeout
-    while True:
-        described: dict[str, Any] = sfn.describe_execution(executionArn=execution_arn)
-        if described["status"] in TERMINAL:
-            return described
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"{execution_arn} is still {described['status']} after {timeout:.0f}s")
-        time.sleep(0.1)
 
 
 def start_worker(endpoint: str, activity_arn: str, tasks: int) -> tuple[subprocess.Popen[str], str]:
@@ -97,12 +58,7 @@ def run(endpoint: str, with_worker: bool, timeout: float) -> dict[str, Any]:
     machine_arn = deploy(sfn, NAME, definition)
     worker, worker_log = start_worker(endpoint, activity_arn, len(ORDERS)) if with_worker else (None, "")
     try:
-        arns = [
-            sfn.start_execution(
-                stateMachineArn=machine_arn, name=f"{order['orderId']}-{uuid.uuid4().hex[:8]}", input=json.dumps(order)
-            )["executionArn"]
-            for order in ORDERS
-        ]
+        arns = [start(sfn, machine_arn, unique_name(order["orderId"]), order) for order in ORDERS]
         executions = [wait_for_end(sfn, arn, timeout) for arn in arns]
     finally:
         if worker is not None:
@@ -112,8 +68,7 @@ def run(endpoint: str, with_worker: bool, timeout: float) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the example and print it; exit status 0 when order-1 succeeded and order-2 failed with OrderRejected."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--endpoint", default="http://127.0.0.1:8083", help="the server's URL")
+    parser = argument_parser(__doc__)
     parser.add_argument("--no-worker", action="store_true", help="do not start worker.py (run it yourself)")
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds to wait for each execution")
     args = parser.parse_args(argv)

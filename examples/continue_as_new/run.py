@@ -9,61 +9,23 @@ Restart calling StartExecution through boto3) and ``native`` (no function at all
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
-import time
 import urllib.request
-import uuid
 from pathlib import Path
 from typing import Any
 
-import boto3
-from botocore.config import Config
+sys.dont_write_bytecode = True  # no __pycache__ left among the examples by importing common.py
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # examples/, where common.py is
+from common import argument_parser, client, deploy, start, unique_name, wait_for_end  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
-ROLE_ARN = "arn:aws:iam::123456789012:role/StepFunctionsExample"
 # variant -> (state machine name, definition file)
 VARIANTS = {
     "lambda": ("ContinueAsNew", "definition.json"),
     "native": ("ContinueAsNewNative", "definition_native.json"),
 }
 STARTED_BY_KEY = "AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID"
-TERMINAL = {"SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"}
-
-
-def client(endpoint: str) -> Any:
-    """A boto3 Step Functions client for the server at ``endpoint`` (dummy credentials are fine)."""
-    return boto3.client(
-        "stepfunctions",
-        endpoint_url=endpoint,
-        region_name="us-east-1",
-        aws_access_key_id="example",
-        aws_secret_access_key="example",
-        config=Config(retries={"max_attempts": 2}),
-    )
-
-
-def deploy(sfn: Any, name: str, definition: str) -> str:
-    """Create the state machine, or update its definition if one of that name exists; return its ARN."""
-    for page in sfn.get_paginator("list_state_machines").paginate():
-        for machine in page["stateMachines"]:
-            if machine["name"] == name:
-                sfn.update_state_machine(stateMachineArn=machine["stateMachineArn"], definition=definition)
-                return str(machine["stateMachineArn"])
-    return str(sfn.create_state_machine(name=name, definition=definition, roleArn=ROLE_ARN)["stateMachineArn"])
-
-
-def wait_for_end(sfn: Any, execution_arn: str, timeout: float) -> dict[str, Any]:
-    """Poll DescribeExecution until the execution has ended."""
-    deadline = time.monotonic() + timeout
-    while True:
-        described: dict[str, Any] = sfn.describe_execution(executionArn=execution_arn)
-        if described["status"] in TERMINAL:
-            return described
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"{execution_arn} is still {described['status']} after {timeout:.0f}s")
-        time.sleep(0.1)
 
 
 def lineage(endpoint: str, execution_arn: str) -> dict[str, Any]:
@@ -85,10 +47,7 @@ def lineage(endpoint: str, execution_arn: str) -> dict[str, Any]:
 def run_chain(sfn: Any, endpoint: str, machine_arn: str, execution_count: int, timeout: float) -> list[dict[str, Any]]:
     """Start the first execution, then follow each execution to the one it started; one entry per execution."""
     first_input = {"restart": {"executionCount": execution_count}}
-    name = f"Test1-{uuid.uuid4().hex[:8]}"
-    arn: str | None = sfn.start_execution(stateMachineArn=machine_arn, name=name, input=json.dumps(first_input))[
-        "executionArn"
-    ]
+    arn: str | None = start(sfn, machine_arn, unique_name("Test1"), first_input)
     chain: list[dict[str, Any]] = []
     while arn is not None:
         described = wait_for_end(sfn, arn, timeout)
@@ -132,8 +91,7 @@ def print_chain(variant: str, chain: list[dict[str, Any]]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Deploy, run and print; exit status 0 when every execution of every variant succeeded."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--endpoint", default="http://127.0.0.1:8083", help="the server's URL")
+    parser = argument_parser(__doc__)
     parser.add_argument("--variant", choices=[*VARIANTS, "both"], default="both")
     parser.add_argument("--executions", type=int, default=4, help="executionCount of the first input")
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds to wait for each execution")
