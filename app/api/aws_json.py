@@ -88,7 +88,10 @@ async def _dispatch(request: Request, caller: str | None) -> Response:
         if isinstance(operation, AsyncOperation):
             result = await operation.call(runtime, parsed, context)
         else:
-            result = await run_in_threadpool(operation.call, runtime, parsed, context)
+            if operation.read_only and runtime.db.is_sqlite:
+                result = operation.call(runtime, parsed, context)
+            else:
+                result = await run_in_threadpool(operation.call, runtime, parsed, context)
     except ServiceError as exc:
         return error_response(exc.code, exc.message, exc.status_code)
     return Response(orjson.dumps(result), media_type=CONTENT_TYPE)

@@ -27,10 +27,15 @@ class CallContext:
 
 @dataclass(frozen=True)
 class Operation:
-    """A request shape and the service call behind it (blocking, run on a worker thread)."""
+    """A request shape and the service call behind it (blocking, run on a worker thread).
+
+    ``read_only`` calls never wait for a writer; on SQLite they run on the event loop itself,
+    saving the thread hop (a WAL reader does not block).
+    """
 
     shape: type[BaseModel]
     call: Callable[[Runtime, Any, CallContext], dict[str, Any]]
+    read_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -64,7 +69,9 @@ OPERATIONS: dict[str, Operation | AsyncOperation] = {
         ),
     ),
     "DescribeStateMachine": Operation(
-        shapes.DescribeStateMachineInput, lambda rt, r, ctx: state_machines.describe(rt, r.stateMachineArn)
+        shapes.DescribeStateMachineInput,
+        lambda rt, r, ctx: state_machines.describe(rt, r.stateMachineArn),
+        read_only=True,
     ),
     "UpdateStateMachine": Operation(
         shapes.UpdateStateMachineInput,
@@ -83,10 +90,12 @@ OPERATIONS: dict[str, Operation | AsyncOperation] = {
     "ListStateMachines": Operation(
         shapes.ListStateMachinesInput,
         lambda rt, r, ctx: state_machines.list_page(rt, max_results=r.maxResults, next_token=r.nextToken),
+        read_only=True,
     ),
     "ValidateStateMachineDefinition": Operation(
         shapes.ValidateStateMachineDefinitionInput,
         lambda rt, r, ctx: state_machines.validate(r.definition, severity=r.severity, max_results=r.maxResults),
+        read_only=True,
     ),
     "StartExecution": Operation(
         shapes.StartExecutionInput,
@@ -95,7 +104,7 @@ OPERATIONS: dict[str, Operation | AsyncOperation] = {
         ),
     ),
     "DescribeExecution": Operation(
-        shapes.DescribeExecutionInput, lambda rt, r, ctx: executions.describe(rt, r.executionArn)
+        shapes.DescribeExecutionInput, lambda rt, r, ctx: executions.describe(rt, r.executionArn), read_only=True
     ),
     "StopExecution": Operation(
         shapes.StopExecutionInput,
@@ -110,6 +119,7 @@ OPERATIONS: dict[str, Operation | AsyncOperation] = {
             max_results=r.maxResults,
             next_token=r.nextToken,
         ),
+        read_only=True,
     ),
     "GetExecutionHistory": Operation(
         shapes.GetExecutionHistoryInput,
@@ -121,9 +131,12 @@ OPERATIONS: dict[str, Operation | AsyncOperation] = {
             reverse_order=r.reverseOrder,
             include_execution_data=r.includeExecutionData,
         ),
+        read_only=True,
     ),
     "DescribeStateMachineForExecution": Operation(
-        shapes.ExecutionArnInput, lambda rt, r, ctx: executions.describe_state_machine(rt, r.executionArn)
+        shapes.ExecutionArnInput,
+        lambda rt, r, ctx: executions.describe_state_machine(rt, r.executionArn),
+        read_only=True,
     ),
     "TagResource": Operation(
         shapes.TagResourceInput, lambda rt, r, ctx: state_machines.tag_resource(rt, r.resourceArn, _tags(r.tags))
@@ -132,16 +145,19 @@ OPERATIONS: dict[str, Operation | AsyncOperation] = {
         shapes.UntagResourceInput, lambda rt, r, ctx: state_machines.untag_resource(rt, r.resourceArn, r.tagKeys)
     ),
     "ListTagsForResource": Operation(
-        shapes.ListTagsForResourceInput, lambda rt, r, ctx: state_machines.list_tags(rt, r.resourceArn)
+        shapes.ListTagsForResourceInput, lambda rt, r, ctx: state_machines.list_tags(rt, r.resourceArn), read_only=True
     ),
     "CreateActivity": Operation(
         shapes.CreateActivityInput, lambda rt, r, ctx: activities.create(rt, r.name, _tags(r.tags))
     ),
-    "DescribeActivity": Operation(shapes.ActivityArnInput, lambda rt, r, ctx: activities.describe(rt, r.activityArn)),
+    "DescribeActivity": Operation(
+        shapes.ActivityArnInput, lambda rt, r, ctx: activities.describe(rt, r.activityArn), read_only=True
+    ),
     "DeleteActivity": Operation(shapes.ActivityArnInput, lambda rt, r, ctx: activities.delete(rt, r.activityArn)),
     "ListActivities": Operation(
         shapes.ListActivitiesInput,
         lambda rt, r, ctx: activities.list_page(rt, max_results=r.maxResults, next_token=r.nextToken),
+        read_only=True,
     ),
     "GetActivityTask": AsyncOperation(
         shapes.GetActivityTaskInput,

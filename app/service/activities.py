@@ -6,6 +6,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import sqlalchemy as sa
 from fastapi.concurrency import run_in_threadpool
 
 from app.runtime import Runtime
@@ -93,11 +94,17 @@ async def get_task(
 
 def _claim(runtime: Runtime, arn: str, worker_name: str | None) -> dict[str, Any] | None:
     """Take one task and tell its execution (ActivityStarted), in one transaction."""
-    with runtime.db.write() as conn:
+    now = runtime.clock.now()
+
+    def claim(conn: sa.Connection) -> sa.Row[Any] | None:
         row = task_tokens.claim_activity_task(conn, arn, worker_name)
-        if row is None:
-            return None
-        news = {"task_id": row.task_id, "phase": "started", "worker_name": worker_name}
-        work_items.enqueue(conn, row.execution_arn, "task", news, runtime.clock.now())
+        if row is not None:
+            news = {"task_id": row.task_id, "phase": "started", "worker_name": worker_name}
+            work_items.enqueue(conn, row.execution_arn, "task", news, now)
+        return row
+
+    row = runtime.db.write_small(claim)
+    if row is None:
+        return None
     runtime.signal_work()
     return {"taskToken": row.token, "input": row.input}

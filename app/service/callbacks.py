@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import sqlalchemy as sa
+
 from app.runtime import Runtime
 from app.service.errors import ServiceError
 from app.service.executions import parse_payload
@@ -31,17 +33,23 @@ def send_failure(runtime: Runtime, token: str, error: str | None = None, cause: 
 
 def send_heartbeat(runtime: Runtime, token: str) -> dict[str, Any]:
     _require_format(token)
-    with runtime.db.write() as conn:
+    now = runtime.clock.now()
+
+    def heartbeat(conn: sa.Connection) -> None:
         row = task_tokens.get(conn, token)
         _require_open(row, token)
         assert row is not None
-        task_tokens.extend_heartbeat(conn, row, runtime.clock.now())
+        task_tokens.extend_heartbeat(conn, row, now)
+
+    runtime.db.write_small(heartbeat)
     return {}
 
 
 def _complete(runtime: Runtime, token: str, status: str, news: dict[str, Any]) -> None:
     _require_format(token)
-    with runtime.db.write() as conn:
+    now = runtime.clock.now()
+
+    def complete(conn: sa.Connection) -> None:
         closed = task_tokens.complete(conn, token, status)
         if closed is None:
             _require_open(task_tokens.get(conn, token), token)
@@ -49,7 +57,9 @@ def _complete(runtime: Runtime, token: str, status: str, news: dict[str, Any]) -
         # The worker's name travels with the answer: the answer may reach the execution before
         # the news that the worker took the task, and ActivityStarted must still come first.
         payload = {"task_id": closed.task_id, "worker_name": closed.worker_name, **news}
-        work_items.enqueue(conn, closed.execution_arn, "task", payload, runtime.clock.now())
+        work_items.enqueue(conn, closed.execution_arn, "task", payload, now)
+
+    runtime.db.write_small(complete)
     runtime.signal_work()
 
 

@@ -66,8 +66,7 @@ def start(
     }
     prepared = executions.prepare(arn, transition, now)
     try:
-        with runtime.db.write() as conn:
-            executions.insert_started(conn, values, prepared)
+        runtime.db.write_small(lambda conn: executions.insert_started(conn, values, prepared))
     except sa.exc.IntegrityError:
         # An execution of that name exists: AWS answers a repeat of a RUNNING one's start with it.
         with runtime.db.read() as conn:

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import URL, make_url
 
+from app.store.combiner import WriteCombiner
+
+T = TypeVar("T")
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 _READ_ONLY = "sfn_read_only"
 
@@ -26,6 +29,7 @@ class Database:
         self._write_lock: AbstractContextManager[object] = (
             threading.Lock() if self.is_sqlite else contextlib.nullcontext()
         )
+        self._combiner = WriteCombiner(self.write) if self.is_sqlite else None
 
     @property
     def is_sqlite(self) -> bool:
@@ -43,7 +47,19 @@ class Database:
         with self._write_lock, self.engine.begin() as conn:
             yield conn
 
+    def write_small(self, write: Callable[[sa.Connection], T]) -> T:
+        """Run a short write in a transaction, committed together with others waiting (SQLite).
+
+        ``write`` must use only the connection it is given, and may run inside a SAVEPOINT.
+        """
+        if self._combiner is not None:
+            return self._combiner.submit(write)
+        with self.write() as conn:
+            return write(conn)
+
     def dispose(self) -> None:
+        if self._combiner is not None:
+            self._combiner.close()
         self.engine.dispose()
 
 
