@@ -58,12 +58,14 @@ def list_page(runtime: Runtime, *, max_results: int | None = None, next_token: s
     limit = pagination.page_size(max_results)
     with runtime.db.read() as conn:
         rows = activities.page(conn, after, limit + 1)
-    result: dict[str, Any] = {
-        "activities": [{"activityArn": r.arn, "name": r.name, "creationDate": r.created_at} for r in rows[:limit]]
-    }
-    if len(rows) > limit:
-        result["nextToken"] = pagination.encode("activities", rows[limit - 1].arn)
-    return result
+    return pagination.page(
+        "activities",
+        rows,
+        limit,
+        lambda row: {"activityArn": row.arn, "name": row.name, "creationDate": row.created_at},
+        "activities",
+        lambda row: row.arn,
+    )
 
 
 async def get_task(

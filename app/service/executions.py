@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import uuid
 from typing import Any
@@ -146,11 +147,7 @@ def list_page(
         ):
             raise ServiceError("StateMachineDoesNotExist", f"State Machine Does Not Exist: '{state_machine_arn}'")
         rows = executions.page(conn, state_machine_arn, status_filter, after, limit + 1)
-    result: dict[str, Any] = {"executions": [_list_item(row) for row in rows[:limit]]}
-    if len(rows) > limit:
-        last = rows[limit - 1]
-        result["nextToken"] = pagination.encode("executions", [last.start_date, last.arn])
-    return result
+    return pagination.page("executions", rows, limit, _list_item, "executions", lambda row: [row.start_date, row.arn])
 
 
 def history(
@@ -163,15 +160,14 @@ def history(
     include_execution_data: bool = True,
 ) -> dict[str, Any]:
     arns.require_execution(arn)
-    after = pagination.decode(f"history:{arn}:{int(reverse_order)}", next_token)
+    kind = f"history:{arn}:{int(reverse_order)}"
+    after = pagination.decode(kind, next_token)
     limit = pagination.page_size(max_results)
     with runtime.db.read() as conn:
         require_execution(conn, arn)
         rows = executions.history_page(conn, arn, after, limit + 1, reverse_order)
-    result: dict[str, Any] = {"events": [_event(row, include_execution_data) for row in rows[:limit]]}
-    if len(rows) > limit:
-        result["nextToken"] = pagination.encode(f"history:{arn}:{int(reverse_order)}", rows[limit - 1].event_id)
-    return result
+    render = functools.partial(_event, include_data=include_execution_data)
+    return pagination.page("events", rows, limit, render, kind, lambda row: row.event_id)
 
 
 def describe_state_machine(runtime: Runtime, arn: str) -> dict[str, Any]:

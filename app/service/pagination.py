@@ -5,10 +5,12 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from app.service.errors import ServiceError
 
+Row = TypeVar("Row")
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000
 
@@ -34,3 +36,18 @@ def decode(kind: str, token: str | None) -> Any:
     if not isinstance(data, dict) or data.get("k") != kind or "p" not in data:
         raise ServiceError("InvalidToken", f"Invalid Token: '{token}'")
     return data["p"]
+
+
+def page(
+    member: str,
+    rows: Sequence[Row],
+    limit: int,
+    render: Callable[[Row], Any],
+    kind: str,
+    position: Callable[[Row], Any],
+) -> dict[str, Any]:
+    """A listing response from ``limit + 1`` fetched rows: the extra row only says another page follows."""
+    result: dict[str, Any] = {member: [render(row) for row in rows[:limit]]}
+    if len(rows) > limit:
+        result["nextToken"] = encode(kind, position(rows[limit - 1]))
+    return result

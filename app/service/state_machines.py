@@ -155,15 +155,14 @@ def list_page(runtime: Runtime, *, max_results: int | None = None, next_token: s
     limit = pagination.page_size(max_results)
     with runtime.db.read() as conn:
         rows = state_machines.page(conn, after, limit + 1)
-    result: dict[str, Any] = {
-        "stateMachines": [
-            {"stateMachineArn": row.arn, "name": row.name, "type": row.type, "creationDate": row.created_at}
-            for row in rows[:limit]
-        ]
-    }
-    if len(rows) > limit:
-        result["nextToken"] = pagination.encode("state-machines", rows[limit - 1].arn)
-    return result
+    return pagination.page(
+        "stateMachines",
+        rows,
+        limit,
+        lambda row: {"stateMachineArn": row.arn, "name": row.name, "type": row.type, "creationDate": row.created_at},
+        "state-machines",
+        lambda row: row.arn,
+    )
 
 
 def validate(definition: str, *, severity: str = "ERROR", max_results: int | None = None) -> dict[str, Any]:
