@@ -5,10 +5,12 @@ from __future__ import annotations
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 
 from app.api import aws_json, health, rest
+from app.api.aws_json import AwsJsonEndpoint
 from app.composition import build_integrations, build_scheduler
 from app.runtime import Runtime, build_runtime
 from app.settings import Settings, get_settings
@@ -24,8 +26,11 @@ A self-hosted, durable engine for Amazon States Language workflows.
 """
 
 
-def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
-    """Build the app; the lifespan applies migrations, then runs the scheduler until shutdown."""
+def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> AwsJsonEndpoint:
+    """Build the app; the lifespan applies migrations, then runs the scheduler until shutdown.
+
+    The AWS JSON endpoint wraps the FastAPI app, which serves the REST routes, docs and health.
+    """
     settings = settings or get_settings()
 
     @asynccontextmanager
@@ -53,6 +58,14 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app = FastAPI(title="Step Functions server", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
     app.state.ready = False
     app.include_router(health.router)
-    app.include_router(aws_json.router)
     app.include_router(rest.router)
-    return app
+
+    def openapi() -> dict[str, Any]:
+        schema = app.openapi_schema
+        if schema is None:
+            schema = FastAPI.openapi(app)  # cached on the app, with the entry added below
+            schema["paths"] = {"/": aws_json.openapi_entry(), **schema["paths"]}
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+    return aws_json.AwsJsonEndpoint(app)

@@ -123,3 +123,19 @@ class Transition:
         early news held back, for example): the snapshot must still be saved.
         """
         return bool(self.applied or self.events or self.timers or self.tasks or self.closed_tokens or self.run_again)
+
+    def then(self, later: Transition) -> Transition:
+        """This transition followed by ``later`` (advanced from this one's snapshot), as one commit."""
+        return Transition(
+            events=self.events + later.events,
+            snapshot=later.snapshot,
+            status=later.status,
+            timers=self.timers + later.timers,
+            tasks=self.tasks + later.tasks,
+            closed_tokens=self.closed_tokens + later.closed_tokens,
+            run_again=later.run_again,
+            output=later.output,
+            error=later.error,
+            cause=later.cause,
+            applied=self.applied or later.applied,
+        )

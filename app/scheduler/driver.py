@@ -22,6 +22,7 @@ from app.runtime import Runtime
 from app.scheduler import lineage
 from app.service import arns
 from app.store import executions, state_machines, work_items
+from app.store.compiled import Record
 
 log = logging.getLogger(__name__)
 
@@ -44,13 +45,13 @@ class Delivery:
 @dataclass
 class _Computed:
     delivery: Delivery
-    row: sa.Row[Any]
+    row: Record
     transition: Transition
     has_tasks: bool
     prepared: executions.PreparedTransition
 
 
-def execution_info(row: sa.Row[Any], role_arn: str) -> ExecutionInfo:
+def execution_info(row: Record, role_arn: str) -> ExecutionInfo:
     """The engine's view of an execution row."""
     return ExecutionInfo(
         arn=row.arn,
@@ -113,7 +114,10 @@ def deliver_batch(runtime: Runtime, deliveries: Sequence[Delivery]) -> BatchOutc
         crash_point("before_commit")
     crash_point("after_commit")
     _warn_near_limits(runtime, computed)
-    _after_commit(runtime, applied)
+    ended_with_news = any(
+        entry.transition.status != RUNNING and lineage.may_queue_news(entry.row, entry.has_tasks) for entry in computed
+    )
+    announce(runtime, applied, queued=ended_with_news)
     return outcome
 
 
@@ -143,27 +147,11 @@ def _advance_all(
     total: Transition | None = None
     for trigger in triggers:
         step = advance(model, snapshot if total is None else total.snapshot, trigger, now, info, runtime.engine_options)
-        total = step if total is None else _merge(total, step)
+        total = step if total is None else total.then(step)
         if total.status != RUNNING:
             break
     assert total is not None
     return total
-
-
-def _merge(first: Transition, second: Transition) -> Transition:
-    return Transition(
-        events=first.events + second.events,
-        snapshot=second.snapshot,
-        status=second.status,
-        timers=first.timers + second.timers,
-        tasks=first.tasks + second.tasks,
-        closed_tokens=first.closed_tokens + second.closed_tokens,
-        run_again=second.run_again,
-        output=second.output,
-        error=second.error,
-        cause=second.cause,
-        applied=first.applied or second.applied,
-    )
 
 
 def _commit(conn: sa.Connection, entry: _Computed, now: float) -> bool:
@@ -187,14 +175,28 @@ def _stops(delivery: Delivery) -> bool:
     return any(trigger.kind == "stop" for trigger in delivery.triggers)
 
 
-def _after_commit(runtime: Runtime, transitions: list[Transition]) -> None:
-    """Wake whoever has new work: scheduler threads, activity pollers."""
-    if any(t.run_again or t.timers or t.tasks or t.status != RUNNING for t in transitions):
+def announce(runtime: Runtime, transitions: Sequence[Transition], *, queued: bool = False) -> None:
+    """Wake whoever has new work from committed transitions: scheduler threads, activity pollers.
+
+    ``queued`` says other work items were written with them. A timer due after the schedulers'
+    next look of their own (``poll_seconds`` away at most) needs no wake-up: they will see it then,
+    so the deadline every execution arms wakes no one.
+    """
+    horizon = runtime.clock.now() + runtime.settings.poll_seconds
+    if queued or any(_needs_scheduler(transition, horizon) for transition in transitions):
         runtime.signal_work()
     for transition in transitions:
         for task in transition.tasks:
             if task.activity_arn is not None:
                 runtime.signal_activity(task.activity_arn)
+
+
+def _needs_scheduler(transition: Transition, horizon: float) -> bool:
+    if transition.run_again:
+        return True
+    if any(task.call for task in transition.tasks):
+        return True
+    return any((timer.due if timer.warn_at is None else timer.warn_at) < horizon for timer in transition.timers)
 
 
 def _warn_near_limits(runtime: Runtime, computed: list[_Computed]) -> None:

@@ -9,10 +9,11 @@ import sqlalchemy as sa
 
 from app.engine.types import SUCCEEDED, Transition
 from app.store import work_items
+from app.store.compiled import Record
 from app.store.tables import executions
 
 
-def describe_output(row: sa.Row[Any], transition: Transition, now: float, *, as_json: bool) -> dict[str, Any]:
+def describe_output(row: Record, transition: Transition, now: float, *, as_json: bool) -> dict[str, Any]:
     """The DescribeExecution-shaped result a ``.sync`` task returns (``.sync:2``: Input/Output as JSON)."""
     output_text = transition.output
     result: dict[str, Any] = {
@@ -35,7 +36,12 @@ def describe_output(row: sa.Row[Any], transition: Transition, now: float, *, as_
     return result
 
 
-def report_to_parent(conn: sa.Connection, row: sa.Row[Any], transition: Transition, now: float) -> None:
+def may_queue_news(row: Record, has_tasks: bool) -> bool:
+    """Whether the end of this execution may queue work: news for a parent, stops for children."""
+    return row.parent_task is not None or has_tasks
+
+
+def report_to_parent(conn: sa.Connection, row: Record, transition: Transition, now: float) -> None:
     """Deliver a finished child's result to the parent task that waits for it with ``.sync``."""
     if row.parent_task is None:
         return

@@ -15,6 +15,7 @@ from app.service.errors import ServiceError
 from app.service.names import require_valid_name
 from app.service.state_machines import tag_list_to_map
 from app.store import activities, state_machines, task_tokens, work_items
+from app.store.compiled import Record
 
 LONG_POLL_SECONDS = 60.0
 # Other server processes (PostgreSQL) cannot wake this one; look again at least this often.
@@ -98,7 +99,7 @@ def _claim(runtime: Runtime, arn: str, worker_name: str | None) -> dict[str, Any
     """Take one task and tell its execution (ActivityStarted), in one transaction."""
     now = runtime.clock.now()
 
-    def claim(conn: sa.Connection) -> sa.Row[Any] | None:
+    def claim(conn: sa.Connection) -> Record | None:
         row = task_tokens.claim_activity_task(conn, arn, worker_name)
         if row is not None:
             news = {"task_id": row.task_id, "phase": "started", "worker_name": worker_name}

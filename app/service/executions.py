@@ -3,24 +3,33 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import json
+import logging
 import uuid
 from typing import Any
 
 import sqlalchemy as sa
 
+from app.asl.model import StateMachineModel
+from app.engine.advance import advance
 from app.engine.advance import start as start_transition
-from app.engine.types import RUNNING, ExecutionInfo, Trigger
+from app.engine.types import RUNNING, ExecutionInfo, Transition, Trigger
 from app.runtime import Runtime
-from app.scheduler.driver import ExecutionNotRunningError, deliver
+from app.scheduler import lineage
+from app.scheduler.driver import ExecutionNotRunningError, announce, deliver
 from app.service import arns, pagination
 from app.service.errors import ServiceError
 from app.service.names import require_valid_name
 from app.service.state_machines import ACTIVE, configurations, require_machine
 from app.store import executions, state_machines
+from app.store.compiled import Record
+
+log = logging.getLogger(__name__)
 
 MAX_PAYLOAD_BYTES = 262_144
+START_STEP_BUDGET = 250
 DATA_FIELDS = ("input", "output")
 
 
@@ -53,7 +62,7 @@ def start(
         _require_room(runtime, conn)
         revision = runtime.revision(conn, machine.revision_id)
     info = ExecutionInfo(arn, name, state_machine_arn, machine.name, revision.role_arn, now, parsed_input)
-    transition = start_transition(revision.model, info, raw_input, now, runtime.engine_options)
+    transition = _first_steps(runtime, revision.model, info, raw_input, now)
     values = {
         "arn": arn,
         "state_machine_arn": state_machine_arn,
@@ -66,8 +75,16 @@ def start(
         "parent_task": None if parent_task is None else json.dumps(parent_task),
     }
     prepared = executions.prepare(arn, transition, now)
+
+    def insert(conn: sa.Connection) -> None:
+        executions.insert_started(conn, values, prepared)
+        if transition.status != RUNNING and parent_task is not None:
+            inserted = executions.get(conn, arn)
+            assert inserted is not None
+            lineage.report_to_parent(conn, inserted, transition, now)
+
     try:
-        runtime.db.write_small(lambda conn: executions.insert_started(conn, values, prepared))
+        runtime.db.write_small(insert)
     except sa.exc.IntegrityError:
         # An execution of that name exists: AWS answers a repeat of a RUNNING one's start with it.
         with runtime.db.read() as conn:
@@ -75,8 +92,25 @@ def start(
         if existing is None:
             raise
         return _idempotent_start(existing, raw_input)
-    runtime.signal_work()
+    announce(runtime, [transition], queued=transition.status != RUNNING and parent_task is not None)
     return {"executionArn": arn, "startDate": now}
+
+
+def _first_steps(
+    runtime: Runtime, model: StateMachineModel, info: ExecutionInfo, raw_input: str, now: float
+) -> Transition:
+    """``ExecutionStarted`` and the states up to the first wait point, committed with the start.
+
+    A short execution then costs one write in all. The run is capped at START_STEP_BUDGET state
+    entries so the call stays quick; the scheduler goes on from there.
+    """
+    started = start_transition(model, info, raw_input, now, runtime.engine_options)
+    options = dataclasses.replace(runtime.engine_options, step_budget=START_STEP_BUDGET)
+    try:
+        return started.then(advance(model, started.snapshot, Trigger("run"), now, info, options))
+    except Exception:  # the scheduler runs it instead, with its retries and logging
+        log.exception("execution %s could not take its first steps at start", info.arn)
+        return started
 
 
 def describe(runtime: Runtime, arn: str) -> dict[str, Any]:
@@ -203,7 +237,7 @@ def parse_payload(text: str, code: str, label: str) -> Any:
         raise ServiceError(code, f"{label}: {exc}") from exc
 
 
-def require_execution(conn: sa.Connection, arn: str) -> sa.Row[Any]:
+def require_execution(conn: sa.Connection, arn: str) -> Record:
     row = executions.get(conn, arn)
     if row is None:
         raise ServiceError("ExecutionDoesNotExist", f"Execution Does Not Exist: '{arn}'")
@@ -219,13 +253,13 @@ def _require_room(runtime: Runtime, conn: sa.Connection) -> None:
         )
 
 
-def _idempotent_start(existing: sa.Row[Any], raw_input: str) -> dict[str, Any]:
+def _idempotent_start(existing: Record, raw_input: str) -> dict[str, Any]:
     if existing.status == RUNNING and existing.input == raw_input:
         return {"executionArn": existing.arn, "startDate": existing.start_date}
     raise ServiceError("ExecutionAlreadyExists", f"Execution Already Exists: '{existing.arn}'")
 
 
-def _list_item(row: sa.Row[Any]) -> dict[str, Any]:
+def _list_item(row: Record) -> dict[str, Any]:
     item: dict[str, Any] = {
         "executionArn": row.arn,
         "stateMachineArn": row.state_machine_arn,
@@ -239,7 +273,7 @@ def _list_item(row: sa.Row[Any]) -> dict[str, Any]:
     return item
 
 
-def _event(row: sa.Row[Any], include_data: bool) -> dict[str, Any]:
+def _event(row: Record, include_data: bool) -> dict[str, Any]:
     event: dict[str, Any] = {
         "timestamp": row.timestamp,
         "type": row.type,

@@ -14,6 +14,7 @@ from app.service import arns, pagination
 from app.service.errors import ServiceError
 from app.service.names import require_valid_name
 from app.store import activities, executions, state_machines, work_items
+from app.store.compiled import Record
 
 ACTIVE = "ACTIVE"
 DELETING = "DELETING"
@@ -212,7 +213,7 @@ def tag_list_to_map(tags: list[dict[str, str]]) -> dict[str, str]:
 
 
 # --- helpers -------------------------------------------------------------------------------------
-def require_machine(conn: sa.Connection, arn: str) -> sa.Row[Any]:
+def require_machine(conn: sa.Connection, arn: str) -> Record:
     machine = state_machines.get(conn, arn)
     if machine is None:
         raise ServiceError("StateMachineDoesNotExist", f"State Machine Does Not Exist: '{arn}'")
@@ -234,9 +235,7 @@ def _require_taggable(conn: sa.Connection, resource_arn: str) -> None:
         raise ServiceError("ResourceNotFound", f"Resource not found: '{resource_arn}'")
 
 
-def _existing_if_identical(
-    conn: sa.Connection, existing: sa.Row[Any], definition: str, role_arn: str
-) -> dict[str, Any]:
+def _existing_if_identical(conn: sa.Connection, existing: Record, definition: str, role_arn: str) -> dict[str, Any]:
     """AWS answers a repeated identical CreateStateMachine with the existing machine."""
     revision = state_machines.get_revision(conn, existing.revision_id)
     if (
@@ -269,7 +268,7 @@ def _new_revision(conn: sa.Connection, arn: str, definition: str, role_arn: str,
     return revision_id
 
 
-def configurations(machine: sa.Row[Any]) -> dict[str, Any]:
+def configurations(machine: Record) -> dict[str, Any]:
     logging = json.loads(machine.logging_configuration) if machine.logging_configuration else None
     tracing = json.loads(machine.tracing_configuration) if machine.tracing_configuration else None
     return {

@@ -6,6 +6,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from app.store import compiled
+from app.store.compiled import Record
 from app.store.tables import activities, tags
 
 
@@ -13,8 +15,11 @@ def insert(conn: sa.Connection, arn: str, name: str, now: float) -> None:
     conn.execute(activities.insert().values(arn=arn, name=name, created_at=now))
 
 
-def get(conn: sa.Connection, arn: str) -> sa.Row[Any] | None:
-    return conn.execute(sa.select(activities).where(activities.c.arn == arn)).first()
+_GET = compiled.Compiled(sa.select(activities).where(activities.c.arn == sa.bindparam("arn")))
+
+
+def get(conn: sa.Connection, arn: str) -> Record | None:
+    return _GET.first(conn, {"arn": arn})
 
 
 def delete(conn: sa.Connection, arn: str) -> None:

@@ -38,7 +38,7 @@ class Database:
     @contextmanager
     def read(self) -> Iterator[sa.Connection]:
         """A transaction that only reads (on SQLite it does not take the write lock)."""
-        with self.engine.connect().execution_options(**{_READ_ONLY: True}) as conn:
+        with self.engine.connect().execution_options(**{_READ_ONLY: True}) as conn, conn.begin():
             yield conn
 
     @contextmanager

@@ -9,16 +9,20 @@ import sqlalchemy as sa
 
 from app.engine.jsontext import dumps
 from app.engine.types import RUNNING, TaskInvocation, Transition
-from app.store import task_tokens, work_items
+from app.store import compiled, task_tokens, work_items
+from app.store.compiled import Record
 from app.store.tables import executions, history_events
 
-# Statements built once: building them per call costs more than running them on SQLite.
-_INSERT = executions.insert()
-_INSERT_COLUMNS = [column.name for column in executions.c]
-_INSERT_EVENTS = history_events.insert()
-_GET = sa.select(executions).where(executions.c.arn == sa.bindparam("arn"))
+_INSERT = compiled.insert(executions, [column.name for column in executions.c])
+_INSERT_EVENTS = compiled.insert(
+    history_events, ["execution_arn", "event_id", "type", "previous_event_id", "timestamp", "details"]
+)
+_GET = compiled.Compiled(sa.select(executions).where(executions.c.arn == sa.bindparam("arn")))
+_STARTED_BY = compiled.Compiled(
+    sa.select(executions.c.arn).where(executions.c.started_by == sa.bindparam("arn")).order_by(executions.c.start_date)
+)
 _FENCE = sa.and_(executions.c.arn == sa.bindparam("b_arn"), executions.c.version == sa.bindparam("b_version"))
-_ADVANCE = (
+_ADVANCE = compiled.Compiled(
     executions.update()
     .where(_FENCE)
     .values(
@@ -28,7 +32,7 @@ _ADVANCE = (
         status=sa.bindparam("status"),
     )
 )
-_FINISH = (
+_FINISH = compiled.Compiled(
     executions.update()
     .where(_FENCE)
     .values(
@@ -44,8 +48,24 @@ _FINISH = (
 )
 
 
-def get(conn: sa.Connection, arn: str) -> sa.Row[Any] | None:
-    return conn.execute(_GET, {"arn": arn}).first()
+def _history_query(reverse: bool, bounded: bool) -> compiled.Compiled:
+    """A page of history: in id order or reversed, from the start or after event ``after``."""
+    event_id = history_events.c.event_id
+    query = sa.select(history_events).where(history_events.c.execution_arn == sa.bindparam("arn"))
+    if bounded:
+        after = sa.bindparam("after", type_=sa.Integer)
+        query = query.where(event_id < after if reverse else event_id > after)
+    query = query.order_by(event_id.desc() if reverse else event_id).limit(sa.bindparam("limit"))
+    return compiled.Compiled(query)
+
+
+_HISTORY = {
+    (reverse, bounded): _history_query(reverse, bounded) for reverse in (False, True) for bounded in (False, True)
+}
+
+
+def get(conn: sa.Connection, arn: str) -> Record | None:
+    return _GET.first(conn, {"arn": arn})
 
 
 def get_many(conn: sa.Connection, arns: list[str]) -> dict[str, sa.Row[Any]]:
@@ -87,8 +107,7 @@ def page(
 
 def started_by(conn: sa.Connection, parent_arn: str) -> list[str]:
     """ARNs of the executions that ``parent_arn`` started, oldest first."""
-    query = sa.select(executions.c.arn).where(executions.c.started_by == parent_arn).order_by(executions.c.start_date)
-    return list(conn.execute(query).scalars())
+    return [row.arn for row in _STARTED_BY.all(conn, {"arn": parent_arn})]
 
 
 def running_arns(conn: sa.Connection, state_machine_arn: str) -> list[str]:
@@ -160,15 +179,19 @@ def prepare(arn: str, transition: Transition, now: float) -> PreparedTransition:
 
 
 def insert_started(conn: sa.Connection, values: dict[str, Any], prepared: PreparedTransition) -> None:
-    """Insert a new execution together with its first transition (``ExecutionStarted``)."""
+    """Insert a new execution together with its first transition (which may already end it)."""
+    transition = prepared.transition
     row = {
         **values,
-        "status": prepared.transition.status,
+        "status": transition.status,
         "snapshot": prepared.snapshot,
         "next_event_id": prepared.next_event_id,
         "version": 1,
     }
-    conn.execute(_INSERT, {column: row.get(column) for column in _INSERT_COLUMNS})
+    if transition.status != RUNNING:
+        ended = {"output": transition.output, "error": transition.error, "cause": transition.cause}
+        row.update(ended, stop_date=values["start_date"])
+    _INSERT.execute(conn, {column.name: row.get(column.name) for column in executions.c})
     _write_effects(conn, prepared)
 
 
@@ -184,11 +207,11 @@ def apply_transition(conn: sa.Connection, prepared: PreparedTransition, version:
         "status": transition.status,
     }
     if transition.status == RUNNING:
-        result = conn.execute(_ADVANCE, values)
+        updated = _ADVANCE.rowcount(conn, values)
     else:
         values.update(output=transition.output, error=transition.error, cause=transition.cause, stop_date=now)
-        result = conn.execute(_FINISH, values)
-    if result.rowcount != 1:
+        updated = _FINISH.rowcount(conn, values)
+    if updated != 1:
         return False
     _write_effects(conn, prepared)
     return True
@@ -196,8 +219,7 @@ def apply_transition(conn: sa.Connection, prepared: PreparedTransition, version:
 
 def _write_effects(conn: sa.Connection, prepared: PreparedTransition) -> None:
     """Events, work items and tokens of a transition being committed; on its end, close what remains."""
-    if prepared.events:
-        conn.execute(_INSERT_EVENTS, prepared.events)
+    _INSERT_EVENTS.execute_many(conn, prepared.events)
     task_tokens.close(conn, prepared.transition.closed_tokens, "TIMED_OUT")
     if prepared.transition.status != RUNNING:
         work_items.delete_for_execution(conn, prepared.arn)
@@ -220,15 +242,7 @@ def invocation_payload(task: TaskInvocation) -> dict[str, Any]:
     }
 
 
-def history_page(conn: sa.Connection, arn: str, after_id: int | None, limit: int, reverse: bool) -> list[sa.Row[Any]]:
+def history_page(conn: sa.Connection, arn: str, after_id: int | None, limit: int, reverse: bool) -> list[Record]:
     """Events in id order (or reversed), starting after ``after_id``."""
-    query = sa.select(history_events).where(history_events.c.execution_arn == arn)
-    if reverse:
-        if after_id is not None:
-            query = query.where(history_events.c.event_id < after_id)
-        query = query.order_by(history_events.c.event_id.desc())
-    else:
-        if after_id is not None:
-            query = query.where(history_events.c.event_id > after_id)
-        query = query.order_by(history_events.c.event_id)
-    return list(conn.execute(query.limit(limit)).all())
+    query = _HISTORY[(reverse, after_id is not None)]
+    return query.all(conn, {"arn": arn, "after": after_id, "limit": limit})

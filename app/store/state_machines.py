@@ -6,10 +6,16 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from app.store import compiled
+from app.store.compiled import Record
 from app.store.tables import executions, state_machine_revisions, state_machines, tags
 
 _RUNNING_OF_MACHINE = sa.select(executions.c.arn).where(
     executions.c.state_machine_arn == sa.bindparam("arn"), executions.c.status == "RUNNING"
+)
+_GET = compiled.Compiled(sa.select(state_machines).where(state_machines.c.arn == sa.bindparam("arn")))
+_GET_REVISION = compiled.Compiled(
+    sa.select(state_machine_revisions).where(state_machine_revisions.c.revision_id == sa.bindparam("revision_id"))
 )
 _DELETE_IF_DRAINED = state_machines.delete().where(
     state_machines.c.arn == sa.bindparam("arn"),
@@ -22,8 +28,8 @@ def insert(conn: sa.Connection, values: dict[str, Any]) -> None:
     conn.execute(state_machines.insert().values(**values))
 
 
-def get(conn: sa.Connection, arn: str) -> sa.Row[Any] | None:
-    return conn.execute(sa.select(state_machines).where(state_machines.c.arn == arn)).first()
+def get(conn: sa.Connection, arn: str) -> Record | None:
+    return _GET.first(conn, {"arn": arn})
 
 
 def update(conn: sa.Connection, arn: str, values: dict[str, Any]) -> None:
@@ -53,9 +59,8 @@ def insert_revision(conn: sa.Connection, values: dict[str, Any]) -> None:
     conn.execute(state_machine_revisions.insert().values(**values))
 
 
-def get_revision(conn: sa.Connection, revision_id: str) -> sa.Row[Any] | None:
-    query = sa.select(state_machine_revisions).where(state_machine_revisions.c.revision_id == revision_id)
-    return conn.execute(query).first()
+def get_revision(conn: sa.Connection, revision_id: str) -> Record | None:
+    return _GET_REVISION.first(conn, {"revision_id": revision_id})
 
 
 def get_tags(conn: sa.Connection, resource_arn: str) -> dict[str, str]:

@@ -8,6 +8,8 @@ import sqlalchemy as sa
 
 from app.engine.jsontext import dumps
 from app.engine.types import TaskInvocation
+from app.store import compiled
+from app.store.compiled import Record
 from app.store.tables import task_tokens, work_items
 
 SCHEDULED = "SCHEDULED"  # an activity task no worker has taken yet
@@ -32,23 +34,53 @@ def row(execution_arn: str, task: TaskInvocation, now: float) -> dict[str, Any]:
     }
 
 
-def insert_rows(conn: sa.Connection, rows: list[dict[str, Any]]) -> None:
-    conn.execute(task_tokens.insert(), rows)
+_INSERT = compiled.insert(task_tokens, [column.name for column in task_tokens.c])
+_GET = compiled.Compiled(sa.select(task_tokens).where(task_tokens.c.token == sa.bindparam("token")))
+_IS_OPEN = sa.or_(*(task_tokens.c.status == status for status in OPEN))  # no IN list: compiled once
+_COMPLETE = compiled.Compiled(
+    task_tokens.update()
+    .where(task_tokens.c.token == sa.bindparam("token"), _IS_OPEN)
+    .values(status=sa.bindparam("new_status"))
+    .returning(task_tokens.c.execution_arn, task_tokens.c.task_id, task_tokens.c.worker_name)
+)
+_CLOSE_FOR_EXECUTION = compiled.Compiled(
+    task_tokens.update()
+    .where(task_tokens.c.execution_arn == sa.bindparam("arn"), _IS_OPEN)
+    .values(status=sa.bindparam("new_status"))
+)
 
 
-def get(conn: sa.Connection, token: str) -> sa.Row[Any] | None:
-    return conn.execute(sa.select(task_tokens).where(task_tokens.c.token == token)).first()
-
-
-def complete(conn: sa.Connection, token: str, status: str) -> sa.Row[Any] | None:
-    """Close an open token; None when it was not open (completed, timed out, or unknown)."""
-    statement = (
-        task_tokens.update()
-        .where(task_tokens.c.token == token, task_tokens.c.status.in_(OPEN))
-        .values(status=status)
-        .returning(task_tokens.c.execution_arn, task_tokens.c.task_id, task_tokens.c.worker_name)
+def _claim_statement(skip_locked: bool) -> compiled.Compiled:
+    oldest = (
+        sa.select(task_tokens.c.token)
+        .where(task_tokens.c.activity_arn == sa.bindparam("activity_arn"), task_tokens.c.status == SCHEDULED)
+        .order_by(task_tokens.c.created_at)
+        .limit(1)
     )
-    return conn.execute(statement).first()
+    if skip_locked:  # PostgreSQL: concurrent pollers take different tasks instead of waiting
+        oldest = oldest.with_for_update(skip_locked=True)
+    return compiled.Compiled(
+        task_tokens.update()
+        .where(task_tokens.c.token == oldest.scalar_subquery(), task_tokens.c.status == SCHEDULED)
+        .values(status=STARTED, worker_name=sa.bindparam("worker_name"))
+        .returning(task_tokens.c.token, task_tokens.c.input, task_tokens.c.execution_arn, task_tokens.c.task_id)
+    )
+
+
+_CLAIM = {"postgresql": _claim_statement(skip_locked=True), "sqlite": _claim_statement(skip_locked=False)}
+
+
+def insert_rows(conn: sa.Connection, rows: list[dict[str, Any]]) -> None:
+    _INSERT.execute_many(conn, rows)
+
+
+def get(conn: sa.Connection, token: str) -> Record | None:
+    return _GET.first(conn, {"token": token})
+
+
+def complete(conn: sa.Connection, token: str, status: str) -> Record | None:
+    """Close an open token; None when it was not open (completed, timed out, or unknown)."""
+    return _COMPLETE.first(conn, {"token": token, "new_status": status})
 
 
 def close(conn: sa.Connection, tokens: list[str], status: str) -> None:
@@ -61,37 +93,16 @@ def close(conn: sa.Connection, tokens: list[str], status: str) -> None:
         )
 
 
-_CLOSE_FOR_EXECUTION = (
-    task_tokens.update()
-    .where(task_tokens.c.execution_arn == sa.bindparam("arn"), task_tokens.c.status.in_(OPEN))
-    .values(status=sa.bindparam("new_status"))
-)
-
-
 def close_for_execution(conn: sa.Connection, execution_arn: str, status: str) -> None:
-    conn.execute(_CLOSE_FOR_EXECUTION, {"arn": execution_arn, "new_status": status})
+    _CLOSE_FOR_EXECUTION.execute(conn, {"arn": execution_arn, "new_status": status})
 
 
-def claim_activity_task(conn: sa.Connection, activity_arn: str, worker_name: str | None) -> sa.Row[Any] | None:
+def claim_activity_task(conn: sa.Connection, activity_arn: str, worker_name: str | None) -> Record | None:
     """Hand the oldest scheduled task of an activity to one worker."""
-    oldest = (
-        sa.select(task_tokens.c.token)
-        .where(task_tokens.c.activity_arn == activity_arn, task_tokens.c.status == SCHEDULED)
-        .order_by(task_tokens.c.created_at)
-        .limit(1)
-    )
-    if conn.dialect.name == "postgresql":
-        oldest = oldest.with_for_update(skip_locked=True)
-    statement = (
-        task_tokens.update()
-        .where(task_tokens.c.token == oldest.scalar_subquery(), task_tokens.c.status == SCHEDULED)
-        .values(status=STARTED, worker_name=worker_name)
-        .returning(task_tokens.c.token, task_tokens.c.input, task_tokens.c.execution_arn, task_tokens.c.task_id)
-    )
-    return conn.execute(statement).first()
+    return _CLAIM[conn.dialect.name].first(conn, {"activity_arn": activity_arn, "worker_name": worker_name})
 
 
-def extend_heartbeat(conn: sa.Connection, row: sa.Row[Any], now: float) -> None:
+def extend_heartbeat(conn: sa.Connection, row: Record, now: float) -> None:
     """Push the task's heartbeat timer back by its heartbeat interval."""
     if row.heartbeat_timer_id is None or row.heartbeat_seconds is None:
         return

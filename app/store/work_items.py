@@ -8,12 +8,43 @@ from typing import Any
 import sqlalchemy as sa
 
 from app.engine.jsontext import dumps, loads
+from app.store import compiled
 from app.store.tables import work_items
 
-# Statements built once: building them per call costs more than running them on SQLite.
-_INSERT = work_items.insert()
-_DELETE = work_items.delete().where(work_items.c.id == sa.bindparam("item_id"))
-_DELETE_FOR_EXECUTION = work_items.delete().where(work_items.c.execution_arn == sa.bindparam("arn"))
+_INSERT = compiled.insert(work_items, ["execution_arn", "kind", "payload", "visible_at", "timer_id"])
+_DELETE = compiled.Compiled(work_items.delete().where(work_items.c.id == sa.bindparam("item_id")))
+_DELETE_FOR_EXECUTION = compiled.Compiled(work_items.delete().where(work_items.c.execution_arn == sa.bindparam("arn")))
+_NEXT_DUE = compiled.Compiled(sa.select(sa.func.min(work_items.c.visible_at)))
+
+
+def _claim_statement(skip_locked: bool) -> compiled.Compiled:
+    due = (
+        sa.select(work_items.c.id)
+        .where(work_items.c.visible_at <= sa.bindparam("now"))
+        .order_by(work_items.c.visible_at)
+        .limit(sa.bindparam("limit"))
+    )
+    if skip_locked:  # PostgreSQL: workers of other processes take other items instead of waiting
+        due = due.with_for_update(skip_locked=True)
+    return compiled.Compiled(
+        work_items.update()
+        .where(work_items.c.id.in_(due.scalar_subquery()))
+        .values(
+            visible_at=sa.bindparam("lease_until"),
+            lease_owner=sa.bindparam("owner"),
+            attempts=work_items.c.attempts + 1,
+        )
+        .returning(
+            work_items.c.id,
+            work_items.c.execution_arn,
+            work_items.c.kind,
+            work_items.c.payload,
+            work_items.c.attempts,
+        )
+    )
+
+
+_CLAIM = {"postgresql": _claim_statement(skip_locked=True), "sqlite": _claim_statement(skip_locked=False)}
 
 
 @dataclass(frozen=True)
@@ -41,7 +72,7 @@ def row(
 
 
 def insert_rows(conn: sa.Connection, rows: list[dict[str, Any]]) -> None:
-    conn.execute(_INSERT, rows)
+    _INSERT.execute_many(conn, rows)
 
 
 def enqueue(
@@ -54,38 +85,23 @@ def enqueue(
     timer_id: int | None = None,
 ) -> None:
     """Add an item that becomes claimable at ``visible_at``."""
-    conn.execute(_INSERT, row(execution_arn, kind, payload, visible_at, timer_id))
+    _INSERT.execute(conn, row(execution_arn, kind, payload, visible_at, timer_id))
 
 
 def claim(conn: sa.Connection, owner: str, now: float, lease_seconds: float, limit: int) -> list[WorkItem]:
     """Take up to ``limit`` due items, hiding them from other workers until the lease ends."""
-    due = sa.select(work_items.c.id).where(work_items.c.visible_at <= now).order_by(work_items.c.visible_at)
-    due = due.limit(limit)
-    if conn.dialect.name == "postgresql":
-        due = due.with_for_update(skip_locked=True)
-    statement = (
-        work_items.update()
-        .where(work_items.c.id.in_(due.scalar_subquery()))
-        .values(visible_at=now + lease_seconds, lease_owner=owner, attempts=work_items.c.attempts + 1)
-        .returning(
-            work_items.c.id,
-            work_items.c.execution_arn,
-            work_items.c.kind,
-            work_items.c.payload,
-            work_items.c.attempts,
-        )
-    )
-    rows = conn.execute(statement).all()
+    params = {"now": now, "limit": limit, "lease_until": now + lease_seconds, "owner": owner}
+    rows = _CLAIM[conn.dialect.name].all(conn, params)
     return [WorkItem(row.id, row.execution_arn, row.kind, loads(row.payload), row.attempts) for row in rows]
 
 
 def delete(conn: sa.Connection, item_id: int) -> None:
-    conn.execute(_DELETE, {"item_id": item_id})
+    _DELETE.execute(conn, {"item_id": item_id})
 
 
 def delete_for_execution(conn: sa.Connection, execution_arn: str) -> None:
     """Drop every pending item of an execution that has ended."""
-    conn.execute(_DELETE_FOR_EXECUTION, {"arn": execution_arn})
+    _DELETE_FOR_EXECUTION.execute(conn, {"arn": execution_arn})
 
 
 def extend_lease(conn: sa.Connection, item_id: int, visible_at: float) -> None:
@@ -109,5 +125,5 @@ def release(conn: sa.Connection, item_id: int, visible_at: float) -> None:
 
 def next_due(conn: sa.Connection) -> float | None:
     """When the earliest item becomes claimable, or None when the queue is empty."""
-    value = conn.execute(sa.select(sa.func.min(work_items.c.visible_at))).scalar()
+    value = _NEXT_DUE.scalar(conn)
     return None if value is None else float(value)
