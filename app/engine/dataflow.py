@@ -40,7 +40,7 @@ def select_input(run: Run) -> Any:
         if spec.arguments is MISSING:
             return run.state_input
         return jsonata_value(run, spec.arguments, "Arguments")
-    effective = apply_io_path(spec.input_path, run.scope(run.state_input))
+    effective = _io_path(run, spec.input_path, run.state_input)
     if spec.parameters is not MISSING:
         effective = render(run, spec.parameters, effective)
     return effective
@@ -78,7 +78,14 @@ def caught_output(run: Run, catcher: Catcher, error_output: dict[str, Any]) -> t
 
 def filter_output(run: Run, value: Any) -> Any:
     """OutputPath over a state's combined output."""
-    return apply_io_path(run.state.output_path, run.scope(value))
+    return _io_path(run, run.state.output_path, value)
+
+
+def _io_path(run: Run, path: str | None, data: Any) -> Any:
+    """InputPath or OutputPath over ``data``; the default ``$`` (nearly every state) costs nothing."""
+    if path == "$":
+        return data
+    return apply_io_path(path, run.scope(data))
 
 
 def resolve_path(run: Run, path: str, data: Any, field: str) -> Any:
