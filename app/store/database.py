@@ -24,6 +24,9 @@ class Database:
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine = create_database_engine(url)
+        # PostgreSQL reads in READ COMMITTED see a fresh snapshot per statement anyway, so they run
+        # in autocommit: no BEGIN and COMMIT round trips around them.
+        self._reader = self.engine if self.is_sqlite else create_database_engine(url, autocommit=True)
         # SQLite has one writer at a time. Queueing writers here, instead of in SQLite's busy
         # handler (which sleeps up to 100 ms between tries), keeps commits back to back.
         self._write_lock: AbstractContextManager[object] = (
@@ -38,7 +41,7 @@ class Database:
     @contextmanager
     def read(self) -> Iterator[sa.Connection]:
         """A transaction that only reads (on SQLite it does not take the write lock)."""
-        with self.engine.connect().execution_options(**{_READ_ONLY: True}) as conn, conn.begin():
+        with self._reader.connect().execution_options(**{_READ_ONLY: True}) as conn, conn.begin():
             yield conn
 
     @contextmanager
@@ -61,14 +64,19 @@ class Database:
         if self._combiner is not None:
             self._combiner.close()
         self.engine.dispose()
+        if self._reader is not self.engine:
+            self._reader.dispose()
 
 
-def create_database_engine(url: str) -> sa.Engine:
+def create_database_engine(url: str, *, autocommit: bool = False) -> sa.Engine:
     """An engine tuned for the dialect: SQLite in WAL mode with immediate transactions."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(parsed)
-    return sa.create_engine(parsed, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    # No pre-ping: it costs a round trip per transaction. A connection a restarted server broke
+    # fails its first statement, and SQLAlchemy then replaces the pool's connections.
+    isolation = "AUTOCOMMIT" if autocommit else "READ COMMITTED"
+    return sa.create_engine(parsed, pool_size=10, max_overflow=20, isolation_level=isolation)
 
 
 def _sqlite_engine(url: URL) -> sa.Engine:
