@@ -41,10 +41,15 @@ def create(runtime: Runtime, name: str, tags: list[dict[str, str]] | None = None
 def describe(runtime: Runtime, arn: str) -> dict[str, Any]:
     arns.require_activity(arn)
     with runtime.db.read() as conn:
-        row = activities.get(conn, arn)
+        row = _require_activity(conn, arn)
+    return {"activityArn": row.arn, "name": row.name, "creationDate": row.created_at}
+
+
+def _require_activity(conn: sa.Connection, arn: str) -> Record:
+    row = activities.get(conn, arn)
     if row is None:
         raise ServiceError("ActivityDoesNotExist", f"Activity Does Not Exist: '{arn}'")
-    return {"activityArn": row.arn, "name": row.name, "creationDate": row.created_at}
+    return row
 
 
 def delete(runtime: Runtime, arn: str) -> dict[str, Any]:
@@ -80,7 +85,6 @@ async def get_task(
     A poll whose client has gone away stops before it takes a task nobody would receive.
     """
     arns.require_activity(arn)
-    await run_in_threadpool(describe, runtime, arn)
     deadline = time.monotonic() + LONG_POLL_SECONDS
     while True:
         if disconnected is not None and await disconnected():
@@ -101,9 +105,11 @@ def _claim(runtime: Runtime, arn: str, worker_name: str | None) -> dict[str, Any
 
     def claim(conn: sa.Connection) -> Record | None:
         row = task_tokens.claim_activity_task(conn, arn, worker_name)
-        if row is not None:
-            news = {"task_id": row.task_id, "phase": "started", "worker_name": worker_name}
-            work_items.enqueue(conn, row.execution_arn, "task", news, now)
+        if row is None:
+            _require_activity(conn, arn)  # checked here, not before: one transaction per poll
+            return None
+        news = {"task_id": row.task_id, "phase": "started", "worker_name": worker_name}
+        work_items.enqueue(conn, row.execution_arn, "task", news, now)
         return row
 
     row = runtime.db.write_small(claim)

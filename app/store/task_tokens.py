@@ -43,6 +43,11 @@ _COMPLETE = compiled.Compiled(
     .values(status=sa.bindparam("new_status"))
     .returning(task_tokens.c.execution_arn, task_tokens.c.task_id, task_tokens.c.worker_name)
 )
+_CLOSE = compiled.Compiled(
+    task_tokens.update()
+    .where(task_tokens.c.token == sa.bindparam("token"), _IS_OPEN)
+    .values(status=sa.bindparam("new_status"))
+)
 _CLOSE_FOR_EXECUTION = compiled.Compiled(
     task_tokens.update()
     .where(task_tokens.c.execution_arn == sa.bindparam("arn"), _IS_OPEN)
@@ -85,12 +90,7 @@ def complete(conn: sa.Connection, token: str, status: str) -> Record | None:
 
 def close(conn: sa.Connection, tokens: list[str], status: str) -> None:
     """Close tokens the engine gave up on (timed out), so late callbacks get TaskTimedOut."""
-    if tokens:
-        conn.execute(
-            task_tokens.update()
-            .where(task_tokens.c.token.in_(tokens), task_tokens.c.status.in_(OPEN))
-            .values(status=status)
-        )
+    _CLOSE.execute_many(conn, [{"token": token, "new_status": status} for token in tokens])
 
 
 def close_for_execution(conn: sa.Connection, execution_arn: str, status: str) -> None:

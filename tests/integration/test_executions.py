@@ -54,6 +54,47 @@ def test_pass_execution_succeeds_with_aws_history(sfn: Any, create_machine: Call
     assert json.loads(events[5]["executionSucceededEventDetails"]["output"])["fixed"] == 1
 
 
+def test_states_up_to_the_first_wait_point_run_within_start_execution(
+    sfn: Any, create_machine: Callable[..., str]
+) -> None:
+    """A short deterministic execution is written once, already ended, by StartExecution itself."""
+    arn = create_machine(PASS_MACHINE)
+    started = sfn.start_execution(stateMachineArn=arn, input='{"k": 1}')
+    described = sfn.describe_execution(executionArn=started["executionArn"])
+    assert described["status"] == "SUCCEEDED"
+    assert json.loads(described["output"]) == {"k": 1}
+
+
+def test_a_loop_longer_than_the_start_budget_goes_on_in_the_scheduler(
+    sfn: Any, create_machine: Callable[..., str]
+) -> None:
+    """StartExecution runs a capped number of states; the scheduler continues with contiguous ids."""
+    loop = {
+        "StartAt": "Init",
+        "States": {
+            "Init": {"Type": "Pass", "Result": 0, "ResultPath": "$.i", "Next": "Step"},
+            "Step": {"Type": "Pass", "Parameters": {"i.$": "States.MathAdd($.i, 1)"}, "Next": "More"},
+            "More": {
+                "Type": "Choice",
+                "Choices": [{"Variable": "$.i", "NumericLessThan": 400, "Next": "Step"}],
+                "Default": "Done",
+            },
+            "Done": {"Type": "Succeed"},
+        },
+    }
+    arn = create_machine(loop)
+    started = sfn.start_execution(stateMachineArn=arn, input="{}")
+    described = wait_for_status(sfn, started["executionArn"], "SUCCEEDED")
+    assert json.loads(described["output"]) == {"i": 400}
+    events = []
+    pages = sfn.get_paginator("get_execution_history").paginate(executionArn=started["executionArn"])
+    for page in pages:
+        events.extend(page["events"])
+    assert len(events) == 2 + 2 * (2 + 2 * 400)  # started/succeeded + entered/exited of 802 states
+    assert [event["id"] for event in events] == list(range(1, len(events) + 1))
+    assert [event["previousEventId"] for event in events] == list(range(len(events)))
+
+
 def test_fail_state(sfn: Any, create_machine: Callable[..., str]) -> None:
     arn = create_machine({"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "Boom", "Cause": "why"}}})
     started = sfn.start_execution(stateMachineArn=arn)

@@ -376,6 +376,14 @@ def test_openapi_documents_every_route_with_examples(server: ServerProcess) -> N
             assert schemas[_schema_name(content["application/json"]["schema"])]["examples"], (method, path)
 
 
+def test_openapi_documents_the_aws_json_endpoint(server: ServerProcess) -> None:
+    operation = httpx.get(f"{server.endpoint}/openapi.json").json()["paths"]["/"]["post"]
+    (target,) = operation["parameters"]
+    assert (target["name"], target["in"]) == ("X-Amz-Target", "header")
+    assert "AWSStepFunctions.StartExecution" in target["schema"]["enum"]
+    assert "application/x-amz-json-1.0" in operation["requestBody"]["content"]
+
+
 def test_docs_page_is_served(server: ServerProcess) -> None:
     response = httpx.get(f"{server.endpoint}/docs")
     assert response.status_code == 200

@@ -1,0 +1,99 @@
+"""Compiled statements run on the driver connection behave as Core's ``Connection.execute`` would."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from app.store import compiled, migrate
+from app.store.database import Database
+from app.store.tables import activities, work_items
+from tests.support.databases import BACKENDS, drop_database, new_database
+
+_GET = compiled.Compiled(sa.select(activities).where(activities.c.arn == sa.bindparam("arn")))
+_INSERT = compiled.insert(activities, ["arn", "name", "created_at"])
+# A literal in the statement ("b%") travels as a bound default the caller does not pass.
+_NAMED_LIKE = compiled.Compiled(
+    sa.select(activities.c.name).where(activities.c.name.like("b%")).order_by(activities.c.name)
+)
+_RENAME = compiled.Compiled(
+    activities.update().where(activities.c.arn == sa.bindparam("arn")).values(name=sa.bindparam("new_name"))
+)
+_COUNT = compiled.Compiled(sa.select(sa.func.count()).select_from(activities))
+
+
+@pytest.fixture(params=BACKENDS)
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    url = new_database(request.param, tmp_path)
+    migrate.upgrade(url)
+    database = Database(url)
+    yield database
+    database.dispose()
+    drop_database(request.param, url)
+
+
+def _insert(db: Database, *names: str) -> None:
+    with db.write() as conn:
+        _INSERT.execute_many(conn, [{"arn": f"arn:{name}", "name": name, "created_at": 1.5} for name in names])
+
+
+def test_rows_read_by_attribute_like_core_rows(db: Database) -> None:
+    _insert(db, "alpha", "beta", "bravo")
+    with db.read() as conn:
+        row = _GET.first(conn, {"arn": "arn:alpha"})
+        missing = _GET.first(conn, {"arn": "arn:nope"})
+        named = _NAMED_LIKE.all(conn)
+        count = _COUNT.scalar(conn)
+    assert (row.arn, row.name, row.created_at) == ("arn:alpha", "alpha", 1.5)
+    assert missing is None
+    assert [item.name for item in named] == ["beta", "bravo"]
+    assert count == 3
+
+
+def test_rowcount_and_the_transaction_they_run_in(db: Database) -> None:
+    _insert(db, "alpha")
+    with pytest.raises(RuntimeError), db.write() as conn:
+        assert _RENAME.rowcount(conn, {"arn": "arn:alpha", "new_name": "renamed"}) == 1
+        raise RuntimeError("roll back")
+    with db.read() as conn:
+        assert _GET.first(conn, {"arn": "arn:alpha"}).name == "alpha"
+        assert _RENAME.rowcount(conn, {"arn": "arn:none", "new_name": "x"}) == 0
+
+
+def test_driver_errors_become_sqlalchemy_errors(db: Database) -> None:
+    _insert(db, "alpha")
+    with pytest.raises(sa.exc.IntegrityError), db.write() as conn:
+        _INSERT.execute(conn, {"arn": "arn:alpha", "name": "again", "created_at": 2.0})
+    with pytest.raises(sa.exc.IntegrityError):
+        _insert(db, "beta", "beta")
+    with db.read() as conn:
+        assert _COUNT.scalar(conn) == 1
+
+
+def test_a_failed_write_in_a_group_commit_undoes_only_itself(db: Database) -> None:
+    _insert(db, "alpha")
+    with pytest.raises(sa.exc.IntegrityError):
+        db.write_small(lambda conn: _INSERT.execute(conn, {"arn": "arn:alpha", "name": "x", "created_at": 0.0}))
+    db.write_small(lambda conn: _INSERT.execute(conn, {"arn": "arn:beta", "name": "beta", "created_at": 0.0}))
+    with db.read() as conn:
+        assert _COUNT.scalar(conn) == 2
+
+
+def test_returning_rows_of_an_update(db: Database) -> None:
+    claim = compiled.Compiled(
+        work_items.update()
+        .where(work_items.c.visible_at <= sa.bindparam("now"))
+        .values(lease_owner=sa.bindparam("owner"))
+        .returning(work_items.c.execution_arn, work_items.c.kind)
+    )
+    rows = [
+        {"execution_arn": f"arn:e{i}", "kind": "run", "payload": "{}", "visible_at": float(i), "timer_id": None}
+        for i in range(3)
+    ]
+    with db.write() as conn:
+        compiled.insert(work_items, list(rows[0])).execute_many(conn, rows)
+        claimed = claim.all(conn, {"now": 1.0, "owner": "me"})
+    assert sorted((row.execution_arn, row.kind) for row in claimed) == [("arn:e0", "run"), ("arn:e1", "run")]
