@@ -31,21 +31,16 @@ class Compiled:
 
     def execute(self, conn: sa.Connection, params: Mapping[str, Any] = _NO_PARAMS) -> Any:
         """Run the statement; the driver's cursor, for its rowcount or rows."""
-        form = self._form(conn)
-        arguments = form.arguments(params)
-        try:
-            return conn.connection.driver_connection.execute(form.sql, arguments)  # type: ignore[union-attr]
-        except conn.dialect.loaded_dbapi.Error as exc:
-            raise _wrapped(conn, form.sql, arguments, exc) from exc
+        return self._run(conn, params)[1]
 
     def first(self, conn: sa.Connection, params: Mapping[str, Any] = _NO_PARAMS) -> Record | None:
-        cursor = self.execute(conn, params)
+        form, cursor = self._run(conn, params)
         values = cursor.fetchone()
-        return None if values is None else self._form(conn).record(cursor)._make(values)
+        return None if values is None else form.record(cursor)._make(values)
 
     def all(self, conn: sa.Connection, params: Mapping[str, Any] = _NO_PARAMS) -> list[Record]:
-        cursor = self.execute(conn, params)
-        make = self._form(conn).record(cursor)._make
+        form, cursor = self._run(conn, params)
+        make = form.record(cursor)._make
         return [make(values) for values in cursor.fetchall()]
 
     def scalar(self, conn: sa.Connection, params: Mapping[str, Any] = _NO_PARAMS) -> Any:
@@ -67,6 +62,14 @@ class Compiled:
             raise _wrapped(conn, form.sql, arguments, exc) from exc
         finally:
             cursor.close()
+
+    def _run(self, conn: sa.Connection, params: Mapping[str, Any]) -> tuple[_Form, Any]:
+        form = self._form(conn)
+        arguments = form.arguments(params)
+        try:
+            return form, conn.connection.driver_connection.execute(form.sql, arguments)  # type: ignore[union-attr]
+        except conn.dialect.loaded_dbapi.Error as exc:
+            raise _wrapped(conn, form.sql, arguments, exc) from exc
 
     def _form(self, conn: sa.Connection) -> _Form:
         dialect = conn.dialect

@@ -55,24 +55,21 @@ _CLOSE_FOR_EXECUTION = compiled.Compiled(
 )
 
 
-def _claim_statement(skip_locked: bool) -> compiled.Compiled:
-    oldest = (
-        sa.select(task_tokens.c.token)
-        .where(task_tokens.c.activity_arn == sa.bindparam("activity_arn"), task_tokens.c.status == SCHEDULED)
-        .order_by(task_tokens.c.created_at)
-        .limit(1)
-    )
-    if skip_locked:  # PostgreSQL: concurrent pollers take different tasks instead of waiting
-        oldest = oldest.with_for_update(skip_locked=True)
-    return compiled.Compiled(
-        task_tokens.update()
-        .where(task_tokens.c.token == oldest.scalar_subquery(), task_tokens.c.status == SCHEDULED)
-        .values(status=STARTED, worker_name=sa.bindparam("worker_name"))
-        .returning(task_tokens.c.token, task_tokens.c.input, task_tokens.c.execution_arn, task_tokens.c.task_id)
-    )
-
-
-_CLAIM = {"postgresql": _claim_statement(skip_locked=True), "sqlite": _claim_statement(skip_locked=False)}
+# PostgreSQL: concurrent pollers skip a locked task instead of waiting (SQLite's compiler leaves
+# FOR UPDATE out; it has one writer anyway).
+_OLDEST_SCHEDULED = (
+    sa.select(task_tokens.c.token)
+    .where(task_tokens.c.activity_arn == sa.bindparam("activity_arn"), task_tokens.c.status == SCHEDULED)
+    .order_by(task_tokens.c.created_at)
+    .limit(1)
+    .with_for_update(skip_locked=True)
+)
+_CLAIM = compiled.Compiled(
+    task_tokens.update()
+    .where(task_tokens.c.token == _OLDEST_SCHEDULED.scalar_subquery(), task_tokens.c.status == SCHEDULED)
+    .values(status=STARTED, worker_name=sa.bindparam("worker_name"))
+    .returning(task_tokens.c.token, task_tokens.c.input, task_tokens.c.execution_arn, task_tokens.c.task_id)
+)
 
 
 def insert_rows(conn: sa.Connection, rows: list[dict[str, Any]]) -> None:
@@ -99,7 +96,7 @@ def close_for_execution(conn: sa.Connection, execution_arn: str, status: str) ->
 
 def claim_activity_task(conn: sa.Connection, activity_arn: str, worker_name: str | None) -> Record | None:
     """Hand the oldest scheduled task of an activity to one worker."""
-    return _CLAIM[conn.dialect.name].first(conn, {"activity_arn": activity_arn, "worker_name": worker_name})
+    return _CLAIM.first(conn, {"activity_arn": activity_arn, "worker_name": worker_name})
 
 
 def extend_heartbeat(conn: sa.Connection, row: Record, now: float) -> None:

@@ -17,34 +17,31 @@ _DELETE_FOR_EXECUTION = compiled.Compiled(work_items.delete().where(work_items.c
 _NEXT_DUE = compiled.Compiled(sa.select(sa.func.min(work_items.c.visible_at)))
 
 
-def _claim_statement(skip_locked: bool) -> compiled.Compiled:
-    due = (
-        sa.select(work_items.c.id)
-        .where(work_items.c.visible_at <= sa.bindparam("now"))
-        .order_by(work_items.c.visible_at)
-        .limit(sa.bindparam("limit"))
-    )
-    if skip_locked:  # PostgreSQL: workers of other processes take other items instead of waiting
-        due = due.with_for_update(skip_locked=True)
-    return compiled.Compiled(
-        work_items.update()
-        .where(work_items.c.id.in_(due.scalar_subquery()))
-        .values(
-            visible_at=sa.bindparam("lease_until"),
-            lease_owner=sa.bindparam("owner"),
-            attempts=work_items.c.attempts + 1,
-        )
-        .returning(
-            work_items.c.id,
-            work_items.c.execution_arn,
-            work_items.c.kind,
-            work_items.c.payload,
-            work_items.c.attempts,
+# PostgreSQL: workers of other processes skip locked items instead of waiting (SQLite's compiler
+# leaves FOR UPDATE out; it has one writer anyway).
+_CLAIM = compiled.Compiled(
+    work_items.update()
+    .where(
+        work_items.c.id.in_(
+            sa.select(work_items.c.id)
+            .where(work_items.c.visible_at <= sa.bindparam("now"))
+            .order_by(work_items.c.visible_at)
+            .limit(sa.bindparam("limit"))
+            .with_for_update(skip_locked=True)
+            .scalar_subquery()
         )
     )
-
-
-_CLAIM = {"postgresql": _claim_statement(skip_locked=True), "sqlite": _claim_statement(skip_locked=False)}
+    .values(
+        visible_at=sa.bindparam("lease_until"), lease_owner=sa.bindparam("owner"), attempts=work_items.c.attempts + 1
+    )
+    .returning(
+        work_items.c.id,
+        work_items.c.execution_arn,
+        work_items.c.kind,
+        work_items.c.payload,
+        work_items.c.attempts,
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -91,7 +88,7 @@ def enqueue(
 def claim(conn: sa.Connection, owner: str, now: float, lease_seconds: float, limit: int) -> list[WorkItem]:
     """Take up to ``limit`` due items, hiding them from other workers until the lease ends."""
     params = {"now": now, "limit": limit, "lease_until": now + lease_seconds, "owner": owner}
-    rows = _CLAIM[conn.dialect.name].all(conn, params)
+    rows = _CLAIM.all(conn, params)
     return [WorkItem(row.id, row.execution_arn, row.kind, loads(row.payload), row.attempts) for row in rows]
 
 
