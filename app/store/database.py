@@ -15,6 +15,10 @@ from app.store.combiner import WriteCombiner
 
 T = TypeVar("T")
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# Per engine (a process has a writing and a reading one): two processes stay within PostgreSQL's
+# default of 100 connections at their usual peak.
+PG_POOL_SIZE = 20
+PG_MAX_OVERFLOW = 10
 _READ_ONLY = "sfn_read_only"
 
 
@@ -75,8 +79,10 @@ def create_database_engine(url: str, *, autocommit: bool = False) -> sa.Engine:
         return _sqlite_engine(parsed)
     # No pre-ping: it costs a round trip per transaction. A connection a restarted server broke
     # fails its first statement, and SQLAlchemy then replaces the pool's connections.
+    # The pool keeps as many connections as the API's worker threads use at once under load:
+    # an overflow connection is closed on return, and opening one costs a PostgreSQL backend.
     isolation = "AUTOCOMMIT" if autocommit else "READ COMMITTED"
-    return sa.create_engine(parsed, pool_size=10, max_overflow=20, isolation_level=isolation)
+    return sa.create_engine(parsed, pool_size=PG_POOL_SIZE, max_overflow=PG_MAX_OVERFLOW, isolation_level=isolation)
 
 
 def _sqlite_engine(url: URL) -> sa.Engine:

@@ -8,6 +8,7 @@ latency: workers still poll.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 from collections.abc import Callable
@@ -54,6 +55,7 @@ class PostgresNotifier:
         self._has_pending.set()
 
     def _send(self) -> None:
+        connection: Any = None  # one autocommit connection of its own: a NOTIFY is one round trip
         while not self._stopping.is_set():
             self._has_pending.wait()
             self._has_pending.clear()
@@ -62,14 +64,16 @@ class PostgresNotifier:
             if not messages or self._stopping.is_set():
                 continue
             try:
-                with self._engine.connect() as conn:
-                    for message in messages:
-                        conn.execute(
-                            sa.text("SELECT pg_notify(:channel, :message)"), {"channel": CHANNEL, "message": message}
-                        )
-                    conn.commit()
+                if connection is None:
+                    connection = self._autocommit_connection()
+                connection.execute(
+                    "SELECT pg_notify(%s, message) FROM unnest(%s::text[]) AS message", (CHANNEL, sorted(messages))
+                )
             except Exception:
                 log.warning("could not send a wake-up notification; other servers will poll", exc_info=True)
+                _close(connection)
+                connection = None
+        _close(connection)
 
     def _listen(self) -> None:
         while not self._stopping.is_set():
@@ -79,14 +83,27 @@ class PostgresNotifier:
                 log.warning("wake-up listener lost its connection; reconnecting", exc_info=True)
                 self._stopping.wait(RECONNECT_DELAY)
 
+    def _autocommit_connection(self) -> Any:
+        """A connection out of the pool for good: in autocommit it must never serve a transaction."""
+        pooled: Any = self._engine.raw_connection()
+        connection = pooled.driver_connection
+        pooled.detach()
+        connection.autocommit = True
+        return connection
+
     def _listen_once(self) -> None:
-        raw: Any = self._engine.raw_connection()
+        connection = self._autocommit_connection()
         try:
-            driver_connection = raw.driver_connection
-            driver_connection.autocommit = True
-            driver_connection.execute(f"LISTEN {CHANNEL}")
+            connection.execute(f"LISTEN {CHANNEL}")
             while not self._stopping.is_set():
-                for notice in driver_connection.notifies(timeout=LISTEN_TIMEOUT):
+                for notice in connection.notifies(timeout=LISTEN_TIMEOUT):
                     self._on_message(notice.payload)
         finally:
-            raw.close()
+            _close(connection)
+
+
+def _close(connection: Any) -> None:
+    """Close a detached connection, if there is one; a broken one may fail to."""
+    if connection is not None:
+        with contextlib.suppress(Exception):
+            connection.close()
