@@ -32,13 +32,14 @@ class SubMachine:
 class StateMachineModel(SubMachine):
     """A whole definition: where to start, every state by name, and the machine-wide settings.
 
-    ``has_tasks`` tells the store whether an execution can hold tokens or children at its end.
+    ``waits_for_children`` tells the store whether an execution may leave ``.sync`` child
+    executions running at its end, which it then stops.
     """
 
     query_language: str = JSONPATH
     timeout_seconds: int | None = None
     comment: str | None = None
-    has_tasks: bool = True
+    waits_for_children: bool = True
 
 
 def parse_definition(definition: str | Mapping[str, Any]) -> StateMachineModel:
@@ -52,7 +53,7 @@ def parse_definition(definition: str | Mapping[str, Any]) -> StateMachineModel:
         query_language=language,
         timeout_seconds=raw.get("TimeoutSeconds"),
         comment=raw.get("Comment"),
-        has_tasks=any(spec.type == "Task" for spec in all_states(top)),
+        waits_for_children=any(_starts_sync_child(spec) for spec in all_states(top)),
     )
 
 
@@ -65,6 +66,15 @@ def all_states(machine: SubMachine) -> Iterator[StateSpec]:
                 yield from all_states(branch)
         if isinstance(spec, map_.MapSpec) and spec.processor is not None:
             yield from all_states(spec.processor)
+
+
+def _starts_sync_child(spec: StateSpec) -> bool:
+    resource = spec.resource if isinstance(spec, task.TaskSpec) else None
+    return (
+        resource is not None
+        and (resource.service, resource.action) == ("states", "startExecution")
+        and resource.pattern in ("sync", "sync2")
+    )
 
 
 def parse_sub_machine(raw: Mapping[str, Any], language: str) -> SubMachine:

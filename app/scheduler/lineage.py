@@ -9,8 +9,16 @@ import sqlalchemy as sa
 
 from app.engine.types import SUCCEEDED, Transition
 from app.store import work_items
-from app.store.compiled import Record
+from app.store.compiled import Compiled, Record
 from app.store.tables import executions
+
+_RUNNING_SYNC_CHILDREN = Compiled(
+    sa.select(executions.c.arn).where(
+        executions.c.started_by == sa.bindparam("arn"),
+        executions.c.status == "RUNNING",
+        executions.c.parent_task.is_not(None),
+    )
+)
 
 
 def describe_output(row: Record, transition: Transition, now: float, *, as_json: bool) -> dict[str, Any]:
@@ -36,9 +44,9 @@ def describe_output(row: Record, transition: Transition, now: float, *, as_json:
     return result
 
 
-def may_queue_news(row: Record, has_tasks: bool) -> bool:
+def may_queue_news(row: Record, waits_for_children: bool) -> bool:
     """Whether the end of this execution may queue work: news for a parent, stops for children."""
-    return row.parent_task is not None or has_tasks
+    return row.parent_task is not None or waits_for_children
 
 
 def report_to_parent(conn: sa.Connection, row: Record, transition: Transition, now: float) -> None:
@@ -61,9 +69,5 @@ def report_to_parent(conn: sa.Connection, row: Record, transition: Transition, n
 
 def stop_children(conn: sa.Connection, parent_arn: str, now: float) -> None:
     """Stop the running executions a ``.sync`` task of this (now ended) execution waits for."""
-    query = sa.select(executions.c.arn, executions.c.parent_task).where(
-        executions.c.started_by == parent_arn, executions.c.status == "RUNNING"
-    )
-    for child in conn.execute(query):
-        if child.parent_task is not None:
-            work_items.enqueue(conn, child.arn, "stop", {"error": None, "cause": "parent execution ended"}, now)
+    for child in _RUNNING_SYNC_CHILDREN.all(conn, {"arn": parent_arn}):
+        work_items.enqueue(conn, child.arn, "stop", {"error": None, "cause": "parent execution ended"}, now)

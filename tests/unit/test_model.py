@@ -387,3 +387,23 @@ def test_parse_resource(arn: str, kind: str, service: str, action: str, pattern:
 )
 def test_unknown_resources(arn: str) -> None:
     assert parse_resource(arn) is None
+
+
+@pytest.mark.parametrize(
+    ("resource", "waits"),
+    [
+        ("arn:aws:states:::states:startExecution.sync", True),
+        ("arn:aws:states:::states:startExecution.sync:2", True),
+        ("arn:aws:states:::states:startExecution", False),
+        ("arn:aws:states:::lambda:invoke", False),
+        ("arn:aws:states:us-east-1:123456789012:activity:work", False),
+    ],
+)
+def test_a_machine_waits_for_children_only_through_sync_start_execution(resource: str, waits: bool) -> None:
+    nested = {"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": resource, "End": True}}}
+    definition = {
+        "StartAt": "P",
+        "States": {"P": {"Type": "Parallel", "Branches": [nested], "End": True}},
+    }
+    assert parse_definition(definition).waits_for_children is waits
+    assert parse_definition({"StartAt": "S", "States": {"S": {"Type": "Succeed"}}}).waits_for_children is False
