@@ -43,11 +43,13 @@ class Delivery:
 
 
 @dataclass
-class _Computed:
+class Computed:
+    """A transition computed for one execution, ready to commit under its version fence."""
+
     delivery: Delivery
     row: Record
     transition: Transition
-    has_tasks: bool
+    waits_for_children: bool
     prepared: executions.PreparedTransition
 
 
@@ -113,19 +115,83 @@ def deliver_batch(runtime: Runtime, deliveries: Sequence[Delivery]) -> BatchOutc
                 outcome.lost.append(entry.delivery)
         crash_point("before_commit")
     crash_point("after_commit")
-    _warn_near_limits(runtime, computed)
-    ended_with_news = any(
-        entry.transition.status != RUNNING and lineage.may_queue_news(entry.row, entry.has_tasks) for entry in computed
-    )
-    announce(runtime, applied, queued=ended_with_news)
+    settle(runtime, computed, applied)
     return outcome
 
 
-def _compute(runtime: Runtime, deliveries: Sequence[Delivery], now: float) -> tuple[list[_Computed], list[Delivery]]:
+def deliver_within(runtime: Runtime, conn: sa.Connection, arn: str, trigger: Trigger) -> Computed | None:
+    """Apply a trigger inside the caller's write transaction, which has just produced it.
+
+    News of a task (a worker took it, a callback answered it) reaches its execution in the same
+    commit as the token change, without a work item and a scheduler round. None when that cannot
+    be done at once (the execution is busy with another writer, or has ended): the caller queues
+    the news as a work item instead. After the commit, the caller passes the result to
+    :func:`settle`.
+    """
+    row = executions.lock_if_free(conn, arn)
+    if row is None or row.status != RUNNING:
+        return None
+    # The time is read under the lock: whatever this execution committed before came earlier.
+    now = runtime.clock.now()
+    revision = runtime.revision(conn, row.revision_id)
+    info = execution_info(row, revision.role_arn)
+    transition = _advance_all(revision.model, loads(row.snapshot), [trigger], now, info, runtime)
+    entry = Computed(
+        Delivery(arn, [trigger]),
+        row,
+        transition,
+        revision.model.waits_for_children,
+        executions.prepare(arn, transition, now),
+    )
+    return entry if _commit(conn, entry, now) else None
+
+
+def trigger_for(kind: str, payload: dict[str, Any]) -> Trigger:
+    """The engine trigger that a work item of this kind and payload stands for."""
+    return Trigger(
+        kind=kind,  # type: ignore[arg-type]
+        timer_id=payload.get("timer_id"),
+        error=payload.get("error"),
+        cause=payload.get("cause"),
+        payload=payload if kind == "task" else None,
+    )
+
+
+def deliver_news(runtime: Runtime, conn: sa.Connection, arn: str, news: dict[str, Any], now: float) -> Computed | None:
+    """Task news for an execution, inside the transaction that produced it: applied at once, or queued.
+
+    None when it was queued; the caller then passes that None to :func:`settle_news` all the same.
+    """
+    applied = deliver_within(runtime, conn, arn, trigger_for("task", news))
+    if applied is None:
+        work_items.enqueue(conn, arn, "task", news, now)
+    return applied
+
+
+def settle_news(runtime: Runtime, applied: Computed | None) -> None:
+    """After the commit of :func:`deliver_news`: settle what was applied, or wake the scheduler."""
+    if applied is None:
+        runtime.signal_work()
+    else:
+        settle(runtime, [applied])
+
+
+def settle(runtime: Runtime, computed: Sequence[Computed], applied: Sequence[Transition] | None = None) -> None:
+    """After the commit: warn of limits near, and wake whoever has new work."""
+    _warn_near_limits(runtime, computed)
+    ended_with_news = any(
+        entry.transition.status != RUNNING and lineage.may_queue_news(entry.row, entry.waits_for_children)
+        for entry in computed
+    )
+    transitions = [entry.transition for entry in computed] if applied is None else applied
+    announce(runtime, transitions, queued=ended_with_news)
+
+
+def _compute(runtime: Runtime, deliveries: Sequence[Delivery], now: float) -> tuple[list[Computed], list[Delivery]]:
     with runtime.db.read() as conn:
         rows = executions.get_many(conn, [delivery.arn for delivery in deliveries])
         revisions = {row.revision_id: runtime.revision(conn, row.revision_id) for row in rows.values()}
-    computed: list[_Computed] = []
+    computed: list[Computed] = []
     gone: list[Delivery] = []
     for delivery in deliveries:
         row = rows.get(delivery.arn)
@@ -136,7 +202,7 @@ def _compute(runtime: Runtime, deliveries: Sequence[Delivery], now: float) -> tu
         info = execution_info(row, revision.role_arn)
         transition = _advance_all(revision.model, loads(row.snapshot), delivery.triggers, now, info, runtime)
         prepared = executions.prepare(row.arn, transition, now)
-        computed.append(_Computed(delivery, row, transition, revision.model.has_tasks, prepared))
+        computed.append(Computed(delivery, row, transition, revision.model.waits_for_children, prepared))
     return computed, gone
 
 
@@ -154,7 +220,7 @@ def _advance_all(
     return total
 
 
-def _commit(conn: sa.Connection, entry: _Computed, now: float) -> bool:
+def _commit(conn: sa.Connection, entry: Computed, now: float) -> bool:
     """Write one execution's transition and consume its items; False when another writer won."""
     row, transition = entry.row, entry.transition
     if transition.changed and not executions.apply_transition(conn, entry.prepared, row.version, now):
@@ -163,7 +229,7 @@ def _commit(conn: sa.Connection, entry: _Computed, now: float) -> bool:
         work_items.delete(conn, item_id)
     if transition.status != RUNNING:
         lineage.report_to_parent(conn, row, transition, now)
-        if entry.has_tasks:
+        if entry.waits_for_children:
             lineage.stop_children(conn, row.arn, now)
         if _stops(entry.delivery):
             state_machines.delete_if_drained(conn, row.state_machine_arn)
@@ -199,7 +265,7 @@ def _needs_scheduler(transition: Transition, horizon: float) -> bool:
     return any((timer.due if timer.warn_at is None else timer.warn_at) < horizon for timer in transition.timers)
 
 
-def _warn_near_limits(runtime: Runtime, computed: list[_Computed]) -> None:
+def _warn_near_limits(runtime: Runtime, computed: Sequence[Computed]) -> None:
     """Log once when an execution crosses the warning share of the history limit (continue-as-new time)."""
     threshold = int(runtime.settings.max_history_events * runtime.settings.limit_warning_share)
     for entry in computed:

@@ -9,9 +9,8 @@ import uuid
 import sqlalchemy as sa
 
 from app.crashpoints import crash_point
-from app.engine.types import Trigger
 from app.runtime import Runtime
-from app.scheduler.driver import Delivery, deliver_batch
+from app.scheduler.driver import Delivery, deliver_batch, trigger_for
 from app.scheduler.tasks import TaskRunner
 from app.store import executions as executions_store
 from app.store import work_items
@@ -89,7 +88,7 @@ class Scheduler:
                 self._warn_duration(item)
                 continue
             delivery = deliveries.setdefault(item.execution_arn, Delivery(item.execution_arn, []))
-            delivery.triggers.append(trigger_of(item))
+            delivery.triggers.append(trigger_for(item.kind, item.payload))
             delivery.item_ids.append(item.id)
         if not deliveries:
             return
@@ -132,17 +131,6 @@ class Scheduler:
             for item_id in item_ids:
                 work_items.release(conn, item_id, self.runtime.clock.now() + delay)
         self.runtime.signal_work()
-
-
-def trigger_of(item: work_items.WorkItem) -> Trigger:
-    """The engine trigger a work item carries."""
-    return Trigger(
-        kind=item.kind,  # type: ignore[arg-type]
-        timer_id=item.payload.get("timer_id"),
-        error=item.payload.get("error"),
-        cause=item.payload.get("cause"),
-        payload=item.payload if item.kind == "task" else None,
-    )
 
 
 def reconcile(runtime: Runtime) -> int:

@@ -10,11 +10,12 @@ import sqlalchemy as sa
 from fastapi.concurrency import run_in_threadpool
 
 from app.runtime import Runtime
+from app.scheduler import driver
 from app.service import arns, pagination
 from app.service.errors import ServiceError
 from app.service.names import require_valid_name
 from app.service.state_machines import tag_list_to_map
-from app.store import activities, state_machines, task_tokens, work_items
+from app.store import activities, state_machines, task_tokens
 from app.store.compiled import Record
 
 LONG_POLL_SECONDS = 60.0
@@ -103,17 +104,17 @@ def _claim(runtime: Runtime, arn: str, worker_name: str | None) -> dict[str, Any
     """Take one task and tell its execution (ActivityStarted), in one transaction."""
     now = runtime.clock.now()
 
-    def claim(conn: sa.Connection) -> Record | None:
+    def claim(conn: sa.Connection) -> tuple[Record, driver.Computed | None] | None:
         row = task_tokens.claim_activity_task(conn, arn, worker_name)
         if row is None:
             _require_activity(conn, arn)  # checked here, not before: one transaction per poll
             return None
         news = {"task_id": row.task_id, "phase": "started", "worker_name": worker_name}
-        work_items.enqueue(conn, row.execution_arn, "task", news, now)
-        return row
+        return row, driver.deliver_news(runtime, conn, row.execution_arn, news, now)
 
-    row = runtime.db.write_small(claim)
-    if row is None:
+    claimed = runtime.db.write_small(claim)
+    if claimed is None:
         return None
-    runtime.signal_work()
+    row, delivered = claimed
+    driver.settle_news(runtime, delivered)
     return {"taskToken": row.token, "input": row.input}

@@ -1,7 +1,7 @@
 """Task callbacks: SendTaskSuccess, SendTaskFailure, SendTaskHeartbeat.
 
 A token completes at most once: the completing UPDATE only matches an open token, and the news
-goes to the execution as a work item in the same transaction.
+reaches the execution in the same transaction (as a work item when it cannot at once).
 """
 
 from __future__ import annotations
@@ -12,9 +12,10 @@ from typing import Any
 import sqlalchemy as sa
 
 from app.runtime import Runtime
+from app.scheduler import driver
 from app.service.errors import ServiceError
 from app.service.executions import parse_payload
-from app.store import task_tokens, work_items
+from app.store import task_tokens
 
 # Tokens this server issues: URL-safe base64 of 48 random bytes.
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{64}$")
@@ -49,7 +50,7 @@ def _complete(runtime: Runtime, token: str, status: str, news: dict[str, Any]) -
     _require_format(token)
     now = runtime.clock.now()
 
-    def complete(conn: sa.Connection) -> None:
+    def complete(conn: sa.Connection) -> driver.Computed | None:
         closed = task_tokens.complete(conn, token, status)
         if closed is None:
             _require_open(task_tokens.get(conn, token), token)
@@ -57,10 +58,9 @@ def _complete(runtime: Runtime, token: str, status: str, news: dict[str, Any]) -
         # The worker's name travels with the answer: the answer may reach the execution before
         # the news that the worker took the task, and ActivityStarted must still come first.
         payload = {"task_id": closed.task_id, "worker_name": closed.worker_name, **news}
-        work_items.enqueue(conn, closed.execution_arn, "task", payload, now)
+        return driver.deliver_news(runtime, conn, closed.execution_arn, payload, now)
 
-    runtime.db.write_small(complete)
-    runtime.signal_work()
+    driver.settle_news(runtime, runtime.db.write_small(complete))
 
 
 def _require_format(token: str) -> None:

@@ -18,6 +18,11 @@ _INSERT_EVENTS = compiled.insert(
     history_events, ["execution_arn", "event_id", "type", "previous_event_id", "timestamp", "details"]
 )
 _GET = compiled.Compiled(sa.select(executions).where(executions.c.arn == sa.bindparam("arn")))
+# PostgreSQL: the row, locked for this transaction, or nothing when another writer holds it
+# (SQLite's compiler leaves FOR UPDATE out; it has one writer anyway).
+_LOCK_IF_FREE = compiled.Compiled(
+    sa.select(executions).where(executions.c.arn == sa.bindparam("arn")).with_for_update(skip_locked=True)
+)
 _STARTED_BY = compiled.Compiled(
     sa.select(executions.c.arn).where(executions.c.started_by == sa.bindparam("arn")).order_by(executions.c.start_date)
 )
@@ -66,6 +71,15 @@ _HISTORY = {
 
 def get(conn: sa.Connection, arn: str) -> Record | None:
     return _GET.first(conn, {"arn": arn})
+
+
+def lock_if_free(conn: sa.Connection, arn: str) -> Record | None:
+    """The execution, locked until commit; None when it is missing or another transaction holds it.
+
+    Never waiting for the lock is what lets a caller that already holds other rows (a task token)
+    take it without risking a deadlock with the scheduler, which locks executions first.
+    """
+    return _LOCK_IF_FREE.first(conn, {"arn": arn})
 
 
 def get_many(conn: sa.Connection, arns: list[str]) -> dict[str, sa.Row[Any]]:

@@ -76,6 +76,20 @@ def test_worker_completes_task(sfn: Any, activity: str, create_machine: Callable
         sfn.send_task_success(taskToken=task["taskToken"], output="{}")
 
 
+def test_task_news_reaches_the_execution_within_the_call(
+    sfn: Any, activity: str, create_machine: Callable[..., str]
+) -> None:
+    """The worker's calls commit their news with the token: no scheduler round before it shows."""
+    arn = create_machine(activity_machine(activity))
+    execution = sfn.start_execution(stateMachineArn=arn, input="{}")["executionArn"]
+    task = poll(sfn, activity, worker="w-7")
+    assert history_types(sfn, execution)[-1] == "ActivityStarted"
+    sfn.send_task_failure(taskToken=task["taskToken"], error="Boom", cause="it broke")
+    described = sfn.describe_execution(executionArn=execution)
+    assert (described["status"], described["error"], described["cause"]) == ("FAILED", "Boom", "it broke")
+    assert history_types(sfn, execution)[-3:] == ["ActivityStarted", "ActivityFailed", "ExecutionFailed"]
+
+
 def test_worker_failure_is_caught_by_name(sfn: Any, activity: str, create_machine: Callable[..., str]) -> None:
     definition = activity_machine(
         activity, Catch=[{"ErrorEquals": ["Custom.Broken"], "ResultPath": "$.caught", "Next": "Handled"}]
