@@ -34,32 +34,44 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--server-env", action="append", default=[], metavar="KEY=VALUE", help="extra server environment"
     )
+    parser.add_argument(
+        "--servers",
+        type=int,
+        default=1,
+        help="server processes on the one database; each yardstick scenario runs one client per server at once",
+    )
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
+    if args.servers < 1:
+        parser.error("--servers must be at least 1")
     if any("=" not in item for item in args.server_env):
         parser.error("--server-env takes KEY=VALUE")
     return args
 
 
 class Runner:
-    """Owns the shared server (started on first use, restarted if it died) and the log file."""
+    """Owns the shared servers (started on first use, restarted if one died) and the log file."""
 
-    def __init__(self, database: Database, log_path: Path, extra_env: dict[str, str]) -> None:
+    def __init__(self, database: Database, log_path: Path, extra_env: dict[str, str], servers: int = 1) -> None:
         self.database = database
         self.log_path = log_path
         self.extra_env = extra_env
-        self.shared: BenchServer | None = None
+        self.servers = servers
+        self.shared: list[BenchServer] = []
+
+    def shared_servers(self) -> list[BenchServer]:
+        if any(not server.alive() for server in self.shared):
+            print("  a shared server died; restarting them", file=sys.stderr)
+            self.close()
+        while len(self.shared) < self.servers:
+            server = BenchServer(self.database.url, self.log_path, self.extra_env)
+            self.shared.append(server.start())
+        return self.shared
 
     def shared_server(self) -> BenchServer:
-        if self.shared is not None and not self.shared.alive():
-            print("  shared server died; restarting it", file=sys.stderr)
-            self.shared.stop()
-            self.shared = None
-        if self.shared is None:
-            server = BenchServer(self.database.url, self.log_path, self.extra_env)
-            self.shared = server.start()
-        return self.shared
+        """The first shared server: the scenarios of this project drive one server."""
+        return self.shared_servers()[0]
 
     def run_memory(self) -> RunResult:
         """A fresh server (and, on SQLite, a fresh database) so "idle" really is idle."""
@@ -73,9 +85,9 @@ class Runner:
             database.close()
 
     def close(self) -> None:
-        if self.shared is not None:
-            self.shared.stop()
-            self.shared = None
+        for server in self.shared:
+            server.stop()
+        self.shared = []
 
 
 def guarded(action: Callable[[], RunResult]) -> RunResult:
@@ -98,7 +110,11 @@ def run_once(runner: Runner, args: argparse.Namespace, scenario: str) -> RunResu
         return guarded(lambda: map_items.run(runner.shared_server().endpoint))
     if not args.yardstick.is_file():
         return RunResult(error=f"yardstick not found at {args.yardstick}")
-    return guarded(lambda: yardstick.run(args.yardstick, scenario, runner.shared_server().endpoint, args.timeout))
+    return guarded(
+        lambda: yardstick.run_together(
+            args.yardstick, scenario, [server.endpoint for server in runner.shared_servers()], args.timeout
+        )
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -111,7 +127,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     extra_env = dict(item.split("=", 1) for item in args.server_env)
     database = choose_database()
     print(f"database: {database.display()}  server log: {log_path}", file=sys.stderr)
-    runner = Runner(database, log_path, extra_env)
+    runner = Runner(database, log_path, extra_env, args.servers)
     runs: dict[str, list[RunResult]] = {}
     try:
         for scenario in scenarios:
@@ -139,9 +155,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "python": platform.python_version(),
         "cpus": os.cpu_count(),
         "server_env": extra_env,
+        "servers": args.servers,
     }
     write_json(json_path, meta, runs, rows)
-    print(f"\n{database.kind}, median of {args.repeat} run(s)\n")
+    processes = "" if args.servers == 1 else f", {args.servers} server processes (figures per second summed)"
+    print(f"\n{database.kind}{processes}, median of {args.repeat} run(s)\n")
     print(render_table(rows))
     print(f"\nJSON: {json_path}")
     return 0

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -121,3 +122,27 @@ def run(yardstick: Path, scenario: str, endpoint: str, timeout: float) -> RunRes
         if value is not None:
             figures[label] = value
     return RunResult(figures=figures, detail=detail, seconds=seconds)
+
+
+def run_together(yardstick: Path, scenario: str, endpoints: list[str], timeout: float) -> RunResult:
+    """One yardstick client per server, all at once: rates add up, times and latencies take the worst.
+
+    With one endpoint this is just :func:`run`. With several (server processes on one PostgreSQL),
+    it shows whether more processes carry more load in total.
+    """
+    if len(endpoints) == 1:
+        return run(yardstick, scenario, endpoints[0], timeout)
+    with ThreadPoolExecutor(max_workers=len(endpoints)) as pool:
+        results = list(pool.map(lambda endpoint: run(yardstick, scenario, endpoint, timeout), endpoints))
+    seconds = max(result.seconds for result in results)
+    details = {"clients": [result.detail for result in results]}
+    failed = [result for result in results if not result.ok]
+    if failed:
+        return RunResult(
+            error=f"{len(failed)}/{len(results)} clients: {failed[0].error}", detail=details, seconds=seconds
+        )
+    figures = {}
+    for label in results[0].figures:
+        values = [result.figures[label] for result in results if label in result.figures]
+        figures[label] = sum(values) if "/s" in label else max(values)
+    return RunResult(figures=figures, detail=details, seconds=seconds)
