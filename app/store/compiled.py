@@ -80,9 +80,36 @@ class Compiled:
         return form
 
 
-def insert(table: sa.Table, columns: Sequence[str]) -> Compiled:
+class Insert(Compiled):
+    """``INSERT`` of exactly these columns; many rows at once go through ``COPY`` on PostgreSQL.
+
+    ``COPY`` sends the rows as one stream: a transition's dozens or thousands of history events
+    cost a fraction of the Python and server time of an ``executemany``.
+    """
+
+    def __init__(self, table: sa.Table, columns: Sequence[str]) -> None:
+        super().__init__(table.insert().values({name: sa.bindparam(name) for name in columns}))
+        self._columns = tuple(columns)
+        self._copy_sql = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
+
+    def execute_many(self, conn: sa.Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+        if len(rows) < 2 or conn.dialect.name != "postgresql":
+            super().execute_many(conn, rows)
+            return
+        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        try:
+            with cursor.copy(self._copy_sql) as copy:
+                for row in rows:
+                    copy.write_row([row[name] for name in self._columns])
+        except conn.dialect.loaded_dbapi.Error as exc:
+            raise _wrapped(conn, self._copy_sql, rows, exc) from exc
+        finally:
+            cursor.close()
+
+
+def insert(table: sa.Table, columns: Sequence[str]) -> Insert:
     """``INSERT`` of exactly these columns, each bound to the parameter of its name."""
-    return Compiled(table.insert().values({name: sa.bindparam(name) for name in columns}))
+    return Insert(table, columns)
 
 
 class _Form:

@@ -97,3 +97,19 @@ def test_returning_rows_of_an_update(db: Database) -> None:
         compiled.insert(work_items, list(rows[0])).execute_many(conn, rows)
         claimed = claim.all(conn, {"now": 1.0, "owner": "me"})
     assert sorted((row.execution_arn, row.kind) for row in claimed) == [("arn:e0", "run"), ("arn:e1", "run")]
+
+
+def test_many_rows_at_once_keep_every_value(db: Database) -> None:
+    """On PostgreSQL many rows go through COPY: text with tabs, newlines, backslashes and NULLs survives."""
+    rows = [
+        {"execution_arn": "arn:e", "kind": "task", "payload": text, "visible_at": 0.5 + i, "timer_id": timer}
+        for i, (text, timer) in enumerate([('{"a":"x\\ty\\nz\\\\"}', None), ("\\N", 7), ("", None), ("ü €", 2**31 - 1)])
+    ]
+    with db.write() as conn:
+        compiled.insert(work_items, list(rows[0])).execute_many(conn, rows)
+    select = compiled.Compiled(sa.select(work_items).order_by(work_items.c.visible_at))
+    with db.read() as conn:
+        stored = select.all(conn)
+    assert [(r.payload, r.visible_at, r.timer_id) for r in stored] == [
+        (row["payload"], row["visible_at"], row["timer_id"]) for row in rows
+    ]
