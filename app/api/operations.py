@@ -130,6 +130,7 @@ OPERATIONS: dict[str, Operation | AsyncOperation] = {
             next_token=r.nextToken,
             reverse_order=r.reverseOrder,
             include_execution_data=r.includeExecutionData,
+            as_fragments=True,
         ),
         read_only=True,
     ),

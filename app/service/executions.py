@@ -10,6 +10,7 @@ import logging
 import uuid
 from typing import Any
 
+import orjson
 import sqlalchemy as sa
 
 from app.asl.model import StateMachineModel
@@ -192,7 +193,9 @@ def history(
     next_token: str | None = None,
     reverse_order: bool = False,
     include_execution_data: bool = True,
+    as_fragments: bool = False,
 ) -> dict[str, Any]:
+    """GetExecutionHistory; ``as_fragments`` gives events as ready JSON for an orjson response."""
     arns.require_execution(arn)
     kind = f"history:{arn}:{int(reverse_order)}"
     after = pagination.decode(kind, next_token)
@@ -200,6 +203,8 @@ def history(
     with runtime.db.read() as conn:
         require_execution(conn, arn)
         rows = executions.history_page(conn, arn, after, limit + 1, reverse_order)
+    if as_fragments and include_execution_data:
+        return pagination.page("events", rows, limit, _event_fragment, kind, lambda row: row.event_id)
     render = functools.partial(_event, include_data=include_execution_data)
     return pagination.page("events", rows, limit, render, kind, lambda row: row.event_id)
 
@@ -286,6 +291,18 @@ def _event(row: Record, include_data: bool) -> dict[str, Any]:
             details = {key: _without_data(value) for key, value in details.items()}
         event.update(details)
     return event
+
+
+def _event_fragment(row: Record) -> orjson.Fragment:
+    """The event as JSON text, its stored details spliced in unparsed: a page of history is
+    mostly details, and parsing them only to serialize them again was most of its cost."""
+    head = orjson.dumps(
+        {"timestamp": row.timestamp, "type": row.type, "id": row.event_id, "previousEventId": row.previous_event_id}
+    )
+    details = row.details
+    if details is None or len(details) <= 2:  # none, or "{}"
+        return orjson.Fragment(head)
+    return orjson.Fragment(head[:-1] + b"," + details[1:].encode())
 
 
 def _without_data(details: Any) -> Any:
