@@ -18,7 +18,7 @@ from app.crashpoints import crash_point
 from app.engine.advance import advance
 from app.engine.jsontext import loads
 from app.engine.types import RUNNING, ExecutionInfo, Transition, Trigger
-from app.runtime import Runtime
+from app.runtime import Revision, Runtime
 from app.scheduler import lineage
 from app.service import arns
 from app.store import executions, state_machines, work_items
@@ -133,16 +133,7 @@ def deliver_within(runtime: Runtime, conn: sa.Connection, arn: str, trigger: Tri
         return None
     # The time is read under the lock: whatever this execution committed before came earlier.
     now = runtime.clock.now()
-    revision = runtime.revision(conn, row.revision_id)
-    info = execution_info(row, revision.role_arn)
-    transition = _advance_all(revision.model, loads(row.snapshot), [trigger], now, info, runtime)
-    entry = Computed(
-        Delivery(arn, [trigger]),
-        row,
-        transition,
-        revision.model.waits_for_children,
-        executions.prepare(arn, transition, now),
-    )
+    entry = _computed(runtime, Delivery(arn, [trigger]), row, runtime.revision(conn, row.revision_id), now)
     return entry if _commit(conn, entry, now) else None
 
 
@@ -198,12 +189,16 @@ def _compute(runtime: Runtime, deliveries: Sequence[Delivery], now: float) -> tu
         if row is None or row.status != RUNNING:
             gone.append(delivery)
             continue
-        revision = revisions[row.revision_id]
-        info = execution_info(row, revision.role_arn)
-        transition = _advance_all(revision.model, loads(row.snapshot), delivery.triggers, now, info, runtime)
-        prepared = executions.prepare(row.arn, transition, now)
-        computed.append(Computed(delivery, row, transition, revision.model.waits_for_children, prepared))
+        computed.append(_computed(runtime, delivery, row, revisions[row.revision_id], now))
     return computed, gone
+
+
+def _computed(runtime: Runtime, delivery: Delivery, row: Record, revision: Revision, now: float) -> Computed:
+    """Run a delivery's triggers on the execution's snapshot: the transition to commit."""
+    info = execution_info(row, revision.role_arn)
+    transition = _advance_all(revision.model, loads(row.snapshot), delivery.triggers, now, info, runtime)
+    prepared = executions.prepare(row.arn, transition, now)
+    return Computed(delivery, row, transition, revision.model.waits_for_children, prepared)
 
 
 def _advance_all(

@@ -10,7 +10,8 @@ to the DBAPI connection of the transaction directly; they run inside that same t
 from __future__ import annotations
 
 from collections import namedtuple
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import sqlalchemy as sa
@@ -55,13 +56,8 @@ class Compiled:
             return
         form = self._form(conn)
         arguments = [form.arguments(row) for row in rows]
-        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        try:
+        with _driver_cursor(conn, form.sql, arguments) as cursor:
             cursor.executemany(form.sql, arguments)
-        except conn.dialect.loaded_dbapi.Error as exc:
-            raise _wrapped(conn, form.sql, arguments, exc) from exc
-        finally:
-            cursor.close()
 
     def _run(self, conn: sa.Connection, params: Mapping[str, Any]) -> tuple[_Form, Any]:
         form = self._form(conn)
@@ -96,15 +92,9 @@ class Insert(Compiled):
         if len(rows) < 2 or conn.dialect.name != "postgresql":
             super().execute_many(conn, rows)
             return
-        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        try:
-            with cursor.copy(self._copy_sql) as copy:
-                for row in rows:
-                    copy.write_row([row[name] for name in self._columns])
-        except conn.dialect.loaded_dbapi.Error as exc:
-            raise _wrapped(conn, self._copy_sql, rows, exc) from exc
-        finally:
-            cursor.close()
+        with _driver_cursor(conn, self._copy_sql, rows) as cursor, cursor.copy(self._copy_sql) as copy:
+            for row in rows:
+                copy.write_row([row[name] for name in self._columns])
 
 
 def insert(table: sa.Table, columns: Sequence[str]) -> Insert:
@@ -133,6 +123,18 @@ class _Form:
             names = [column[0] for column in cursor.description]
             self._record = namedtuple("Record", names, rename=True)  # type: ignore[misc]
         return self._record
+
+
+@contextmanager
+def _driver_cursor(conn: sa.Connection, sql: str, arguments: Any) -> Iterator[Any]:
+    """A cursor on the transaction's driver connection, closed after; driver errors as Core's."""
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        yield cursor
+    except conn.dialect.loaded_dbapi.Error as exc:
+        raise _wrapped(conn, sql, arguments, exc) from exc
+    finally:
+        cursor.close()
 
 
 def _wrapped(conn: sa.Connection, sql: str, arguments: Any, exc: Exception) -> sa.exc.StatementError:
