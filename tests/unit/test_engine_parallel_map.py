@@ -162,6 +162,16 @@ def test_map_max_concurrency_two_keeps_two_running() -> None:
     assert driver.run().result == [1, 2, 3, 4]
 
 
+def test_map_resumes_a_snapshot_without_the_count_of_ended_iterations() -> None:
+    items = [{"s": 5, "v": 1}, {"s": 1, "v": 2}, {"s": 1, "v": 3}, {"s": 1, "v": 4}]
+    driver = Driver(item_wait_map(MaxConcurrency=2), json.dumps(items)).run(fire_timers=False)
+    kids = driver.snapshot["kids"]
+    assert kids.pop("finished") == 0  # as snapshots stored before the count was kept
+    driver.fire(min(driver.timers, key=lambda timer: timer.due))
+    assert driver.types.count("MapIterationStarted") == 3
+    assert driver.run().result == [1, 2, 3, 4]
+
+
 @pytest.mark.parametrize(
     ("selector", "expected"),
     [
