@@ -9,6 +9,7 @@ import sys
 import threading
 from collections.abc import Sequence
 
+from app.gc_tuning import tune_for_server
 from app.settings import Settings, get_settings
 
 GRACEFUL_SHUTDOWN_SECONDS = 5
@@ -45,7 +46,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     return code
 
 
-def _configure_logging(log_level: str) -> Settings:
+def _prepare_process(log_level: str) -> Settings:
+    """Logging and garbage collection for a long-running server or worker; its settings."""
+    tune_for_server()
     logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     return get_settings()
 
@@ -55,7 +58,7 @@ def _serve(host: str, port: int, log_level: str) -> int:
 
     from app.main import create_app
 
-    settings = _configure_logging(log_level)
+    settings = _prepare_process(log_level)
     if settings.public_url is None:
         reachable = "127.0.0.1" if host in ("0.0.0.0", "::") else host
         settings.public_url = f"http://{reachable}:{port}"
@@ -77,7 +80,7 @@ def _worker(log_level: str) -> int:
     from app.runtime import build_runtime
     from app.store import migrate
 
-    settings = _configure_logging(log_level)
+    settings = _prepare_process(log_level)
     migrate.upgrade(settings.database_url)
     runtime = build_runtime(settings)
     integrations = build_integrations(runtime)
