@@ -77,7 +77,9 @@ class Compiled:
 
 
 class Insert(Compiled):
-    """``INSERT`` of exactly these columns; many rows at once go through ``COPY`` on PostgreSQL.
+    """``INSERT`` of exactly these columns, each bound to the parameter of its name.
+
+    Many rows at once go through ``COPY`` on PostgreSQL.
 
     ``COPY`` sends the rows as one stream: a transition's dozens or thousands of history events
     cost a fraction of the Python and server time of an ``executemany``.
@@ -95,11 +97,6 @@ class Insert(Compiled):
         with _driver_cursor(conn, self._copy_sql, rows) as cursor, cursor.copy(self._copy_sql) as copy:
             for row in rows:
                 copy.write_row([row[name] for name in self._columns])
-
-
-def insert(table: sa.Table, columns: Sequence[str]) -> Insert:
-    """``INSERT`` of exactly these columns, each bound to the parameter of its name."""
-    return Insert(table, columns)
 
 
 class _Form:

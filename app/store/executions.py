@@ -13,44 +13,30 @@ from app.store import compiled, task_tokens, work_items
 from app.store.compiled import Record
 from app.store.tables import executions, history_events
 
-_INSERT = compiled.insert(executions, [column.name for column in executions.c])
-_INSERT_EVENTS = compiled.insert(
+_INSERT = compiled.Insert(executions, [column.name for column in executions.c])
+_INSERT_EVENTS = compiled.Insert(
     history_events, ["execution_arn", "event_id", "type", "previous_event_id", "timestamp", "details"]
 )
-_GET = compiled.Compiled(sa.select(executions).where(executions.c.arn == sa.bindparam("arn")))
+_BY_ARN = sa.select(executions).where(executions.c.arn == sa.bindparam("arn"))
+_GET = compiled.Compiled(_BY_ARN)
 # PostgreSQL: the row, locked for this transaction, or nothing when another writer holds it
 # (SQLite's compiler leaves FOR UPDATE out; it has one writer anyway).
-_LOCK_IF_FREE = compiled.Compiled(
-    sa.select(executions).where(executions.c.arn == sa.bindparam("arn")).with_for_update(skip_locked=True)
-)
+_LOCK_IF_FREE = compiled.Compiled(_BY_ARN.with_for_update(skip_locked=True))
 _STARTED_BY = compiled.Compiled(
     sa.select(executions.c.arn).where(executions.c.started_by == sa.bindparam("arn")).order_by(executions.c.start_date)
 )
 _FENCE = sa.and_(executions.c.arn == sa.bindparam("b_arn"), executions.c.version == sa.bindparam("b_version"))
-_ADVANCE = compiled.Compiled(
-    executions.update()
-    .where(_FENCE)
-    .values(
-        snapshot=sa.bindparam("snapshot"),
-        next_event_id=sa.bindparam("next_event_id"),
-        version=sa.bindparam("version"),
-        status=sa.bindparam("status"),
-    )
-)
-_FINISH = compiled.Compiled(
-    executions.update()
-    .where(_FENCE)
-    .values(
-        snapshot=sa.bindparam("snapshot"),
-        next_event_id=sa.bindparam("next_event_id"),
-        version=sa.bindparam("version"),
-        status=sa.bindparam("status"),
-        output=sa.bindparam("output"),
-        error=sa.bindparam("error"),
-        cause=sa.bindparam("cause"),
-        stop_date=sa.bindparam("stop_date"),
-    )
-)
+_PROGRESS_COLUMNS = ("snapshot", "next_event_id", "version", "status")
+_END_COLUMNS = ("output", "error", "cause", "stop_date")
+
+
+def _fenced_update(columns: tuple[str, ...]) -> compiled.Compiled:
+    """UPDATE of these columns, each bound to the parameter of its name, if the version still matches."""
+    return compiled.Compiled(executions.update().where(_FENCE).values({name: sa.bindparam(name) for name in columns}))
+
+
+_ADVANCE = _fenced_update(_PROGRESS_COLUMNS)
+_FINISH = _fenced_update(_PROGRESS_COLUMNS + _END_COLUMNS)
 
 
 def _history_query(reverse: bool, bounded: bool) -> compiled.Compiled:

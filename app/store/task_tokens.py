@@ -34,20 +34,18 @@ def row(execution_arn: str, task: TaskInvocation, now: float) -> dict[str, Any]:
     }
 
 
-_INSERT = compiled.insert(task_tokens, [column.name for column in task_tokens.c])
+_INSERT = compiled.Insert(task_tokens, [column.name for column in task_tokens.c])
 _GET = compiled.Compiled(sa.select(task_tokens).where(task_tokens.c.token == sa.bindparam("token")))
 _IS_OPEN = sa.or_(*(task_tokens.c.status == status for status in OPEN))  # no IN list: compiled once
+_CLOSE_OPEN_TOKEN = (
+    task_tokens.update()
+    .where(task_tokens.c.token == sa.bindparam("token"), _IS_OPEN)
+    .values(status=sa.bindparam("new_status"))
+)
 _COMPLETE = compiled.Compiled(
-    task_tokens.update()
-    .where(task_tokens.c.token == sa.bindparam("token"), _IS_OPEN)
-    .values(status=sa.bindparam("new_status"))
-    .returning(task_tokens.c.execution_arn, task_tokens.c.task_id, task_tokens.c.worker_name)
+    _CLOSE_OPEN_TOKEN.returning(task_tokens.c.execution_arn, task_tokens.c.task_id, task_tokens.c.worker_name)
 )
-_CLOSE = compiled.Compiled(
-    task_tokens.update()
-    .where(task_tokens.c.token == sa.bindparam("token"), _IS_OPEN)
-    .values(status=sa.bindparam("new_status"))
-)
+_CLOSE = compiled.Compiled(_CLOSE_OPEN_TOKEN)
 _CLOSE_FOR_EXECUTION = compiled.Compiled(
     task_tokens.update()
     .where(task_tokens.c.execution_arn == sa.bindparam("arn"), _IS_OPEN)

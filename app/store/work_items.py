@@ -11,7 +11,7 @@ from app.engine.jsontext import dumps, loads
 from app.store import compiled
 from app.store.tables import work_items
 
-_INSERT = compiled.insert(work_items, ["execution_arn", "kind", "payload", "visible_at", "timer_id"])
+_INSERT = compiled.Insert(work_items, ["execution_arn", "kind", "payload", "visible_at", "timer_id"])
 _DELETE = compiled.Compiled(work_items.delete().where(work_items.c.id == sa.bindparam("item_id")))
 _DELETE_FOR_EXECUTION = compiled.Compiled(work_items.delete().where(work_items.c.execution_arn == sa.bindparam("arn")))
 _NEXT_DUE = compiled.Compiled(sa.select(sa.func.min(work_items.c.visible_at)))

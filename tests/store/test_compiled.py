@@ -14,7 +14,7 @@ from app.store.tables import activities, work_items
 from tests.support.databases import BACKENDS, drop_database, new_database
 
 _GET = compiled.Compiled(sa.select(activities).where(activities.c.arn == sa.bindparam("arn")))
-_INSERT = compiled.insert(activities, ["arn", "name", "created_at"])
+_INSERT = compiled.Insert(activities, ["arn", "name", "created_at"])
 # A literal in the statement ("b%") travels as a bound default the caller does not pass.
 _NAMED_LIKE = compiled.Compiled(
     sa.select(activities.c.name).where(activities.c.name.like("b%")).order_by(activities.c.name)
@@ -94,7 +94,7 @@ def test_returning_rows_of_an_update(db: Database) -> None:
         for i in range(3)
     ]
     with db.write() as conn:
-        compiled.insert(work_items, list(rows[0])).execute_many(conn, rows)
+        compiled.Insert(work_items, list(rows[0])).execute_many(conn, rows)
         claimed = claim.all(conn, {"now": 1.0, "owner": "me"})
     assert sorted((row.execution_arn, row.kind) for row in claimed) == [("arn:e0", "run"), ("arn:e1", "run")]
 
@@ -106,7 +106,7 @@ def test_many_rows_at_once_keep_every_value(db: Database) -> None:
         for i, (text, timer) in enumerate([('{"a":"x\\ty\\nz\\\\"}', None), ("\\N", 7), ("", None), ("ü €", 2**31 - 1)])
     ]
     with db.write() as conn:
-        compiled.insert(work_items, list(rows[0])).execute_many(conn, rows)
+        compiled.Insert(work_items, list(rows[0])).execute_many(conn, rows)
     select = compiled.Compiled(sa.select(work_items).order_by(work_items.c.visible_at))
     with db.read() as conn:
         stored = select.all(conn)
