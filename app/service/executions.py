@@ -8,6 +8,7 @@ import functools
 import json
 import logging
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 import orjson
@@ -203,9 +204,11 @@ def history(
     with runtime.db.read() as conn:
         require_execution(conn, arn)
         rows = executions.history_page(conn, arn, after, limit + 1, reverse_order)
-    if as_fragments and include_execution_data:
-        return pagination.page("events", rows, limit, _event_fragment, kind, lambda row: row.event_id)
-    render = functools.partial(_event, include_data=include_execution_data)
+    render: Callable[[Record], Any] = (
+        _event_fragment
+        if as_fragments and include_execution_data
+        else functools.partial(_event, include_data=include_execution_data)
+    )
     return pagination.page("events", rows, limit, render, kind, lambda row: row.event_id)
 
 
