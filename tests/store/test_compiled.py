@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 import sqlalchemy as sa
 
-from app.store import compiled, migrate
+from app.store import compiled
 from app.store.database import Database
 from app.store.tables import activities, work_items
-from tests.support.databases import BACKENDS, drop_database, new_database
 
 _GET = compiled.Compiled(sa.select(activities).where(activities.c.arn == sa.bindparam("arn")))
 _INSERT = compiled.Insert(activities, ["arn", "name", "created_at"])
@@ -23,16 +19,6 @@ _RENAME = compiled.Compiled(
     activities.update().where(activities.c.arn == sa.bindparam("arn")).values(name=sa.bindparam("new_name"))
 )
 _COUNT = compiled.Compiled(sa.select(sa.func.count()).select_from(activities))
-
-
-@pytest.fixture(params=BACKENDS)
-def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    url = new_database(request.param, tmp_path)
-    migrate.upgrade(url)
-    database = Database(url)
-    yield database
-    database.dispose()
-    drop_database(request.param, url)
 
 
 def _insert(db: Database, *names: str) -> None:

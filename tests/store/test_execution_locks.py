@@ -2,26 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 import sqlalchemy as sa
 
-from app.store import executions, migrate
+from app.store import executions
 from app.store.database import Database
 from app.store.tables import executions as executions_table
-from tests.support.databases import BACKENDS, drop_database, new_database
 
 ARN = "arn:aws:states:us-east-1:123456789012:execution:m:e"
 
 
-@pytest.fixture(params=BACKENDS)
-def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    url = new_database(request.param, tmp_path)
-    migrate.upgrade(url)
-    database = Database(url)
-    with database.write() as conn:
+@pytest.fixture(autouse=True)
+def one_running_execution(db: Database) -> None:
+    with db.write() as conn:
         conn.execute(
             executions_table.insert().values(
                 arn=ARN,
@@ -36,9 +29,6 @@ def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
                 version=1,
             )
         )
-    yield database
-    database.dispose()
-    drop_database(request.param, url)
 
 
 def test_a_free_execution_is_taken_and_a_missing_one_is_none(db: Database) -> None:
