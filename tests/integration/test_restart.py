@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -24,12 +26,27 @@ WAIT_MACHINE = {
 }
 
 
-@pytest.mark.parametrize("how", ["stop", "kill"])
-def test_wait_survives_restart(backend: str, tmp_path: Path, how: str) -> None:
-    url = new_database(backend, tmp_path)
-    env = {"WAIT_TIME_SCALE": TEST_WAIT_TIME_SCALE}
-    first = ServerProcess(url, tmp_path / "first.log", env).start()
+@pytest.fixture
+def url(backend: str, tmp_path: Path) -> Iterator[str]:
+    """A database of its own for each test, dropped after it whatever happened."""
+    database_url = new_database(backend, tmp_path)
+    yield database_url
+    drop_database(backend, database_url)
+
+
+@contextmanager
+def serving(url: str, log_path: Path, *, crash: bool = False) -> Iterator[ServerProcess]:
+    """A server process on ``url`` for the block; at its end stopped, or killed like a crash."""
+    server = ServerProcess(url, log_path, {"WAIT_TIME_SCALE": TEST_WAIT_TIME_SCALE}).start()
     try:
+        yield server
+    finally:
+        server.kill() if crash else server.stop()
+
+
+@pytest.mark.parametrize("how", ["stop", "kill"])
+def test_wait_survives_restart(url: str, tmp_path: Path, how: str) -> None:
+    with serving(url, tmp_path / "first.log", crash=how == "kill") as first:
         sfn = make_client(first.endpoint)
         machine = sfn.create_state_machine(name="durable", definition=json.dumps(WAIT_MACHINE), roleArn=ROLE_ARN)
         waiting = sfn.start_execution(stateMachineArn=machine["stateMachineArn"], name="waits")["executionArn"]
@@ -41,11 +58,7 @@ def test_wait_survives_restart(backend: str, tmp_path: Path, how: str) -> None:
         finished = sfn.start_execution(stateMachineArn=done_machine["stateMachineArn"])["executionArn"]
         wait_for_status(sfn, finished, "SUCCEEDED")
         wait_for_event(sfn, waiting, "WaitStateEntered")
-    finally:
-        first.kill() if how == "kill" else first.stop()
-
-    second = ServerProcess(url, tmp_path / "second.log", env).start()
-    try:
+    with serving(url, tmp_path / "second.log") as second:
         sfn = make_client(second.endpoint)
         assert sfn.describe_state_machine(stateMachineArn=machine["stateMachineArn"])["name"] == "durable"
         assert sfn.describe_execution(executionArn=finished)["status"] == "SUCCEEDED"
@@ -63,55 +76,34 @@ def test_wait_survives_restart(backend: str, tmp_path: Path, how: str) -> None:
             "PassStateExited",
             "ExecutionSucceeded",
         ]
-    finally:
-        second.stop()
-        drop_database(backend, url)
 
 
-def test_a_callback_token_works_after_a_crash(backend: str, tmp_path: Path) -> None:
-    url = new_database(backend, tmp_path)
-    env = {"WAIT_TIME_SCALE": TEST_WAIT_TIME_SCALE}
-    first = ServerProcess(url, tmp_path / "first.log", env).start()
-    try:
+def test_a_callback_token_works_after_a_crash(url: str, tmp_path: Path) -> None:
+    with serving(url, tmp_path / "first.log", crash=True) as first:
         sfn = make_client(first.endpoint)
         activity = sfn.create_activity(name="callback")["activityArn"]
         definition = {"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": activity, "End": True}}}
         machine = sfn.create_state_machine(name="cb", definition=json.dumps(definition), roleArn=ROLE_ARN)
         execution = sfn.start_execution(stateMachineArn=machine["stateMachineArn"], input='{"n": 1}')["executionArn"]
         token = sfn.get_activity_task(activityArn=activity, workerName="w")["taskToken"]
-    finally:
-        first.kill()
-    second = ServerProcess(url, tmp_path / "second.log", env).start()
-    try:
+    with serving(url, tmp_path / "second.log") as second:
         sfn = make_client(second.endpoint)
         sfn.send_task_success(taskToken=token, output='{"done": true}')
         assert json.loads(wait_for_status(sfn, execution, "SUCCEEDED")["output"]) == {"done": True}
-    finally:
-        second.stop()
-        drop_database(backend, url)
 
 
-def test_startup_reconcile_recovers_an_execution_whose_work_was_lost(backend: str, tmp_path: Path) -> None:
-    url = new_database(backend, tmp_path)
-    env = {"WAIT_TIME_SCALE": TEST_WAIT_TIME_SCALE}
-    first = ServerProcess(url, tmp_path / "first.log", env).start()
-    try:
+def test_startup_reconcile_recovers_an_execution_whose_work_was_lost(url: str, tmp_path: Path) -> None:
+    with serving(url, tmp_path / "first.log", crash=True) as first:
         sfn = make_client(first.endpoint)
         machine = sfn.create_state_machine(name="lost", definition=json.dumps(WAIT_MACHINE), roleArn=ROLE_ARN)
         execution = sfn.start_execution(stateMachineArn=machine["stateMachineArn"])["executionArn"]
         wait_for_event(sfn, execution, "WaitStateEntered")
-    finally:
-        first.kill()
     # Should never happen, defended anyway: the execution's timer item disappears while no server runs.
     engine = sa.create_engine(url)
     with engine.begin() as conn:
         conn.execute(sa.text("DELETE FROM work_items WHERE execution_arn = :arn"), {"arn": execution})
     engine.dispose()
-    second = ServerProcess(url, tmp_path / "second.log", env).start()
-    try:
+    with serving(url, tmp_path / "second.log") as second:
         sfn = make_client(second.endpoint)
         assert json.loads(wait_for_status(sfn, execution, "SUCCEEDED", timeout=30)["output"]) == {"step": 2}
         assert f"execution {execution} was RUNNING with no pending work" in second.log_path.read_text()
-    finally:
-        second.stop()
-        drop_database(backend, url)
