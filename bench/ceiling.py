@@ -9,18 +9,16 @@ show in the yardstick on this machine, and a p50 at that rate is the least.
 from __future__ import annotations
 
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 
-import httpx
 from starlette.types import Receive, Scope, Send
 
 from bench.client import make_client
 from bench.light_client import THREADS, in_threads
 from bench.results import RunResult
-from bench.server import PROJECT_ROOT, STARTUP_TIMEOUT, free_port
+from bench.server import BenchServer
 
 CALLS = 2000
 ANSWER = b'{"executionArn":"arn:aws:states:us-east-1:123456789012:execution:m:e","startDate":1700000000.0}'
@@ -39,40 +37,32 @@ async def answer_everything(scope: Scope, receive: Receive, send: Send) -> None:
     await send({"type": "http.response.body", "body": ANSWER})
 
 
+class DoNothingServer(BenchServer):
+    """This module run as a server process, with the bench server's start, readiness check and stop."""
+
+    def __init__(self, log_path: Path) -> None:
+        super().__init__("", log_path, {})
+
+    def command(self) -> list[str]:
+        return [sys.executable, "-m", "bench.ceiling", str(self.port)]
+
+
 def run(log_path: Path) -> RunResult:
     started = time.monotonic()
-    port = free_port()
-    endpoint = f"http://127.0.0.1:{port}"
-    with log_path.open("ab") as log:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "bench.ceiling", str(port)], cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT
-        )
+    server = DoNothingServer(log_path).start()
     try:
-        _wait_ready(endpoint)
-        client = make_client(endpoint, pool=THREADS * 2)
+        client = make_client(server.endpoint, pool=THREADS * 2)
         machine = "arn:aws:states:us-east-1:123456789012:stateMachine:m"
         began = time.perf_counter()
         latencies = in_threads(CALLS, lambda _: client.start_execution(stateMachineArn=machine))
         wall = time.perf_counter() - began
     finally:
-        server.terminate()
-        server.wait(10)
+        server.stop()
     figures = {
         "boto3 StartExecution calls/s, do-nothing server": CALLS / wall,
         "boto3 StartExecution p50 ms, do-nothing server": statistics.median(latencies) * 1000,
     }
     return RunResult(figures=figures, detail={"threads": THREADS, "calls": CALLS}, seconds=time.monotonic() - started)
-
-
-def _wait_ready(endpoint: str) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT
-    while time.monotonic() < deadline:
-        try:
-            httpx.post(endpoint, timeout=1.0)
-            return
-        except httpx.TransportError:
-            time.sleep(0.1)
-    raise RuntimeError(f"the do-nothing server did not answer on {endpoint}")
 
 
 if __name__ == "__main__":

@@ -50,12 +50,15 @@ class BenchServer:
             raise RuntimeError("server not running")
         return self._process.pid
 
+    def command(self) -> list[str]:
+        """The process to run: this project's server on ``self.port``."""
+        serve = ["serve", "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning"]
+        return [sys.executable, "-m", "app.cli", *serve]
+
     def start(self) -> BenchServer:
         self._log = self.log_path.open("ab")
-        command = [sys.executable, "-m", "app.cli", "serve", "--host", "127.0.0.1", "--port", str(self.port)]
-        command += ["--log-level", "warning"]
         self._process = subprocess.Popen(
-            command, cwd=PROJECT_ROOT, env=self.env, stdout=self._log, stderr=subprocess.STDOUT
+            self.command(), cwd=PROJECT_ROOT, env=self.env, stdout=self._log, stderr=subprocess.STDOUT
         )
         self._wait_ready()
         return self
