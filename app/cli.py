@@ -77,7 +77,7 @@ def _serve(host: str, port: int, log_level: str) -> int:
 def _worker(log_level: str) -> int:
     """Run the scheduler without the HTTP API until SIGTERM or SIGINT."""
     from app.composition import build_integrations, build_scheduler
-    from app.runtime import build_runtime
+    from app.executions.runtime import build_runtime
     from app.store import migrate
 
     settings = _prepare_process(log_level)

@@ -6,14 +6,14 @@ from typing import Any
 
 import httpx
 
+from app.errors import ServiceError
+from app.executions.runtime import Runtime
 from app.integrations.connections import ConnectionStore
 from app.integrations.dispatch import Integrations
 from app.integrations.functions import FunctionInvoker, FunctionSettings
-from app.runtime import Runtime
 from app.scheduler.loop import Scheduler
 from app.scheduler.tasks import TaskRunner
 from app.service import executions
-from app.service.errors import ServiceError
 
 HTTP_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
 

@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from app.api import aws_json, health, rest
 from app.api.aws_json import AwsJsonEndpoint
 from app.composition import build_integrations, build_scheduler
-from app.runtime import Runtime, build_runtime
+from app.executions.runtime import Runtime, build_runtime
 from app.settings import Settings, get_settings
 from app.store import migrate
 

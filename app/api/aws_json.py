@@ -5,18 +5,16 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
-from urllib.parse import unquote
 
-import orjson
 from pydantic import ValidationError
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.types import Message, Receive, Scope, Send
 
+from app import arns, errors
 from app.api.operations import OPERATIONS, AsyncOperation, CallContext
-from app.integrations.functions.environment import CALLER_PATH_PREFIX
-from app.runtime import Runtime
-from app.service.errors import ServiceError
+from app.codec import dumps_bytes, loads
+from app.executions.runtime import Runtime
 
 TARGET_PREFIX = "AWSStepFunctions."
 CONTENT_TYPE = "application/x-amz-json-1.0"
@@ -90,10 +88,8 @@ def _route(scope: Scope) -> tuple[bool, str | None]:
     path: str = scope["path"]
     if path == "/":
         return True, None
-    if path.startswith(CALLER_PATH_PREFIX) and len(path) > len(CALLER_PATH_PREFIX):
-        # SDKs may quote the already-quoted ARN of the endpoint URL once more.
-        return True, unquote(path[len(CALLER_PATH_PREFIX) :].rstrip("/"))
-    return False, None
+    caller = arns.caller_of_path(path)
+    return caller is not None, caller
 
 
 def _header(scope: Scope, name: bytes) -> str:
@@ -136,17 +132,17 @@ async def dispatch(
     """Run the operation ``target`` names: the status, the JSON body and, for an error, its type."""
     operation = OPERATIONS.get(target.removeprefix(TARGET_PREFIX)) if target.startswith(TARGET_PREFIX) else None
     if operation is None:
-        return error("UnknownOperationException", f"Unknown operation: '{target}'")
+        return error(errors.UnknownOperationException(f"Unknown operation: '{target}'"))
     try:
-        payload: Any = orjson.loads(body) if body.strip() else {}
+        payload: Any = loads(body) if body.strip() else {}
     except ValueError:
-        return error("SerializationException", "Request body is not valid JSON")
+        return error(errors.SerializationException("Request body is not valid JSON"))
     if not isinstance(payload, dict):
-        return error("SerializationException", "Request body must be a JSON object")
+        return error(errors.SerializationException("Request body must be a JSON object"))
     try:
         parsed = operation.shape.model_validate(payload)
     except ValidationError as exc:
-        return error("ValidationException", validation_message(exc))
+        return error(errors.ValidationException(validation_message(exc)))
     context = CallContext(caller=caller, disconnected=disconnected)
     try:
         if isinstance(operation, AsyncOperation):
@@ -155,14 +151,14 @@ async def dispatch(
             result = operation.call(runtime, parsed, context)
         else:
             result = await run_in_threadpool(operation.call, runtime, parsed, context)
-    except ServiceError as exc:
-        return error(exc.code, exc.message, exc.status_code)
-    return 200, orjson.dumps(result), None
+    except errors.ServiceError as exc:
+        return error(exc)
+    return 200, dumps_bytes(result), None
 
 
-def error(code: str, message: str, status: int = 400) -> tuple[int, bytes, str]:
+def error(exc: errors.ServiceError) -> tuple[int, bytes, str]:
     """The error body SDKs read: ``__type`` names the exception class."""
-    return status, orjson.dumps({"__type": code, "message": message}), code
+    return exc.status, dumps_bytes({"__type": exc.code, "message": exc.message}), exc.code
 
 
 def openapi_entry() -> dict[str, Any]:

@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from app.api import shapes
-from app.runtime import Runtime
+from app.executions.runtime import Runtime
 from app.service import activities, callbacks, executions, state_machines
 
 

@@ -18,11 +18,9 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel
 
 from app.api import rest_models as m
-from app.runtime import Runtime
+from app.errors import ResourceMissing, SerializationException, ServiceError, ValidationException
+from app.executions.runtime import Runtime
 from app.service import executions, state_machines
-from app.service.errors import ServiceError
-
-NOT_FOUND_CODES = frozenset({"StateMachineDoesNotExist", "ExecutionDoesNotExist", "ResourceNotFound"})
 
 
 # --- error translation ---------------------------------------------------------------------------
@@ -33,7 +31,7 @@ def error_response(code: str, message: str, status: int) -> JSONResponse:
 
 def service_error_response(exc: ServiceError) -> JSONResponse:
     """A missing resource is a 404 here (REST), while the AWS protocol answers 400 for it."""
-    status = 404 if exc.code in NOT_FOUND_CODES else exc.status_code
+    status = 404 if isinstance(exc, ResourceMissing) else exc.status
     return error_response(exc.code, exc.message, status)
 
 
@@ -41,11 +39,11 @@ def request_error_response(exc: RequestValidationError) -> JSONResponse:
     """FastAPI's 422 for a malformed request becomes AWS's 400 ``ValidationException``."""
     errors = list(exc.errors())
     if any(error["type"] == "json_invalid" for error in errors):
-        return error_response("SerializationException", "Request body is not valid JSON", 400)
+        return error_response(SerializationException.code, "Request body is not valid JSON", 400)
     clauses = [f"{'.'.join(str(part) for part in error['loc'])}: {error['msg']}" for error in errors]
     noun = "error" if len(clauses) == 1 else "errors"
     message = f"{len(clauses)} validation {noun} detected: " + "; ".join(clauses)
-    return error_response("ValidationException", message, 400)
+    return error_response(ValidationException.code, message, 400)
 
 
 class RestRoute(APIRoute):

@@ -7,13 +7,13 @@ text, exactly as stored; requests may send them as JSON values instead.
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 from pydantic.alias_generators import to_camel
 
 from app.api import shapes
+from app.codec import dumps_spaced
 
 # The examples form one walk through the API: create "hello", start "run-1" of it, look at both.
 MACHINE_ARN = "arn:aws:states:us-east-1:123456789012:stateMachine:hello"
@@ -39,7 +39,7 @@ JsonText = Annotated[str, Field(description="JSON text, as stored.")]
 
 def json_text(value: JsonValue) -> str:
     """A JSON value as the JSON text the service takes; a string is taken to be JSON text already."""
-    return value if isinstance(value, str) else json.dumps(value)
+    return value if isinstance(value, str) else dumps_spaced(value)
 
 
 def _examples(*examples: dict[str, Any]) -> ConfigDict:
@@ -129,7 +129,7 @@ class StateMachineDetail(Reply):
             "stateMachineArn": MACHINE_ARN,
             "name": "hello",
             "status": "ACTIVE",
-            "definition": json.dumps(DEFINITION),
+            "definition": dumps_spaced(DEFINITION),
             "roleArn": ROLE_ARN,
             "type": "STANDARD",
             "creationDate": WHEN,
@@ -346,7 +346,7 @@ class ExecutionStateMachine(Reply):
         {
             "stateMachineArn": MACHINE_ARN,
             "name": "hello",
-            "definition": json.dumps(DEFINITION),
+            "definition": dumps_spaced(DEFINITION),
             "roleArn": ROLE_ARN,
             "updateDate": WHEN,
             "revisionId": REVISION_ID,

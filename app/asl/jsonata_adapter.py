@@ -22,7 +22,6 @@ from __future__ import annotations
 import copy
 import functools
 import hashlib
-import json
 import math
 import random
 import re
@@ -35,6 +34,7 @@ from jsonata.utils import Utils
 
 from app.asl.errors import QUERY_EVALUATION_ERROR, StatesError
 from app.asl.scope import DataScope
+from app.codec import dumps, loads_members
 
 _OPEN = "{%"
 _CLOSE = "%}"
@@ -137,10 +137,7 @@ def expect_type(value: Any, expected: str, text: str, field: str) -> Any:
     actual = json_type(value)
     if actual == expected:
         return value
-    detail = (
-        f"returned an unexpected result type. Expected '{expected}', but was '{actual}' "
-        f"for value: {json.dumps(value, separators=(',', ':'), ensure_ascii=False)}"
-    )
+    detail = f"returned an unexpected result type. Expected '{expected}', but was '{actual}' for value: {dumps(value)}"
     raise StatesError(QUERY_EVALUATION_ERROR, _cause(_inner(text), field, detail))
 
 
@@ -356,7 +353,7 @@ def _json_stringify(value: Any) -> str:
     if value is None:
         return "undefined"
     try:
-        return json.dumps(_to_json(value), separators=(",", ":"), ensure_ascii=False)
+        return dumps(_to_json(value))
     except (_UnsupportedResultError, TypeError, ValueError):
         return str(value)
 
@@ -488,7 +485,7 @@ def _parse(*args: Any) -> Any:
     if not isinstance(text, str):
         raise _signature_error("parse", 1)
     try:
-        value = json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constant)
+        value = loads_members(text, _unique_keys)
     except ValueError:
         raise JException("D3137", -1, "Invalid JSON") from None
     return _to_engine(value)
@@ -500,11 +497,6 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     if len(result) != len(pairs):
         raise ValueError("duplicate key")
     return result
-
-
-def _no_constant(name: str) -> Any:
-    """``NaN`` and ``Infinity`` are not JSON."""
-    raise ValueError(name)
 
 
 _AWS_FUNCTIONS: dict[str, Callable[..., Any]] = {

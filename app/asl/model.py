@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from app.asl.states import choice, fail, map_, parallel, pass_, succeed, task, wait
 from app.asl.states.base import JSONPATH, StateSpec, common_fields
+from app.codec import loads
 
 SIMPLE_PARSERS = {
     "Pass": pass_.parse,
@@ -44,7 +44,7 @@ class StateMachineModel(SubMachine):
 
 def parse_definition(definition: str | Mapping[str, Any]) -> StateMachineModel:
     """Build the model of a definition that validation has already accepted."""
-    raw: Mapping[str, Any] = json.loads(definition) if isinstance(definition, str) else definition
+    raw: Mapping[str, Any] = loads(definition) if isinstance(definition, str) else definition
     language = raw.get("QueryLanguage", JSONPATH)
     top = parse_sub_machine(raw, language)
     return StateMachineModel(

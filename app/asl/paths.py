@@ -16,7 +16,6 @@ steps are then evaluated by jsonpath-ng like every other path.
 from __future__ import annotations
 
 import copy
-import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -28,6 +27,7 @@ from jsonpath_ng.jsonpath import JSONPath
 
 from app.asl.errors import RESULT_PATH_MATCH_FAILURE, RUNTIME, StatesError
 from app.asl.scope import DataScope
+from app.codec import dumps
 
 Step = str | int
 
@@ -145,11 +145,6 @@ def set_result_path(path: str | None, input: Any, result: Any) -> Any:
     return output
 
 
-def to_compact_json(value: Any) -> str:
-    """JSON text without spaces, the way AWS quotes documents inside error causes."""
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
-
-
 def definite_steps(path: str) -> list[Step] | None:
     """The steps of a ``$``-rooted definite path, or None when the path selects a list."""
     if not path.startswith("$") or path.startswith("$$"):
@@ -254,6 +249,4 @@ def _holds_index(container: Any, step: Step) -> bool:
 
 def _result_path_failure(path: str, input: Any) -> StatesError:
     """AWS's ResultPath failure: the input cannot hold the result at that path."""
-    return StatesError(
-        RESULT_PATH_MATCH_FAILURE, f"Unable to apply ReferencePath {path} to input {to_compact_json(input)}"
-    )
+    return StatesError(RESULT_PATH_MATCH_FAILURE, f"Unable to apply ReferencePath {path} to input {dumps(input)}")

@@ -11,8 +11,9 @@ from collections.abc import Callable
 from typing import Any
 
 from app.asl.errors import RUNTIME, StatesError
-from app.asl.paths import PathNotFound, evaluate_path, path_document, to_compact_json
+from app.asl.paths import PathNotFound, evaluate_path, path_document
 from app.asl.scope import DataScope
+from app.codec import dumps
 
 Intrinsic = Callable[[str, DataScope], Any]
 
@@ -61,6 +62,5 @@ def _resolve_path(key: str, path: str, scope: DataScope) -> Any:
 def missing_field_message(path: str, field: str, document: Any) -> str:
     """AWS's cause when a field's path finds nothing (also used for ErrorPath, CausePath, ...)."""
     return (
-        f"The JSONPath '{path}' specified for the field '{field}' "
-        f"could not be found in the input '{to_compact_json(document)}'"
+        f"The JSONPath '{path}' specified for the field '{field}' could not be found in the input '{dumps(document)}'"
     )

@@ -8,8 +8,8 @@ from typing import Any
 from app.asl import errors, handlers
 from app.asl.model import StateMachineModel
 from app.asl.states.base import StateSpec
+from app.codec import dumps
 from app.engine import dataflow
-from app.engine.jsontext import dumps
 from app.engine.outcomes import Failure, Outcome, Proceed
 from app.engine.run import Frame, HistoryLimitReachedError, Run, is_suspended
 from app.engine.states import handler_for

@@ -18,7 +18,7 @@ from app.asl.paths import PathNotFound, apply_io_path, evaluate_path, path_docum
 from app.asl.payload import missing_field_message, render_template
 from app.asl.scope import DataScope
 from app.asl.states.base import MISSING
-from app.engine.jsontext import dumps
+from app.codec import dumps
 from app.engine.outcomes import Proceed
 from app.engine.run import Run
 

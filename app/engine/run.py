@@ -14,8 +14,8 @@ from typing import Any
 from app.asl.model import StateMachineModel
 from app.asl.scope import DataScope
 from app.asl.states.base import StateSpec
+from app.codec import dumps, loads
 from app.engine.context import context_object
-from app.engine.jsontext import dumps, loads
 from app.engine.types import (
     RUNNING,
     EngineOptions,

@@ -25,7 +25,6 @@ page: an unknown ARN is ``Events.ConnectionResource.ResourceNotFound``; a token 
 from __future__ import annotations
 
 import base64
-import json
 import os
 import threading
 import time
@@ -35,6 +34,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+
+from app.codec import dumps_spaced, loads
 
 ENV_VAR = "SFN_CONNECTIONS"
 NOT_FOUND = "Events.ConnectionResource.ResourceNotFound"
@@ -128,7 +129,7 @@ class ConnectionStore:
         if not value:
             return cls({})
         text = value if value.startswith("{") else Path(value).read_text(encoding="utf-8")
-        document = json.loads(text)
+        document = loads(text)
         if not isinstance(document, dict):
             raise ValueError(f"{ENV_VAR} must hold a JSON object mapping ConnectionArn to a connection")
         return cls.from_mapping(document)
@@ -306,4 +307,4 @@ def _seconds(value: Any) -> float | None:
 def _text(value: Any) -> str:
     if isinstance(value, str):
         return value
-    return json.dumps(value)
+    return dumps_spaced(value)

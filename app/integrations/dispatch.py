@@ -7,7 +7,6 @@ tasks that go on waiting (``.sync`` children, ``.waitForTaskToken`` callbacks).
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from typing import Any, Protocol
 import httpx
 
 from app.asl.resources import Resource, parse_resource
+from app.codec import dumps, loads
 from app.integrations.connections import ConnectionStore
 from app.integrations.http_task import invoke_http
 from app.integrations.results import TaskFailure, TaskResult, TaskSuccess
@@ -167,14 +167,14 @@ def _child_input(value: Any, parent_arn: str) -> str:
     if isinstance(value, str):
         text = value
         try:
-            value = json.loads(text)
+            value = loads(text)
         except ValueError:
             return text
     if value is None:
         value = {}
     if isinstance(value, dict):
         value = {**value, STARTED_BY_KEY: parent_arn}
-    return json.dumps(value, separators=(",", ":"))
+    return dumps(value)
 
 
 def _lambda_response(payload: Any, executed_version: str, status_code: int) -> dict[str, Any]:

@@ -31,7 +31,6 @@ is percent-encoded with RFC 3986 rules (space as ``%20``), like the ``qs`` libra
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from email.message import Message
@@ -41,6 +40,7 @@ from urllib.parse import parse_qsl, quote, urlsplit
 
 import httpx
 
+from app.codec import dumps, loads
 from app.integrations.connections import Connection, ConnectionResourceError, ConnectionStore, OAuthClientCredentials
 from app.integrations.results import TaskFailure, TaskResult, TaskSuccess
 
@@ -218,7 +218,7 @@ def _body(definition: Any, connection: Mapping[str, Any], form: bool, array_form
         if not isinstance(merged, Mapping):
             raise _TaskError(RUNTIME, "A URL_ENCODED RequestBody must be a JSON object.")
         return encode_form(merged, array_format).encode("ascii")
-    return json.dumps(merged, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    return dumps(merged).encode("utf-8")
 
 
 def _merge_body(definition: Any, connection: Mapping[str, Any]) -> Any:
@@ -308,7 +308,7 @@ def _scalar(value: Any) -> str:
         return value
     if isinstance(value, int | float):
         return str(value)
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    return dumps(value)
 
 
 def _result(response: httpx.Response) -> TaskResult:
@@ -349,7 +349,7 @@ def _response_headers(headers: httpx.Headers) -> dict[str, list[str]]:
 def _response_body(text: str, media_type: str) -> Any:
     if media_type == "application/json" or media_type.endswith("+json"):
         try:
-            return json.loads(text)
+            return loads(text)
         except ValueError:
             return text
     return text

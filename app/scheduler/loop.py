@@ -6,17 +6,12 @@ import logging
 import threading
 import uuid
 
-import sqlalchemy as sa
-
 from app.crashpoints import crash_point
-from app.runtime import Runtime
-from app.scheduler.driver import Delivery, deliver_batch, trigger_for
+from app.durable.statuses import ExecutionStatus
+from app.executions.deliveries import Delivery, deliver_batch, trigger_for
+from app.executions.runtime import Runtime
 from app.scheduler.tasks import TaskRunner
-from app.store import executions as executions_store
-from app.store import work_items
-from app.store.tables import executions, task_tokens
-from app.store.tables import work_items as work_items_table
-from app.store.task_tokens import OPEN as OPEN_TOKEN_STATUSES
+from app.store import executions, work_items
 
 log = logging.getLogger(__name__)
 
@@ -104,9 +99,9 @@ class Scheduler:
     def _warn_duration(self, item: work_items.WorkItem) -> None:
         """The execution has used the warning share of its time limit: say so, then wait for the limit."""
         with self.runtime.db.write() as conn:
-            running = executions_store.get(conn, item.execution_arn)
+            running = executions.get(conn, item.execution_arn)
             work_items.become_timeout(conn, item.id, float(item.payload["timeout_at"]))
-        if running is not None and running.status == "RUNNING":
+        if running is not None and running.status == ExecutionStatus.RUNNING:
             log.warning(
                 "execution %s has used %d%% of its time limit; it times out at the limit",
                 item.execution_arn,
@@ -135,13 +130,8 @@ class Scheduler:
 
 def reconcile(runtime: Runtime) -> int:
     """Re-enqueue RUNNING executions that have no pending work item; returns how many."""
-    pending = sa.select(work_items_table.c.id).where(work_items_table.c.execution_arn == executions.c.arn)
-    waiting = sa.select(task_tokens.c.token).where(
-        task_tokens.c.execution_arn == executions.c.arn, task_tokens.c.status.in_(OPEN_TOKEN_STATUSES)
-    )
-    orphans = sa.select(executions.c.arn).where(executions.c.status == "RUNNING", ~pending.exists(), ~waiting.exists())
     with runtime.db.write() as conn:
-        arns = list(conn.execute(orphans).scalars())
+        arns = executions.orphaned(conn)
         for arn in arns:
             log.warning("execution %s was RUNNING with no pending work; recovering its timers and calls", arn)
             work_items.enqueue(conn, arn, "recover", {}, runtime.clock.now())

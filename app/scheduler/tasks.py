@@ -13,8 +13,8 @@ from typing import Any, Protocol
 
 from app.crashpoints import crash_point
 from app.engine.types import Trigger
-from app.runtime import Runtime
-from app.scheduler.driver import ExecutionNotRunningError, deliver
+from app.executions.deliveries import ExecutionNotRunningError, deliver
+from app.executions.runtime import Runtime
 from app.store import work_items
 from app.store.work_items import WorkItem
 

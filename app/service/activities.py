@@ -9,10 +9,10 @@ from typing import Any
 import sqlalchemy as sa
 from fastapi.concurrency import run_in_threadpool
 
-from app.runtime import Runtime
-from app.scheduler import driver
-from app.service import arns, pagination
-from app.service.errors import ServiceError
+from app import arns, errors
+from app.executions import deliveries
+from app.executions.runtime import Runtime
+from app.service import pagination
 from app.service.names import require_valid_name
 from app.service.state_machines import tag_list_to_map
 from app.store import activities, state_machines, task_tokens
@@ -49,7 +49,7 @@ def describe(runtime: Runtime, arn: str) -> dict[str, Any]:
 def _require_activity(conn: sa.Connection, arn: str) -> Record:
     row = activities.get(conn, arn)
     if row is None:
-        raise ServiceError("ActivityDoesNotExist", f"Activity Does Not Exist: '{arn}'")
+        raise errors.ActivityDoesNotExist(f"Activity Does Not Exist: '{arn}'")
     return row
 
 
@@ -104,17 +104,17 @@ def _claim(runtime: Runtime, arn: str, worker_name: str | None) -> dict[str, Any
     """Take one task and tell its execution (ActivityStarted), in one transaction."""
     now = runtime.clock.now()
 
-    def claim(conn: sa.Connection) -> tuple[Record, driver.Computed | None] | None:
+    def claim(conn: sa.Connection) -> tuple[Record, deliveries.Computed | None] | None:
         row = task_tokens.claim_activity_task(conn, arn, worker_name)
         if row is None:
             _require_activity(conn, arn)  # checked here, not before: one transaction per poll
             return None
         news = {"task_id": row.task_id, "phase": "started", "worker_name": worker_name}
-        return row, driver.deliver_news(runtime, conn, row.execution_arn, news, now)
+        return row, deliveries.deliver_news(runtime, conn, row.execution_arn, news, now)
 
     claimed = runtime.db.write_small(claim)
     if claimed is None:
         return None
     row, delivered = claimed
-    driver.settle_news(runtime, delivered)
+    deliveries.settle_news(runtime, delivered)
     return {"taskToken": row.token, "input": row.input}

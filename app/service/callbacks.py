@@ -11,9 +11,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from app.runtime import Runtime
-from app.scheduler import driver
-from app.service.errors import ServiceError
+from app import errors
+from app.durable.statuses import OPEN_TOKEN_STATUSES, TokenStatus
+from app.executions import deliveries
+from app.executions.runtime import Runtime
 from app.service.executions import parse_payload
 from app.store import task_tokens
 
@@ -22,13 +23,13 @@ _TOKEN = re.compile(r"^[A-Za-z0-9_-]{64}$")
 
 
 def send_success(runtime: Runtime, token: str, output: str) -> dict[str, Any]:
-    value = parse_payload(output, "InvalidOutput", "Invalid Output")
-    _complete(runtime, token, "SUCCEEDED", {"phase": "succeeded", "output": value})
+    value = parse_payload(output, errors.InvalidOutput, "Invalid Output")
+    _complete(runtime, token, TokenStatus.SUCCEEDED, {"phase": "succeeded", "output": value})
     return {}
 
 
 def send_failure(runtime: Runtime, token: str, error: str | None = None, cause: str | None = None) -> dict[str, Any]:
-    _complete(runtime, token, "FAILED", {"phase": "failed", "error": error, "cause": cause})
+    _complete(runtime, token, TokenStatus.FAILED, {"phase": "failed", "error": error, "cause": cause})
     return {}
 
 
@@ -46,11 +47,11 @@ def send_heartbeat(runtime: Runtime, token: str) -> dict[str, Any]:
     return {}
 
 
-def _complete(runtime: Runtime, token: str, status: str, news: dict[str, Any]) -> None:
+def _complete(runtime: Runtime, token: str, status: TokenStatus, news: dict[str, Any]) -> None:
     _require_format(token)
     now = runtime.clock.now()
 
-    def complete(conn: sa.Connection) -> driver.Computed | None:
+    def complete(conn: sa.Connection) -> deliveries.Computed | None:
         closed = task_tokens.complete(conn, token, status)
         if closed is None:
             _require_open(task_tokens.get(conn, token), token)
@@ -58,18 +59,18 @@ def _complete(runtime: Runtime, token: str, status: str, news: dict[str, Any]) -
         # The worker's name travels with the answer: the answer may reach the execution before
         # the news that the worker took the task, and ActivityStarted must still come first.
         payload = {"task_id": closed.task_id, "worker_name": closed.worker_name, **news}
-        return driver.deliver_news(runtime, conn, closed.execution_arn, payload, now)
+        return deliveries.deliver_news(runtime, conn, closed.execution_arn, payload, now)
 
-    driver.settle_news(runtime, runtime.db.write_small(complete))
+    deliveries.settle_news(runtime, runtime.db.write_small(complete))
 
 
 def _require_format(token: str) -> None:
     if not _TOKEN.match(token):
-        raise ServiceError("InvalidToken", "Invalid Token: 'Invalid token'")
+        raise errors.InvalidToken("Invalid Token: 'Invalid token'")
 
 
 def _require_open(row: Any, token: str) -> None:
     if row is None:
-        raise ServiceError("TaskDoesNotExist", "Task Does Not Exist: 'Provided task does not exist anymore'")
-    if row.status not in task_tokens.OPEN:
-        raise ServiceError("TaskTimedOut", "Task Timed Out: 'Provided task does not exist anymore'")
+        raise errors.TaskDoesNotExist("Task Does Not Exist: 'Provided task does not exist anymore'")
+    if row.status not in OPEN_TOKEN_STATUSES:
+        raise errors.TaskTimedOut("Task Timed Out: 'Provided task does not exist anymore'")

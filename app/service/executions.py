@@ -3,35 +3,28 @@
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import functools
-import json
-import logging
 import uuid
 from collections.abc import Callable
 from typing import Any
 
-import orjson
 import sqlalchemy as sa
 
-from app.asl.model import StateMachineModel
-from app.engine.advance import advance
-from app.engine.advance import start as start_transition
-from app.engine.types import RUNNING, ExecutionInfo, Transition, Trigger
-from app.runtime import Runtime
-from app.scheduler import lineage
-from app.scheduler.driver import ExecutionNotRunningError, announce, deliver
-from app.service import arns, pagination
-from app.service.errors import ServiceError
+from app import arns, errors
+from app.codec import Fragment, dumps_bytes, loads
+from app.durable.statuses import ExecutionStatus
+from app.engine.types import Trigger
+from app.executions import starts
+from app.executions.deliveries import ExecutionNotRunningError, deliver
+from app.executions.runtime import Runtime
+from app.executions.starts import NewExecution
+from app.service import pagination
 from app.service.names import require_valid_name
 from app.service.state_machines import ACTIVE, configurations, require_machine
 from app.store import executions, state_machines
 from app.store.compiled import Record
 
-log = logging.getLogger(__name__)
-
 MAX_PAYLOAD_BYTES = 262_144
-START_STEP_BUDGET = 250
 DATA_FIELDS = ("input", "output")
 
 
@@ -53,66 +46,33 @@ def start(
     arns.require_state_machine(state_machine_arn)
     name = name if name is not None else str(uuid.uuid4())
     require_valid_name(name)
-    raw_input = "{}" if input is None else input
-    parsed_input = parse_payload(raw_input, "InvalidExecutionInput", "Invalid State Machine Execution Input")
-    arn = arns.execution(state_machine_arn, name)
+    input_text = "{}" if input is None else input
+    parsed_input = parse_payload(input_text, errors.InvalidExecutionInput, "Invalid State Machine Execution Input")
     now = runtime.clock.now()
     with runtime.db.read() as conn:
         machine = require_machine(conn, state_machine_arn)
         if machine.status != ACTIVE:
-            raise ServiceError("StateMachineDeleting", f"State Machine is being deleted: '{state_machine_arn}'")
+            raise errors.StateMachineDeleting(f"State Machine is being deleted: '{state_machine_arn}'")
         _require_room(runtime, conn)
         revision = runtime.revision(conn, machine.revision_id)
-    info = ExecutionInfo(arn, name, state_machine_arn, machine.name, revision.role_arn, now, parsed_input)
-    transition = _first_steps(runtime, revision.model, info, raw_input, now)
-    values = {
-        "arn": arn,
-        "state_machine_arn": state_machine_arn,
-        "revision_id": machine.revision_id,
-        "name": name,
-        "input": raw_input,
-        "trace_header": trace_header,
-        "start_date": now,
-        "started_by": started_by,
-        "parent_task": None if parent_task is None else json.dumps(parent_task),
-    }
-    prepared = executions.prepare(arn, transition, now)
-
-    def insert(conn: sa.Connection) -> None:
-        executions.insert_started(conn, values, prepared)
-        if transition.status != RUNNING and parent_task is not None:
-            inserted = executions.get(conn, arn)
-            assert inserted is not None
-            lineage.report_to_parent(conn, inserted, transition, now)
-
+    new = NewExecution(
+        arn=arns.execution(state_machine_arn, name),
+        name=name,
+        state_machine_arn=state_machine_arn,
+        state_machine_name=machine.name,
+        revision_id=machine.revision_id,
+        input_text=input_text,
+        input=parsed_input,
+        trace_header=trace_header,
+        started_by=started_by,
+        parent_task=parent_task,
+    )
     try:
-        runtime.db.write_small(insert)
-    except sa.exc.IntegrityError:
-        # An execution of that name exists: AWS answers a repeat of a RUNNING one's start with it.
-        with runtime.db.read() as conn:
-            existing = executions.find_by_name(conn, state_machine_arn, name)
-        if existing is None:
-            raise
-        return _idempotent_start(existing, raw_input)
-    announce(runtime, [transition], queued=transition.status != RUNNING and parent_task is not None)
-    return {"executionArn": arn, "startDate": now}
-
-
-def _first_steps(
-    runtime: Runtime, model: StateMachineModel, info: ExecutionInfo, raw_input: str, now: float
-) -> Transition:
-    """``ExecutionStarted`` and the states up to the first wait point, committed with the start.
-
-    A short execution then costs one write in all. The run is capped at START_STEP_BUDGET state
-    entries so the call stays quick; the scheduler goes on from there.
-    """
-    started = start_transition(model, info, raw_input, now, runtime.engine_options)
-    options = dataclasses.replace(runtime.engine_options, step_budget=START_STEP_BUDGET)
-    try:
-        return started.then(advance(model, started.snapshot, Trigger("run"), now, info, options))
-    except Exception:  # the scheduler runs it instead, with its retries and logging
-        log.exception("execution %s could not take its first steps at start", info.arn)
-        return started
+        starts.begin(runtime, new, revision, now)
+    except starts.NameTakenError as taken:
+        # AWS answers a repeat of a RUNNING execution's start with that execution.
+        return _idempotent_start(taken.existing, input_text)
+    return {"executionArn": new.arn, "startDate": now}
 
 
 def describe(runtime: Runtime, arn: str) -> dict[str, Any]:
@@ -172,7 +132,7 @@ def list_page(
     next_token: str | None = None,
 ) -> dict[str, Any]:
     if state_machine_arn is None:
-        raise ServiceError("ValidationException", "Must provide a StateMachine ARN or MapRun ARN")
+        raise errors.ValidationException("Must provide a StateMachine ARN or MapRun ARN")
     arns.require_state_machine(state_machine_arn)
     position = pagination.decode("executions", next_token)
     after = None if position is None else (float(position[0]), str(position[1]))
@@ -181,7 +141,7 @@ def list_page(
         if state_machines.get(conn, state_machine_arn) is None and not executions.count_for_state_machine(
             conn, state_machine_arn
         ):
-            raise ServiceError("StateMachineDoesNotExist", f"State Machine Does Not Exist: '{state_machine_arn}'")
+            raise errors.StateMachineDoesNotExist(f"State Machine Does Not Exist: '{state_machine_arn}'")
         rows = executions.page(conn, state_machine_arn, status_filter, after, limit + 1)
     return pagination.page("executions", rows, limit, _list_item, "executions", lambda row: [row.start_date, row.arn])
 
@@ -222,7 +182,7 @@ def describe_state_machine(runtime: Runtime, arn: str) -> dict[str, Any]:
     assert revision is not None
     result: dict[str, Any] = {
         "stateMachineArn": row.state_machine_arn,
-        "name": row.state_machine_arn.rsplit(":", 1)[-1],
+        "name": arns.state_machine_name(row.state_machine_arn),
         "definition": revision.definition,
         "roleArn": revision.role_arn,
         "updateDate": revision.created_at,
@@ -234,21 +194,21 @@ def describe_state_machine(runtime: Runtime, arn: str) -> dict[str, Any]:
 
 
 # --- helpers -------------------------------------------------------------------------------------
-def parse_payload(text: str, code: str, label: str) -> Any:
-    """Parse a JSON payload, enforcing AWS's size limit; errors carry ``code``."""
+def parse_payload(text: str, error: type[errors.ServiceError], label: str) -> Any:
+    """Parse a JSON payload, enforcing AWS's size limit; raises ``error`` when it is too large or not JSON."""
     size = len(text.encode())
     if size > MAX_PAYLOAD_BYTES:
-        raise ServiceError(code, f"{label}: the payload is {size} bytes, over the limit of {MAX_PAYLOAD_BYTES}")
+        raise error(f"{label}: the payload is {size} bytes, over the limit of {MAX_PAYLOAD_BYTES}")
     try:
-        return json.loads(text)
+        return loads(text)
     except ValueError as exc:
-        raise ServiceError(code, f"{label}: {exc}") from exc
+        raise error(f"{label}: {exc}") from exc
 
 
 def require_execution(conn: sa.Connection, arn: str) -> Record:
     row = executions.get(conn, arn)
     if row is None:
-        raise ServiceError("ExecutionDoesNotExist", f"Execution Does Not Exist: '{arn}'")
+        raise errors.ExecutionDoesNotExist(f"Execution Does Not Exist: '{arn}'")
     return row
 
 
@@ -256,15 +216,13 @@ def _require_room(runtime: Runtime, conn: sa.Connection) -> None:
     """ExecutionLimitExceeded once the open executions reach the configured cap (AWS: 1,000,000)."""
     cap = runtime.settings.max_open_executions
     if runtime.open_executions(conn) >= cap:
-        raise ServiceError(
-            "ExecutionLimitExceeded", f"Execution Limit Exceeded: the limit of {cap} open executions is reached"
-        )
+        raise errors.ExecutionLimitExceeded(f"Execution Limit Exceeded: the limit of {cap} open executions is reached")
 
 
 def _idempotent_start(existing: Record, raw_input: str) -> dict[str, Any]:
-    if existing.status == RUNNING and existing.input == raw_input:
+    if existing.status == ExecutionStatus.RUNNING and existing.input == raw_input:
         return {"executionArn": existing.arn, "startDate": existing.start_date}
-    raise ServiceError("ExecutionAlreadyExists", f"Execution Already Exists: '{existing.arn}'")
+    raise errors.ExecutionAlreadyExists(f"Execution Already Exists: '{existing.arn}'")
 
 
 def _list_item(row: Record) -> dict[str, Any]:
@@ -289,23 +247,23 @@ def _event(row: Record, include_data: bool) -> dict[str, Any]:
         "previousEventId": row.previous_event_id,
     }
     if row.details is not None:
-        details: dict[str, Any] = json.loads(row.details)
+        details: dict[str, Any] = loads(row.details)
         if not include_data:
             details = {key: _without_data(value) for key, value in details.items()}
         event.update(details)
     return event
 
 
-def _event_fragment(row: Record) -> orjson.Fragment:
+def _event_fragment(row: Record) -> Fragment:
     """The event as JSON text, its stored details spliced in unparsed: a page of history is
     mostly details, and parsing them only to serialize them again was most of its cost."""
-    head = orjson.dumps(
+    head = dumps_bytes(
         {"timestamp": row.timestamp, "type": row.type, "id": row.event_id, "previousEventId": row.previous_event_id}
     )
     details = row.details
     if details is None or len(details) <= 2:  # none, or "{}"
-        return orjson.Fragment(head)
-    return orjson.Fragment(head[:-1] + b"," + details[1:].encode())
+        return Fragment(head)
+    return Fragment(head[:-1] + b"," + details[1:].encode())
 
 
 def _without_data(details: Any) -> Any:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from app.service.errors import ServiceError
+from app.codec import dumps, loads
+from app.errors import InvalidToken
 
 Row = TypeVar("Row")
 DEFAULT_PAGE_SIZE = 100
@@ -21,7 +21,7 @@ def page_size(max_results: int | None) -> int:
 
 
 def encode(kind: str, position: Any) -> str:
-    raw = json.dumps({"k": kind, "p": position}, separators=(",", ":")).encode()
+    raw = dumps({"k": kind, "p": position}).encode()
     return base64.urlsafe_b64encode(raw).decode()
 
 
@@ -30,11 +30,11 @@ def decode(kind: str, token: str | None) -> Any:
     if token is None:
         return None
     try:
-        data = json.loads(base64.urlsafe_b64decode(token.encode()))
+        data = loads(base64.urlsafe_b64decode(token.encode()))
     except (binascii.Error, ValueError, UnicodeDecodeError) as exc:
-        raise ServiceError("InvalidToken", f"Invalid Token: '{token}'") from exc
+        raise InvalidToken(f"Invalid Token: '{token}'") from exc
     if not isinstance(data, dict) or data.get("k") != kind or "p" not in data:
-        raise ServiceError("InvalidToken", f"Invalid Token: '{token}'")
+        raise InvalidToken(f"Invalid Token: '{token}'")
     return data["p"]
 
 

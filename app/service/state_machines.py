@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from typing import Any
 
 import sqlalchemy as sa
 
+from app import arns, errors
 from app.asl.validation import Diagnostic, format_invalid_definition, validate_definition
-from app.runtime import Runtime
-from app.service import arns, pagination
-from app.service.errors import ServiceError
+from app.codec import dumps, loads
+from app.executions.runtime import Runtime
+from app.service import pagination
 from app.service.names import require_valid_name
 from app.store import activities, executions, state_machines, work_items
 from app.store.compiled import Record
@@ -25,7 +25,7 @@ def require_valid_definition(definition: str) -> None:
     """Raise ``InvalidDefinition`` with AWS's message when the definition has errors."""
     problems = [d for d in validate_definition(definition) if d.severity == "ERROR"]
     if problems:
-        raise ServiceError("InvalidDefinition", format_invalid_definition(problems))
+        raise errors.InvalidDefinition(format_invalid_definition(problems))
 
 
 def create(
@@ -99,8 +99,7 @@ def update(
 ) -> dict[str, Any]:
     arns.require_state_machine(arn)
     if definition is None and role_arn is None and logging_configuration is None and tracing_configuration is None:
-        raise ServiceError(
-            "MissingRequiredParameter",
+        raise errors.MissingRequiredParameter(
             "Either the definition, the role ARN, the LoggingConfiguration, "
             "or the TracingConfiguration must be specified",
         )
@@ -112,7 +111,7 @@ def update(
     with runtime.db.write() as conn:
         machine = require_machine(conn, arn)
         if machine.status == DELETING:
-            raise ServiceError("StateMachineDeleting", f"State Machine is being deleted: '{arn}'")
+            raise errors.StateMachineDeleting(f"State Machine is being deleted: '{arn}'")
         values: dict[str, Any] = {"updated_at": now}
         if definition is not None or role_arn is not None:
             current = state_machines.get_revision(conn, machine.revision_id)
@@ -122,9 +121,9 @@ def update(
             values["revision_id"] = _new_revision(conn, arn, new_definition, new_role, now)
             values["role_arn"] = new_role
         if logging_configuration is not None:
-            values["logging_configuration"] = json.dumps(logging_configuration)
+            values["logging_configuration"] = dumps(logging_configuration)
         if tracing_configuration is not None:
-            values["tracing_configuration"] = json.dumps(tracing_configuration)
+            values["tracing_configuration"] = dumps(tracing_configuration)
         state_machines.update(conn, arn, values)
     return {"updateDate": now, "revisionId": values.get("revision_id", machine.revision_id)}
 
@@ -187,7 +186,7 @@ def tag_resource(runtime: Runtime, resource_arn: str, tags: list[dict[str, str]]
         _require_taggable(conn, resource_arn)
         merged = {**state_machines.get_tags(conn, resource_arn), **new_tags}
         if len(merged) > MAX_TAGS:
-            raise ServiceError("TooManyTags", f"Too many tags on resource: {resource_arn}")
+            raise errors.TooManyTags(f"Too many tags on resource: {resource_arn}")
         state_machines.put_tags(conn, resource_arn, new_tags)
     return {}
 
@@ -208,7 +207,7 @@ def list_tags(runtime: Runtime, resource_arn: str) -> dict[str, Any]:
 
 def tag_list_to_map(tags: list[dict[str, str]]) -> dict[str, str]:
     if len(tags) > MAX_TAGS:
-        raise ServiceError("TooManyTags", f"Too many tags: {len(tags)} (at most {MAX_TAGS})")
+        raise errors.TooManyTags(f"Too many tags: {len(tags)} (at most {MAX_TAGS})")
     return {tag["key"]: tag.get("value", "") for tag in tags}
 
 
@@ -216,13 +215,13 @@ def tag_list_to_map(tags: list[dict[str, str]]) -> dict[str, str]:
 def require_machine(conn: sa.Connection, arn: str) -> Record:
     machine = state_machines.get(conn, arn)
     if machine is None:
-        raise ServiceError("StateMachineDoesNotExist", f"State Machine Does Not Exist: '{arn}'")
+        raise errors.StateMachineDoesNotExist(f"State Machine Does Not Exist: '{arn}'")
     return machine
 
 
 def require_role_arn(role_arn: str) -> None:
     if not role_arn.startswith("arn:") or role_arn.count(":") < 5:
-        raise ServiceError("InvalidArn", f"Invalid Arn: '{role_arn}'")
+        raise errors.InvalidArn(f"Invalid Arn: '{role_arn}'")
 
 
 def _require_taggable(conn: sa.Connection, resource_arn: str) -> None:
@@ -232,7 +231,7 @@ def _require_taggable(conn: sa.Connection, resource_arn: str) -> None:
         "activity": lambda: activities.get(conn, resource_arn),
     }.get(parsed.kind, lambda: None)()
     if found is None:
-        raise ServiceError("ResourceNotFound", f"Resource not found: '{resource_arn}'")
+        raise errors.ResourceNotFound(f"Resource not found: '{resource_arn}'")
 
 
 def _existing_if_identical(conn: sa.Connection, existing: Record, definition: str, role_arn: str) -> dict[str, Any]:
@@ -249,8 +248,8 @@ def _existing_if_identical(conn: sa.Connection, existing: Record, definition: st
     ):
         return {"stateMachineArn": existing.arn, "creationDate": existing.created_at}
     if existing.status == DELETING:
-        raise ServiceError("StateMachineDeleting", f"State Machine is being deleted: '{existing.arn}'")
-    raise ServiceError("StateMachineAlreadyExists", f"State Machine Already Exists: '{existing.arn}'")
+        raise errors.StateMachineDeleting(f"State Machine is being deleted: '{existing.arn}'")
+    raise errors.StateMachineAlreadyExists(f"State Machine Already Exists: '{existing.arn}'")
 
 
 def _new_revision(conn: sa.Connection, arn: str, definition: str, role_arn: str, now: float) -> str:
@@ -269,8 +268,8 @@ def _new_revision(conn: sa.Connection, arn: str, definition: str, role_arn: str,
 
 
 def configurations(machine: Record) -> dict[str, Any]:
-    logging = json.loads(machine.logging_configuration) if machine.logging_configuration else None
-    tracing = json.loads(machine.tracing_configuration) if machine.tracing_configuration else None
+    logging = loads(machine.logging_configuration) if machine.logging_configuration else None
+    tracing = loads(machine.tracing_configuration) if machine.tracing_configuration else None
     return {
         "loggingConfiguration": logging or {"level": "OFF", "includeExecutionData": False},
         "tracingConfiguration": tracing or {"enabled": False},
@@ -278,7 +277,7 @@ def configurations(machine: Record) -> dict[str, Any]:
 
 
 def _json_or_none(value: dict[str, Any] | None) -> str | None:
-    return None if value is None else json.dumps(value)
+    return None if value is None else dumps(value)
 
 
 def _diagnostic(diagnostic: Diagnostic) -> dict[str, str]:

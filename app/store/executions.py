@@ -7,11 +7,12 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from app.engine.jsontext import dumps
-from app.engine.types import RUNNING, TaskInvocation, Transition
+from app.durable.statuses import OPEN_TOKEN_STATUSES, ExecutionStatus, TokenStatus
 from app.store import compiled, task_tokens, work_items
 from app.store.compiled import Record
 from app.store.tables import executions, history_events
+from app.store.tables import task_tokens as task_tokens_table
+from app.store.tables import work_items as work_items_table
 
 _INSERT = compiled.Insert(executions, [column.name for column in executions.c])
 _INSERT_EVENTS = compiled.Insert(
@@ -24,6 +25,13 @@ _GET = compiled.Compiled(_BY_ARN)
 _LOCK_IF_FREE = compiled.Compiled(_BY_ARN.with_for_update(skip_locked=True))
 _STARTED_BY = compiled.Compiled(
     sa.select(executions.c.arn).where(executions.c.started_by == sa.bindparam("arn")).order_by(executions.c.start_date)
+)
+_RUNNING_SYNC_CHILDREN = compiled.Compiled(
+    sa.select(executions.c.arn).where(
+        executions.c.started_by == sa.bindparam("arn"),
+        executions.c.status == ExecutionStatus.RUNNING,
+        executions.c.parent_task.is_not(None),
+    )
 )
 _FENCE = sa.and_(executions.c.arn == sa.bindparam("b_arn"), executions.c.version == sa.bindparam("b_version"))
 _PROGRESS_COLUMNS = ("snapshot", "next_event_id", "version", "status")
@@ -112,13 +120,33 @@ def started_by(conn: sa.Connection, parent_arn: str) -> list[str]:
 
 def running_arns(conn: sa.Connection, state_machine_arn: str) -> list[str]:
     query = sa.select(executions.c.arn).where(
-        executions.c.state_machine_arn == state_machine_arn, executions.c.status == RUNNING
+        executions.c.state_machine_arn == state_machine_arn, executions.c.status == ExecutionStatus.RUNNING
+    )
+    return list(conn.execute(query).scalars())
+
+
+def running_sync_children(conn: sa.Connection, parent_arn: str) -> list[str]:
+    """Running executions that a ``.sync`` task of ``parent_arn`` waits for."""
+    return [row.arn for row in _RUNNING_SYNC_CHILDREN.all(conn, {"arn": parent_arn})]
+
+
+def orphaned(conn: sa.Connection) -> list[str]:
+    """RUNNING executions that wait for nothing: no work item, no open task token (lost after a crash)."""
+    pending = sa.select(work_items_table.c.id).where(work_items_table.c.execution_arn == executions.c.arn)
+    waiting = sa.select(task_tokens_table.c.token).where(
+        task_tokens_table.c.execution_arn == executions.c.arn,
+        task_tokens_table.c.status.in_(OPEN_TOKEN_STATUSES),
+    )
+    query = sa.select(executions.c.arn).where(
+        executions.c.status == ExecutionStatus.RUNNING, ~pending.exists(), ~waiting.exists()
     )
     return list(conn.execute(query).scalars())
 
 
 def count_running(conn: sa.Connection) -> int:
-    return int(conn.execute(sa.select(sa.func.count()).where(executions.c.status == RUNNING)).scalar_one())
+    return int(
+        conn.execute(sa.select(sa.func.count()).where(executions.c.status == ExecutionStatus.RUNNING)).scalar_one()
+    )
 
 
 def count_for_state_machine(conn: sa.Connection, state_machine_arn: str) -> int:
@@ -127,119 +155,78 @@ def count_for_state_machine(conn: sa.Connection, state_machine_arn: str) -> int:
 
 
 @dataclass
-class PreparedTransition:
-    """A transition turned into rows before the write transaction, so the transaction stays short."""
+class TransitionRows:
+    """One transition of an execution as the rows it writes: new column values, and what it adds or closes.
+
+    ``timed_out_tokens`` are tokens of tasks that gave up waiting; when the transition ends the
+    execution (``status`` other than RUNNING), every pending work item and open token goes too.
+    """
 
     arn: str
-    transition: Transition
+    status: str
     snapshot: str
     next_event_id: int
+    output: str | None = None
+    error: str | None = None
+    cause: str | None = None
     events: list[dict[str, Any]] = field(default_factory=list)
     items: list[dict[str, Any]] = field(default_factory=list)
     tokens: list[dict[str, Any]] = field(default_factory=list)
+    timed_out_tokens: list[str] = field(default_factory=list)
+
+    @property
+    def ended(self) -> bool:
+        return self.status != ExecutionStatus.RUNNING
 
 
-def prepare(arn: str, transition: Transition, now: float) -> PreparedTransition:
-    """Serialize a transition's snapshot, events, work items and tokens (no database access)."""
-    prepared = PreparedTransition(
-        arn=arn,
-        transition=transition,
-        snapshot=dumps(transition.snapshot),
-        next_event_id=int(transition.snapshot["last_event_id"]) + 1,
-        events=[
-            {
-                "execution_arn": arn,
-                "event_id": event.id,
-                "type": event.type,
-                "previous_event_id": event.previous_event_id,
-                "timestamp": event.timestamp,
-                "details": None if event.details is None else dumps(event.details),
-            }
-            for event in transition.events
-        ],
-    )
-    if transition.status != RUNNING:
-        return prepared
-    for timer in transition.timers:
-        if timer.warn_at is not None:
-            payload = {"timer_id": timer.timer_id, "timeout_at": timer.due}
-            prepared.items.append(work_items.row(arn, "warn", payload, timer.warn_at, timer.timer_id))
-        else:
-            prepared.items.append(
-                work_items.row(arn, timer.kind, {"timer_id": timer.timer_id}, timer.due, timer.timer_id)
-            )
-    for task in transition.tasks:
-        if task.token is not None:
-            prepared.tokens.append(task_tokens.row(arn, task, now))
-        if task.call:
-            prepared.items.append(work_items.row(arn, "invoke", invocation_payload(task), now))
-    if transition.run_again:
-        prepared.items.append(work_items.row(arn, "run", {}, now))
-    return prepared
-
-
-def insert_started(conn: sa.Connection, values: dict[str, Any], prepared: PreparedTransition) -> None:
+def insert_started(conn: sa.Connection, values: dict[str, Any], rows: TransitionRows) -> None:
     """Insert a new execution together with its first transition (which may already end it)."""
-    transition = prepared.transition
     row = {
         **values,
-        "status": transition.status,
-        "snapshot": prepared.snapshot,
-        "next_event_id": prepared.next_event_id,
+        "status": rows.status,
+        "snapshot": rows.snapshot,
+        "next_event_id": rows.next_event_id,
         "version": 1,
     }
-    if transition.status != RUNNING:
-        ended = {"output": transition.output, "error": transition.error, "cause": transition.cause}
-        row.update(ended, stop_date=values["start_date"])
+    if rows.ended:
+        row.update(output=rows.output, error=rows.error, cause=rows.cause, stop_date=values["start_date"])
     _INSERT.execute(conn, {column.name: row.get(column.name) for column in executions.c})
-    _write_effects(conn, prepared)
+    _write_effects(conn, rows)
 
 
-def apply_transition(conn: sa.Connection, prepared: PreparedTransition, version: int, now: float) -> bool:
+def apply_transition(conn: sa.Connection, rows: TransitionRows, version: int, now: float) -> bool:
     """Write a transition if the execution is still at ``version``; False when another writer won."""
-    transition = prepared.transition
     values: dict[str, Any] = {
-        "b_arn": prepared.arn,
+        "b_arn": rows.arn,
         "b_version": version,
-        "snapshot": prepared.snapshot,
-        "next_event_id": prepared.next_event_id,
+        "snapshot": rows.snapshot,
+        "next_event_id": rows.next_event_id,
         "version": version + 1,
-        "status": transition.status,
+        "status": rows.status,
     }
-    if transition.status == RUNNING:
-        updated = _ADVANCE.rowcount(conn, values)
-    else:
-        values.update(output=transition.output, error=transition.error, cause=transition.cause, stop_date=now)
+    if rows.ended:
+        values.update(output=rows.output, error=rows.error, cause=rows.cause, stop_date=now)
         updated = _FINISH.rowcount(conn, values)
+    else:
+        updated = _ADVANCE.rowcount(conn, values)
     if updated != 1:
         return False
-    _write_effects(conn, prepared)
+    _write_effects(conn, rows)
     return True
 
 
-def _write_effects(conn: sa.Connection, prepared: PreparedTransition) -> None:
+def _write_effects(conn: sa.Connection, rows: TransitionRows) -> None:
     """Events, work items and tokens of a transition being committed; on its end, close what remains."""
-    _INSERT_EVENTS.execute_many(conn, prepared.events)
-    task_tokens.close(conn, prepared.transition.closed_tokens, "TIMED_OUT")
-    if prepared.transition.status != RUNNING:
-        work_items.delete_for_execution(conn, prepared.arn)
-        task_tokens.close_for_execution(conn, prepared.arn, "CLOSED")
+    _INSERT_EVENTS.execute_many(conn, rows.events)
+    task_tokens.close(conn, rows.timed_out_tokens, TokenStatus.TIMED_OUT)
+    if rows.ended:
+        work_items.delete_for_execution(conn, rows.arn)
+        task_tokens.close_for_execution(conn, rows.arn, TokenStatus.CLOSED)
         return
-    if prepared.tokens:
-        task_tokens.insert_rows(conn, prepared.tokens)
-    if prepared.items:
-        work_items.insert_rows(conn, prepared.items)
-
-
-def invocation_payload(task: TaskInvocation) -> dict[str, Any]:
-    """What the task runner needs to call an integration."""
-    return {
-        "task_id": task.task_id,
-        "resource": task.resource,
-        "input": task.input,
-        "token": task.token,
-        "timeout_seconds": task.timeout_seconds,
-    }
+    if rows.tokens:
+        task_tokens.insert_rows(conn, rows.tokens)
+    if rows.items:
+        work_items.insert_rows(conn, rows.items)
 
 
 def history_page(conn: sa.Connection, arn: str, after_id: int | None, limit: int, reverse: bool) -> list[Record]:

@@ -6,12 +6,13 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from app.durable.statuses import ExecutionStatus
 from app.store import compiled
 from app.store.compiled import Record
 from app.store.tables import executions, state_machine_revisions, state_machines, tags
 
 _RUNNING_OF_MACHINE = sa.select(executions.c.arn).where(
-    executions.c.state_machine_arn == sa.bindparam("arn"), executions.c.status == "RUNNING"
+    executions.c.state_machine_arn == sa.bindparam("arn"), executions.c.status == ExecutionStatus.RUNNING
 )
 _GET = compiled.Compiled(sa.select(state_machines).where(state_machines.c.arn == sa.bindparam("arn")))
 _GET_REVISION = compiled.Compiled(

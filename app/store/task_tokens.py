@@ -6,37 +6,14 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from app.engine.jsontext import dumps
-from app.engine.types import TaskInvocation
+from app.durable.statuses import OPEN_TOKEN_STATUSES, TokenStatus
 from app.store import compiled
 from app.store.compiled import Record
 from app.store.tables import task_tokens, work_items
 
-SCHEDULED = "SCHEDULED"  # an activity task no worker has taken yet
-STARTED = "STARTED"  # an activity task a worker took
-PENDING = "PENDING"  # a .waitForTaskToken task waiting for its callback
-OPEN = (SCHEDULED, STARTED, PENDING)
-
-
-def row(execution_arn: str, task: TaskInvocation, now: float) -> dict[str, Any]:
-    """The values of a new token, ready for :func:`insert_rows`."""
-    return {
-        "token": task.token,
-        "execution_arn": execution_arn,
-        "task_id": task.task_id,
-        "activity_arn": task.activity_arn,
-        "status": SCHEDULED if task.activity_arn else PENDING,
-        "input": dumps(task.input),
-        "worker_name": None,
-        "heartbeat_seconds": task.heartbeat_seconds,
-        "heartbeat_timer_id": task.heartbeat_timer_id,
-        "created_at": now,
-    }
-
-
 _INSERT = compiled.Insert(task_tokens, [column.name for column in task_tokens.c])
 _GET = compiled.Compiled(sa.select(task_tokens).where(task_tokens.c.token == sa.bindparam("token")))
-_IS_OPEN = sa.or_(*(task_tokens.c.status == status for status in OPEN))  # no IN list: compiled once
+_IS_OPEN = sa.or_(*(task_tokens.c.status == status for status in OPEN_TOKEN_STATUSES))  # no IN list: compiled once
 _CLOSE_OPEN_TOKEN = (
     task_tokens.update()
     .where(task_tokens.c.token == sa.bindparam("token"), _IS_OPEN)
@@ -57,15 +34,15 @@ _CLOSE_FOR_EXECUTION = compiled.Compiled(
 # FOR UPDATE out; it has one writer anyway).
 _OLDEST_SCHEDULED = (
     sa.select(task_tokens.c.token)
-    .where(task_tokens.c.activity_arn == sa.bindparam("activity_arn"), task_tokens.c.status == SCHEDULED)
+    .where(task_tokens.c.activity_arn == sa.bindparam("activity_arn"), task_tokens.c.status == TokenStatus.SCHEDULED)
     .order_by(task_tokens.c.created_at)
     .limit(1)
     .with_for_update(skip_locked=True)
 )
 _CLAIM = compiled.Compiled(
     task_tokens.update()
-    .where(task_tokens.c.token == _OLDEST_SCHEDULED.scalar_subquery(), task_tokens.c.status == SCHEDULED)
-    .values(status=STARTED, worker_name=sa.bindparam("worker_name"))
+    .where(task_tokens.c.token == _OLDEST_SCHEDULED.scalar_subquery(), task_tokens.c.status == TokenStatus.SCHEDULED)
+    .values(status=TokenStatus.STARTED, worker_name=sa.bindparam("worker_name"))
     .returning(task_tokens.c.token, task_tokens.c.input, task_tokens.c.execution_arn, task_tokens.c.task_id)
 )
 
@@ -78,17 +55,17 @@ def get(conn: sa.Connection, token: str) -> Record | None:
     return _GET.first(conn, {"token": token})
 
 
-def complete(conn: sa.Connection, token: str, status: str) -> Record | None:
+def complete(conn: sa.Connection, token: str, status: TokenStatus) -> Record | None:
     """Close an open token; None when it was not open (completed, timed out, or unknown)."""
     return _COMPLETE.first(conn, {"token": token, "new_status": status})
 
 
-def close(conn: sa.Connection, tokens: list[str], status: str) -> None:
+def close(conn: sa.Connection, tokens: list[str], status: TokenStatus) -> None:
     """Close tokens the engine gave up on (timed out), so late callbacks get TaskTimedOut."""
     _CLOSE.execute_many(conn, [{"token": token, "new_status": status} for token in tokens])
 
 
-def close_for_execution(conn: sa.Connection, execution_arn: str, status: str) -> None:
+def close_for_execution(conn: sa.Connection, execution_arn: str, status: TokenStatus) -> None:
     _CLOSE_FOR_EXECUTION.execute(conn, {"arn": execution_arn, "new_status": status})
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from app.engine.jsontext import dumps, loads
+from app.codec import dumps, loads
 from app.store import compiled
 from app.store.tables import work_items
 

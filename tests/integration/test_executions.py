@@ -76,7 +76,7 @@ def test_a_loop_longer_than_the_start_budget_goes_on_in_the_scheduler(
             "Step": {"Type": "Pass", "Parameters": {"i.$": "States.MathAdd($.i, 1)"}, "Next": "More"},
             "More": {
                 "Type": "Choice",
-                "Choices": [{"Variable": "$.i", "NumericLessThan": 400, "Next": "Step"}],
+                "Choices": [{"Variable": "$.i", "NumericLessThan": 1200, "Next": "Step"}],
                 "Default": "Done",
             },
             "Done": {"Type": "Succeed"},
@@ -85,12 +85,12 @@ def test_a_loop_longer_than_the_start_budget_goes_on_in_the_scheduler(
     arn = create_machine(loop)
     started = sfn.start_execution(stateMachineArn=arn, input="{}")
     described = wait_for_status(sfn, started["executionArn"], "SUCCEEDED")
-    assert json.loads(described["output"]) == {"i": 400}
+    assert json.loads(described["output"]) == {"i": 1200}
     events = []
     pages = sfn.get_paginator("get_execution_history").paginate(executionArn=started["executionArn"])
     for page in pages:
         events.extend(page["events"])
-    assert len(events) == 2 + 2 * (2 + 2 * 400)  # started/succeeded + entered/exited of 802 states
+    assert len(events) == 2 + 2 * (2 + 2 * 1200)  # started/succeeded + entered/exited of 2,402 states
     assert [event["id"] for event in events] == list(range(1, len(events) + 1))
     assert [event["previousEventId"] for event in events] == list(range(len(events)))
 

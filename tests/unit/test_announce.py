@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from app.engine.types import RUNNING, SUCCEEDED, TaskInvocation, Timer, Transition
-from app.runtime import Runtime
-from app.scheduler.driver import announce
+from app.executions.deliveries import announce
+from app.executions.runtime import Runtime
 
 NOW = 1_000.0
 POLL_SECONDS = 1.0

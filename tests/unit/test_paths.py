@@ -17,7 +17,6 @@ from app.asl.paths import (
     normalized_path,
     path_document,
     set_result_path,
-    to_compact_json,
 )
 from app.asl.scope import DataScope
 
@@ -196,14 +195,6 @@ def test_set_result_path_on_a_non_object_fails(path: str, data: Any, cause: str)
 def test_result_path_must_be_a_definite_input_path(path: str) -> None:
     with pytest.raises(InvalidPathError):
         set_result_path(path, {}, 1)
-
-
-@pytest.mark.parametrize(
-    ("value", "text"),
-    [({"a": [1, 2.5, None, True]}, '{"a":[1,2.5,null,true]}'), ("é", '"é"'), (0, "0")],
-)
-def test_to_compact_json(value: Any, text: str) -> None:
-    assert to_compact_json(value) == text
 
 
 @pytest.mark.parametrize(("path", "expected"), [("$$.Execution", CONTEXT), ("$.a", INPUT), ("$x", INPUT)])

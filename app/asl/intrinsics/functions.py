@@ -11,16 +11,16 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 import math
 import random
 import re
 import uuid
 from collections.abc import Callable, Sequence
-from typing import Any, NoReturn
+from typing import Any
 
 from app.asl.errors import RUNTIME, StatesError
 from app.asl.intrinsics.parser import TemplateText
+from app.codec import dumps, dumps_canonical, loads
 
 IntrinsicFunction = Callable[[Sequence[Any]], Any]
 
@@ -113,11 +113,6 @@ def _utf8(text: str) -> bytes:
     return text.encode("utf-8", errors="replace")
 
 
-def compact_json(value: Any) -> str:
-    """JSON text the way AWS writes it inside strings: no spaces, non-ASCII kept as is."""
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
-
-
 def _to_text(value: Any) -> str:
     """How AWS renders a value inside a string: strings bare, objects as ``{k=v, ...}`` (Java maps)."""
     if isinstance(value, str):
@@ -126,7 +121,7 @@ def _to_text(value: Any) -> str:
         return "{" + ", ".join(f"{key}={_to_text(item)}" for key, item in value.items()) + "}"
     if isinstance(value, list):
         return "[" + ", ".join(_to_text(item) for item in value) + "]"
-    return compact_json(value)
+    return dumps(value)
 
 
 # --- generic and JSON ----------------------------------------------------------------------------
@@ -165,16 +160,12 @@ def _format(template: Any, *values: Any) -> str:
     return "".join(rendered)
 
 
-def _reject_constant(name: str) -> NoReturn:
-    raise ValueError(f"{name} is not JSON")
-
-
 @_intrinsic("States.StringToJson", 1)
 def _string_to_json(text: Any) -> Any:
     if not _string(text).strip():
         return None  # AWS answers null for an empty or blank string
     try:
-        return json.loads(text, parse_constant=_reject_constant)
+        return loads(text)
     except ValueError:
         raise _InvalidArgumentsError from None
 
@@ -182,7 +173,7 @@ def _string_to_json(text: Any) -> Any:
 @_intrinsic("States.JsonToString", 1)
 def _json_to_string(value: Any) -> str:
     """Compact JSON, e.g. ``{"a":1}``."""
-    return compact_json(value)
+    return dumps(value)
 
 
 @_intrinsic("States.JsonMerge", 3)
@@ -216,7 +207,7 @@ def _array_partition(array: Any, chunk_size: Any) -> list[list[Any]]:
 
 def _membership_text(value: Any) -> str:
     """AWS compares ArrayContains candidates by text: ``true`` matches ``"true"``, key order counts."""
-    return value if isinstance(value, str) else compact_json(value)
+    return value if isinstance(value, str) else dumps(value)
 
 
 @_intrinsic("States.ArrayContains", 2)
@@ -258,7 +249,7 @@ def _array_unique(array: Any) -> list[Any]:
     seen: set[str] = set()
     unique: list[Any] = []
     for item in _array(array):
-        key = json.dumps(item, sort_keys=True)
+        key = dumps_canonical(item)
         if key not in seen:
             seen.add(key)
             unique.append(item)

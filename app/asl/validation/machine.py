@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +16,7 @@ from app.asl.validation.diagnostics import (
 from app.asl.validation.fields import check_enum, check_values
 from app.asl.validation.schema import JSONPATH
 from app.asl.validation.states import Members, Walk, check_machine
+from app.codec import JSONDecodeError, loads_members
 
 
 def _parse(text: str, report: Report) -> Any:
@@ -25,8 +25,8 @@ def _parse(text: str, report: Report) -> Any:
         report.error(MISSING_DESCRIPTION, "Received a null or empty workflow input.", "")
         return None
     try:
-        return json.loads(text, object_pairs_hook=Members)
-    except json.JSONDecodeError as exc:
+        return loads_members(text, Members, refuse_constants=False)
+    except JSONDecodeError as exc:
         report.error(INVALID_JSON_DESCRIPTION, f"{exc.msg} at line {exc.lineno} column {exc.colno}", "")
     except RecursionError:
         report.error(INVALID_JSON_DESCRIPTION, "JSON nesting is too deep", "")

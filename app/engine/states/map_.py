@@ -9,8 +9,8 @@ from app.asl import errors, jsonata_adapter
 from app.asl.paths import apply_io_path
 from app.asl.states.base import MISSING, StateSpec
 from app.asl.states.map_ import MapSpec
+from app.codec import dumps
 from app.engine import dataflow
-from app.engine.jsontext import dumps
 from app.engine.outcomes import Failure, Fork, Outcome
 from app.engine.run import Frame, Run, new_frame
 from app.engine.states.base import Fan

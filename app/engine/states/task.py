@@ -13,8 +13,8 @@ from app.asl import errors, jsonata_adapter
 from app.asl.resources import Resource
 from app.asl.states.base import MISSING
 from app.asl.states.task import TaskSpec
+from app.codec import dumps
 from app.engine import dataflow
-from app.engine.jsontext import dumps
 from app.engine.outcomes import Failure, Outcome, Suspend
 from app.engine.run import Run
 from app.engine.types import TaskInvocation

@@ -14,9 +14,6 @@ from pathlib import Path
 
 from .names import FunctionRef
 
-# Requests to this server under this path prefix come from a function called by the execution whose
-# ARN follows it (URL-encoded); the API records that execution as the starter of new executions.
-CALLER_PATH_PREFIX = "/_from/"
 DUMMY_ACCESS_KEY_ID = "test"
 DUMMY_SECRET_ACCESS_KEY = "test"
 MEMORY_SIZE_MB = "128"

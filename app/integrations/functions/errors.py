@@ -8,12 +8,12 @@ AWS-recorded snapshots of ``lambda:invoke``).
 
 from __future__ import annotations
 
-import json
 import signal
 import uuid
 from collections.abc import Sequence
 from typing import Any
 
+from app.codec import dumps, dumps_spaced, loads
 from app.integrations.results import TaskFailure
 
 from .names import FunctionRef
@@ -54,13 +54,13 @@ def function_error(payload: dict[str, Any]) -> TaskFailure:
     The Python runtime serialises with ``json.dumps`` defaults (``", "`` and ``": "``), and Step Functions
     passes that text through unchanged, so the same spacing is used here.
     """
-    return from_error_document(json.dumps(payload))
+    return from_error_document(dumps_spaced(payload))
 
 
 def from_error_document(body: str) -> TaskFailure:
     """Shape a function error from the raw error document a runtime or Lambda returned."""
     try:
-        document = json.loads(body)
+        document = loads(body)
     except ValueError:
         document = None
     error_type = document.get("errorType") if isinstance(document, dict) else None
@@ -71,7 +71,7 @@ def from_error_document(body: str) -> TaskFailure:
 
 def runtime_error(error_type: str, message: str) -> TaskFailure:
     """An error raised by the Lambda service around the runtime (exit, timeout): compact JSON, type first."""
-    body = json.dumps({"errorType": error_type, "errorMessage": message}, separators=(",", ":"))
+    body = dumps({"errorType": error_type, "errorMessage": message})
     return TaskFailure(error_type, body)
 
 

@@ -6,19 +6,19 @@ for a deployed function without touching the state machine.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
-from urllib.parse import quote
 
 import httpx
 
+from app.arns import caller_endpoint
+from app.codec import dumps
 from app.integrations.results import TaskFailure, TaskSuccess
 
 from .call import Call
-from .environment import CALLER_PATH_PREFIX, base_environment
+from .environment import base_environment
 from .errors import invalid_invocation_type, invalid_name, new_request_id, not_found
 from .lambda_api import LambdaApi
 from .local import LocalFunctions
@@ -89,7 +89,7 @@ class FunctionInvoker:
         except InvalidFunctionNameError:
             return FunctionOutcome(invalid_name(function, request_id), "$LATEST", 400)
         call = Call(
-            ref, json.dumps(payload), request_id, timeout_seconds, self._function_timeout, self._caller_endpoint(caller)
+            ref, dumps(payload), request_id, timeout_seconds, self._function_timeout, self._caller_endpoint(caller)
         )
         if self._local is not None and self._local.has(ref):
             return self._run_here(self._local.invoke, call, invocation_type)
@@ -103,7 +103,7 @@ class FunctionInvoker:
         endpoint = self.settings.self_endpoint
         if not endpoint or not caller:
             return None
-        return f"{endpoint.rstrip('/')}{CALLER_PATH_PREFIX}{quote(caller, safe='')}"
+        return caller_endpoint(endpoint, caller)
 
     def close(self) -> None:
         """Stop background calls and worker processes; close the HTTP client if this invoker made it."""

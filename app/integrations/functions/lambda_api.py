@@ -6,7 +6,6 @@ used unless the server's environment has real keys.
 
 from __future__ import annotations
 
-import json
 import os
 from urllib.parse import quote
 
@@ -15,6 +14,7 @@ from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
+from app.codec import loads
 from app.integrations.results import TaskResult, TaskSuccess
 
 from .call import Call
@@ -97,6 +97,6 @@ def _json_or_text(text: str) -> object:
     if not text.strip():
         return None
     try:
-        return json.loads(text)
+        return loads(text)
     except ValueError:
         return text

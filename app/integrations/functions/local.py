@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
 
+from app.codec import loads
 from app.integrations.results import TaskResult, TaskSuccess
 
 from .call import Call
@@ -58,5 +58,5 @@ class LocalFunctions:
             return FunctionOutcome(exit_error(call.request_id, outcome.exitcode), version, function_error="Unhandled")
         if outcome.error is not None:
             return FunctionOutcome(function_error(outcome.error), version, function_error="Unhandled")
-        result: TaskResult = TaskSuccess(json.loads(outcome.result_json or "null"))
+        result: TaskResult = TaskSuccess(loads(outcome.result_json or "null"))
         return FunctionOutcome(result, version)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from app.codec import loads
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ def parse_function_urls(text: str) -> dict[str, str]:
     """``{"Name": "http://..."}`` from its JSON text; empty text means no URLs. Raises ``ValueError`` otherwise."""
     if not text.strip():
         return {}
-    value = json.loads(text)
+    value = loads(text)
     if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
         raise ValueError("SFN_FUNCTION_URLS must be a JSON object mapping function names to URLs")
     return dict(value)

@@ -5,12 +5,12 @@ This covers any web framework or container a team already runs; no Lambda emulat
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Mapping
 
 import httpx
 
+from app.codec import loads
 from app.integrations.results import TaskFailure, TaskSuccess
 
 from .call import Call
@@ -72,6 +72,6 @@ def _parse_output(text: str) -> TaskSuccess:
     if not text.strip():
         return TaskSuccess(None)
     try:
-        return TaskSuccess(json.loads(text))
+        return TaskSuccess(loads(text))
     except ValueError:
         return TaskSuccess(text)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import decimal
-import json
 import os
 import sys
 import threading
@@ -16,6 +15,8 @@ import traceback
 from collections.abc import Mapping
 from multiprocessing.connection import Connection
 from typing import Any
+
+from app.codec import dumps_spaced, loads
 
 from . import loader
 from .context import LambdaContext
@@ -27,13 +28,11 @@ from .protocol import Invocation, Reply
 _RUNTIME_FILES = frozenset(os.path.abspath(path) for path in (__file__, loader.__file__))
 
 
-class _Encoder(json.JSONEncoder):
+def _decimal(value: Any) -> Any:
     """Lambda's marshaller also accepts ``Decimal`` (what boto3's DynamoDB layer returns)."""
-
-    def default(self, o: Any) -> Any:
-        if isinstance(o, decimal.Decimal):
-            return int(o) if o == o.to_integral_value() else float(o)
-        return super().default(o)
+    if isinstance(value, decimal.Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
 def serve(connection: Connection, lifeline: Connection, environment: Mapping[str, str]) -> None:
@@ -66,14 +65,14 @@ def execute(invocation: Invocation, cache: ModuleCache) -> Reply:
     )
     try:
         handler = cache.handler(invocation.path, invocation.function_name)
-        event = json.loads(invocation.event_json)
+        event = loads(invocation.event_json)
         result = handler(event, context)
     except LoadError as exc:
         return _failed(invocation, exc.message, exc.error_type, exc.stack_trace)
     except Exception as exc:
         return _failed(invocation, str(exc), type(exc).__name__, _user_frames(exc))
     try:
-        return Reply(invocation.request_id, result_json=json.dumps(result, cls=_Encoder))
+        return Reply(invocation.request_id, result_json=dumps_spaced(result, default=_decimal))
     except (TypeError, ValueError) as exc:
         return _failed(invocation, f"Unable to marshal response: {exc}", "Runtime.MarshalError", [])
 

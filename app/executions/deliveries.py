@@ -2,7 +2,9 @@
 
 The scheduler delivers a whole batch of claimed work items at once (one read, one write
 transaction for all of them); callers with a single trigger (StopExecution, a finished task)
-use :func:`deliver`.
+use :func:`deliver`; a worker's call that produced task news applies it inside its own
+transaction with :func:`deliver_news`. Every path computes its transition with :func:`compute`,
+under the one step budget of :attr:`Runtime.engine_options`.
 """
 
 from __future__ import annotations
@@ -14,15 +16,19 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from app import arns
+from app.asl.model import StateMachineModel
+from app.codec import loads
 from app.crashpoints import crash_point
+from app.durable.statuses import ExecutionStatus
 from app.engine.advance import advance
-from app.engine.jsontext import loads
-from app.engine.types import RUNNING, ExecutionInfo, Transition, Trigger
-from app.runtime import Revision, Runtime
-from app.scheduler import lineage
-from app.service import arns
+from app.engine.types import ExecutionInfo, Transition, Trigger
+from app.executions import lineage
+from app.executions.rows import transition_rows
+from app.executions.runtime import Revision, Runtime
 from app.store import executions, state_machines, work_items
 from app.store.compiled import Record
+from app.store.executions import TransitionRows
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +56,16 @@ class Computed:
     row: Record
     transition: Transition
     waits_for_children: bool
-    prepared: executions.PreparedTransition
+    rows: TransitionRows
+
+
+@dataclass
+class BatchOutcome:
+    """Statuses after the applied deliveries; those whose execution had ended; those that lost a race."""
+
+    statuses: list[str] = field(default_factory=list)
+    gone: list[Delivery] = field(default_factory=list)
+    lost: list[Delivery] = field(default_factory=list)
 
 
 def execution_info(row: Record, role_arn: str) -> ExecutionInfo:
@@ -59,11 +74,31 @@ def execution_info(row: Record, role_arn: str) -> ExecutionInfo:
         arn=row.arn,
         name=row.name,
         state_machine_arn=row.state_machine_arn,
-        state_machine_name=row.state_machine_arn.rsplit(":", 1)[-1],
+        state_machine_name=arns.state_machine_name(row.state_machine_arn),
         role_arn=role_arn,
         start_time=row.start_date,
         input=loads(row.input),
     )
+
+
+def compute(
+    runtime: Runtime,
+    model: StateMachineModel,
+    snapshot: dict[str, Any],
+    triggers: Sequence[Trigger],
+    now: float,
+    info: ExecutionInfo,
+) -> Transition:
+    """Apply triggers one after another from ``snapshot``; one transition carries all their effects."""
+    options = runtime.engine_options
+    total: Transition | None = None
+    for trigger in triggers:
+        step = advance(model, snapshot if total is None else total.snapshot, trigger, now, info, options)
+        total = step if total is None else total.then(step)
+        if total.status != ExecutionStatus.RUNNING:
+            break
+    assert total is not None
+    return total
 
 
 def deliver(runtime: Runtime, arn: str, trigger: Trigger, item_id: int | None = None) -> str:
@@ -82,15 +117,6 @@ def deliver(runtime: Runtime, arn: str, trigger: Trigger, item_id: int | None = 
     raise RuntimeError(f"execution {arn} kept changing under {MAX_RACE_RETRIES} attempts")
 
 
-@dataclass
-class BatchOutcome:
-    """Statuses after the applied deliveries; those whose execution had ended; those that lost a race."""
-
-    statuses: list[str] = field(default_factory=list)
-    gone: list[Delivery] = field(default_factory=list)
-    lost: list[Delivery] = field(default_factory=list)
-
-
 def deliver_batch(runtime: Runtime, deliveries: Sequence[Delivery]) -> BatchOutcome:
     """Deliver to many executions in one read and one write transaction.
 
@@ -98,7 +124,7 @@ def deliver_batch(runtime: Runtime, deliveries: Sequence[Delivery]) -> BatchOutc
     to another writer keeps its items claimed; the caller releases or retries it.
     """
     now = runtime.clock.now()
-    computed, gone = _compute(runtime, deliveries, now)
+    computed, gone = _compute_batch(runtime, deliveries, now)
     outcome = BatchOutcome(gone=gone)
     applied: list[Transition] = []
     with runtime.db.write() as conn:
@@ -129,7 +155,7 @@ def deliver_within(runtime: Runtime, conn: sa.Connection, arn: str, trigger: Tri
     :func:`settle`.
     """
     row = executions.lock_if_free(conn, arn)
-    if row is None or row.status != RUNNING:
+    if row is None or row.status != ExecutionStatus.RUNNING:
         return None
     # The time is read under the lock: whatever this execution committed before came earlier.
     now = runtime.clock.now()
@@ -171,14 +197,17 @@ def settle(runtime: Runtime, computed: Sequence[Computed], applied: Sequence[Tra
     """After the commit: warn of limits near, and wake whoever has new work."""
     _warn_near_limits(runtime, computed)
     ended_with_news = any(
-        entry.transition.status != RUNNING and lineage.may_queue_news(entry.row, entry.waits_for_children)
+        entry.transition.status != ExecutionStatus.RUNNING
+        and lineage.may_queue_news(entry.row, entry.waits_for_children)
         for entry in computed
     )
     transitions = [entry.transition for entry in computed] if applied is None else applied
     announce(runtime, transitions, queued=ended_with_news)
 
 
-def _compute(runtime: Runtime, deliveries: Sequence[Delivery], now: float) -> tuple[list[Computed], list[Delivery]]:
+def _compute_batch(
+    runtime: Runtime, deliveries: Sequence[Delivery], now: float
+) -> tuple[list[Computed], list[Delivery]]:
     with runtime.db.read() as conn:
         rows = executions.get_many(conn, [delivery.arn for delivery in deliveries])
         revisions = {row.revision_id: runtime.revision(conn, row.revision_id) for row in rows.values()}
@@ -186,7 +215,7 @@ def _compute(runtime: Runtime, deliveries: Sequence[Delivery], now: float) -> tu
     gone: list[Delivery] = []
     for delivery in deliveries:
         row = rows.get(delivery.arn)
-        if row is None or row.status != RUNNING:
+        if row is None or row.status != ExecutionStatus.RUNNING:
             gone.append(delivery)
             continue
         computed.append(_computed(runtime, delivery, row, revisions[row.revision_id], now))
@@ -196,33 +225,19 @@ def _compute(runtime: Runtime, deliveries: Sequence[Delivery], now: float) -> tu
 def _computed(runtime: Runtime, delivery: Delivery, row: Record, revision: Revision, now: float) -> Computed:
     """Run a delivery's triggers on the execution's snapshot: the transition to commit."""
     info = execution_info(row, revision.role_arn)
-    transition = _advance_all(revision.model, loads(row.snapshot), delivery.triggers, now, info, runtime)
-    prepared = executions.prepare(row.arn, transition, now)
-    return Computed(delivery, row, transition, revision.model.waits_for_children, prepared)
-
-
-def _advance_all(
-    model: Any, snapshot: dict[str, Any], triggers: list[Trigger], now: float, info: ExecutionInfo, runtime: Runtime
-) -> Transition:
-    """Apply triggers one after another; one transition carries all their effects."""
-    total: Transition | None = None
-    for trigger in triggers:
-        step = advance(model, snapshot if total is None else total.snapshot, trigger, now, info, runtime.engine_options)
-        total = step if total is None else total.then(step)
-        if total.status != RUNNING:
-            break
-    assert total is not None
-    return total
+    transition = compute(runtime, revision.model, loads(row.snapshot), delivery.triggers, now, info)
+    rows = transition_rows(row.arn, transition, now)
+    return Computed(delivery, row, transition, revision.model.waits_for_children, rows)
 
 
 def _commit(conn: sa.Connection, entry: Computed, now: float) -> bool:
     """Write one execution's transition and consume its items; False when another writer won."""
     row, transition = entry.row, entry.transition
-    if transition.changed and not executions.apply_transition(conn, entry.prepared, row.version, now):
+    if transition.changed and not executions.apply_transition(conn, entry.rows, row.version, now):
         return False
     for item_id in entry.delivery.item_ids:
         work_items.delete(conn, item_id)
-    if transition.status != RUNNING:
+    if transition.status != ExecutionStatus.RUNNING:
         lineage.report_to_parent(conn, row, transition, now)
         if entry.waits_for_children:
             lineage.stop_children(conn, row.arn, now)
@@ -266,7 +281,7 @@ def _warn_near_limits(runtime: Runtime, computed: Sequence[Computed]) -> None:
     for entry in computed:
         before = entry.row.next_event_id - 1
         after = int(entry.transition.snapshot.get("last_event_id", before))
-        if before < threshold <= after and entry.transition.status == RUNNING:
+        if before < threshold <= after and entry.transition.status == ExecutionStatus.RUNNING:
             log.warning(
                 "execution %s has %d of its %d history events; continue as a new execution before it fails",
                 entry.row.arn,

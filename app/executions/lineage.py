@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import sqlalchemy as sa
 
-from app.engine.types import SUCCEEDED, Transition
-from app.store import work_items
-from app.store.compiled import Compiled, Record
-from app.store.tables import executions
-
-_RUNNING_SYNC_CHILDREN = Compiled(
-    sa.select(executions.c.arn).where(
-        executions.c.started_by == sa.bindparam("arn"),
-        executions.c.status == "RUNNING",
-        executions.c.parent_task.is_not(None),
-    )
-)
+from app.codec import dumps, loads
+from app.durable.statuses import ExecutionStatus
+from app.engine.types import Transition
+from app.store import executions, work_items
+from app.store.compiled import Record
 
 
 def describe_output(row: Record, transition: Transition, now: float, *, as_json: bool) -> dict[str, Any]:
@@ -26,7 +18,7 @@ def describe_output(row: Record, transition: Transition, now: float, *, as_json:
     output_text = transition.output
     result: dict[str, Any] = {
         "ExecutionArn": row.arn,
-        "Input": json.loads(row.input) if as_json else row.input,
+        "Input": loads(row.input) if as_json else row.input,
         "InputDetails": {"Included": True},
         "Name": row.name,
         "StartDate": int(row.start_date * 1000),
@@ -35,7 +27,7 @@ def describe_output(row: Record, transition: Transition, now: float, *, as_json:
         "StopDate": int(now * 1000),
     }
     if output_text is not None:
-        result["Output"] = json.loads(output_text) if as_json else output_text
+        result["Output"] = loads(output_text) if as_json else output_text
         result["OutputDetails"] = {"Included": True}
     if transition.error is not None:
         result["Error"] = transition.error
@@ -53,21 +45,21 @@ def report_to_parent(conn: sa.Connection, row: Record, transition: Transition, n
     """Deliver a finished child's result to the parent task that waits for it with ``.sync``."""
     if row.parent_task is None:
         return
-    parent = json.loads(row.parent_task)
+    parent = loads(row.parent_task)
     described = describe_output(row, transition, now, as_json=parent["pattern"] == "sync2")
-    if transition.status == SUCCEEDED:
+    if transition.status == ExecutionStatus.SUCCEEDED:
         news: dict[str, Any] = {"task_id": parent["task_id"], "phase": "succeeded", "output": described}
     else:
         news = {
             "task_id": parent["task_id"],
             "phase": "failed",
             "error": "States.TaskFailed",
-            "cause": json.dumps(described, separators=(",", ":")),
+            "cause": dumps(described),
         }
     work_items.enqueue(conn, parent["execution_arn"], "task", news, now)
 
 
 def stop_children(conn: sa.Connection, parent_arn: str, now: float) -> None:
     """Stop the running executions a ``.sync`` task of this (now ended) execution waits for."""
-    for child in _RUNNING_SYNC_CHILDREN.all(conn, {"arn": parent_arn}):
-        work_items.enqueue(conn, child.arn, "stop", {"error": None, "cause": "parent execution ended"}, now)
+    for child in executions.running_sync_children(conn, parent_arn):
+        work_items.enqueue(conn, child, "stop", {"error": None, "cause": "parent execution ended"}, now)

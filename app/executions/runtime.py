@@ -1,4 +1,4 @@
-"""What every surface and the scheduler share within one process: database, clock, settings."""
+"""What the API and the scheduler share within one process: database, clock, settings, wake-ups."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from app.asl.model import StateMachineModel, parse_definition
 from app.clock import Clock, SystemClock
 from app.engine.types import EngineOptions
-from app.scheduler.wakeup import ActivityWaiters, Wakeup
+from app.executions.signals import ActivityWaiters, Wakeup
 from app.settings import Settings
 from app.store import executions, state_machines
 from app.store.database import Database

@@ -1,16 +1,22 @@
-"""ARNs of the resources this service owns, built and parsed in one place."""
+"""ARNs of the resources this service owns, built and parsed in one place.
+
+Also how a function's calls back into this server carry the ARN of the execution that made them:
+requests under ``/_from/<quoted execution ARN>`` (see :func:`caller_endpoint`).
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from urllib.parse import quote, unquote
 
-from app.service.errors import ServiceError
+from app.errors import InvalidArn
 
 _ARN = re.compile(
     r"^arn:(?P<partition>aws[a-zA-Z-]*):states:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):"
     r"(?P<kind>stateMachine|execution|activity|express):(?P<rest>.+)$"
 )
+CALLER_PATH_PREFIX = "/_from/"
 
 
 @dataclass(frozen=True)
@@ -53,32 +59,51 @@ def state_machine_of_execution(execution_arn: str) -> str:
     return f"arn:aws:states:{parsed.region}:{parsed.account}:stateMachine:{parsed.parts[0]}"
 
 
+def state_machine_name(state_machine_arn: str) -> str:
+    return state_machine_arn.rsplit(":", 1)[-1]
+
+
+def region_of(arn: str) -> str:
+    return arn.split(":")[3]
+
+
 def require_state_machine(arn: str) -> ParsedArn:
     """Parse a state machine ARN or raise ``InvalidArn`` as AWS does."""
-    parsed = parse(arn)
-    if parsed is None or parsed.kind != "stateMachine" or len(parsed.parts) != 1:
-        raise ServiceError("InvalidArn", f"Invalid Arn: 'Resource type not valid in this context: {arn}'")
-    return parsed
+    return _require(arn, "stateMachine", 1)
 
 
 def require_execution(arn: str) -> ParsedArn:
     """Parse an execution ARN or raise ``InvalidArn`` as AWS does."""
-    parsed = parse(arn)
-    if parsed is None or parsed.kind != "execution" or len(parsed.parts) != 2:
-        raise ServiceError("InvalidArn", f"Invalid Arn: 'Resource type not valid in this context: {arn}'")
-    return parsed
+    return _require(arn, "execution", 2)
 
 
 def require_activity(arn: str) -> ParsedArn:
     """Parse an activity ARN or raise ``InvalidArn`` as AWS does."""
-    parsed = parse(arn)
-    if parsed is None or parsed.kind != "activity" or len(parsed.parts) != 1:
-        raise ServiceError("InvalidArn", f"Invalid Arn: 'Resource type not valid in this context: {arn}'")
-    return parsed
+    return _require(arn, "activity", 1)
 
 
 def require_any(arn: str) -> ParsedArn:
     parsed = parse(arn)
     if parsed is None:
-        raise ServiceError("InvalidArn", f"Invalid Arn: '{arn}'")
+        raise InvalidArn(f"Invalid Arn: '{arn}'")
     return parsed
+
+
+def _require(arn: str, kind: str, parts: int) -> ParsedArn:
+    parsed = parse(arn)
+    if parsed is None or parsed.kind != kind or len(parsed.parts) != parts:
+        raise InvalidArn(f"Invalid Arn: 'Resource type not valid in this context: {arn}'")
+    return parsed
+
+
+def caller_endpoint(endpoint: str, execution_arn: str) -> str:
+    """The URL a function of ``execution_arn`` calls this server at, so new executions record their starter."""
+    return f"{endpoint.rstrip('/')}{CALLER_PATH_PREFIX}{quote(execution_arn, safe='')}"
+
+
+def caller_of_path(path: str) -> str | None:
+    """The calling execution's ARN in a request path under :data:`CALLER_PATH_PREFIX`, if there is one."""
+    if not path.startswith(CALLER_PATH_PREFIX) or len(path) <= len(CALLER_PATH_PREFIX):
+        return None
+    # SDKs may quote the already-quoted ARN of the endpoint URL once more.
+    return unquote(path[len(CALLER_PATH_PREFIX) :].rstrip("/"))

@@ -1,0 +1,88 @@
+"""JSON text in and out of the service: one module, one library (orjson), one compact form.
+
+Step Functions writes JSON the way ``json.dumps(value, separators=(",", ":"), ensure_ascii=False)``
+does: no spaces, non-ASCII kept as is. orjson writes exactly that, many times faster, and parses
+faster too. The standard library stays behind it for what orjson refuses or cannot do:
+
+- integers beyond 64 bits, which orjson cannot write and would read as floats (AWS keeps them);
+- lone UTF-16 surrogates in ``\\u`` escapes, which JSON allows and orjson rejects;
+- parsers that must see every member (to refuse duplicate keys), and the spaced form the Lambda
+  Python runtime writes its error documents in.
+
+No other module imports ``json`` or ``orjson``: a test checks it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from typing import Any
+
+import orjson
+
+Fragment = orjson.Fragment
+JSONDecodeError = json.JSONDecodeError
+
+# A run of 19 digits may be an integer past 64 bits, which orjson would turn into a float.
+_LONG_NUMBER = re.compile(r"\d{19}")
+_LONG_NUMBER_BYTES = re.compile(rb"\d{19}")
+
+
+def dumps(value: Any) -> str:
+    """Compact JSON text, the form AWS uses for inputs, outputs and event details."""
+    try:
+        return orjson.dumps(value).decode()
+    except TypeError:  # an integer past 64 bits, or a lone surrogate
+        return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def dumps_bytes(value: Any) -> bytes:
+    """:func:`dumps` as UTF-8 bytes, for an HTTP body."""
+    try:
+        return orjson.dumps(value)
+    except TypeError:
+        return dumps(value).encode("utf-8", "surrogatepass")
+
+
+def loads(text: str | bytes) -> Any:
+    """The value of JSON text; ``ValueError`` (a :class:`JSONDecodeError`) when it is not JSON.
+
+    ``NaN`` and ``Infinity`` are refused, as by AWS; integers of any size are kept exactly.
+    """
+    pattern: Any = _LONG_NUMBER_BYTES if isinstance(text, bytes) else _LONG_NUMBER
+    if pattern.search(text) is None:
+        try:
+            return orjson.loads(text)
+        except orjson.JSONDecodeError:
+            pass  # perhaps a lone surrogate: the standard library decides
+    return json.loads(text, parse_constant=_refuse_constant)
+
+
+def loads_members(
+    text: str, object_pairs_hook: Callable[[list[tuple[str, Any]]], Any], *, refuse_constants: bool = True
+) -> Any:
+    """Parse with a hook that sees every member of every object in order (to refuse duplicates).
+
+    ``refuse_constants=False`` reads ``NaN`` and ``Infinity`` as numbers (a validator reports them later).
+    """
+    parse_constant = _refuse_constant if refuse_constants else None
+    return json.loads(text, object_pairs_hook=object_pairs_hook, parse_constant=parse_constant)
+
+
+def dumps_canonical(value: Any) -> str:
+    """Text that is equal for equal values whatever their key order (for telling values apart)."""
+    return json.dumps(value, sort_keys=True)
+
+
+def dumps_spaced(value: Any, default: Callable[[Any], Any] | None = None) -> str:
+    """JSON as the Python standard library writes it by default (``", "`` and ``": "``).
+
+    The Lambda Python runtime marshals results and error documents this way, and Step Functions
+    passes an error document's text through unchanged.
+    """
+    return json.dumps(value, default=default)
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")

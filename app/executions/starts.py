@@ -1,0 +1,103 @@
+"""A new execution: ``ExecutionStarted`` and its first states, inserted in one write.
+
+The first steps run before the insert under the same step budget as every delivery, so an
+execution of Pass and Choice states costs one transaction in all; a longer one goes on in the
+scheduler from the snapshot committed here.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+
+from app.codec import dumps
+from app.durable.statuses import ExecutionStatus
+from app.engine.advance import start as start_transition
+from app.engine.types import ExecutionInfo, Transition, Trigger
+from app.executions import lineage
+from app.executions.deliveries import announce, compute
+from app.executions.rows import transition_rows
+from app.executions.runtime import Revision, Runtime
+from app.store import executions
+from app.store.compiled import Record
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class NewExecution:
+    """An execution to start, its request already checked.
+
+    ``input`` is the parsed ``input_text``; ``started_by`` is the execution that started this one
+    (lineage); ``parent_task`` the ``.sync`` task that waits for its end.
+    """
+
+    arn: str
+    name: str
+    state_machine_arn: str
+    state_machine_name: str
+    revision_id: str
+    input_text: str
+    input: Any
+    trace_header: str | None = None
+    started_by: str | None = None
+    parent_task: dict[str, Any] | None = None
+
+
+class NameTakenError(Exception):
+    """An execution of that name exists already (AWS's answer depends on what it is doing)."""
+
+    def __init__(self, existing: Record) -> None:
+        super().__init__(existing.arn)
+        self.existing = existing
+
+
+def begin(runtime: Runtime, new: NewExecution, revision: Revision, now: float) -> None:
+    """Insert the execution with its first transition, then wake whoever has work from it."""
+    info = ExecutionInfo(
+        new.arn, new.name, new.state_machine_arn, new.state_machine_name, revision.role_arn, now, new.input
+    )
+    transition = _first_steps(runtime, revision, info, new.input_text, now)
+    values = {
+        "arn": new.arn,
+        "state_machine_arn": new.state_machine_arn,
+        "revision_id": new.revision_id,
+        "name": new.name,
+        "input": new.input_text,
+        "trace_header": new.trace_header,
+        "start_date": now,
+        "started_by": new.started_by,
+        "parent_task": None if new.parent_task is None else dumps(new.parent_task),
+    }
+    rows = transition_rows(new.arn, transition, now)
+    reports = transition.status != ExecutionStatus.RUNNING and new.parent_task is not None
+
+    def insert(conn: sa.Connection) -> None:
+        executions.insert_started(conn, values, rows)
+        if reports:
+            inserted = executions.get(conn, new.arn)
+            assert inserted is not None
+            lineage.report_to_parent(conn, inserted, transition, now)
+
+    try:
+        runtime.db.write_small(insert)
+    except sa.exc.IntegrityError:
+        with runtime.db.read() as conn:
+            existing = executions.find_by_name(conn, new.state_machine_arn, new.name)
+        if existing is None:
+            raise
+        raise NameTakenError(existing) from None
+    announce(runtime, [transition], queued=reports)
+
+
+def _first_steps(runtime: Runtime, revision: Revision, info: ExecutionInfo, input_text: str, now: float) -> Transition:
+    """``ExecutionStarted`` and the states up to the first wait point or the end of the step budget."""
+    started = start_transition(revision.model, info, input_text, now, runtime.engine_options)
+    try:
+        return started.then(compute(runtime, revision.model, started.snapshot, [Trigger("run")], now, info))
+    except Exception:  # the scheduler runs it instead, with its retries and logging
+        log.exception("execution %s could not take its first steps at start", info.arn)
+        return started
