@@ -147,7 +147,7 @@ async def dispatch(
     try:
         if isinstance(operation, AsyncOperation):
             result = await operation.call(runtime, parsed, context)
-        elif operation.read_only and runtime.db.is_sqlite:
+        elif operation.read_only and runtime.db.dialect.reads_without_waiting:
             result = operation.call(runtime, parsed, context)
         else:
             result = await run_in_threadpool(operation.call, runtime, parsed, context)

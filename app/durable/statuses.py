@@ -28,3 +28,10 @@ class TokenStatus(StrEnum):
 
 
 OPEN_TOKEN_STATUSES = (TokenStatus.SCHEDULED, TokenStatus.STARTED, TokenStatus.PENDING)
+
+
+class StateMachineStatus(StrEnum):
+    """A state machine is ACTIVE until deleted; DELETING while its running executions are stopped."""
+
+    ACTIVE = "ACTIVE"
+    DELETING = "DELETING"

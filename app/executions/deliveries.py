@@ -27,8 +27,8 @@ from app.executions import lineage
 from app.executions.rows import transition_rows
 from app.executions.runtime import Revision, Runtime
 from app.store import executions, state_machines, work_items
-from app.store.compiled import Record
 from app.store.executions import TransitionRows
+from app.store.records import ExecutionRecord
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +53,7 @@ class Computed:
     """A transition computed for one execution, ready to commit under its version fence."""
 
     delivery: Delivery
-    row: Record
+    row: ExecutionRecord
     transition: Transition
     waits_for_children: bool
     rows: TransitionRows
@@ -68,7 +68,7 @@ class BatchOutcome:
     lost: list[Delivery] = field(default_factory=list)
 
 
-def execution_info(row: Record, role_arn: str) -> ExecutionInfo:
+def execution_info(row: ExecutionRecord, role_arn: str) -> ExecutionInfo:
     """The engine's view of an execution row."""
     return ExecutionInfo(
         arn=row.arn,
@@ -222,7 +222,7 @@ def _compute_batch(
     return computed, gone
 
 
-def _computed(runtime: Runtime, delivery: Delivery, row: Record, revision: Revision, now: float) -> Computed:
+def _computed(runtime: Runtime, delivery: Delivery, row: ExecutionRecord, revision: Revision, now: float) -> Computed:
     """Run a delivery's triggers on the execution's snapshot: the transition to commit."""
     info = execution_info(row, revision.role_arn)
     transition = compute(runtime, revision.model, loads(row.snapshot), delivery.triggers, now, info)

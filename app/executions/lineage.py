@@ -10,10 +10,10 @@ from app.codec import dumps, loads
 from app.durable.statuses import ExecutionStatus
 from app.engine.types import Transition
 from app.store import executions, work_items
-from app.store.compiled import Record
+from app.store.records import ExecutionRecord
 
 
-def describe_output(row: Record, transition: Transition, now: float, *, as_json: bool) -> dict[str, Any]:
+def describe_output(row: ExecutionRecord, transition: Transition, now: float, *, as_json: bool) -> dict[str, Any]:
     """The DescribeExecution-shaped result a ``.sync`` task returns (``.sync:2``: Input/Output as JSON)."""
     output_text = transition.output
     result: dict[str, Any] = {
@@ -36,12 +36,12 @@ def describe_output(row: Record, transition: Transition, now: float, *, as_json:
     return result
 
 
-def may_queue_news(row: Record, waits_for_children: bool) -> bool:
+def may_queue_news(row: ExecutionRecord, waits_for_children: bool) -> bool:
     """Whether the end of this execution may queue work: news for a parent, stops for children."""
     return row.parent_task is not None or waits_for_children
 
 
-def report_to_parent(conn: sa.Connection, row: Record, transition: Transition, now: float) -> None:
+def report_to_parent(conn: sa.Connection, row: ExecutionRecord, transition: Transition, now: float) -> None:
     """Deliver a finished child's result to the parent task that waits for it with ``.sync``."""
     if row.parent_task is None:
         return

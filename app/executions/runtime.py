@@ -114,7 +114,7 @@ class Runtime:
 def build_runtime(settings: Settings, clock: Clock | None = None) -> Runtime:
     """The runtime of one process; on PostgreSQL it also listens for other processes' wake-ups."""
     runtime = Runtime(settings=settings, db=Database(settings.database_url), clock=clock or SystemClock())
-    if not runtime.db.is_sqlite:
-        runtime.notifier = PostgresNotifier(runtime.db.engine, runtime.receive)
+    runtime.notifier = runtime.db.dialect.notifier(runtime.db.engine, runtime.receive)
+    if runtime.notifier is not None:
         runtime.notifier.start()
     return runtime

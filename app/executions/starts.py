@@ -22,7 +22,7 @@ from app.executions.deliveries import announce, compute
 from app.executions.rows import transition_rows
 from app.executions.runtime import Revision, Runtime
 from app.store import executions
-from app.store.compiled import Record
+from app.store.records import ExecutionRecord
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +50,7 @@ class NewExecution:
 class NameTakenError(Exception):
     """An execution of that name exists already (AWS's answer depends on what it is doing)."""
 
-    def __init__(self, existing: Record) -> None:
+    def __init__(self, existing: ExecutionRecord) -> None:
         super().__init__(existing.arn)
         self.existing = existing
 

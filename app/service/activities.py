@@ -15,8 +15,9 @@ from app.executions.runtime import Runtime
 from app.service import pagination
 from app.service.names import require_valid_name
 from app.service.state_machines import tag_list_to_map
-from app.store import activities, state_machines, task_tokens
-from app.store.compiled import Record
+from app.store import activities, task_tokens
+from app.store import tags as tag_store
+from app.store.records import ActivityRecord, ClaimedTask
 
 LONG_POLL_SECONDS = 60.0
 # Other server processes (PostgreSQL) cannot wake this one; look again at least this often.
@@ -35,7 +36,7 @@ def create(runtime: Runtime, name: str, tags: list[dict[str, str]] | None = None
         if existing is not None:
             return {"activityArn": existing.arn, "creationDate": existing.created_at}
         activities.insert(conn, arn, name, now)
-        state_machines.put_tags(conn, arn, tag_map)
+        tag_store.put(conn, arn, tag_map)
     return {"activityArn": arn, "creationDate": now}
 
 
@@ -46,7 +47,7 @@ def describe(runtime: Runtime, arn: str) -> dict[str, Any]:
     return {"activityArn": row.arn, "name": row.name, "creationDate": row.created_at}
 
 
-def _require_activity(conn: sa.Connection, arn: str) -> Record:
+def _require_activity(conn: sa.Connection, arn: str) -> ActivityRecord:
     row = activities.get(conn, arn)
     if row is None:
         raise errors.ActivityDoesNotExist(f"Activity Does Not Exist: '{arn}'")
@@ -104,7 +105,7 @@ def _claim(runtime: Runtime, arn: str, worker_name: str | None) -> dict[str, Any
     """Take one task and tell its execution (ActivityStarted), in one transaction."""
     now = runtime.clock.now()
 
-    def claim(conn: sa.Connection) -> tuple[Record, deliveries.Computed | None] | None:
+    def claim(conn: sa.Connection) -> tuple[ClaimedTask, deliveries.Computed | None] | None:
         row = task_tokens.claim_activity_task(conn, arn, worker_name)
         if row is None:
             _require_activity(conn, arn)  # checked here, not before: one transaction per poll

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from app import arns, errors
 from app.codec import Fragment, dumps_bytes, loads
-from app.durable.statuses import ExecutionStatus
+from app.durable.statuses import ExecutionStatus, StateMachineStatus
 from app.engine.types import Trigger
 from app.executions import starts
 from app.executions.deliveries import ExecutionNotRunningError, deliver
@@ -20,9 +20,9 @@ from app.executions.runtime import Runtime
 from app.executions.starts import NewExecution
 from app.service import pagination
 from app.service.names import require_valid_name
-from app.service.state_machines import ACTIVE, configurations, require_machine
+from app.service.state_machines import configurations, require_machine
 from app.store import executions, state_machines
-from app.store.compiled import Record
+from app.store.records import ExecutionRecord, ExecutionSummary, HistoryEventRecord
 
 MAX_PAYLOAD_BYTES = 262_144
 DATA_FIELDS = ("input", "output")
@@ -51,7 +51,7 @@ def start(
     now = runtime.clock.now()
     with runtime.db.read() as conn:
         machine = require_machine(conn, state_machine_arn)
-        if machine.status != ACTIVE:
+        if machine.status != StateMachineStatus.ACTIVE:
             raise errors.StateMachineDeleting(f"State Machine is being deleted: '{state_machine_arn}'")
         _require_room(runtime, conn)
         revision = runtime.revision(conn, machine.revision_id)
@@ -164,7 +164,7 @@ def history(
     with runtime.db.read() as conn:
         require_execution(conn, arn)
         rows = executions.history_page(conn, arn, after, limit + 1, reverse_order)
-    render: Callable[[Record], Any] = (
+    render: Callable[[HistoryEventRecord], Any] = (
         _event_fragment
         if as_fragments and include_execution_data
         else functools.partial(_event, include_data=include_execution_data)
@@ -205,7 +205,7 @@ def parse_payload(text: str, error: type[errors.ServiceError], label: str) -> An
         raise error(f"{label}: {exc}") from exc
 
 
-def require_execution(conn: sa.Connection, arn: str) -> Record:
+def require_execution(conn: sa.Connection, arn: str) -> ExecutionRecord:
     row = executions.get(conn, arn)
     if row is None:
         raise errors.ExecutionDoesNotExist(f"Execution Does Not Exist: '{arn}'")
@@ -219,13 +219,13 @@ def _require_room(runtime: Runtime, conn: sa.Connection) -> None:
         raise errors.ExecutionLimitExceeded(f"Execution Limit Exceeded: the limit of {cap} open executions is reached")
 
 
-def _idempotent_start(existing: Record, raw_input: str) -> dict[str, Any]:
+def _idempotent_start(existing: ExecutionRecord, raw_input: str) -> dict[str, Any]:
     if existing.status == ExecutionStatus.RUNNING and existing.input == raw_input:
         return {"executionArn": existing.arn, "startDate": existing.start_date}
     raise errors.ExecutionAlreadyExists(f"Execution Already Exists: '{existing.arn}'")
 
 
-def _list_item(row: Record) -> dict[str, Any]:
+def _list_item(row: ExecutionSummary) -> dict[str, Any]:
     item: dict[str, Any] = {
         "executionArn": row.arn,
         "stateMachineArn": row.state_machine_arn,
@@ -239,7 +239,7 @@ def _list_item(row: Record) -> dict[str, Any]:
     return item
 
 
-def _event(row: Record, include_data: bool) -> dict[str, Any]:
+def _event(row: HistoryEventRecord, include_data: bool) -> dict[str, Any]:
     event: dict[str, Any] = {
         "timestamp": row.timestamp,
         "type": row.type,
@@ -254,7 +254,7 @@ def _event(row: Record, include_data: bool) -> dict[str, Any]:
     return event
 
 
-def _event_fragment(row: Record) -> Fragment:
+def _event_fragment(row: HistoryEventRecord) -> Fragment:
     """The event as JSON text, its stored details spliced in unparsed: a page of history is
     mostly details, and parsing them only to serialize them again was most of its cost."""
     head = dumps_bytes(

@@ -10,14 +10,14 @@ import sqlalchemy as sa
 from app import arns, errors
 from app.asl.validation import Diagnostic, format_invalid_definition, validate_definition
 from app.codec import dumps, loads
+from app.durable.statuses import StateMachineStatus
 from app.executions.runtime import Runtime
 from app.service import pagination
 from app.service.names import require_valid_name
 from app.store import activities, executions, state_machines, work_items
-from app.store.compiled import Record
+from app.store import tags as tag_store
+from app.store.records import StateMachineRecord
 
-ACTIVE = "ACTIVE"
-DELETING = "DELETING"
 MAX_TAGS = 50
 
 
@@ -57,7 +57,7 @@ def create(
                 "arn": arn,
                 "name": name,
                 "type": type,
-                "status": ACTIVE,
+                "status": StateMachineStatus.ACTIVE,
                 "revision_id": revision_id,
                 "role_arn": role_arn,
                 "logging_configuration": _json_or_none(logging_configuration),
@@ -65,7 +65,7 @@ def create(
                 "created_at": now,
             },
         )
-        state_machines.put_tags(conn, arn, tag_map)
+        tag_store.put(conn, arn, tag_map)
     return {"stateMachineArn": arn, "creationDate": now}
 
 
@@ -110,7 +110,7 @@ def update(
     now = runtime.clock.now()
     with runtime.db.write() as conn:
         machine = require_machine(conn, arn)
-        if machine.status == DELETING:
+        if machine.status == StateMachineStatus.DELETING:
             raise errors.StateMachineDeleting(f"State Machine is being deleted: '{arn}'")
         values: dict[str, Any] = {"updated_at": now}
         if definition is not None or role_arn is not None:
@@ -143,7 +143,7 @@ def delete(runtime: Runtime, arn: str) -> dict[str, Any]:
         if not running:
             state_machines.delete(conn, arn)
             return {}
-        state_machines.update(conn, arn, {"status": DELETING})
+        state_machines.update(conn, arn, {"status": StateMachineStatus.DELETING})
         for execution_arn in running:
             work_items.enqueue(conn, execution_arn, "stop", {}, now)
     runtime.signal_work()
@@ -184,24 +184,24 @@ def tag_resource(runtime: Runtime, resource_arn: str, tags: list[dict[str, str]]
     new_tags = tag_list_to_map(tags)
     with runtime.db.write() as conn:
         _require_taggable(conn, resource_arn)
-        merged = {**state_machines.get_tags(conn, resource_arn), **new_tags}
+        merged = {**tag_store.get(conn, resource_arn), **new_tags}
         if len(merged) > MAX_TAGS:
             raise errors.TooManyTags(f"Too many tags on resource: {resource_arn}")
-        state_machines.put_tags(conn, resource_arn, new_tags)
+        tag_store.put(conn, resource_arn, new_tags)
     return {}
 
 
 def untag_resource(runtime: Runtime, resource_arn: str, tag_keys: list[str]) -> dict[str, Any]:
     with runtime.db.write() as conn:
         _require_taggable(conn, resource_arn)
-        state_machines.remove_tags(conn, resource_arn, tag_keys)
+        tag_store.remove(conn, resource_arn, tag_keys)
     return {}
 
 
 def list_tags(runtime: Runtime, resource_arn: str) -> dict[str, Any]:
     with runtime.db.read() as conn:
         _require_taggable(conn, resource_arn)
-        found = state_machines.get_tags(conn, resource_arn)
+        found = tag_store.get(conn, resource_arn)
     return {"tags": [{"key": key, "value": value} for key, value in sorted(found.items())]}
 
 
@@ -212,7 +212,7 @@ def tag_list_to_map(tags: list[dict[str, str]]) -> dict[str, str]:
 
 
 # --- helpers -------------------------------------------------------------------------------------
-def require_machine(conn: sa.Connection, arn: str) -> Record:
+def require_machine(conn: sa.Connection, arn: str) -> StateMachineRecord:
     machine = state_machines.get(conn, arn)
     if machine is None:
         raise errors.StateMachineDoesNotExist(f"State Machine Does Not Exist: '{arn}'")
@@ -225,20 +225,23 @@ def require_role_arn(role_arn: str) -> None:
 
 
 def _require_taggable(conn: sa.Connection, resource_arn: str) -> None:
-    parsed = arns.require_any(resource_arn)
-    found = {
-        "stateMachine": lambda: state_machines.get(conn, resource_arn),
-        "activity": lambda: activities.get(conn, resource_arn),
-    }.get(parsed.kind, lambda: None)()
+    kind = arns.require_any(resource_arn).kind
+    found: object = None
+    if kind == "stateMachine":
+        found = state_machines.get(conn, resource_arn)
+    elif kind == "activity":
+        found = activities.get(conn, resource_arn)
     if found is None:
         raise errors.ResourceNotFound(f"Resource not found: '{resource_arn}'")
 
 
-def _existing_if_identical(conn: sa.Connection, existing: Record, definition: str, role_arn: str) -> dict[str, Any]:
+def _existing_if_identical(
+    conn: sa.Connection, existing: StateMachineRecord, definition: str, role_arn: str
+) -> dict[str, Any]:
     """AWS answers a repeated identical CreateStateMachine with the existing machine."""
     revision = state_machines.get_revision(conn, existing.revision_id)
     if (
-        existing.status == ACTIVE
+        existing.status == StateMachineStatus.ACTIVE
         and revision is not None
         and (revision.definition, existing.role_arn)
         == (
@@ -247,7 +250,7 @@ def _existing_if_identical(conn: sa.Connection, existing: Record, definition: st
         )
     ):
         return {"stateMachineArn": existing.arn, "creationDate": existing.created_at}
-    if existing.status == DELETING:
+    if existing.status == StateMachineStatus.DELETING:
         raise errors.StateMachineDeleting(f"State Machine is being deleted: '{existing.arn}'")
     raise errors.StateMachineAlreadyExists(f"State Machine Already Exists: '{existing.arn}'")
 
@@ -267,7 +270,7 @@ def _new_revision(conn: sa.Connection, arn: str, definition: str, role_arn: str,
     return revision_id
 
 
-def configurations(machine: Record) -> dict[str, Any]:
+def configurations(machine: StateMachineRecord) -> dict[str, Any]:
     logging = loads(machine.logging_configuration) if machine.logging_configuration else None
     tracing = loads(machine.tracing_configuration) if machine.tracing_configuration else None
     return {

@@ -9,18 +9,31 @@ to the DBAPI connection of the transaction directly; they run inside that same t
 
 from __future__ import annotations
 
-from collections import namedtuple
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, Generic, NamedTuple, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.sql.compiler import Compiled as CoreCompiled
 from sqlalchemy.sql.expression import ClauseElement
 
-Record = Any  # a named tuple of the result's columns, read by attribute like a Core row
+from app.store.dialects import dialect_of
 
+R = TypeVar("R", bound=NamedTuple)
 _NO_PARAMS: Mapping[str, Any] = {}
+
+
+def columns(table: sa.Table, record: type[NamedTuple]) -> list[sa.Column[Any]]:
+    """The columns of ``table`` a record of this type holds, in the record's order."""
+    return [table.c[name] for name in record._fields]
+
+
+def arn_page(conn: sa.Connection, table: sa.Table, record: type[R], after_arn: str | None, limit: int) -> list[R]:
+    """A page of a table keyed by ``arn``, in ARN order, starting after ``after_arn``."""
+    query = sa.select(*columns(table, record)).order_by(table.c.arn).limit(limit)
+    if after_arn is not None:
+        query = query.where(table.c.arn > after_arn)
+    return [record._make(row) for row in conn.execute(query)]
 
 
 class Compiled:
@@ -33,16 +46,6 @@ class Compiled:
     def execute(self, conn: sa.Connection, params: Mapping[str, Any] = _NO_PARAMS) -> Any:
         """Run the statement; the driver's cursor, for its rowcount or rows."""
         return self._run(conn, params)[1]
-
-    def first(self, conn: sa.Connection, params: Mapping[str, Any] = _NO_PARAMS) -> Record | None:
-        form, cursor = self._run(conn, params)
-        values = cursor.fetchone()
-        return None if values is None else form.record(cursor)._make(values)
-
-    def all(self, conn: sa.Connection, params: Mapping[str, Any] = _NO_PARAMS) -> list[Record]:
-        form, cursor = self._run(conn, params)
-        make = form.record(cursor)._make
-        return [make(values) for values in cursor.fetchall()]
 
     def scalar(self, conn: sa.Connection, params: Mapping[str, Any] = _NO_PARAMS) -> Any:
         values = self.execute(conn, params).fetchone()
@@ -76,27 +79,50 @@ class Compiled:
         return form
 
 
+class Query(Compiled, Generic[R]):
+    """A statement that returns rows, each as a ``record`` (a named tuple of its columns, in order)."""
+
+    def __init__(self, statement: ClauseElement, record: type[R]) -> None:
+        super().__init__(statement)
+        self.record = record
+        self._checked: set[str] = set()
+
+    def first(self, conn: sa.Connection, params: Mapping[str, Any] = _NO_PARAMS) -> R | None:
+        cursor = self._rows(conn, params)
+        values = cursor.fetchone()
+        return None if values is None else self.record._make(values)
+
+    def all(self, conn: sa.Connection, params: Mapping[str, Any] = _NO_PARAMS) -> list[R]:
+        make = self.record._make
+        return [make(values) for values in self._rows(conn, params).fetchall()]
+
+    def _rows(self, conn: sa.Connection, params: Mapping[str, Any]) -> Any:
+        cursor = self.execute(conn, params)
+        if conn.dialect.name not in self._checked:
+            names = tuple(column[0] for column in cursor.description)
+            assert names == self.record._fields, f"{self.record.__name__} has {self.record._fields}, rows have {names}"
+            self._checked.add(conn.dialect.name)
+        return cursor
+
+
 class Insert(Compiled):
     """``INSERT`` of exactly these columns, each bound to the parameter of its name.
 
-    Many rows at once go through ``COPY`` on PostgreSQL.
-
-    ``COPY`` sends the rows as one stream: a transition's dozens or thousands of history events
-    cost a fraction of the Python and server time of an ``executemany``.
+    Many rows at once go the dialect's fastest way (``COPY`` on PostgreSQL).
     """
 
     def __init__(self, table: sa.Table, columns: Sequence[str]) -> None:
         super().__init__(table.insert().values({name: sa.bindparam(name) for name in columns}))
+        self._table = table.name
         self._columns = tuple(columns)
-        self._copy_sql = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
 
     def execute_many(self, conn: sa.Connection, rows: Sequence[Mapping[str, Any]]) -> None:
-        if len(rows) < 2 or conn.dialect.name != "postgresql":
+        dialect = dialect_of(conn)
+        if len(rows) < 2 or not dialect.streams_inserts:
             super().execute_many(conn, rows)
             return
-        with _driver_cursor(conn, self._copy_sql, rows) as cursor, cursor.copy(self._copy_sql) as copy:
-            for row in rows:
-                copy.write_row([row[name] for name in self._columns])
+        with _driver_cursor(conn, f"COPY {self._table}", rows) as cursor:
+            dialect.insert_many(cursor, self._table, self._columns, rows)
 
 
 class _Form:
@@ -107,19 +133,12 @@ class _Form:
         self._defaults = {name: value for name, value in compiled.params.items() if value is not None}
         positions = getattr(compiled, "positiontup", None)
         self._positions: tuple[str, ...] | None = None if positions is None else tuple(positions)
-        self._record: type[Any] | None = None
 
     def arguments(self, params: Mapping[str, Any]) -> Any:
         merged = {**self._defaults, **params} if self._defaults else params
         if self._positions is None:
             return merged
         return tuple(merged[name] for name in self._positions)
-
-    def record(self, cursor: Any) -> type[Any]:
-        if self._record is None:
-            names = [column[0] for column in cursor.description]
-            self._record = namedtuple("Record", names, rename=True)  # type: ignore[misc]
-        return self._record
 
 
 @contextmanager

@@ -9,7 +9,8 @@ import sqlalchemy as sa
 
 from app.durable.statuses import OPEN_TOKEN_STATUSES, ExecutionStatus, TokenStatus
 from app.store import compiled, task_tokens, work_items
-from app.store.compiled import Record
+from app.store.compiled import Query, columns
+from app.store.records import ArnRecord, ExecutionRecord, ExecutionSummary, HistoryEventRecord
 from app.store.tables import executions, history_events
 from app.store.tables import task_tokens as task_tokens_table
 from app.store.tables import work_items as work_items_table
@@ -18,20 +19,23 @@ _INSERT = compiled.Insert(executions, [column.name for column in executions.c])
 _INSERT_EVENTS = compiled.Insert(
     history_events, ["execution_arn", "event_id", "type", "previous_event_id", "timestamp", "details"]
 )
-_BY_ARN = sa.select(executions).where(executions.c.arn == sa.bindparam("arn"))
-_GET = compiled.Compiled(_BY_ARN)
+_EXECUTION = sa.select(*columns(executions, ExecutionRecord))
+_BY_ARN = _EXECUTION.where(executions.c.arn == sa.bindparam("arn"))
+_GET = Query(_BY_ARN, ExecutionRecord)
 # PostgreSQL: the row, locked for this transaction, or nothing when another writer holds it
 # (SQLite's compiler leaves FOR UPDATE out; it has one writer anyway).
-_LOCK_IF_FREE = compiled.Compiled(_BY_ARN.with_for_update(skip_locked=True))
-_STARTED_BY = compiled.Compiled(
-    sa.select(executions.c.arn).where(executions.c.started_by == sa.bindparam("arn")).order_by(executions.c.start_date)
+_LOCK_IF_FREE = Query(_BY_ARN.with_for_update(skip_locked=True), ExecutionRecord)
+_STARTED_BY = Query(
+    sa.select(executions.c.arn).where(executions.c.started_by == sa.bindparam("arn")).order_by(executions.c.start_date),
+    ArnRecord,
 )
-_RUNNING_SYNC_CHILDREN = compiled.Compiled(
+_RUNNING_SYNC_CHILDREN = Query(
     sa.select(executions.c.arn).where(
         executions.c.started_by == sa.bindparam("arn"),
         executions.c.status == ExecutionStatus.RUNNING,
         executions.c.parent_task.is_not(None),
-    )
+    ),
+    ArnRecord,
 )
 _FENCE = sa.and_(executions.c.arn == sa.bindparam("b_arn"), executions.c.version == sa.bindparam("b_version"))
 _PROGRESS_COLUMNS = ("snapshot", "next_event_id", "version", "status")
@@ -47,15 +51,17 @@ _ADVANCE = _fenced_update(_PROGRESS_COLUMNS)
 _FINISH = _fenced_update(_PROGRESS_COLUMNS + _END_COLUMNS)
 
 
-def _history_query(reverse: bool, bounded: bool) -> compiled.Compiled:
+def _history_query(reverse: bool, bounded: bool) -> Query[HistoryEventRecord]:
     """A page of history: in id order or reversed, from the start or after event ``after``."""
     event_id = history_events.c.event_id
-    query = sa.select(history_events).where(history_events.c.execution_arn == sa.bindparam("arn"))
+    query = sa.select(*columns(history_events, HistoryEventRecord)).where(
+        history_events.c.execution_arn == sa.bindparam("arn")
+    )
     if bounded:
         after = sa.bindparam("after", type_=sa.Integer)
         query = query.where(event_id < after if reverse else event_id > after)
     query = query.order_by(event_id.desc() if reverse else event_id).limit(sa.bindparam("limit"))
-    return compiled.Compiled(query)
+    return Query(query, HistoryEventRecord)
 
 
 _HISTORY = {
@@ -63,11 +69,11 @@ _HISTORY = {
 }
 
 
-def get(conn: sa.Connection, arn: str) -> Record | None:
+def get(conn: sa.Connection, arn: str) -> ExecutionRecord | None:
     return _GET.first(conn, {"arn": arn})
 
 
-def lock_if_free(conn: sa.Connection, arn: str) -> Record | None:
+def lock_if_free(conn: sa.Connection, arn: str) -> ExecutionRecord | None:
     """The execution, locked until commit; None when it is missing or another transaction holds it.
 
     Never waiting for the lock is what lets a caller that already holds other rows (a task token)
@@ -76,17 +82,18 @@ def lock_if_free(conn: sa.Connection, arn: str) -> Record | None:
     return _LOCK_IF_FREE.first(conn, {"arn": arn})
 
 
-def get_many(conn: sa.Connection, arns: list[str]) -> dict[str, sa.Row[Any]]:
+def get_many(conn: sa.Connection, arns: list[str]) -> dict[str, ExecutionRecord]:
     """Execution rows by ARN, in one query."""
     if not arns:
         return {}
-    rows = conn.execute(sa.select(executions).where(executions.c.arn.in_(set(arns))))
-    return {row.arn: row for row in rows}
+    rows = conn.execute(_EXECUTION.where(executions.c.arn.in_(set(arns))))
+    return {row.arn: ExecutionRecord._make(row) for row in rows}
 
 
-def find_by_name(conn: sa.Connection, state_machine_arn: str, name: str) -> sa.Row[Any] | None:
-    query = sa.select(executions).where(executions.c.state_machine_arn == state_machine_arn, executions.c.name == name)
-    return conn.execute(query).first()
+def find_by_name(conn: sa.Connection, state_machine_arn: str, name: str) -> ExecutionRecord | None:
+    query = _EXECUTION.where(executions.c.state_machine_arn == state_machine_arn, executions.c.name == name)
+    row = conn.execute(query).first()
+    return None if row is None else ExecutionRecord._make(row)
 
 
 def page(
@@ -95,10 +102,9 @@ def page(
     status: str | None,
     after: tuple[float, str] | None,
     limit: int,
-) -> list[sa.Row[Any]]:
+) -> list[ExecutionSummary]:
     """Executions newest first; ``after`` is the (start_date, arn) of the last row already seen."""
-    columns = [c for c in executions.c if c.name not in ("snapshot", "input", "output")]
-    query = sa.select(*columns).where(executions.c.state_machine_arn == state_machine_arn)
+    query = sa.select(*columns(executions, ExecutionSummary)).where(executions.c.state_machine_arn == state_machine_arn)
     if status is not None:
         query = query.where(executions.c.status == status)
     if after is not None:
@@ -110,7 +116,7 @@ def page(
             )
         )
     query = query.order_by(executions.c.start_date.desc(), executions.c.arn.desc()).limit(limit)
-    return list(conn.execute(query).all())
+    return [ExecutionSummary._make(row) for row in conn.execute(query)]
 
 
 def started_by(conn: sa.Connection, parent_arn: str) -> list[str]:
@@ -229,7 +235,9 @@ def _write_effects(conn: sa.Connection, rows: TransitionRows) -> None:
         work_items.insert_rows(conn, rows.items)
 
 
-def history_page(conn: sa.Connection, arn: str, after_id: int | None, limit: int, reverse: bool) -> list[Record]:
+def history_page(
+    conn: sa.Connection, arn: str, after_id: int | None, limit: int, reverse: bool
+) -> list[HistoryEventRecord]:
     """Events in id order (or reversed), starting after ``after_id``."""
     query = _HISTORY[(reverse, after_id is not None)]
     return query.all(conn, {"arn": arn, "after": after_id, "limit": limit})

@@ -9,6 +9,8 @@ import sqlalchemy as sa
 
 from app.codec import dumps, loads
 from app.store import compiled
+from app.store.compiled import Query, columns
+from app.store.records import ClaimedItem
 from app.store.tables import work_items
 
 _INSERT = compiled.Insert(work_items, ["execution_arn", "kind", "payload", "visible_at", "timer_id"])
@@ -19,7 +21,7 @@ _NEXT_DUE = compiled.Compiled(sa.select(sa.func.min(work_items.c.visible_at)))
 
 # PostgreSQL: workers of other processes skip locked items instead of waiting (SQLite's compiler
 # leaves FOR UPDATE out; it has one writer anyway).
-_CLAIM = compiled.Compiled(
+_CLAIM = Query(
     work_items.update()
     .where(
         work_items.c.id.in_(
@@ -34,13 +36,8 @@ _CLAIM = compiled.Compiled(
     .values(
         visible_at=sa.bindparam("lease_until"), lease_owner=sa.bindparam("owner"), attempts=work_items.c.attempts + 1
     )
-    .returning(
-        work_items.c.id,
-        work_items.c.execution_arn,
-        work_items.c.kind,
-        work_items.c.payload,
-        work_items.c.attempts,
-    )
+    .returning(*columns(work_items, ClaimedItem)),
+    ClaimedItem,
 )
 
 

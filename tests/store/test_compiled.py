@@ -2,18 +2,40 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import pytest
 import sqlalchemy as sa
 
 from app.store import compiled
 from app.store.database import Database
+from app.store.records import ActivityRecord
 from app.store.tables import activities, work_items
 
-_GET = compiled.Compiled(sa.select(activities).where(activities.c.arn == sa.bindparam("arn")))
+
+class _Name(NamedTuple):
+    name: str
+
+
+class _Claimed(NamedTuple):
+    execution_arn: str
+    kind: str
+
+
+class _Stored(NamedTuple):
+    payload: str
+    visible_at: float
+    timer_id: int | None
+
+
+_GET = compiled.Query(
+    sa.select(*compiled.columns(activities, ActivityRecord)).where(activities.c.arn == sa.bindparam("arn")),
+    ActivityRecord,
+)
 _INSERT = compiled.Insert(activities, ["arn", "name", "created_at"])
 # A literal in the statement ("b%") travels as a bound default the caller does not pass.
-_NAMED_LIKE = compiled.Compiled(
-    sa.select(activities.c.name).where(activities.c.name.like("b%")).order_by(activities.c.name)
+_NAMED_LIKE = compiled.Query(
+    sa.select(activities.c.name).where(activities.c.name.like("b%")).order_by(activities.c.name), _Name
 )
 _RENAME = compiled.Compiled(
     activities.update().where(activities.c.arn == sa.bindparam("arn")).values(name=sa.bindparam("new_name"))
@@ -26,14 +48,14 @@ def _insert(db: Database, *names: str) -> None:
         _INSERT.execute_many(conn, [{"arn": f"arn:{name}", "name": name, "created_at": 1.5} for name in names])
 
 
-def test_rows_read_by_attribute_like_core_rows(db: Database) -> None:
+def test_rows_come_back_as_their_records(db: Database) -> None:
     _insert(db, "alpha", "beta", "bravo")
     with db.read() as conn:
         row = _GET.first(conn, {"arn": "arn:alpha"})
         missing = _GET.first(conn, {"arn": "arn:nope"})
         named = _NAMED_LIKE.all(conn)
         count = _COUNT.scalar(conn)
-    assert (row.arn, row.name, row.created_at) == ("arn:alpha", "alpha", 1.5)
+    assert row == ActivityRecord("arn:alpha", "alpha", 1.5)
     assert missing is None
     assert [item.name for item in named] == ["beta", "bravo"]
     assert count == 3
@@ -69,11 +91,12 @@ def test_a_failed_write_in_a_group_commit_undoes_only_itself(db: Database) -> No
 
 
 def test_returning_rows_of_an_update(db: Database) -> None:
-    claim = compiled.Compiled(
+    claim = compiled.Query(
         work_items.update()
         .where(work_items.c.visible_at <= sa.bindparam("now"))
         .values(lease_owner=sa.bindparam("owner"))
-        .returning(work_items.c.execution_arn, work_items.c.kind)
+        .returning(work_items.c.execution_arn, work_items.c.kind),
+        _Claimed,
     )
     rows = [
         {"execution_arn": f"arn:e{i}", "kind": "run", "payload": "{}", "visible_at": float(i), "timer_id": None}
@@ -93,9 +116,19 @@ def test_many_rows_at_once_keep_every_value(db: Database) -> None:
     ]
     with db.write() as conn:
         compiled.Insert(work_items, list(rows[0])).execute_many(conn, rows)
-    select = compiled.Compiled(sa.select(work_items).order_by(work_items.c.visible_at))
+    select = compiled.Query(
+        sa.select(*compiled.columns(work_items, _Stored)).order_by(work_items.c.visible_at), _Stored
+    )
     with db.read() as conn:
         stored = select.all(conn)
     assert [(r.payload, r.visible_at, r.timer_id) for r in stored] == [
         (row["payload"], row["visible_at"], row["timer_id"]) for row in rows
     ]
+
+
+def test_a_record_that_does_not_name_the_columns_is_refused(db: Database) -> None:
+    """A record whose fields are not the statement's columns, in order, fails on its first run."""
+    _insert(db, "alpha")
+    swapped = compiled.Query(sa.select(activities.c.name, activities.c.arn), ActivityRecord)
+    with db.read() as conn, pytest.raises(AssertionError, match="ActivityRecord"):
+        swapped.all(conn)

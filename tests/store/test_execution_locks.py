@@ -38,7 +38,7 @@ def test_a_free_execution_is_taken_and_a_missing_one_is_none(db: Database) -> No
 
 
 def test_an_execution_another_writer_holds_is_skipped_not_waited_for(db: Database) -> None:
-    if db.is_sqlite:
+    if db.dialect.name == "sqlite":
         pytest.skip("SQLite has one writer at a time: no other transaction can hold the row")
     with db.engine.connect() as holder, holder.begin():
         holder.execute(sa.select(executions_table.c.arn).where(executions_table.c.arn == ARN).with_for_update())
