@@ -6,7 +6,6 @@ from typing import Any
 
 import httpx
 
-from app.errors import ServiceError
 from app.executions.runtime import Runtime
 from app.integrations.connections import ConnectionStore
 from app.integrations.dispatch import Integrations
@@ -39,7 +38,6 @@ def build_integrations(runtime: Runtime) -> Integrations:
         connections=ConnectionStore.from_environment(),
         http=httpx.Client(timeout=HTTP_TIMEOUT),
         start_execution=start_execution,
-        service_error=ServiceError,
         region=settings.region,
     )
 

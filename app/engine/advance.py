@@ -1,4 +1,8 @@
-"""The interpreter loop: run states in memory until every frame must wait, or the execution ends."""
+"""The interpreter loop: run states in memory until every frame must wait, or the execution ends.
+
+``advance()`` is deterministic: the same snapshot, trigger (with its entropy), time, execution and
+options always give the same transition, and the snapshot it is given is left as it was.
+"""
 
 from __future__ import annotations
 
@@ -9,27 +13,26 @@ from app.asl import errors, handlers
 from app.asl.model import StateMachineModel
 from app.asl.states.base import StateSpec
 from app.codec import dumps
+from app.durable.news import Phase, TaskNews, TimeoutKind
+from app.durable.snapshot import Frame, Snapshot, TimerPurpose
+from app.durable.statuses import ExecutionStatus
+from app.durable.work import DEADLINE_TIMER_ID, WorkKind
 from app.engine import dataflow
 from app.engine.outcomes import Failure, Outcome, Proceed
-from app.engine.run import Frame, HistoryLimitReachedError, Run, is_suspended
+from app.engine.run import HistoryLimitReachedError, Run
 from app.engine.states import handler_for
 from app.engine.states import task as task_state
-from app.engine.types import (
-    ABORTED,
-    FAILED,
-    RUNNING,
-    SUCCEEDED,
-    TIMED_OUT,
-    EngineOptions,
-    ExecutionInfo,
-    Timer,
-    Transition,
-    Trigger,
-)
+from app.engine.types import EngineOptions, ExecutionInfo, Timer, Transition, Trigger
 
 DEFAULT_OPTIONS = EngineOptions()
 MAX_PAYLOAD_BYTES = 262_144
 FAILED_EVENT_TYPES = {"Map": "MapStateFailed", "Parallel": "ParallelStateFailed"}
+ENDING_EVENTS = {
+    ExecutionStatus.FAILED: "ExecutionFailed",
+    ExecutionStatus.ABORTED: "ExecutionAborted",
+    ExecutionStatus.TIMED_OUT: "ExecutionTimedOut",
+}
+FrameTest = Callable[[Frame], bool]
 
 
 def start(
@@ -40,54 +43,48 @@ def start(
     options: EngineOptions = DEFAULT_OPTIONS,
 ) -> Transition:
     """The first transition of an execution: ``ExecutionStarted`` and the initial snapshot."""
-    snapshot: dict[str, Any] = {
-        "state": model.start_at,
-        "input": info.input,
-        "vars": {},
-        "entered": None,
-        "last_event_id": 0,
-        "seq": 0,
-    }
-    run = Run(model, snapshot, now, info, options)
+    run = Run(model, Snapshot(root=Frame(state=model.start_at, input=info.input)), now, info, options)
     run.emit(
         "ExecutionStarted",
         "executionStartedEventDetails",
         {"input": raw_input, "inputDetails": {"truncated": False}, "roleArn": info.role_arn},
     )
     limit = _time_limit(model, options)
-    run.timers.append(Timer(0, now + limit, kind="timeout", warn_at=now + limit * options.limit_warning_share))
+    warn_at = now + limit * options.limit_warning_share
+    run.timers.append(Timer(DEADLINE_TIMER_ID, now + limit, kind=WorkKind.TIMEOUT, warn_at=warn_at))
     run.run_again = True
     return run.transition()
 
 
 def advance(
     model: StateMachineModel,
-    snapshot: dict[str, Any],
+    snapshot: Snapshot,
     trigger: Trigger,
     now: float,
     info: ExecutionInfo,
     options: EngineOptions = DEFAULT_OPTIONS,
 ) -> Transition:
     """Apply ``trigger`` to a RUNNING execution and run on until it must wait, ends, or uses its budget."""
-    run = Run(model, snapshot, now, info, options)
-    if trigger.kind == "stop":
-        _abort_fans(run, run.snapshot, model.states)
-        _end(run, ABORTED, "ExecutionAborted", "executionAbortedEventDetails", trigger.error, trigger.cause)
-    elif trigger.kind == "timeout":
-        _end(run, TIMED_OUT, "ExecutionTimedOut", "executionTimedOutEventDetails", errors.TIMEOUT, None)
-    elif trigger.kind == "timer" and not _fire_timer(run, trigger.timer_id):
-        return run.transition()  # stale: the state that armed it is gone
-    elif trigger.kind == "task" and not _task_news(run, trigger.payload or {}):
-        return run.transition()  # stale: the task is no longer running
-    if trigger.kind == "recover":
+    wanted = _wanted_frame(trigger)
+    if wanted is not None and _find_frame(snapshot.root, model.states, wanted) is None:
+        return Transition(events=[], snapshot=snapshot)  # stale: the state it was meant for is gone
+    run = Run(model, snapshot.copy(), now, info, options, trigger.entropy)
+    if trigger.kind == WorkKind.STOP:
+        _abort_fans(run, run.snapshot.root, model.states)
+        _end(run, ExecutionStatus.ABORTED, trigger.error, trigger.cause)
+    elif trigger.kind == WorkKind.TIMEOUT:
+        _end(run, ExecutionStatus.TIMED_OUT, errors.TIMEOUT, None)
+    elif trigger.kind == WorkKind.TIMER and trigger.timer_id is not None:
+        _fire_timer(run, trigger.timer_id)
+    elif trigger.kind == WorkKind.TASK and trigger.news is not None:
+        _task_news(run, trigger.news)
+    elif trigger.kind == WorkKind.RECOVER:
         _recover(run)
-    run.applied = trigger.kind != "run"
+    run.applied = trigger.kind != WorkKind.RUN
     try:
-        _drive(run, run.snapshot, model.states)
+        _drive(run, run.snapshot.root, model.states)
     except HistoryLimitReachedError:
-        _end(
-            run, FAILED, "ExecutionFailed", "executionFailedEventDetails", errors.RUNTIME, history_limit_cause(options)
-        )
+        _end(run, ExecutionStatus.FAILED, errors.RUNTIME, history_limit_cause(options))
     return run.transition()
 
 
@@ -98,18 +95,29 @@ def history_limit_cause(options: EngineOptions) -> str:
     )
 
 
+def _wanted_frame(trigger: Trigger) -> FrameTest | None:
+    """How to find the frame a timer or task trigger is meant for (None: the trigger needs none)."""
+    if trigger.kind == WorkKind.TIMER:
+        timer_id = trigger.timer_id
+        return lambda frame: timer_id in frame.timers
+    if trigger.kind == WorkKind.TASK:
+        task_id = None if trigger.news is None else trigger.news.task_id
+        return lambda frame: frame.task is not None and frame.task.id == task_id
+    return None
+
+
 # --- driving frames ---------------------------------------------------------------------------
 def _drive(run: Run, frame: Frame, states: Mapping[str, StateSpec]) -> None:
     """Run one frame until it waits, ends, or the step budget is spent."""
-    while run.status == RUNNING and frame["state"] is not None:
+    while run.status == ExecutionStatus.RUNNING and frame.state is not None:
         run.focus(frame, states)
-        if is_suspended(frame):
+        if frame.suspended:
             return
-        if "kids" in frame:
-            if not _drive_kids(run, frame, states):
+        if frame.children is not None:
+            if not _drive_children(run, frame, states):
                 return
             continue
-        if frame["entered"] is not None:
+        if frame.entered is not None:
             return  # entered and waiting for an outside trigger
         if run.steps >= run.options.step_budget:
             run.run_again = True
@@ -118,21 +126,25 @@ def _drive(run: Run, frame: Frame, states: Mapping[str, StateSpec]) -> None:
         _enter_state(run)
 
 
-def _drive_kids(run: Run, frame: Frame, states: Mapping[str, StateSpec]) -> bool:
-    """Drive a Parallel's branches or a Map's iterations; True once the state has moved on."""
-    spec = states[frame["state"]]
+def _drive_children(run: Run, frame: Frame, states: Mapping[str, StateSpec]) -> bool:
+    """Drive a Parallel's branches or a Map's iterations; True once the state has moved on.
+
+    A child's end is reported to its parent once, whether the child ended while driven here or
+    when a trigger reached it directly (a task's answer, a timer).
+    """
+    spec = run.state
     handler = handler_for(spec.type)
-    assert handler is not None and handler.fan is not None
+    assert handler is not None and handler.fan is not None and frame.children is not None
     fan = handler.fan
     while True:
         progressed = False
-        for index, child in enumerate(list(frame["kids"]["frames"])):
-            if child.get("status") is not None:
-                continue
-            _drive(run, child, fan.states_of(spec, child))
-            if run.status != RUNNING or run.run_again:
-                return False
-            if child.get("status") is not None:
+        for index, child in enumerate(list(frame.children.frames)):
+            if child.status is None:
+                _drive(run, child, fan.states_of(spec, child))
+                if run.status != ExecutionStatus.RUNNING or run.run_again:
+                    return False
+            if child.status is not None and not child.reported:
+                child.reported = True
                 run.focus(frame, states)
                 fan.child_done(run, index)
                 progressed = True
@@ -144,52 +156,50 @@ def _drive_kids(run: Run, frame: Frame, states: Mapping[str, StateSpec]) -> bool
             return False
 
 
-def _fire_timer(run: Run, timer_id: int | None) -> bool:
-    located = _find_frame(run.snapshot, run.model.states, lambda frame: str(timer_id) in frame.get("timers", {}))
-    if located is None:
-        return False
+def _fire_timer(run: Run, timer_id: int) -> None:
+    located = _find_frame(run.snapshot.root, run.model.states, lambda frame: timer_id in frame.timers)
+    assert located is not None
     frame, states = located
     run.focus(frame, states)
-    purpose = frame["timers"].pop(str(timer_id))
-    frame.get("timer_due", {}).pop(str(timer_id), None)
+    purpose = frame.timers.pop(timer_id).purpose
     handler = handler_for(run.state.type)
     assert handler is not None
-    if purpose == "retry":
+    if purpose == TimerPurpose.RETRY:
         _settle(run, handler.enter)
-    elif purpose == "wait":
+    elif purpose == TimerPurpose.WAIT:
         assert handler.on_timer is not None, "only a timed state arms a wait timer"
         _settle(run, handler.on_timer)
     else:
-        assert handler.on_task is not None, "only a task arms task timers"
-        news = {"phase": "timed_out", "reason": purpose}
-        _settle(run, lambda current: handler.on_task(current, news) if handler.on_task else None)
-    return True
+        on_task = handler.on_task
+        assert on_task is not None and frame.task is not None, "only a task arms task timers"
+        news = TaskNews(frame.task.id, Phase.TIMED_OUT, reason=TimeoutKind(purpose.value))
+        _settle(run, lambda current: on_task(current, news))
 
 
-def _task_news(run: Run, payload: dict[str, Any]) -> bool:
-    task_id = payload.get("task_id")
-    located = _find_frame(run.snapshot, run.model.states, lambda frame: frame.get("task", {}).get("id") == task_id)
-    if located is None:
-        return False
+def _task_news(run: Run, news: TaskNews) -> None:
+    located = _find_frame(
+        run.snapshot.root, run.model.states, lambda frame: frame.task is not None and frame.task.id == news.task_id
+    )
+    assert located is not None
     run.focus(*located)
     handler = handler_for(run.state.type)
-    assert handler is not None and handler.on_task is not None
-    _settle(run, lambda current: handler.on_task(current, payload) if handler.on_task else None)
-    return True
+    on_task = None if handler is None else handler.on_task
+    assert on_task is not None
+    _settle(run, lambda current: on_task(current, news))
 
 
 def _find_frame(
-    frame: Frame, states: Mapping[str, StateSpec], wanted: Callable[[Frame], bool]
+    frame: Frame, states: Mapping[str, StateSpec], wanted: FrameTest
 ) -> tuple[Frame, Mapping[str, StateSpec]] | None:
     """The frame (and its states) that ``wanted`` picks, searching the whole tree."""
     if wanted(frame):
         return frame, states
-    if "kids" not in frame or frame["state"] is None:
+    if frame.children is None or frame.state is None:
         return None
-    spec = states[frame["state"]]
+    spec = states[frame.state]
     handler = handler_for(spec.type)
     assert handler is not None and handler.fan is not None
-    for child in frame["kids"]["frames"]:
+    for child in frame.children.frames:
         found = _find_frame(child, handler.fan.states_of(spec, child), wanted)
         if found is not None:
             return found
@@ -198,21 +208,22 @@ def _find_frame(
 
 def _recover(run: Run) -> None:
     """Re-arm every timer and re-issue every call the snapshot waits for (their work items were lost)."""
-    stack: list[tuple[Frame, Mapping[str, StateSpec]]] = [(run.snapshot, run.model.states)]
+    stack: list[tuple[Frame, Mapping[str, StateSpec]]] = [(run.snapshot.root, run.model.states)]
     while stack:
         frame, states = stack.pop()
-        for timer_id, due in frame.get("timer_due", {}).items():
-            run.timers.append(Timer(int(timer_id), float(due)))
-        if frame.get("state") is None:
+        run.timers.extend(Timer(timer_id, timer.due) for timer_id, timer in frame.timers.items())
+        if frame.state is None:
             continue
         run.focus(frame, states)
-        if "task" in frame:
+        if frame.task is not None:
             task_state.recover(run)
-        if "kids" in frame:
-            fan = handler_for(run.state.type)
-            assert fan is not None and fan.fan is not None
-            stack.extend((child, fan.fan.states_of(run.state, child)) for child in frame["kids"]["frames"])
-    run.timers.append(Timer(0, run.info.start_time + _time_limit(run.model, run.options), kind="timeout"))
+        if frame.children is not None:
+            handler = handler_for(run.state.type)
+            assert handler is not None and handler.fan is not None
+            fan = handler.fan
+            stack.extend((child, fan.states_of(run.state, child)) for child in frame.children.frames)
+    deadline = run.info.start_time + _time_limit(run.model, run.options)
+    run.timers.append(Timer(DEADLINE_TIMER_ID, deadline, kind=WorkKind.TIMEOUT))
 
 
 def _time_limit(model: StateMachineModel, options: EngineOptions) -> float:
@@ -224,16 +235,16 @@ def _time_limit(model: StateMachineModel, options: EngineOptions) -> float:
 
 def _abort_fans(run: Run, frame: Frame, states: Mapping[str, StateSpec]) -> None:
     """A stopped execution aborts its running Map iterations and Map/Parallel states, innermost first."""
-    if "kids" not in frame or frame["state"] is None:
+    if frame.children is None or frame.state is None:
         return
-    spec = states[frame["state"]]
+    spec = states[frame.state]
     handler = handler_for(spec.type)
     assert handler is not None and handler.fan is not None
-    for child in frame["kids"]["frames"]:
-        if child.get("status") is None:
+    for child in frame.children.frames:
+        if child.status is None:
             _abort_fans(run, child, handler.fan.states_of(spec, child))
-            if "map_item" in child:
-                details = {"name": spec.name, "index": child["map_item"]["Index"]}
+            if child.item is not None:
+                details = {"name": spec.name, "index": child.item.index}
                 run.emit("MapIterationAborted", "mapIterationAbortedEventDetails", details)
     run.emit(f"{spec.type}StateAborted")
 
@@ -246,8 +257,8 @@ def _enter_state(run: Run) -> None:
         "stateEnteredEventDetails",
         {"name": spec.name, "input": dumps(run.state_input), "inputDetails": {"truncated": False}},
     )
-    run.frame["entered"] = entered
-    run.frame["entered_time"] = run.now
+    run.frame.entered = entered
+    run.frame.entered_time = run.now
     handler = handler_for(spec.type)
     if handler is None:
         _state_error(run, errors.RUNTIME, _prefix(run, f"State type '{spec.type}' is not supported."))
@@ -288,15 +299,15 @@ def _exit_state(run: Run, proceed: Proceed) -> None:
     run.variables.update(proceed.assigned)
     frame = run.frame
     run.drop_children()
-    for key in ("entered", "entered_time", "retries", "timers", "timer_due", "task"):
-        frame.pop(key, None)
-    frame["entered"] = None
+    frame.entered = frame.entered_time = frame.task = None
+    frame.retries = {}
+    frame.timers = {}
     target = proceed.next or spec.next
     if spec.type == "Succeed" or target is None:
         _frame_succeeds(run, proceed.output)
         return
-    frame["state"] = target
-    frame["input"] = proceed.output
+    frame.state = target
+    frame.input = proceed.output
 
 
 def _state_error(run: Run, error: str | None, cause: str | None) -> None:
@@ -325,14 +336,14 @@ def _retry(run: Run, spec: StateSpec, error: str) -> bool:
     if index is None:
         return False
     retrier = spec.retry[index]
-    retries: dict[str, int] = run.frame.setdefault("retries", {})
-    attempt = retries.get(str(index), 0)
+    retries = run.frame.retries
+    attempt = retries.get(index, 0)
     if attempt >= retrier.max_attempts:
         return False
-    retries[str(index)] = attempt + 1
+    retries[index] = attempt + 1
     run.drop_children()
     delay = handlers.backoff_seconds(retrier, attempt, run.rng()) * run.options.wait_time_scale
-    run.arm_timer(run.now + delay, purpose="retry")
+    run.arm_timer(run.now + delay, TimerPurpose.RETRY)
     return True
 
 
@@ -349,31 +360,41 @@ def _catch(run: Run, catcher: handlers.Catcher, error: str, cause: str | None) -
 # --- ending frames and the execution --------------------------------------------------------------
 def _frame_succeeds(run: Run, output: Any) -> None:
     if not run.is_root:
-        run.frame.update(state=None, status=SUCCEEDED, output=output)
+        _frame_ends(run.frame, ExecutionStatus.SUCCEEDED, output=output)
         return
     run.emit(
         "ExecutionSucceeded",
         "executionSucceededEventDetails",
         {"output": dumps(output), "outputDetails": {"truncated": False}},
     )
-    run.finish(SUCCEEDED, output=output)
+    run.finish(ExecutionStatus.SUCCEEDED, output=output)
 
 
 def _frame_fails(run: Run, error: str | None, cause: str | None) -> None:
     if not run.is_root:
-        run.frame.update(state=None, status=FAILED, error=error, cause=cause)
+        _frame_ends(run.frame, ExecutionStatus.FAILED, error=error, cause=cause)
         return
-    _end(run, FAILED, "ExecutionFailed", "executionFailedEventDetails", error, cause)
+    _end(run, ExecutionStatus.FAILED, error, cause)
 
 
-def _end(run: Run, status: str, event_type: str, details_key: str, error: str | None, cause: str | None) -> None:
+def _frame_ends(
+    frame: Frame, status: ExecutionStatus, *, output: Any = None, error: str | None = None, cause: str | None = None
+) -> None:
+    """A branch or iteration has ended; its parent reports it."""
+    frame.state = None
+    frame.status, frame.output, frame.error, frame.cause = status, output, error, cause
+
+
+def _end(run: Run, status: ExecutionStatus, error: str | None, cause: str | None) -> None:
+    """The execution ends without an output: failed, aborted or timed out."""
+    event_type = ENDING_EVENTS[status]
     details = {key: value for key, value in (("error", error), ("cause", cause)) if value is not None}
-    run.emit(event_type, details_key, details)
+    run.emit(event_type, event_type[0].lower() + event_type[1:] + "EventDetails", details)
     run.finish(status, error=error, cause=cause)
 
 
 def _prefix(run: Run, cause: str) -> str:
     return (
         f"An error occurred while executing the state '{run.state.name}' "
-        f"(entered at the event id #{run.frame['entered']}). {cause}"
+        f"(entered at the event id #{run.frame.entered}). {cause}"
     )

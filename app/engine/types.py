@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
-RUNNING = "RUNNING"
-SUCCEEDED = "SUCCEEDED"
-FAILED = "FAILED"
-ABORTED = "ABORTED"
-TIMED_OUT = "TIMED_OUT"
-
-TriggerKind = Literal["run", "timer", "stop", "timeout", "task", "recover"]
+from app.durable.news import TaskNews
+from app.durable.snapshot import Snapshot
+from app.durable.statuses import ExecutionStatus
+from app.durable.work import WorkKind
 
 
 @dataclass(frozen=True)
@@ -31,15 +28,18 @@ class ExecutionInfo:
 class Trigger:
     """What woke the execution: a run request, a fired timer, a task's news, a stop, its deadline.
 
-    ``payload`` carries a task's news (``task_id``, ``phase``: started | submitted | succeeded |
-    failed | heartbeat, and the output or error/cause).
+    ``timer_id`` names the fired timer, ``error``/``cause`` the reason of a stop, ``news`` a task's
+    news. ``entropy`` is the randomness the transition may use (the secret that task tokens are
+    derived from): the caller draws it, so the same trigger on the same snapshot at the same time
+    always yields the same transition.
     """
 
-    kind: TriggerKind
+    kind: WorkKind
     timer_id: int | None = None
     error: str | None = None
     cause: str | None = None
-    payload: dict[str, Any] | None = None
+    news: TaskNews | None = None
+    entropy: bytes = b""
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ class Timer:
 
     timer_id: int
     due: float
-    kind: TriggerKind = "timer"
+    kind: WorkKind = WorkKind.TIMER
     warn_at: float | None = None
 
 
@@ -90,7 +90,11 @@ class TaskInvocation:
 
 @dataclass(frozen=True)
 class EngineOptions:
-    """Knobs of the interpreter that come from configuration, not from the definition."""
+    """Knobs of the interpreter that come from configuration, not from the definition.
+
+    ``step_budget`` caps the states one ``advance()`` enters, so one commit stays small and other
+    executions get their turn; every caller of the execution core uses the same budget.
+    """
 
     wait_time_scale: float = 1.0
     step_budget: int = 1000
@@ -104,8 +108,8 @@ class Transition:
     """The result of one ``advance()``: commit all of it, or none of it."""
 
     events: list[HistoryEvent]
-    snapshot: dict[str, Any]
-    status: str = RUNNING
+    snapshot: Snapshot
+    status: ExecutionStatus = ExecutionStatus.RUNNING
     timers: list[Timer] = field(default_factory=list)
     tasks: list[TaskInvocation] = field(default_factory=list)
     closed_tokens: list[str] = field(default_factory=list)

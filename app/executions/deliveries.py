@@ -10,6 +10,7 @@ under the one step budget of :attr:`Runtime.engine_options`.
 from __future__ import annotations
 
 import logging
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,7 +21,11 @@ from app import arns
 from app.asl.model import StateMachineModel
 from app.codec import loads
 from app.crashpoints import crash_point
+from app.durable import snapshot as snapshots
+from app.durable.news import TaskNews
+from app.durable.snapshot import Snapshot
 from app.durable.statuses import ExecutionStatus
+from app.durable.work import WorkKind
 from app.engine.advance import advance
 from app.engine.types import ExecutionInfo, Transition, Trigger
 from app.executions import lineage
@@ -33,6 +38,7 @@ from app.store.records import ExecutionRecord
 log = logging.getLogger(__name__)
 
 MAX_RACE_RETRIES = 20
+ENTROPY_BYTES = 32
 
 
 class ExecutionNotRunningError(LookupError):
@@ -84,7 +90,7 @@ def execution_info(row: ExecutionRecord, role_arn: str) -> ExecutionInfo:
 def compute(
     runtime: Runtime,
     model: StateMachineModel,
-    snapshot: dict[str, Any],
+    snapshot: Snapshot,
     triggers: Sequence[Trigger],
     now: float,
     info: ExecutionInfo,
@@ -163,25 +169,38 @@ def deliver_within(runtime: Runtime, conn: sa.Connection, arn: str, trigger: Tri
     return entry if _commit(conn, entry, now) else None
 
 
-def trigger_for(kind: str, payload: dict[str, Any]) -> Trigger:
+def new_trigger(
+    kind: WorkKind,
+    *,
+    timer_id: int | None = None,
+    error: str | None = None,
+    cause: str | None = None,
+    news: TaskNews | None = None,
+) -> Trigger:
+    """A trigger with fresh entropy: the one place randomness enters a transition (task tokens)."""
+    entropy = secrets.token_bytes(ENTROPY_BYTES)
+    return Trigger(kind, timer_id=timer_id, error=error, cause=cause, news=news, entropy=entropy)
+
+
+def trigger_for(kind: WorkKind, payload: dict[str, Any]) -> Trigger:
     """The engine trigger that a work item of this kind and payload stands for."""
-    return Trigger(
-        kind=kind,  # type: ignore[arg-type]
+    return new_trigger(
+        kind,
         timer_id=payload.get("timer_id"),
         error=payload.get("error"),
         cause=payload.get("cause"),
-        payload=payload if kind == "task" else None,
+        news=TaskNews.from_json(payload) if kind == WorkKind.TASK else None,
     )
 
 
-def deliver_news(runtime: Runtime, conn: sa.Connection, arn: str, news: dict[str, Any], now: float) -> Computed | None:
+def deliver_news(runtime: Runtime, conn: sa.Connection, arn: str, news: TaskNews, now: float) -> Computed | None:
     """Task news for an execution, inside the transaction that produced it: applied at once, or queued.
 
     None when it was queued; the caller then passes that None to :func:`settle_news` all the same.
     """
-    applied = deliver_within(runtime, conn, arn, trigger_for("task", news))
+    applied = deliver_within(runtime, conn, arn, new_trigger(WorkKind.TASK, news=news))
     if applied is None:
-        work_items.enqueue(conn, arn, "task", news, now)
+        work_items.enqueue(conn, arn, WorkKind.TASK, news.to_json(), now)
     return applied
 
 
@@ -225,7 +244,8 @@ def _compute_batch(
 def _computed(runtime: Runtime, delivery: Delivery, row: ExecutionRecord, revision: Revision, now: float) -> Computed:
     """Run a delivery's triggers on the execution's snapshot: the transition to commit."""
     info = execution_info(row, revision.role_arn)
-    transition = compute(runtime, revision.model, loads(row.snapshot), delivery.triggers, now, info)
+    snapshot = snapshots.decode(loads(row.snapshot))
+    transition = compute(runtime, revision.model, snapshot, delivery.triggers, now, info)
     rows = transition_rows(row.arn, transition, now)
     return Computed(delivery, row, transition, revision.model.waits_for_children, rows)
 
@@ -248,7 +268,7 @@ def _commit(conn: sa.Connection, entry: Computed, now: float) -> bool:
 
 def _stops(delivery: Delivery) -> bool:
     """DeleteStateMachine stops every running execution; the last stop lets the machine go."""
-    return any(trigger.kind == "stop" for trigger in delivery.triggers)
+    return any(trigger.kind == WorkKind.STOP for trigger in delivery.triggers)
 
 
 def announce(runtime: Runtime, transitions: Sequence[Transition], *, queued: bool = False) -> None:
@@ -280,7 +300,7 @@ def _warn_near_limits(runtime: Runtime, computed: Sequence[Computed]) -> None:
     threshold = int(runtime.settings.max_history_events * runtime.settings.limit_warning_share)
     for entry in computed:
         before = entry.row.next_event_id - 1
-        after = int(entry.transition.snapshot.get("last_event_id", before))
+        after = entry.transition.snapshot.last_event_id
         if before < threshold <= after and entry.transition.status == ExecutionStatus.RUNNING:
             log.warning(
                 "execution %s has %d of its %d history events; continue as a new execution before it fails",

@@ -7,7 +7,9 @@ from typing import Any
 import sqlalchemy as sa
 
 from app.codec import dumps, loads
+from app.durable import news
 from app.durable.statuses import ExecutionStatus
+from app.durable.work import WorkKind
 from app.engine.types import Transition
 from app.store import executions, work_items
 from app.store.records import ExecutionRecord
@@ -47,19 +49,15 @@ def report_to_parent(conn: sa.Connection, row: ExecutionRecord, transition: Tran
         return
     parent = loads(row.parent_task)
     described = describe_output(row, transition, now, as_json=parent["pattern"] == "sync2")
+    task_id = int(parent["task_id"])
     if transition.status == ExecutionStatus.SUCCEEDED:
-        news: dict[str, Any] = {"task_id": parent["task_id"], "phase": "succeeded", "output": described}
+        answer = news.succeeded(task_id, described)
     else:
-        news = {
-            "task_id": parent["task_id"],
-            "phase": "failed",
-            "error": "States.TaskFailed",
-            "cause": dumps(described),
-        }
-    work_items.enqueue(conn, parent["execution_arn"], "task", news, now)
+        answer = news.failed(task_id, "States.TaskFailed", dumps(described))
+    work_items.enqueue(conn, parent["execution_arn"], WorkKind.TASK, answer.to_json(), now)
 
 
 def stop_children(conn: sa.Connection, parent_arn: str, now: float) -> None:
     """Stop the running executions a ``.sync`` task of this (now ended) execution waits for."""
     for child in executions.running_sync_children(conn, parent_arn):
-        work_items.enqueue(conn, child, "stop", {"error": None, "cause": "parent execution ended"}, now)
+        work_items.enqueue(conn, child, WorkKind.STOP, {"error": None, "cause": "parent execution ended"}, now)

@@ -8,7 +8,9 @@ from __future__ import annotations
 from typing import Any
 
 from app.codec import dumps
+from app.durable import snapshot
 from app.durable.statuses import ExecutionStatus, TokenStatus
+from app.durable.work import Invocation, WorkKind
 from app.engine.types import TaskInvocation, Transition
 from app.store import work_items
 from app.store.executions import TransitionRows
@@ -19,8 +21,8 @@ def transition_rows(arn: str, transition: Transition, now: float) -> TransitionR
     rows = TransitionRows(
         arn=arn,
         status=transition.status,
-        snapshot=dumps(transition.snapshot),
-        next_event_id=int(transition.snapshot["last_event_id"]) + 1,
+        snapshot=dumps(snapshot.encode(transition.snapshot)),
+        next_event_id=transition.snapshot.last_event_id + 1,
         output=transition.output,
         error=transition.error,
         cause=transition.cause,
@@ -42,28 +44,18 @@ def transition_rows(arn: str, transition: Transition, now: float) -> TransitionR
     for timer in transition.timers:
         if timer.warn_at is not None:
             payload = {"timer_id": timer.timer_id, "timeout_at": timer.due}
-            rows.items.append(work_items.row(arn, "warn", payload, timer.warn_at, timer.timer_id))
+            rows.items.append(work_items.row(arn, WorkKind.WARN, payload, timer.warn_at, timer.timer_id))
         else:
             rows.items.append(work_items.row(arn, timer.kind, {"timer_id": timer.timer_id}, timer.due, timer.timer_id))
     for task in transition.tasks:
         if task.token is not None:
             rows.tokens.append(_token_row(arn, task, now))
         if task.call:
-            rows.items.append(work_items.row(arn, "invoke", invocation_payload(task), now))
+            invocation = Invocation(task.task_id, task.resource, task.input, task.token, task.timeout_seconds)
+            rows.items.append(work_items.row(arn, WorkKind.INVOKE, invocation.to_json(), now))
     if transition.run_again:
-        rows.items.append(work_items.row(arn, "run", {}, now))
+        rows.items.append(work_items.row(arn, WorkKind.RUN, {}, now))
     return rows
-
-
-def invocation_payload(task: TaskInvocation) -> dict[str, Any]:
-    """What the task runner needs to call an integration."""
-    return {
-        "task_id": task.task_id,
-        "resource": task.resource,
-        "input": task.input,
-        "token": task.token,
-        "timeout_seconds": task.timeout_seconds,
-    }
 
 
 def _token_row(execution_arn: str, task: TaskInvocation, now: float) -> dict[str, Any]:

@@ -15,10 +15,11 @@ import sqlalchemy as sa
 
 from app.codec import dumps
 from app.durable.statuses import ExecutionStatus
+from app.durable.work import WorkKind
 from app.engine.advance import start as start_transition
-from app.engine.types import ExecutionInfo, Transition, Trigger
+from app.engine.types import ExecutionInfo, Transition
 from app.executions import lineage
-from app.executions.deliveries import announce, compute
+from app.executions.deliveries import announce, compute, new_trigger
 from app.executions.rows import transition_rows
 from app.executions.runtime import Revision, Runtime
 from app.store import executions
@@ -97,7 +98,7 @@ def _first_steps(runtime: Runtime, revision: Revision, info: ExecutionInfo, inpu
     """``ExecutionStarted`` and the states up to the first wait point or the end of the step budget."""
     started = start_transition(revision.model, info, input_text, now, runtime.engine_options)
     try:
-        return started.then(compute(runtime, revision.model, started.snapshot, [Trigger("run")], now, info))
+        return started.then(compute(runtime, revision.model, started.snapshot, [new_trigger(WorkKind.RUN)], now, info))
     except Exception:  # the scheduler runs it instead, with its retries and logging
         log.exception("execution %s could not take its first steps at start", info.arn)
         return started

@@ -1,14 +1,13 @@
 """Calls the integration a Task resource names, and turns its outcome into the task's news.
 
-News is what the engine's Task state takes: ``{"phase": "succeeded", "output": …}``,
-``{"phase": "failed", "error": …, "cause": …}``, or ``{"phase": "submitted", "output": …}`` for
-tasks that go on waiting (``.sync`` children, ``.waitForTaskToken`` callbacks).
+The news is SUCCEEDED with the output, FAILED with an error and cause, or SUBMITTED with the
+call's output for tasks that go on waiting (``.sync`` children, ``.waitForTaskToken`` callbacks).
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -16,9 +15,13 @@ import httpx
 
 from app.asl.resources import Resource, parse_resource
 from app.codec import dumps, loads
+from app.durable import news
+from app.durable.news import Phase, TaskNews
+from app.durable.work import Invocation
+from app.errors import ServiceError
 from app.integrations.connections import ConnectionStore
 from app.integrations.http_task import invoke_http
-from app.integrations.results import TaskFailure, TaskResult, TaskSuccess
+from app.integrations.results import TaskFailure
 
 STARTED_BY_KEY = "AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID"
 CALL_TIMEOUT_MARGIN = 2.0
@@ -60,26 +63,27 @@ class Integrations:
     connections: ConnectionStore
     http: httpx.Client
     start_execution: ExecutionStarter
-    service_error: type[Exception]
     region: str = "us-east-1"
 
     def close(self) -> None:
         self.functions.close()
         self.http.close()
 
-    def call(self, execution_arn: str, invocation: Mapping[str, Any]) -> dict[str, Any]:
+    def call(self, execution_arn: str, invocation: Invocation) -> TaskNews:
         """Run one task invocation; never raises for the task's own failures."""
-        resource = parse_resource(invocation["resource"])
+        resource = parse_resource(invocation.resource)
         if resource is None:
-            return _failed(TaskFailure("States.Runtime", f"Unsupported resource: {invocation['resource']}"))
+            return _failed(invocation, TaskFailure("States.Runtime", f"Unsupported resource: {invocation.resource}"))
         if resource.kind == "lambda_function":
             return self._lambda_function(execution_arn, resource, invocation)
         handler = self._services().get((resource.service, resource.action))
         if handler is None:
-            return _failed(TaskFailure("States.Runtime", f"The resource '{resource.arn}' is not supported."))
+            return _failed(
+                invocation, TaskFailure("States.Runtime", f"The resource '{resource.arn}' is not supported.")
+            )
         return handler(execution_arn, resource, invocation)
 
-    def _services(self) -> dict[tuple[str, str], Callable[[str, Resource, Mapping[str, Any]], dict[str, Any]]]:
+    def _services(self) -> dict[tuple[str, str], Callable[[str, Resource, Invocation], TaskNews]]:
         return {
             ("lambda", "invoke"): self._lambda_invoke,
             ("states", "startExecution"): self._start_execution,
@@ -87,16 +91,19 @@ class Integrations:
         }
 
     # --- Lambda ------------------------------------------------------------------------------
-    def _lambda_function(self, execution_arn: str, resource: Resource, invocation: Mapping[str, Any]) -> dict[str, Any]:
+    def _lambda_function(self, execution_arn: str, resource: Resource, invocation: Invocation) -> TaskNews:
         outcome = self.functions.invoke(
-            resource.arn, invocation["input"], timeout_seconds=_call_timeout(invocation), caller=execution_arn
+            resource.arn, invocation.input, timeout_seconds=_call_timeout(invocation), caller=execution_arn
         )
-        return _news(outcome.result)
+        if isinstance(outcome.result, TaskFailure):
+            return _failed(invocation, outcome.result)
+        return news.succeeded(invocation.task_id, outcome.result.output)
 
-    def _lambda_invoke(self, execution_arn: str, resource: Resource, invocation: Mapping[str, Any]) -> dict[str, Any]:
-        arguments = invocation["input"]
+    def _lambda_invoke(self, execution_arn: str, resource: Resource, invocation: Invocation) -> TaskNews:
+        arguments = invocation.input
         if not isinstance(arguments, dict) or "FunctionName" not in arguments:
-            return _failed(TaskFailure("States.Runtime", "The field 'FunctionName' is required by lambda:invoke."))
+            message = "The field 'FunctionName' is required by lambda:invoke."
+            return _failed(invocation, TaskFailure("States.Runtime", message))
         function = str(arguments["FunctionName"])
         if arguments.get("Qualifier"):
             function = f"{function}:{arguments['Qualifier']}"
@@ -108,20 +115,21 @@ class Integrations:
             caller=execution_arn,
         )
         if isinstance(outcome.result, TaskFailure):
-            return _failed(outcome.result)
+            return _failed(invocation, outcome.result)
         wrapped = _lambda_response(outcome.result.output, outcome.executed_version, outcome.status_code)
-        return _succeeded_or_submitted(resource, wrapped)
+        return _succeeded_or_submitted(invocation, resource, wrapped)
 
     # --- nested executions ---------------------------------------------------------------------
-    def _start_execution(self, execution_arn: str, resource: Resource, invocation: Mapping[str, Any]) -> dict[str, Any]:
-        arguments = invocation["input"]
+    def _start_execution(self, execution_arn: str, resource: Resource, invocation: Invocation) -> TaskNews:
+        arguments = invocation.input
         if not isinstance(arguments, dict) or "StateMachineArn" not in arguments:
-            return _failed(TaskFailure("States.Runtime", "The field 'StateMachineArn' is required by startExecution."))
+            message = "The field 'StateMachineArn' is required by startExecution."
+            return _failed(invocation, TaskFailure("States.Runtime", message))
         parent_task = None
         if resource.pattern in ("sync", "sync2"):
             parent_task = {
                 "execution_arn": execution_arn,
-                "task_id": invocation["task_id"],
+                "task_id": invocation.task_id,
                 "pattern": resource.pattern,
             }
         try:
@@ -132,33 +140,30 @@ class Integrations:
                 started_by=execution_arn,
                 parent_task=parent_task,
             )
-        except self.service_error as exc:
-            code = getattr(exc, "code", type(exc).__name__)
-            message = getattr(exc, "message", str(exc))
+        except ServiceError as exc:
             cause = (
-                f"{message} (Service: AWSStepFunctions; Status Code: 400; Error Code: {code}; "
+                f"{exc.message} (Service: AWSStepFunctions; Status Code: {exc.status}; Error Code: {exc.code}; "
                 f"Request ID: {uuid.uuid4()}; Proxy: null)"
             )
-            return _failed(TaskFailure(f"StepFunctions.{code}Exception", cause))
+            return _failed(invocation, TaskFailure(f"StepFunctions.{exc.code}Exception", cause))
         response = {"ExecutionArn": started["executionArn"], "StartDate": int(started["startDate"] * 1000)}
-        if resource.pattern in ("sync", "sync2", "wait_for_task_token"):
-            return {"phase": "submitted", "output": response}
-        return {"phase": "succeeded", "output": response}
+        phase = Phase.SUBMITTED if resource.pattern in ("sync", "sync2", "wait_for_task_token") else Phase.SUCCEEDED
+        return TaskNews(invocation.task_id, phase, output=response)
 
     # --- HTTP ----------------------------------------------------------------------------------
-    def _http_invoke(self, _: str, resource: Resource, invocation: Mapping[str, Any]) -> dict[str, Any]:
-        arguments = invocation["input"]
+    def _http_invoke(self, _: str, resource: Resource, invocation: Invocation) -> TaskNews:
+        arguments = invocation.input
         if not isinstance(arguments, dict):
-            return _failed(TaskFailure("States.Runtime", "http:invoke needs an object of arguments."))
+            return _failed(invocation, TaskFailure("States.Runtime", "http:invoke needs an object of arguments."))
         result = invoke_http(arguments, self.connections, self.http, region=self.region)
         if isinstance(result, TaskFailure):
-            return _failed(result)
-        return _succeeded_or_submitted(resource, result.output)
+            return _failed(invocation, result)
+        return _succeeded_or_submitted(invocation, resource, result.output)
 
 
-def _call_timeout(invocation: Mapping[str, Any]) -> float | None:
+def _call_timeout(invocation: Invocation) -> float | None:
     """A little past the Task's own timeout, so the state's timer (TaskTimedOut) ends it first, as on AWS."""
-    timeout = invocation.get("timeout_seconds")
+    timeout = invocation.timeout_seconds
     return None if timeout is None else float(timeout) + CALL_TIMEOUT_MARGIN
 
 
@@ -200,16 +205,10 @@ def _lambda_response(payload: Any, executed_version: str, status_code: int) -> d
     }
 
 
-def _succeeded_or_submitted(resource: Resource, output: Any) -> dict[str, Any]:
-    phase = "submitted" if resource.pattern == "wait_for_task_token" else "succeeded"
-    return {"phase": phase, "output": output}
+def _succeeded_or_submitted(invocation: Invocation, resource: Resource, output: Any) -> TaskNews:
+    phase = Phase.SUBMITTED if resource.pattern == "wait_for_task_token" else Phase.SUCCEEDED
+    return TaskNews(invocation.task_id, phase, output=output)
 
 
-def _news(result: TaskResult) -> dict[str, Any]:
-    if isinstance(result, TaskSuccess):
-        return {"phase": "succeeded", "output": result.output}
-    return _failed(result)
-
-
-def _failed(failure: TaskFailure) -> dict[str, Any]:
-    return {"phase": "failed", "error": failure.error, "cause": failure.cause}
+def _failed(invocation: Invocation, failure: TaskFailure) -> TaskNews:
+    return news.failed(invocation.task_id, failure.error, failure.cause)

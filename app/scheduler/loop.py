@@ -8,6 +8,7 @@ import uuid
 
 from app.crashpoints import crash_point
 from app.durable.statuses import ExecutionStatus
+from app.durable.work import WorkKind
 from app.executions.deliveries import Delivery, deliver_batch, trigger_for
 from app.executions.runtime import Runtime
 from app.scheduler.tasks import TaskRunner
@@ -76,10 +77,10 @@ class Scheduler:
         """Hand integration calls to the task runner; deliver everything else as one batch."""
         deliveries: dict[str, Delivery] = {}
         for item in items:
-            if item.kind == "invoke":
+            if item.kind == WorkKind.INVOKE:
                 self.tasks.submit(item)
                 continue
-            if item.kind == "warn":
+            if item.kind == WorkKind.WARN:
                 self._warn_duration(item)
                 continue
             delivery = deliveries.setdefault(item.execution_arn, Delivery(item.execution_arn, []))
@@ -134,5 +135,5 @@ def reconcile(runtime: Runtime) -> int:
         arns = executions.orphaned(conn)
         for arn in arns:
             log.warning("execution %s was RUNNING with no pending work; recovering its timers and calls", arn)
-            work_items.enqueue(conn, arn, "recover", {}, runtime.clock.now())
+            work_items.enqueue(conn, arn, WorkKind.RECOVER, {}, runtime.clock.now())
     return len(arns)

@@ -9,11 +9,13 @@ from __future__ import annotations
 import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Protocol
+from typing import Protocol
 
 from app.crashpoints import crash_point
-from app.engine.types import Trigger
-from app.executions.deliveries import ExecutionNotRunningError, deliver
+from app.durable import news
+from app.durable.news import TaskNews
+from app.durable.work import Invocation, WorkKind
+from app.executions.deliveries import ExecutionNotRunningError, deliver, new_trigger
 from app.executions.runtime import Runtime
 from app.store import work_items
 from app.store.work_items import WorkItem
@@ -22,7 +24,9 @@ log = logging.getLogger(__name__)
 
 
 class Caller(Protocol):
-    def call(self, execution_arn: str, invocation: dict[str, Any]) -> dict[str, Any]: ...
+    """The integrations, as the task runner calls them: one invocation in, the task's news out."""
+
+    def call(self, execution_arn: str, invocation: Invocation) -> TaskNews: ...
 
 
 class TaskRunner:
@@ -50,18 +54,18 @@ class TaskRunner:
         self._pool.shutdown(wait=False, cancel_futures=True)
 
     def _run(self, item: WorkItem) -> None:
+        invocation = Invocation.from_json(item.payload)
         try:
-            news = self.caller.call(item.execution_arn, item.payload)
+            answer = self.caller.call(item.execution_arn, invocation)
         except Exception as exc:  # a bug in an integration must not lose the task
             log.exception("integration call for %s failed", item.execution_arn)
-            news = {"phase": "failed", "error": "States.Runtime", "cause": f"Internal error calling the task: {exc}"}
+            answer = news.failed(invocation.task_id, "States.Runtime", f"Internal error calling the task: {exc}")
         finally:
             with self._lock:
                 self._in_flight.discard(item.id)
         crash_point("after_integration_call")
-        trigger = Trigger(kind="task", payload={"task_id": item.payload["task_id"], **news})
         try:
-            deliver(self.runtime, item.execution_arn, trigger, item.id)
+            deliver(self.runtime, item.execution_arn, new_trigger(WorkKind.TASK, news=answer), item.id)
         except ExecutionNotRunningError:
             return
 

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from fastapi.concurrency import run_in_threadpool
 
 from app import arns, errors
+from app.durable.news import Phase, TaskNews
 from app.executions import deliveries
 from app.executions.runtime import Runtime
 from app.service import pagination
@@ -110,7 +111,7 @@ def _claim(runtime: Runtime, arn: str, worker_name: str | None) -> dict[str, Any
         if row is None:
             _require_activity(conn, arn)  # checked here, not before: one transaction per poll
             return None
-        news = {"task_id": row.task_id, "phase": "started", "worker_name": worker_name}
+        news = TaskNews(row.task_id, Phase.STARTED, worker_name=worker_name)
         return row, deliveries.deliver_news(runtime, conn, row.execution_arn, news, now)
 
     claimed = runtime.db.write_small(claim)

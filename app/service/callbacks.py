@@ -12,6 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from app import errors
+from app.durable.news import Phase, TaskNews
 from app.durable.statuses import OPEN_TOKEN_STATUSES, TokenStatus
 from app.executions import deliveries
 from app.executions.runtime import Runtime
@@ -24,12 +25,12 @@ _TOKEN = re.compile(r"^[A-Za-z0-9_-]{64}$")
 
 def send_success(runtime: Runtime, token: str, output: str) -> dict[str, Any]:
     value = parse_payload(output, errors.InvalidOutput, "Invalid Output")
-    _complete(runtime, token, TokenStatus.SUCCEEDED, {"phase": "succeeded", "output": value})
+    _complete(runtime, token, TokenStatus.SUCCEEDED, Phase.SUCCEEDED, output=value)
     return {}
 
 
 def send_failure(runtime: Runtime, token: str, error: str | None = None, cause: str | None = None) -> dict[str, Any]:
-    _complete(runtime, token, TokenStatus.FAILED, {"phase": "failed", "error": error, "cause": cause})
+    _complete(runtime, token, TokenStatus.FAILED, Phase.FAILED, error=error, cause=cause)
     return {}
 
 
@@ -47,7 +48,16 @@ def send_heartbeat(runtime: Runtime, token: str) -> dict[str, Any]:
     return {}
 
 
-def _complete(runtime: Runtime, token: str, status: TokenStatus, news: dict[str, Any]) -> None:
+def _complete(
+    runtime: Runtime,
+    token: str,
+    status: TokenStatus,
+    phase: Phase,
+    *,
+    output: Any = None,
+    error: str | None = None,
+    cause: str | None = None,
+) -> None:
     _require_format(token)
     now = runtime.clock.now()
 
@@ -58,8 +68,8 @@ def _complete(runtime: Runtime, token: str, status: TokenStatus, news: dict[str,
         assert closed is not None
         # The worker's name travels with the answer: the answer may reach the execution before
         # the news that the worker took the task, and ActivityStarted must still come first.
-        payload = {"task_id": closed.task_id, "worker_name": closed.worker_name, **news}
-        return deliveries.deliver_news(runtime, conn, closed.execution_arn, payload, now)
+        news = TaskNews(closed.task_id, phase, output, error, cause, worker_name=closed.worker_name)
+        return deliveries.deliver_news(runtime, conn, closed.execution_arn, news, now)
 
     deliveries.settle_news(runtime, runtime.db.write_small(complete))
 

@@ -13,9 +13,9 @@ import sqlalchemy as sa
 from app import arns, errors
 from app.codec import Fragment, dumps_bytes, loads
 from app.durable.statuses import ExecutionStatus, StateMachineStatus
-from app.engine.types import Trigger
+from app.durable.work import WorkKind
 from app.executions import starts
-from app.executions.deliveries import ExecutionNotRunningError, deliver
+from app.executions.deliveries import ExecutionNotRunningError, deliver, new_trigger
 from app.executions.runtime import Runtime
 from app.executions.starts import NewExecution
 from app.service import pagination
@@ -117,7 +117,7 @@ def stop(runtime: Runtime, arn: str, *, error: str | None = None, cause: str | N
     with runtime.db.read() as conn:
         require_execution(conn, arn)
     with contextlib.suppress(ExecutionNotRunningError):  # already ended: report its stop date
-        deliver(runtime, arn, Trigger(kind="stop", error=error, cause=cause))
+        deliver(runtime, arn, new_trigger(WorkKind.STOP, error=error, cause=cause))
     with runtime.db.read() as conn:
         row = require_execution(conn, arn)
     return {"stopDate": row.stop_date if row.stop_date is not None else runtime.clock.now()}

@@ -11,6 +11,7 @@ from app import arns, errors
 from app.asl.validation import Diagnostic, format_invalid_definition, validate_definition
 from app.codec import dumps, loads
 from app.durable.statuses import StateMachineStatus
+from app.durable.work import WorkKind
 from app.executions.runtime import Runtime
 from app.service import pagination
 from app.service.names import require_valid_name
@@ -145,7 +146,7 @@ def delete(runtime: Runtime, arn: str) -> dict[str, Any]:
             return {}
         state_machines.update(conn, arn, {"status": StateMachineStatus.DELETING})
         for execution_arn in running:
-            work_items.enqueue(conn, execution_arn, "stop", {}, now)
+            work_items.enqueue(conn, execution_arn, WorkKind.STOP, {}, now)
     runtime.signal_work()
     return {}
 

@@ -8,6 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from app.codec import dumps, loads
+from app.durable.work import DEADLINE_TIMER_ID, WorkKind
 from app.store import compiled
 from app.store.compiled import Query, columns
 from app.store.records import ClaimedItem
@@ -47,13 +48,13 @@ class WorkItem:
 
     id: int
     execution_arn: str
-    kind: str
+    kind: WorkKind
     payload: dict[str, Any]
     attempts: int
 
 
 def row(
-    execution_arn: str, kind: str, payload: dict[str, Any], visible_at: float, timer_id: int | None = None
+    execution_arn: str, kind: WorkKind, payload: dict[str, Any], visible_at: float, timer_id: int | None = None
 ) -> dict[str, Any]:
     """The values of a new work item, ready for :func:`insert_rows`."""
     return {
@@ -72,7 +73,7 @@ def insert_rows(conn: sa.Connection, rows: list[dict[str, Any]]) -> None:
 def enqueue(
     conn: sa.Connection,
     execution_arn: str,
-    kind: str,
+    kind: WorkKind,
     payload: dict[str, Any],
     visible_at: float,
     *,
@@ -86,7 +87,7 @@ def claim(conn: sa.Connection, owner: str, now: float, lease_seconds: float, lim
     """Take up to ``limit`` due items, hiding them from other workers until the lease ends."""
     params = {"now": now, "limit": limit, "lease_until": now + lease_seconds, "owner": owner}
     rows = _CLAIM.all(conn, params)
-    return [WorkItem(row.id, row.execution_arn, row.kind, loads(row.payload), row.attempts) for row in rows]
+    return [WorkItem(row.id, row.execution_arn, WorkKind(row.kind), loads(row.payload), row.attempts) for row in rows]
 
 
 def delete(conn: sa.Connection, item_id: int) -> None:
@@ -108,7 +109,12 @@ def become_timeout(conn: sa.Connection, item_id: int, due: float) -> None:
     conn.execute(
         work_items.update()
         .where(work_items.c.id == item_id)
-        .values(kind="timeout", visible_at=due, lease_owner=None, payload='{"timer_id": 0}')
+        .values(
+            kind=WorkKind.TIMEOUT,
+            visible_at=due,
+            lease_owner=None,
+            payload=dumps({"timer_id": DEADLINE_TIMER_ID}),
+        )
     )
 
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from app.engine.types import RUNNING, SUCCEEDED, TaskInvocation, Timer, Transition
+from app.durable.snapshot import Frame, Snapshot
+from app.durable.statuses import ExecutionStatus
+from app.durable.work import WorkKind
+from app.engine.types import TaskInvocation, Timer, Transition
 from app.executions.deliveries import announce
 from app.executions.runtime import Runtime
 
@@ -45,11 +48,11 @@ def _announce(*transitions: Transition, queued: bool = False) -> _Runtime:
 
 
 def _transition(**changes: Any) -> Transition:
-    return Transition(events=[], snapshot={}, **changes)
+    return Transition(events=[], snapshot=Snapshot(root=Frame(state=None, input=None)), **changes)
 
 
 def test_a_far_timer_wakes_no_one() -> None:
-    deadline = Timer(0, NOW + 3600, kind="timeout", warn_at=NOW + 2880)
+    deadline = Timer(0, NOW + 3600, kind=WorkKind.TIMEOUT, warn_at=NOW + 2880)
     assert _announce(_transition(timers=[deadline])).work_signals == 0
 
 
@@ -65,13 +68,13 @@ def test_more_states_to_run_and_calls_to_make_wake_the_schedulers() -> None:
 
 
 def test_an_ended_execution_wakes_schedulers_only_for_queued_news() -> None:
-    assert _announce(_transition(status=SUCCEEDED)).work_signals == 0
-    assert _announce(_transition(status=SUCCEEDED), queued=True).work_signals == 1
+    assert _announce(_transition(status=ExecutionStatus.SUCCEEDED)).work_signals == 0
+    assert _announce(_transition(status=ExecutionStatus.SUCCEEDED), queued=True).work_signals == 1
 
 
 def test_activity_tasks_wake_their_pollers_not_the_schedulers() -> None:
     arn = "arn:aws:states:us-east-1:123456789012:activity:work"
     task = TaskInvocation(task_id=1, resource=arn, input={}, call=False, token="x" * 64, activity_arn=arn)
-    runtime = _announce(_transition(status=RUNNING, tasks=[task]))
+    runtime = _announce(_transition(status=ExecutionStatus.RUNNING, tasks=[task]))
     assert runtime.activities == [arn]
     assert runtime.work_signals == 0

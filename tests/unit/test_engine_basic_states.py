@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from app.engine.types import FAILED, RUNNING, SUCCEEDED, Trigger
+from app.durable.statuses import ExecutionStatus
+from app.durable.work import WorkKind
 from tests.unit.test_engine_harness import T0, Driver, EngineOptions, execute, machine
 
 PREFIX = "An error occurred while executing the state '{name}' (entered at the event id #{entered}). "
@@ -91,7 +92,7 @@ def test_pass_events_carry_name_input_and_output() -> None:
 )
 def test_pass_path_errors_fail_the_execution(state: dict[str, Any], value: Any, error: str) -> None:
     run = execute(one({"Type": "Pass", **state}), value)
-    assert run.status == FAILED
+    assert run.status == ExecutionStatus.FAILED
     assert run.error == error
     assert run.cause is not None and run.cause.startswith(PREFIX.format(name="S", entered=2))
     assert run.types == ["ExecutionStarted", "PassStateEntered", "ExecutionFailed"]
@@ -162,7 +163,7 @@ def test_succeed_in_the_middle_of_a_chain_ends_the_execution() -> None:
 )
 def test_fail(state: dict[str, Any], value: Any, error: str | None, cause: str | None, details: dict[str, Any]) -> None:
     run = execute(one({"Type": "Fail", **state}), value)
-    assert run.status == FAILED
+    assert run.status == ExecutionStatus.FAILED
     assert (run.error, run.cause) == (error, cause)
     assert run.types == ["ExecutionStarted", "FailStateEntered", "ExecutionFailed"]
     assert run.details("ExecutionFailed") == details
@@ -206,16 +207,16 @@ def test_wait_arms_a_timer_due_at_the_right_time(
     driver = Driver(one({"Type": "Wait", **state}), json.dumps(value), EngineOptions(wait_time_scale=scale))
     driver.run(fire_timers=False)
     if delay is None:
-        assert driver.status == SUCCEEDED
+        assert driver.status == ExecutionStatus.SUCCEEDED
         assert driver.timers == []
         return
-    assert driver.status == RUNNING
+    assert driver.status == ExecutionStatus.RUNNING
     assert [timer.due for timer in driver.timers] == [pytest.approx(T0 + delay)]
     assert driver.timers[0].kind == "timer"
     assert driver.types == ["ExecutionStarted", "WaitStateEntered"]
     timer = driver.timers[0]
     driver.fire(timer)
-    assert driver.status == SUCCEEDED
+    assert driver.status == ExecutionStatus.SUCCEEDED
     assert driver.types[-2:] == ["WaitStateExited", "ExecutionSucceeded"]
     assert driver.events[-1].timestamp == timer.due
 
@@ -264,7 +265,7 @@ def test_wait_in_jsonata_with_output() -> None:
 )
 def test_wait_with_an_invalid_time_fails(state: dict[str, Any], value: Any, error: str, cause_end: str | None) -> None:
     run = execute(one({"Type": "Wait", **state}), value)
-    assert run.status == FAILED
+    assert run.status == ExecutionStatus.FAILED
     assert run.error == error
     assert run.cause is not None and run.cause.startswith(PREFIX.format(name="S", entered=2))
     if cause_end is not None:
@@ -279,7 +280,7 @@ def test_wait_with_an_invalid_time_fails(state: dict[str, Any], value: Any, erro
 
 def test_wait_jsonata_negative_seconds_is_an_evaluation_error() -> None:
     run = execute(one({"Type": "Wait", "QueryLanguage": "JSONata", "Seconds": "{% -3 %}"}), {})
-    assert run.status == FAILED
+    assert run.status == ExecutionStatus.FAILED
     assert run.error == "States.QueryEvaluationError"
 
 
@@ -292,10 +293,10 @@ def test_wait_timestamp_truncates_milliseconds() -> None:
 def test_a_stale_or_unknown_timer_changes_nothing() -> None:
     driver = Driver(one({"Type": "Wait", "Seconds": 5})).run(fire_timers=False)
     armed = driver.timers[0]
-    stale = driver.advance(Trigger("timer", timer_id=armed.timer_id + 100))
+    stale = driver.advance(driver.trigger(WorkKind.TIMER, timer_id=armed.timer_id + 100))
     assert stale.events == [] and not stale.changed
     driver.fire(armed)
-    assert driver.status == SUCCEEDED
+    assert driver.status == ExecutionStatus.SUCCEEDED
 
 
 def test_a_timer_delivered_twice_is_applied_once() -> None:
@@ -306,10 +307,10 @@ def test_a_timer_delivered_twice_is_applied_once() -> None:
     first = driver.timers[0]
     driver.fire(first)
     assert driver.types[-2:] == ["WaitStateExited", "WaitStateEntered"]
-    duplicate = driver.advance(Trigger("timer", timer_id=first.timer_id))
+    duplicate = driver.advance(driver.trigger(WorkKind.TIMER, timer_id=first.timer_id))
     assert duplicate.events == [] and not duplicate.changed
     driver.run()
-    assert driver.status == SUCCEEDED
+    assert driver.status == ExecutionStatus.SUCCEEDED
     assert driver.types.count("WaitStateExited") == 2
 
 

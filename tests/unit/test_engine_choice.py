@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from app.engine.types import FAILED
+from app.durable.statuses import ExecutionStatus
 from tests.unit.test_engine_harness import execute, machine
 
 TARGETS = {
@@ -86,7 +86,7 @@ def test_choice_events_and_output_paths() -> None:
 
 def test_no_rule_and_no_default_is_no_choice_matched() -> None:
     run = execute(choice(RULES), {"n": 500})
-    assert run.status == FAILED
+    assert run.status == ExecutionStatus.FAILED
     assert run.error == "States.NoChoiceMatched"
     assert run.cause == (
         "An error occurred while executing the state 'C' (entered at the event id #2). "
@@ -97,7 +97,7 @@ def test_no_rule_and_no_default_is_no_choice_matched() -> None:
 
 def test_a_missing_variable_in_a_comparison_is_a_runtime_error() -> None:
     run = execute(choice(RULES, Default="Other"), {"m": 1})
-    assert run.status == FAILED
+    assert run.status == ExecutionStatus.FAILED
     assert run.error == "States.Runtime"
 
 
@@ -163,7 +163,7 @@ def test_jsonata_rule_output_and_assign() -> None:
 def test_jsonata_condition_that_is_not_a_boolean_fails_with_query_evaluation_error() -> None:
     choices = [{"Condition": "{% $states.input.n %}", "Next": "Low"}]
     run = execute(choice(choices, Default="Other", QueryLanguage="JSONata"), {"n": 1})
-    assert run.status == FAILED
+    assert run.status == ExecutionStatus.FAILED
     assert run.error == "States.QueryEvaluationError"
     assert "EvaluationFailed" in run.types
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from app.engine.types import FAILED, SUCCEEDED
+from app.durable.statuses import ExecutionStatus
 from tests.unit.test_engine_harness import LAMBDA_ARN, T0, Driver, EngineOptions, execute, fail_with, machine, sequence
 
 FAIL = [{"phase": "failed", "error": "Flaky", "cause": "try again"}]
@@ -62,14 +62,14 @@ def test_retry_timer_is_due_at_now_plus_interval() -> None:
 
 def test_attempts_run_out_then_the_error_fails_the_execution() -> None:
     driver = drive(retrying({"ErrorEquals": ["Flaky"], "MaxAttempts": 2}), FAIL, FAIL, FAIL)
-    assert driver.status == FAILED
+    assert driver.status == ExecutionStatus.FAILED
     assert (driver.error, driver.cause) == ("Flaky", "try again")
     assert driver.types.count("LambdaFunctionScheduled") == 3
 
 
 def test_max_attempts_zero_never_retries() -> None:
     driver = drive(retrying({"ErrorEquals": ["Flaky"], "MaxAttempts": 0}), FAIL, OK)
-    assert driver.status == FAILED
+    assert driver.status == ExecutionStatus.FAILED
     assert driver.types.count("LambdaFunctionScheduled") == 1
 
 
@@ -88,7 +88,7 @@ def test_first_matching_retrier_counts_its_own_attempts() -> None:
         }
     )
     driver = drive(definition, FAIL, FAIL)
-    assert driver.status == FAILED
+    assert driver.status == ExecutionStatus.FAILED
     assert retry_delays(driver) == [3.0]
 
 
@@ -102,7 +102,7 @@ def test_retry_count_in_the_context_object() -> None:
 def test_states_timeout_is_not_task_failed() -> None:
     definition = retrying({"ErrorEquals": ["States.TaskFailed"]}, TimeoutSeconds=5)
     driver = Driver(definition).run()
-    assert driver.status == FAILED
+    assert driver.status == ExecutionStatus.FAILED
     assert driver.error == "States.Timeout"
     assert driver.types.count("LambdaFunctionScheduled") == 1
 
@@ -142,7 +142,7 @@ def test_catch_result_path(catcher: dict[str, Any], expected: Any) -> None:
 
 def test_catch_without_match_fails() -> None:
     run = execute(catching({"ErrorEquals": ["Other"], "Next": "Handler"}), responder=fail_with("Flaky"))
-    assert run.status == FAILED and run.error == "Flaky"
+    assert run.status == ExecutionStatus.FAILED and run.error == "Flaky"
 
 
 def test_jsonata_catch_output_and_assign_see_the_error_output() -> None:
@@ -193,7 +193,7 @@ def test_runtime_error_is_not_caught_or_retried_by_states_all() -> None:
         "Retry": [{"ErrorEquals": ["States.ALL"]}],
     }
     run = execute(catching({"ErrorEquals": ["States.ALL"], "Next": "Handler"}, state), {})
-    assert run.status == FAILED
+    assert run.status == ExecutionStatus.FAILED
     assert run.error == "States.Runtime"
     assert run.timers == []
 
@@ -201,7 +201,7 @@ def test_runtime_error_is_not_caught_or_retried_by_states_all() -> None:
 def test_data_limit_exceeded_is_terminal() -> None:
     state = {"Type": "Pass", "Result": "x" * (256 * 1024 + 1), "Retry": [{"ErrorEquals": ["States.ALL"]}]}
     run = execute(catching({"ErrorEquals": ["States.ALL"], "Next": "Handler"}, state))
-    assert run.status == FAILED
+    assert run.status == ExecutionStatus.FAILED
     assert run.error == "States.DataLimitExceeded"
     assert run.cause == (
         "The state/task 'T' returned a result with a size exceeding the maximum number of bytes service limit."
@@ -212,5 +212,5 @@ def test_data_limit_exceeded_is_terminal() -> None:
 def test_an_output_just_under_the_limit_passes() -> None:
     text = "x" * (256 * 1024 - 2)  # with its quotes: exactly 262,144 bytes
     run = execute(machine({"P": {"Type": "Pass", "Result": text, "End": True}}))
-    assert run.status == SUCCEEDED
+    assert run.status == ExecutionStatus.SUCCEEDED
     assert len(run.output or "") == 256 * 1024

@@ -22,13 +22,13 @@ from typing import Any
 import pytest
 
 from app.asl.model import StateMachineModel, parse_definition
+from app.durable import snapshot as snapshots
+from app.durable.news import Phase, TaskNews
+from app.durable.snapshot import Snapshot
+from app.durable.statuses import ExecutionStatus
+from app.durable.work import WorkKind
 from app.engine.advance import advance, start
 from app.engine.types import (
-    ABORTED,
-    FAILED,
-    RUNNING,
-    SUCCEEDED,
-    TIMED_OUT,
     EngineOptions,
     ExecutionInfo,
     HistoryEvent,
@@ -48,10 +48,10 @@ LAMBDA_ARN = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:echo"
 ACTIVITY_ARN = f"arn:aws:states:{REGION}:{ACCOUNT}:activity:work"
 
 TERMINAL_EVENTS = {
-    SUCCEEDED: "ExecutionSucceeded",
-    FAILED: "ExecutionFailed",
-    ABORTED: "ExecutionAborted",
-    TIMED_OUT: "ExecutionTimedOut",
+    ExecutionStatus.SUCCEEDED: "ExecutionSucceeded",
+    ExecutionStatus.FAILED: "ExecutionFailed",
+    ExecutionStatus.ABORTED: "ExecutionAborted",
+    ExecutionStatus.TIMED_OUT: "ExecutionTimedOut",
 }
 CONFORMANCE_CASES = Path(__file__).resolve().parents[3] / "shared" / "conformance" / "cases"
 
@@ -123,8 +123,8 @@ class Driver:
         self.tasks: list[TaskInvocation] = []
         self.open_tasks: list[TaskInvocation] = []
         self.closed_tokens: list[str] = []
-        self.snapshot: dict[str, Any] = {}
-        self.status = RUNNING
+        self.snapshot = Snapshot(root=snapshots.Frame(state=None, input=None))
+        self.status = ExecutionStatus.RUNNING
         self.output: str | None = None
         self.error: str | None = None
         self.cause: str | None = None
@@ -134,27 +134,37 @@ class Driver:
         return self._record(start(self.model, self.info, self.raw_input, self.now, self.options))
 
     def advance(self, trigger: Trigger) -> Transition:
-        assert self.status == RUNNING, "the execution has ended"
-        return self._record(advance(self.model, self.snapshot, trigger, self.now, self.info, self.options))
+        """One ``advance()``, checked to be deterministic and to leave the snapshot it is given as it was."""
+        assert self.status == ExecutionStatus.RUNNING, "the execution has ended"
+        before = snapshots.encode(self.snapshot)
+        transition = advance(self.model, self.snapshot, trigger, self.now, self.info, self.options)
+        assert snapshots.encode(self.snapshot) == before, "advance() changed the snapshot it was given"
+        again = advance(self.model, self.snapshot, trigger, self.now, self.info, self.options)
+        assert _comparable(again) == _comparable(transition), "advance() gave another transition for the same input"
+        return self._record(transition)
+
+    def trigger(self, kind: WorkKind, **fields: Any) -> Trigger:
+        """A trigger with entropy of its own, as the execution core gives every trigger."""
+        return Trigger(kind, entropy=f"entropy-{len(self.transitions)}".encode(), **fields)
 
     def news(self, task: TaskInvocation, phase: str, **payload: Any) -> Transition:
-        return self.advance(Trigger("task", payload={"task_id": task.task_id, "phase": phase, **payload}))
+        return self.advance(self.trigger(WorkKind.TASK, news=TaskNews(task.task_id, Phase(phase), **payload)))
 
     def fire(self, timer: Timer) -> Transition:
         """Deliver ``timer`` at its due time (the clock never goes back)."""
         self.now = max(self.now, timer.due)
         self.timers.remove(timer)
-        if timer.kind == "timeout":
-            return self.advance(Trigger("timeout"))
-        return self.advance(Trigger("timer", timer_id=timer.timer_id))
+        if timer.kind == WorkKind.TIMEOUT:
+            return self.advance(self.trigger(WorkKind.TIMEOUT))
+        return self.advance(self.trigger(WorkKind.TIMER, timer_id=timer.timer_id))
 
     def stop(self, error: str | None = None, cause: str | None = None) -> Transition:
-        return self.advance(Trigger("stop", error=error, cause=cause))
+        return self.advance(self.trigger(WorkKind.STOP, error=error, cause=cause))
 
     def settle(self) -> None:
         """Re-run while the engine asks for it (its step budget ran out)."""
-        while self.status == RUNNING and self.transitions[-1].run_again:
-            self.advance(Trigger("run"))
+        while self.status == ExecutionStatus.RUNNING and self.transitions[-1].run_again:
+            self.advance(self.trigger(WorkKind.RUN))
 
     # --- the whole execution ----------------------------------------------------------------
     def run(self, *, fire_timers: bool = True, max_rounds: int = 10_000) -> Driver:
@@ -163,7 +173,7 @@ class Driver:
             self.start()
         for _ in range(max_rounds):
             self.settle()
-            if self.status != RUNNING:
+            if self.status != ExecutionStatus.RUNNING:
                 return self
             if self._answer_one_task():
                 continue
@@ -181,7 +191,7 @@ class Driver:
             if answers is None:
                 continue
             for answer in answers:
-                if self.status != RUNNING:
+                if self.status != ExecutionStatus.RUNNING:
                     break
                 self.news(task, **answer)
                 self.settle()
@@ -191,7 +201,7 @@ class Driver:
     # --- bookkeeping and invariants ---------------------------------------------------------
     def _is_limit_timer(self, timer: Timer) -> bool:
         """The service-wide limits every execution carries (a year by default), not the machine's own."""
-        return timer.kind == "timeout" and timer.due - self.now >= self.options.max_execution_seconds
+        return timer.kind == WorkKind.TIMEOUT and timer.due - self.now >= self.options.max_execution_seconds
 
     def _record(self, transition: Transition) -> Transition:
         expected_id = len(self.events) + 1
@@ -207,10 +217,9 @@ class Driver:
         self.open_tasks.extend(transition.tasks)
         self.closed_tokens.extend(transition.closed_tokens)
         self.snapshot = transition.snapshot
-        if transition.snapshot.get("last_event_id") is not None:
-            assert transition.snapshot["last_event_id"] == len(self.events)
+        assert transition.snapshot.last_event_id == len(self.events)
         self.status = transition.status
-        if transition.status != RUNNING:
+        if transition.status != ExecutionStatus.RUNNING:
             assert transition.events, "an execution ends with a terminal event"
             assert transition.events[-1].type == TERMINAL_EVENTS[transition.status]
             assert not transition.run_again
@@ -245,9 +254,26 @@ class Driver:
 
     @property
     def result(self) -> Any:
-        assert self.status == SUCCEEDED, (self.status, self.error, self.cause)
+        assert self.status == ExecutionStatus.SUCCEEDED, (self.status, self.error, self.cause)
         assert self.output is not None
         return json.loads(self.output)
+
+
+def _comparable(transition: Transition) -> tuple[Any, ...]:
+    """A transition with its snapshot in stored form, for comparing two of them."""
+    return (
+        transition.events,
+        snapshots.encode(transition.snapshot),
+        transition.status,
+        transition.timers,
+        transition.tasks,
+        transition.closed_tokens,
+        transition.run_again,
+        transition.output,
+        transition.error,
+        transition.cause,
+        transition.applied,
+    )
 
 
 def execute(
@@ -298,7 +324,7 @@ def check_case(case: Mapping[str, Any]) -> Driver:
     tokens = compare.get("redaction_tokens", [])
     diffs: list[str] = []
     assert run.status == expected["status"], (run.error, run.cause)
-    if expected["status"] == SUCCEEDED:
+    if expected["status"] == ExecutionStatus.SUCCEEDED:
         runner.field_matches(expected["output"], run.output, "output", redacted, tokens, diffs)
     else:
         runner.field_matches(expected["error"], run.error, "error", redacted, tokens, diffs)
@@ -324,12 +350,12 @@ def test_start_writes_execution_started_and_asks_to_run_again() -> None:
     assert first.events[0].details == {
         "executionStartedEventDetails": {"input": '{"a": 1}', "inputDetails": {"truncated": False}, "roleArn": ROLE_ARN}
     }
-    assert first.run_again and first.status == RUNNING
-    assert first.snapshot["state"] == "P"
-    assert first.snapshot["input"] == {"a": 1}
+    assert first.run_again and first.status == ExecutionStatus.RUNNING
+    assert first.snapshot.root.state == "P"
+    assert first.snapshot.root.input == {"a": 1}
     limit = EngineOptions().max_execution_seconds
     assert [(timer.kind, timer.due, timer.warn_at) for timer in first.timers] == [
-        ("timeout", T0 + limit, T0 + limit * 0.8)
+        (WorkKind.TIMEOUT, T0 + limit, T0 + limit * 0.8)
     ]
     assert first.tasks == []
 
@@ -344,8 +370,8 @@ def test_the_raw_input_text_is_kept_verbatim_in_execution_started() -> None:
 def test_a_run_after_the_start_finishes_a_deterministic_machine_in_one_transition() -> None:
     driver = Driver(machine({"A": {"Type": "Pass", "Next": "B"}, "B": PASS_END}))
     driver.start()
-    second = driver.advance(Trigger("run"))
-    assert second.status == SUCCEEDED
+    second = driver.advance(driver.trigger(WorkKind.RUN))
+    assert second.status == ExecutionStatus.SUCCEEDED
     assert [event.type for event in second.events] == [
         "PassStateEntered",
         "PassStateExited",
@@ -353,17 +379,45 @@ def test_a_run_after_the_start_finishes_a_deterministic_machine_in_one_transitio
         "PassStateExited",
         "ExecutionSucceeded",
     ]
-    assert second.snapshot["state"] is None
+    assert second.snapshot.root.state is None
     assert second.changed
 
 
 def test_advance_does_not_mutate_the_snapshot_it_is_given() -> None:
     driver = Driver(machine({"W": {"Type": "Wait", "Seconds": 3, "End": True}}))
     driver.start()
-    waiting = driver.advance(Trigger("run"))
-    frozen = json.loads(json.dumps(waiting.snapshot))
+    waiting = driver.advance(driver.trigger(WorkKind.RUN))
+    frozen = snapshots.encode(waiting.snapshot)
     driver.fire(waiting.timers[0])
-    assert waiting.snapshot == frozen
+    assert snapshots.encode(waiting.snapshot) == frozen
+
+
+def test_advance_is_deterministic_for_the_same_snapshot_trigger_and_time() -> None:
+    """Task tokens come from the trigger's entropy: the same input gives the same transition, tokens included."""
+    definition = machine(
+        {
+            "Par": {
+                "Type": "Parallel",
+                "Branches": [
+                    {"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": ACTIVITY_ARN, "End": True}}},
+                    {"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 5, "End": True}}},
+                ],
+                "End": True,
+            }
+        }
+    )
+    driver = Driver(definition)
+    driver.start()
+    trigger = driver.trigger(WorkKind.RUN)
+    first = advance(driver.model, driver.snapshot, trigger, driver.now, driver.info, driver.options)
+    second = advance(driver.model, driver.snapshot, trigger, driver.now, driver.info, driver.options)
+    assert _comparable(first) == _comparable(second)
+    assert first.tasks[0].token is not None and len(first.tasks[0].token) == 64
+    other = advance(driver.model, driver.snapshot, driver.trigger(WorkKind.STOP), driver.now, driver.info)
+    reentropied = Trigger(WorkKind.RUN, entropy=b"other")
+    third = advance(driver.model, driver.snapshot, reentropied, driver.now, driver.info, driver.options)
+    assert third.tasks[0].token != first.tasks[0].token
+    assert other.status == ExecutionStatus.ABORTED
 
 
 def test_the_snapshot_is_plain_json() -> None:
@@ -378,8 +432,10 @@ def test_the_snapshot_is_plain_json() -> None:
         }
     )
     driver = Driver(definition).run()
-    assert driver.status == RUNNING
-    assert json.loads(json.dumps(driver.snapshot)) == driver.snapshot
+    assert driver.status == ExecutionStatus.RUNNING
+    stored = snapshots.encode(driver.snapshot)
+    assert json.loads(json.dumps(stored)) == stored
+    assert snapshots.encode(snapshots.decode(json.loads(json.dumps(stored)))) == stored
 
 
 @pytest.mark.parametrize("budget", [1, 7, 500])
@@ -388,7 +444,7 @@ def test_step_budget_splits_a_long_chain_into_several_runs(budget: int) -> None:
     states = {f"S{index}": {"Type": "Pass", "Next": f"S{index + 1}"} for index in range(count - 1)}
     states[f"S{count - 1}"] = {"Type": "Pass", "Result": "done", "End": True}
     driver = Driver(machine(states), options=EngineOptions(step_budget=budget)).run()
-    assert driver.status == SUCCEEDED
+    assert driver.status == ExecutionStatus.SUCCEEDED
     assert driver.output == '"done"'
     assert len(driver.events) == 2 + 2 * count
     runs = list(driver.transitions[1:])
@@ -409,11 +465,11 @@ def test_the_default_step_budget_needs_several_advances_for_2200_states() -> Non
 
 def test_a_run_trigger_on_a_waiting_execution_changes_nothing() -> None:
     driver = Driver(machine({"W": {"Type": "Wait", "Seconds": 10, "End": True}})).run(fire_timers=False)
-    again = driver.advance(Trigger("run"))
+    again = driver.advance(driver.trigger(WorkKind.RUN))
     assert again.events == [] and again.timers == [] and not again.changed
 
 
 def test_a_pending_execution_is_idle_until_its_trigger() -> None:
     driver = Driver(machine({"T": {"Type": "Task", "Resource": ACTIVITY_ARN, "End": True}})).run()
-    assert driver.status == RUNNING
+    assert driver.status == ExecutionStatus.RUNNING
     assert driver.types == ["ExecutionStarted", "TaskStateEntered", "ActivityScheduled"]

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from app.engine.types import FAILED, RUNNING, SUCCEEDED
-from tests.unit.test_engine_harness import ACTIVITY_ARN, Driver, execute, machine
+from app.durable.statuses import ExecutionStatus
+from tests.unit.test_engine_harness import ACTIVITY_ARN, Driver, echo, execute, machine
 
 
 def branch(*states: tuple[str, dict[str, Any]]) -> dict[str, Any]:
@@ -70,7 +70,7 @@ def test_a_failing_branch_fails_the_parallel() -> None:
         }
     )
     run = execute(definition)
-    assert run.status == FAILED
+    assert run.status == ExecutionStatus.FAILED
     assert (run.error, run.cause) == ("Oops", "bad")
     assert run.types[-2:] == ["ParallelStateFailed", "ExecutionFailed"]
     assert "ParallelStateExited" not in run.types
@@ -82,7 +82,7 @@ def test_a_failing_parallel_closes_the_tokens_of_its_other_branches() -> None:
         {"P": {"Type": "Parallel", "Branches": [activity, branch(("F", {"Type": "Fail", "Error": "E"}))], "End": True}}
     )
     run = execute(definition)
-    assert run.status == FAILED
+    assert run.status == ExecutionStatus.FAILED
     assert [task.token for task in run.tasks] == run.closed_tokens
 
 
@@ -100,7 +100,7 @@ def test_a_caught_parallel_failure_closes_the_tokens_of_its_other_branches() -> 
         }
     )
     run = execute(definition)
-    assert run.status == SUCCEEDED
+    assert run.status == ExecutionStatus.SUCCEEDED
     assert len(run.tasks) == 1
     assert run.closed_tokens == [run.tasks[0].token]
 
@@ -162,14 +162,23 @@ def test_map_max_concurrency_two_keeps_two_running() -> None:
     assert driver.run().result == [1, 2, 3, 4]
 
 
-def test_map_resumes_a_snapshot_without_the_count_of_ended_iterations() -> None:
-    items = [{"s": 5, "v": 1}, {"s": 1, "v": 2}, {"s": 1, "v": 3}, {"s": 1, "v": 4}]
-    driver = Driver(item_wait_map(MaxConcurrency=2), json.dumps(items)).run(fire_timers=False)
-    kids = driver.snapshot["kids"]
-    assert kids.pop("finished") == 0  # as snapshots stored before the count was kept
-    driver.fire(min(driver.timers, key=lambda timer: timer.due))
-    assert driver.types.count("MapIterationStarted") == 3
-    assert driver.run().result == [1, 2, 3, 4]
+@pytest.mark.parametrize(
+    "last_state",
+    [
+        {"Type": "Wait", "Seconds": 1, "End": True},
+        {"Type": "Task", "Resource": ACTIVITY_ARN, "End": True},
+    ],
+    ids=["wait", "task"],
+)
+def test_an_iteration_that_ends_on_a_trigger_is_recorded_and_makes_room(last_state: dict[str, Any]) -> None:
+    """The last state of an iteration ends when its timer fires or its task answers, outside any drive of
+    the Map: the iteration's end is still recorded, and the next item starts."""
+    processor = branch(("Last", last_state))
+    definition = machine({"M": {"Type": "Map", "MaxConcurrency": 1, "ItemProcessor": processor, "End": True}})
+    run = Driver(definition, json.dumps([1, 2, 3]), responder=echo).run()
+    assert run.result == [1, 2, 3]
+    assert run.types.count("MapIterationSucceeded") == 3
+    assert run.types.index("MapIterationSucceeded") < run.types.index("MapIterationStarted", 4)
 
 
 @pytest.mark.parametrize(
@@ -232,7 +241,7 @@ def test_empty_map() -> None:
 
 def test_map_over_a_non_array_is_a_runtime_error() -> None:
     run = execute(item_wait_map(ItemsPath="$.x"), {"x": {"not": "a list"}})
-    assert run.status == FAILED
+    assert run.status == ExecutionStatus.FAILED
     assert run.error == "States.Runtime"
     assert run.types == ["ExecutionStarted", "MapStateEntered", "MapStateFailed", "ExecutionFailed"]
 
@@ -248,7 +257,7 @@ def failing_map(**fields: Any) -> dict[str, Any]:
 
 def test_a_failed_iteration_fails_the_map_with_its_error() -> None:
     run = execute(failing_map(), [1, -1, 2])
-    assert run.status == FAILED
+    assert run.status == ExecutionStatus.FAILED
     assert (run.error, run.cause) == ("Negative", "below zero")
     assert run.types[-3:] == ["MapIterationFailed", "MapStateFailed", "ExecutionFailed"]
     assert run.details("MapIterationFailed") == {"name": "M", "index": 1}
@@ -258,18 +267,18 @@ def test_a_failed_iteration_fails_the_map_with_its_error() -> None:
 @pytest.mark.parametrize(
     ("fields", "items", "status"),
     [
-        ({"ToleratedFailureCount": 1}, [1, -1, 2], SUCCEEDED),
-        ({"ToleratedFailureCount": 1}, [-1, -1, 2], FAILED),
-        ({"ToleratedFailureCount": 0}, [1, -1], FAILED),
-        ({"ToleratedFailurePercentage": 50}, [1, -1, 2, -2], SUCCEEDED),
-        ({"ToleratedFailurePercentage": 50}, [1, -1, -2, -3], FAILED),
-        ({"ToleratedFailurePercentage": 100}, [-1, -2], SUCCEEDED),
+        ({"ToleratedFailureCount": 1}, [1, -1, 2], ExecutionStatus.SUCCEEDED),
+        ({"ToleratedFailureCount": 1}, [-1, -1, 2], ExecutionStatus.FAILED),
+        ({"ToleratedFailureCount": 0}, [1, -1], ExecutionStatus.FAILED),
+        ({"ToleratedFailurePercentage": 50}, [1, -1, 2, -2], ExecutionStatus.SUCCEEDED),
+        ({"ToleratedFailurePercentage": 50}, [1, -1, -2, -3], ExecutionStatus.FAILED),
+        ({"ToleratedFailurePercentage": 100}, [-1, -2], ExecutionStatus.SUCCEEDED),
     ],
 )
 def test_tolerated_failures(fields: dict[str, Any], items: list[int], status: str) -> None:
     run = execute(failing_map(**fields), items)
     assert run.status == status
-    if status == FAILED:
+    if status == ExecutionStatus.FAILED:
         assert run.error == "States.ExceedToleratedFailureThreshold"
         assert run.types[-2:] == ["MapStateFailed", "ExecutionFailed"]
     else:
@@ -312,7 +321,7 @@ def test_map_with_a_waiting_task_keeps_running_until_news() -> None:
         }
     )
     driver = Driver(definition, "[1, 2]").run()
-    assert driver.status == RUNNING
+    assert driver.status == ExecutionStatus.RUNNING
     assert [task.input for task in driver.tasks] == [1, 2]
     assert all(task.token for task in driver.tasks)
     for task in reversed(driver.tasks):

@@ -7,7 +7,9 @@ from typing import Any
 
 import pytest
 
-from app.engine.types import FAILED, RUNNING, SUCCEEDED, Trigger
+from app.durable.news import Phase, TaskNews
+from app.durable.statuses import ExecutionStatus
+from app.durable.work import WorkKind
 from tests.unit.test_engine_harness import (
     ACTIVITY_ARN,
     LAMBDA_ARN,
@@ -116,7 +118,7 @@ def test_activity_failure() -> None:
     driver = waiting(task(ACTIVITY_ARN))
     driver.news(driver.tasks[0], "started")
     driver.news(driver.tasks[0], "failed", error="Boom", cause="it broke")
-    assert driver.status == FAILED
+    assert driver.status == ExecutionStatus.FAILED
     assert driver.details("ActivityFailed") == {"error": "Boom", "cause": "it broke"}
     assert (driver.error, driver.cause) == ("Boom", "it broke")
 
@@ -134,7 +136,7 @@ def test_task_timeout_timer(resource: str, timed_out: str, details: dict[str, An
     (timer,) = driver.timers
     assert timer.due == T0 + 10
     driver.fire(timer)
-    assert driver.status == FAILED
+    assert driver.status == ExecutionStatus.FAILED
     assert driver.details(timed_out) == details
     assert (driver.error, driver.cause) == ("States.Timeout", None)
     assert driver.types[-2:] == [timed_out, "ExecutionFailed"]
@@ -151,7 +153,7 @@ def test_heartbeat_timeout_on_an_activity() -> None:
     driver = waiting(task(ACTIVITY_ARN, HeartbeatSeconds=5, TimeoutSeconds=60))
     heartbeat = next(timer for timer in driver.timers if timer.timer_id == driver.tasks[0].heartbeat_timer_id)
     driver.fire(heartbeat)
-    assert driver.status == FAILED
+    assert driver.status == ExecutionStatus.FAILED
     assert driver.error == "States.HeartbeatTimeout"
     assert driver.details("ActivityTimedOut") == {"error": "States.HeartbeatTimeout"}
     assert driver.closed_tokens == [driver.tasks[0].token]
@@ -170,7 +172,7 @@ def test_a_task_that_finishes_makes_its_timers_stale() -> None:
     for timer in guards:
         stale = driver.fire(timer)
         assert stale.events == [] and not stale.changed
-    assert driver.status == RUNNING
+    assert driver.status == ExecutionStatus.RUNNING
     assert driver.run().result == 1
 
 
@@ -191,7 +193,7 @@ def test_wait_for_task_token_puts_the_token_in_the_parameters() -> None:
         "output": '{"StatusCode":202}',
         "outputDetails": {"truncated": False},
     }
-    assert driver.status == RUNNING
+    assert driver.status == ExecutionStatus.RUNNING
     driver.news(invocation, "succeeded", output={"from": "callback"})
     assert driver.result == {"from": "callback"}
 
@@ -209,7 +211,7 @@ def test_a_sync_result_that_arrives_before_submitted_is_held_back() -> None:
     (invocation,) = driver.tasks
     early = driver.news(invocation, "succeeded", output={"Output": "{}"})
     assert early.events == [] and early.applied and early.changed
-    assert driver.status == RUNNING
+    assert driver.status == ExecutionStatus.RUNNING
     driver.news(invocation, "submitted", output={"ExecutionArn": "arn:child:1"})
     assert driver.types[2:] == [
         "TaskScheduled",
@@ -240,10 +242,10 @@ def test_a_callback_failure_before_submitted_is_held_back_too() -> None:
 def test_stale_task_news_is_ignored() -> None:
     driver = waiting(task(ACTIVITY_ARN))
     (invocation,) = driver.tasks
-    unknown = driver.advance(Trigger("task", payload={"task_id": invocation.task_id + 99, "phase": "succeeded"}))
+    unknown = driver.advance(driver.trigger(WorkKind.TASK, news=TaskNews(invocation.task_id + 99, Phase.SUCCEEDED)))
     assert unknown.events == [] and not unknown.changed
     driver.news(invocation, "succeeded", output=1)
-    assert driver.status == SUCCEEDED
+    assert driver.status == ExecutionStatus.SUCCEEDED
 
 
 def test_news_for_a_finished_task_is_ignored_while_the_execution_runs() -> None:
@@ -293,7 +295,7 @@ def test_task_failure_event_leaves_out_an_empty_cause() -> None:
 def test_task_output_over_256_kib_is_data_limit_exceeded() -> None:
     big = "x" * (256 * 1024)
     run = execute(task(LAMBDA_ARN), responder=succeed_with(big))
-    assert run.status == FAILED
+    assert run.status == ExecutionStatus.FAILED
     assert run.error == "States.DataLimitExceeded"
     assert "TaskStateExited" not in run.types
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from app.engine.types import ABORTED, RUNNING, TIMED_OUT, EngineOptions, Trigger
+from app.durable.statuses import ExecutionStatus
+from app.durable.work import WorkKind
+from app.engine.types import EngineOptions
 from tests.unit.test_engine_harness import ACTIVITY_ARN, T0, Driver, machine
 
 CALLBACK = "arn:aws:states:::lambda:invoke.waitForTaskToken"
@@ -32,16 +34,16 @@ def test_stop_aborts_with_error_and_cause_and_closes_tokens() -> None:
         }
     )
     driver = Driver(definition).run()
-    assert driver.status == RUNNING
+    assert driver.status == ExecutionStatus.RUNNING
     tokens = [task.token for task in driver.tasks]
     assert len(tokens) == 2 and all(tokens)
     stopped = driver.stop("user.Stop", "no longer needed")
-    assert stopped.status == ABORTED
+    assert stopped.status == ExecutionStatus.ABORTED
     assert [event.type for event in stopped.events] == ["ParallelStateAborted", "ExecutionAborted"]
     assert driver.details("ExecutionAborted") == {"error": "user.Stop", "cause": "no longer needed"}
     assert sorted(stopped.closed_tokens) == sorted(tokens)
     assert (driver.error, driver.cause) == ("user.Stop", "no longer needed")
-    assert stopped.snapshot["state"] is None and "kids" not in stopped.snapshot
+    assert stopped.snapshot.root.state is None and stopped.snapshot.root.children is None
 
 
 def test_stop_aborts_running_map_iterations_innermost_first() -> None:
@@ -72,7 +74,7 @@ def test_stop_aborts_running_map_iterations_innermost_first() -> None:
 def test_stop_without_error_or_cause() -> None:
     driver = Driver(machine({"W": {"Type": "Wait", "Seconds": 50, "End": True}})).run(fire_timers=False)
     driver.stop()
-    assert driver.status == ABORTED
+    assert driver.status == ExecutionStatus.ABORTED
     assert driver.details("ExecutionAborted") == {}
 
 
@@ -92,7 +94,7 @@ def test_the_service_maximum_duration_applies_without_timeout_seconds() -> None:
 
 def test_execution_timeout_fires_before_a_longer_wait() -> None:
     driver = Driver(machine({"W": {"Type": "Wait", "Seconds": 100, "End": True}}, TimeoutSeconds=30)).run()
-    assert driver.status == TIMED_OUT
+    assert driver.status == ExecutionStatus.TIMED_OUT
     assert driver.types == ["ExecutionStarted", "WaitStateEntered", "ExecutionTimedOut"]
     assert driver.details("ExecutionTimedOut") == {"error": "States.Timeout"}
     assert driver.events[-1].timestamp == T0 + 30
@@ -103,7 +105,7 @@ def test_execution_timeout_fires_before_a_longer_wait() -> None:
 
 def test_execution_timeout_closes_a_pending_token() -> None:
     driver = Driver(machine({"T": {"Type": "Task", "Resource": ACTIVITY_ARN, "End": True}}, TimeoutSeconds=5)).run()
-    assert driver.status == TIMED_OUT
+    assert driver.status == ExecutionStatus.TIMED_OUT
     assert driver.closed_tokens == [driver.tasks[0].token]
 
 
@@ -133,7 +135,7 @@ def test_timers_of_a_state_that_moved_on_are_stale() -> None:
     driver.news(driver.tasks[0], "succeeded", output={})
     (wait,) = [timer for timer in driver.timers if timer is not timeout]
     assert wait.due == timeout.due  # same instant, different purpose
-    stale = driver.advance(Trigger("timer", timer_id=timeout.timer_id))
+    stale = driver.advance(driver.trigger(WorkKind.TIMER, timer_id=timeout.timer_id))
     assert stale.events == [] and not stale.changed
     driver.fire(wait)
     assert driver.status == "SUCCEEDED"

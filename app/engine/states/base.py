@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from app.asl.states.base import StateSpec
+from app.durable.news import TaskNews
+from app.durable.snapshot import Frame
 from app.engine.outcomes import Outcome
-from app.engine.run import Frame, Run
+from app.engine.run import Run
 
 
 @dataclass(frozen=True)
@@ -33,4 +34,4 @@ class StateHandler:
     enter: Callable[[Run], Outcome]
     on_timer: Callable[[Run], Outcome] | None = None
     fan: Fan | None = None
-    on_task: Callable[[Run, dict[str, Any]], Outcome] | None = None
+    on_task: Callable[[Run, TaskNews], Outcome] | None = None

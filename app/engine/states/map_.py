@@ -10,11 +10,12 @@ from app.asl.paths import apply_io_path
 from app.asl.states.base import MISSING, StateSpec
 from app.asl.states.map_ import MapSpec
 from app.codec import dumps
+from app.durable.snapshot import Children, Frame, MapItem, MapProgress
+from app.durable.statuses import ExecutionStatus
 from app.engine import dataflow
 from app.engine.outcomes import Failure, Fork, Outcome
-from app.engine.run import Frame, Run, new_frame
+from app.engine.run import Run, new_frame
 from app.engine.states.base import Fan
-from app.engine.types import FAILED, SUCCEEDED
 
 THRESHOLD_CAUSE = "The specified tolerated failure threshold was exceeded"
 
@@ -25,18 +26,16 @@ def enter(run: Run) -> Outcome:
     effective = run.state_input if spec.is_jsonata else dataflow.select_input(run)
     items = _items(run, spec, effective)
     run.emit("MapStateStarted", "mapStateStartedEventDetails", {"length": len(items)})
-    run.frame["kids"] = {
-        "frames": [],
-        "items": items,
-        "effective": effective,
-        "limit": _number(run, spec.max_concurrency, spec.max_concurrency_path, effective) or len(items),
-        "tolerated_count": _optional(run, spec.tolerated_failure_count, spec.tolerated_failure_count_path, effective),
-        "tolerated_percent": _optional(
+    progress = MapProgress(
+        items=items,
+        effective=effective,
+        limit=_number(run, spec.max_concurrency, spec.max_concurrency_path, effective) or len(items),
+        tolerated_count=_optional(run, spec.tolerated_failure_count, spec.tolerated_failure_count_path, effective),
+        tolerated_percent=_optional(
             run, spec.tolerated_failure_percentage, spec.tolerated_failure_percentage_path, effective
         ),
-        "failures": 0,
-        "finished": 0,
-    }
+    )
+    run.frame.children = Children([], progress)
     _start_more(run, spec)
     return Fork()
 
@@ -49,72 +48,71 @@ def states_of(spec: StateSpec, child: Frame) -> Mapping[str, StateSpec]:
 def child_done(run: Run, index: int) -> None:
     spec = run.state
     assert isinstance(spec, MapSpec)
-    kids = run.frame["kids"]
-    child = kids["frames"][index]
-    details = {"name": spec.name, "index": child["map_item"]["Index"]}
+    children, progress = _children(run)
+    child = children.frames[index]
+    assert child.item is not None
+    details = {"name": spec.name, "index": child.item.index}
     # Ended iterations are counted as they end, so a Map of n items costs O(n), not O(n²).
-    if "finished" in kids:
-        kids["finished"] += 1
-    else:  # a snapshot from before the count was kept
-        kids["finished"] = sum(1 for frame in kids["frames"] if frame.get("status"))
-    if child["status"] == SUCCEEDED:
+    progress.finished += 1
+    if child.status == ExecutionStatus.SUCCEEDED:
         run.emit("MapIterationSucceeded", "mapIterationSucceededEventDetails", details)
     else:
-        kids["failures"] += 1
+        progress.failures += 1
         run.emit("MapIterationFailed", "mapIterationFailedEventDetails", details)
-    if not _over_tolerance(kids):
+    if not _over_tolerance(progress):
         _start_more(run, spec)
 
 
 def ready(run: Run) -> bool:
-    kids = run.frame["kids"]
-    if _over_tolerance(kids):
+    children, progress = _children(run)
+    if _over_tolerance(progress):
         return True
-    started_all = len(kids["frames"]) == len(kids["items"])
-    return started_all and all(frame.get("status") for frame in kids["frames"])
+    return len(children.frames) == len(progress.items) and progress.finished == len(progress.items)
 
 
 def join(run: Run) -> Outcome:
-    kids = run.frame["kids"]
-    if _over_tolerance(kids):
-        for frame in kids["frames"]:
-            if frame.get("status") is None:  # still running: the Map gives up on it
-                details = {"name": run.state.name, "index": frame["map_item"]["Index"]}
+    children, progress = _children(run)
+    if _over_tolerance(progress):
+        for frame in children.frames:
+            if frame.status is None and frame.item is not None:  # still running: the Map gives up on it
+                details = {"name": run.state.name, "index": frame.item.index}
                 run.emit("MapIterationAborted", "mapIterationAbortedEventDetails", details)
-        if kids["tolerated_count"] is None and kids["tolerated_percent"] is None:
-            failed = next(frame for frame in kids["frames"] if frame.get("status") == FAILED)
-            return Failure(failed.get("error"), failed.get("cause"))
+        if progress.tolerated_count is None and progress.tolerated_percent is None:
+            failed = next(frame for frame in children.frames if frame.status == ExecutionStatus.FAILED)
+            return Failure(failed.error, failed.cause)
         return Failure(errors.EXCEED_TOLERATED_FAILURE_THRESHOLD, THRESHOLD_CAUSE)
     run.emit("MapStateSucceeded")
-    results = [_iteration_result(frame) for frame in kids["frames"]]
+    results = [_iteration_result(frame) for frame in children.frames]
     return dataflow.complete(run, results)
 
 
+def _children(run: Run) -> tuple[Children, MapProgress]:
+    children = run.frame.children
+    assert children is not None and children.map is not None
+    return children, children.map
+
+
 def _start_more(run: Run, spec: MapSpec) -> None:
-    kids = run.frame["kids"]
-    running = len(kids["frames"]) - kids["finished"]
-    while len(kids["frames"]) < len(kids["items"]) and running < kids["limit"]:
-        index = len(kids["frames"])
-        item = kids["items"][index]
-        kids["frames"].append(_iteration(run, spec, index, item, kids["effective"]))
+    children, progress = _children(run)
+    running = len(children.frames) - progress.finished
+    while len(children.frames) < len(progress.items) and running < progress.limit:
+        index = len(children.frames)
+        children.frames.append(_iteration(run, spec, index, progress.items[index], progress.effective))
         run.emit("MapIterationStarted", "mapIterationStartedEventDetails", {"name": spec.name, "index": index})
         running += 1
 
 
 def _iteration(run: Run, spec: MapSpec, index: int, item: Any, effective: Any) -> Frame:
     assert spec.processor is not None
-    map_item = {"Index": index, "Value": item}
-    outer_item = run.frame.get("map_item")  # the Map may itself run inside an iteration
-    run.frame["map_item"] = map_item
+    map_item = MapItem(index, item)
+    outer_item = run.frame.item  # the Map may itself run inside an iteration
+    run.frame.item = map_item
     try:
         selected = _select_item(run, spec, item, effective)
     finally:
-        if outer_item is None:
-            del run.frame["map_item"]
-        else:
-            run.frame["map_item"] = outer_item
+        run.frame.item = outer_item
     frame = new_frame(spec.processor.start_at, selected, run.variables)
-    frame["map_item"] = map_item
+    frame.item = map_item
     return frame
 
 
@@ -159,14 +157,14 @@ def _optional(run: Run, literal: Any, path: str | None, effective: Any) -> Any:
     return literal
 
 
-def _over_tolerance(kids: dict[str, Any]) -> bool:
-    failures: int = kids["failures"]
+def _over_tolerance(progress: MapProgress) -> bool:
+    failures = progress.failures
     if failures == 0:
         return False
-    count, percent = kids["tolerated_count"], kids["tolerated_percent"]
+    count, percent = progress.tolerated_count, progress.tolerated_percent
     if count is None and percent is None:
         return True
-    total = max(len(kids["items"]), 1)
+    total = max(len(progress.items), 1)
     over_count = count is not None and failures > int(count)
     over_percent = percent is not None and failures * 100 / total > float(percent)
     if count is not None and percent is not None:
@@ -175,9 +173,9 @@ def _over_tolerance(kids: dict[str, Any]) -> bool:
 
 
 def _iteration_result(frame: Frame) -> Any:
-    if frame.get("status") == FAILED:
-        return {"Error": frame.get("error"), "Cause": frame.get("cause")}
-    return frame.get("output")
+    if frame.status == ExecutionStatus.FAILED:
+        return {"Error": frame.error, "Cause": frame.cause}
+    return frame.output
 
 
 FAN = Fan(states_of=states_of, child_done=child_done, ready=ready, join=join)

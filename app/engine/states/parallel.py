@@ -7,11 +7,12 @@ from typing import Any
 
 from app.asl.states.base import StateSpec
 from app.asl.states.parallel import ParallelSpec
+from app.durable.snapshot import Children, Frame
+from app.durable.statuses import ExecutionStatus
 from app.engine import dataflow
 from app.engine.outcomes import Failure, Fork, Outcome
-from app.engine.run import Frame, Run, new_frame
+from app.engine.run import Run, new_frame
 from app.engine.states.base import Fan
-from app.engine.types import FAILED
 
 
 def enter(run: Run) -> Outcome:
@@ -22,15 +23,16 @@ def enter(run: Run) -> Outcome:
     frames = []
     for index, branch in enumerate(spec.branches):
         frame = new_frame(branch.start_at, effective, run.variables)
-        frame["branch"] = index
+        frame.branch = index
         frames.append(frame)
-    run.frame["kids"] = {"frames": frames}
+    run.frame.children = Children(frames)
     return Fork()
 
 
 def states_of(spec: StateSpec, child: Frame) -> Mapping[str, StateSpec]:
     assert isinstance(spec, ParallelSpec)
-    return spec.branches[child["branch"]].states
+    assert child.branch is not None
+    return spec.branches[child.branch].states
 
 
 def child_done(run: Run, index: int) -> None:
@@ -38,17 +40,22 @@ def child_done(run: Run, index: int) -> None:
 
 
 def ready(run: Run) -> bool:
-    frames = run.frame["kids"]["frames"]
-    return any(frame.get("status") == FAILED for frame in frames) or all(frame.get("status") for frame in frames)
+    frames = _branches(run)
+    return any(frame.status == ExecutionStatus.FAILED for frame in frames) or all(frame.status for frame in frames)
 
 
 def join(run: Run) -> Outcome:
-    frames: list[Frame] = run.frame["kids"]["frames"]
-    failed = next((frame for frame in frames if frame.get("status") == FAILED), None)
+    frames = _branches(run)
+    failed = next((frame for frame in frames if frame.status == ExecutionStatus.FAILED), None)
     if failed is not None:
-        return Failure(failed.get("error"), failed.get("cause"))
-    results: list[Any] = [frame.get("output") for frame in frames]
+        return Failure(failed.error, failed.cause)
+    results: list[Any] = [frame.output for frame in frames]
     return dataflow.complete(run, results)
+
+
+def _branches(run: Run) -> list[Frame]:
+    assert run.frame.children is not None
+    return run.frame.children.frames
 
 
 FAN = Fan(states_of=states_of, child_done=child_done, ready=ready, join=join)

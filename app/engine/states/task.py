@@ -6,7 +6,6 @@ function ARN form, ``Activity*`` for activities, ``Task*`` for service integrati
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
 from app.asl import errors, jsonata_adapter
@@ -14,13 +13,16 @@ from app.asl.resources import Resource
 from app.asl.states.base import MISSING
 from app.asl.states.task import TaskSpec
 from app.codec import dumps
+from app.durable.news import Phase, TaskNews, TimeoutKind
+from app.durable.snapshot import PendingTask, TaskCall, TimerPurpose
 from app.engine import dataflow
 from app.engine.outcomes import Failure, Outcome, Suspend
 from app.engine.run import Run
 from app.engine.types import TaskInvocation
 
 EVENT_PREFIX = {"lambda_function": "LambdaFunction", "activity": "Activity", "service": "Task"}
-TIMEOUT_ERRORS = {"task_timeout": errors.TIMEOUT, "heartbeat": errors.HEARTBEAT_TIMEOUT}
+TIMEOUT_ERRORS = {TimeoutKind.TASK: errors.TIMEOUT, TimeoutKind.HEARTBEAT: errors.HEARTBEAT_TIMEOUT}
+TASK_TIMERS = frozenset({TimerPurpose.TASK_TIMEOUT, TimerPurpose.HEARTBEAT})
 
 
 def enter(run: Run) -> Outcome:
@@ -29,89 +31,91 @@ def enter(run: Run) -> Outcome:
     if resource is None:
         raise errors.StatesError(errors.RUNTIME, f"The resource '{spec.raw.get('Resource')}' is not supported.")
     uses_token = resource.kind == "activity" or resource.pattern == "wait_for_task_token"
-    task: dict[str, Any] = {"id": run.next_id(), "token": secrets.token_urlsafe(48) if uses_token else None}
-    run.frame["task"] = task
+    task_id = run.next_id()
+    task = PendingTask(task_id, run.task_token(task_id) if uses_token else None)
+    run.frame.task = task
     try:
         effective = dataflow.select_input(run)
         timeout = _seconds(run, spec.timeout_seconds, spec.timeout_seconds_path, "TimeoutSeconds")
         heartbeat = _seconds(run, spec.heartbeat_seconds, spec.heartbeat_seconds_path, "HeartbeatSeconds")
     except errors.StatesError:
-        del run.frame["task"]
+        run.frame.task = None
         raise
     _scheduled_event(run, resource, effective, timeout, heartbeat)
     scale = run.options.wait_time_scale
     if timeout is not None:
-        run.arm_timer(run.now + timeout * scale, "task_timeout")
-    heartbeat_timer = run.arm_timer(run.now + heartbeat * scale, "heartbeat") if heartbeat and uses_token else None
+        run.arm_timer(run.now + timeout * scale, TimerPurpose.TASK_TIMEOUT)
+    heartbeat_timer = (
+        run.arm_timer(run.now + heartbeat * scale, TimerPurpose.HEARTBEAT) if heartbeat and uses_token else None
+    )
     invocation = TaskInvocation(
-        task_id=task["id"],
+        task_id=task.id,
         resource=resource.arn,
         input=effective,
         call=resource.kind != "activity",
-        token=task["token"],
+        token=task.token,
         activity_arn=resource.arn if resource.kind == "activity" else None,
         timeout_seconds=timeout,
         heartbeat_seconds=heartbeat if uses_token else None,
         heartbeat_timer_id=heartbeat_timer,
     )
     if invocation.call:  # kept so a lost call can be made again (see recover())
-        task["call"] = {"resource": resource.arn, "input": effective, "timeout_seconds": timeout}
+        task.call = TaskCall(resource.arn, effective, timeout)
     run.tasks.append(invocation)
     return Suspend()
 
 
 def recover(run: Run) -> None:
     """Ask again for the call of a task whose work item was lost (the token, if any, is in the store)."""
-    task = run.frame["task"]
-    call = task.get("call")
-    if call is None or task.get("submitted"):
+    task = run.frame.task
+    assert task is not None
+    call = task.call
+    if call is None or task.submitted:
         return
     run.tasks.append(
         TaskInvocation(
-            task_id=task["id"],
-            resource=call["resource"],
-            input=call["input"],
-            call=True,
-            timeout_seconds=call["timeout_seconds"],
+            task_id=task.id, resource=call.resource, input=call.input, call=True, timeout_seconds=call.timeout_seconds
         )
     )
 
 
-def on_task(run: Run, news: dict[str, Any]) -> Outcome:
+def on_task(run: Run, news: TaskNews) -> Outcome:
     """Apply a task's news: started, submitted, succeeded, failed or timed out."""
     spec = _spec(run)
     assert spec.resource is not None
-    task = run.frame["task"]
-    phase = news["phase"]
-    if phase in ("started", "submitted"):
-        _progress_event(run, spec.resource, phase, news)
-        early = task.pop("early", None) if phase == "submitted" else None
+    task = run.frame.task
+    assert task is not None
+    phase = news.phase
+    ends = phase in (Phase.SUCCEEDED, Phase.FAILED)
+    if phase in (Phase.STARTED, Phase.SUBMITTED):
+        _progress_event(run, spec.resource, news)
+        early, task.early = (task.early, None) if phase == Phase.SUBMITTED else (None, task.early)
         return on_task(run, early) if early else Suspend()
-    if phase in ("succeeded", "failed") and _awaits_submission(spec.resource, task):
-        task["early"] = news  # the callback or child beat the call's own return: keep AWS's order
+    if ends and _awaits_submission(spec.resource, task):
+        task.early = news  # the callback or child beat the call's own return: keep AWS's order
         return Suspend()
-    if not task.get("started") and (spec.resource.kind != "activity" or phase in ("succeeded", "failed")):
-        _progress_event(run, spec.resource, "started", news)
+    if not task.started and (spec.resource.kind != "activity" or ends):
+        _progress_event(run, spec.resource, TaskNews(task.id, Phase.STARTED, worker_name=news.worker_name))
     _forget_task(run)
-    if phase == "succeeded":
-        output = news.get("output")
+    if phase == Phase.SUCCEEDED:
+        output = news.output
         _event(run, spec.resource, "Succeeded", {"output": dumps(output), "outputDetails": {"truncated": False}})
         return dataflow.complete(run, output)
-    if phase == "failed":
-        error, cause = news.get("error"), news.get("cause")
-        _event(run, spec.resource, "Failed", _error_details(error, cause))
-        return Failure(error, cause)
-    error = TIMEOUT_ERRORS[news["reason"]]
-    if task.get("token"):
-        run.closed_tokens.append(task["token"])
+    if phase == Phase.FAILED:
+        _event(run, spec.resource, "Failed", _error_details(news.error, news.cause))
+        return Failure(news.error, news.cause)
+    assert news.reason is not None
+    error = TIMEOUT_ERRORS[news.reason]
+    if task.token:
+        run.closed_tokens.append(task.token)
     _event(run, spec.resource, "TimedOut", _error_details(error, None))
     return Failure(error, None)
 
 
-def _awaits_submission(resource: Resource, task: dict[str, Any]) -> bool:
+def _awaits_submission(resource: Resource, task: PendingTask) -> bool:
     """Whether a task's end must wait for the news that its call went out (AWS orders them so)."""
     waits = resource.kind == "service" and resource.pattern in ("sync", "sync2", "wait_for_task_token")
-    return waits and not task.get("submitted")
+    return waits and not task.submitted
 
 
 def _spec(run: Run) -> TaskSpec:
@@ -140,16 +144,18 @@ def _scheduled_event(
     run.emit(f"{prefix}Scheduled", f"{_lower(prefix)}ScheduledEventDetails", details)
 
 
-def _progress_event(run: Run, resource: Resource, phase: str, news: dict[str, Any]) -> None:
-    if phase == "started":
-        run.frame["task"]["started"] = True
-        details = {"workerName": news["worker_name"]} if news.get("worker_name") else {}
+def _progress_event(run: Run, resource: Resource, news: TaskNews) -> None:
+    task = run.frame.task
+    assert task is not None
+    if news.phase == Phase.STARTED:
+        task.started = True
+        details = {"workerName": news.worker_name} if news.worker_name else {}
         _event(run, resource, "Started", details)
         return
-    if not run.frame["task"].get("started"):
-        _progress_event(run, resource, "started", {})
-    run.frame["task"]["submitted"] = True
-    output = {"output": dumps(news.get("output")), "outputDetails": {"truncated": False}}
+    if not task.started:
+        _progress_event(run, resource, TaskNews(task.id, Phase.STARTED))
+    task.submitted = True
+    output = {"output": dumps(news.output), "outputDetails": {"truncated": False}}
     _event(run, resource, "Submitted", output)
 
 
@@ -165,11 +171,9 @@ def _event(run: Run, resource: Resource, suffix: str, details: dict[str, Any]) -
 
 def _forget_task(run: Run) -> None:
     """The task is over: its timers are stale from now on."""
-    del run.frame["task"]
-    timers = run.frame.get("timers", {})
-    for timer_id in [key for key, purpose in timers.items() if purpose in TIMEOUT_ERRORS]:
-        del timers[timer_id]
-        run.frame.get("timer_due", {}).pop(timer_id, None)
+    frame = run.frame
+    frame.task = None
+    frame.timers = {timer_id: timer for timer_id, timer in frame.timers.items() if timer.purpose not in TASK_TIMERS}
 
 
 def _seconds(run: Run, literal: Any, path: str | None, field: str) -> float | None:

@@ -1,0 +1,358 @@
+"""An execution's snapshot: everything needed to go on from where it stands, never rebuilt from history.
+
+A snapshot is a tree of frames. The root frame runs the machine's states; a Parallel or Map state
+that runs keeps its branches or iterations as child frames, each with its own current state,
+input, variables, timers and task, so the same handlers run at any depth.
+
+The stored form is JSON with a format number (:data:`FORMAT_VERSION`). :func:`decode` reads every
+format this version of the service ever wrote, upgrading older ones through :func:`upgrade` first,
+so executions started before an upgrade of the service go on after it.
+
+The JSON values a frame holds (inputs, outputs, variables, items) are shared between copies and
+never changed in place: whoever changes data builds a new value. :meth:`Snapshot.copy` therefore
+copies only the frames, which is what lets ``advance()`` work on its own copy cheaply.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from app.durable.news import TaskNews
+
+FORMAT_VERSION = 2
+
+
+class TimerPurpose(StrEnum):
+    """What a frame's timer is for: the first two hold the frame, the others guard its task."""
+
+    WAIT = "wait"
+    RETRY = "retry"
+    TASK_TIMEOUT = "task_timeout"
+    HEARTBEAT = "heartbeat"
+
+
+SUSPENDING = frozenset({TimerPurpose.WAIT, TimerPurpose.RETRY})
+
+
+@dataclass(frozen=True, slots=True)
+class ArmedTimer:
+    purpose: TimerPurpose
+    due: float
+
+
+@dataclass(frozen=True, slots=True)
+class MapItem:
+    """``$$.Map.Item`` of an iteration."""
+
+    index: int
+    value: Any
+
+
+@dataclass(frozen=True, slots=True)
+class TaskCall:
+    """The integration call of a task, kept so a call lost in a crash can be made again."""
+
+    resource: str
+    input: Any
+    timeout_seconds: float | None
+
+
+@dataclass(slots=True)
+class PendingTask:
+    """The task a frame's Task state waits for.
+
+    ``early`` holds an answer that came before the news that the call went out, to be applied
+    after it (AWS orders TaskSubmitted before TaskSucceeded).
+    """
+
+    id: int
+    token: str | None = None
+    call: TaskCall | None = None
+    started: bool = False
+    submitted: bool = False
+    early: TaskNews | None = None
+
+    def copy(self) -> PendingTask:
+        return PendingTask(self.id, self.token, self.call, self.started, self.submitted, self.early)
+
+
+@dataclass(slots=True)
+class MapProgress:
+    """A Map state's bookkeeping: its items, how many may run at once, and the count of ended ones."""
+
+    items: list[Any]
+    effective: Any
+    limit: int
+    tolerated_count: Any
+    tolerated_percent: Any
+    failures: int = 0
+    finished: int = 0
+
+    def copy(self) -> MapProgress:
+        return MapProgress(
+            self.items,
+            self.effective,
+            self.limit,
+            self.tolerated_count,
+            self.tolerated_percent,
+            self.failures,
+            self.finished,
+        )
+
+
+@dataclass(slots=True)
+class Children:
+    """The branches of a running Parallel, or the iterations a running Map has started."""
+
+    frames: list[Frame]
+    map: MapProgress | None = None
+
+    def copy(self) -> Children:
+        return Children([frame.copy() for frame in self.frames], None if self.map is None else self.map.copy())
+
+
+@dataclass(slots=True)
+class Frame:
+    """One line of execution: its current state (None once it ended) and what that state waits for.
+
+    ``entered`` is the id of the current state's StateEntered event (None before entering it);
+    ``retries`` counts attempts per retrier index; ``timers`` are keyed by timer id. A child frame
+    that ended has a ``status`` (and ``output`` or ``error``/``cause``); ``reported`` is set once
+    its parent has recorded that end.
+    """
+
+    state: str | None
+    input: Any
+    variables: dict[str, Any] = field(default_factory=dict)
+    entered: int | None = None
+    entered_time: float | None = None
+    retries: dict[int, int] = field(default_factory=dict)
+    timers: dict[int, ArmedTimer] = field(default_factory=dict)
+    task: PendingTask | None = None
+    children: Children | None = None
+    status: str | None = None
+    output: Any = None
+    error: str | None = None
+    cause: str | None = None
+    reported: bool = False
+    branch: int | None = None
+    item: MapItem | None = None
+
+    @property
+    def suspended(self) -> bool:
+        """Whether the frame waits for a timer (a Wait state, a retry back-off) or a task."""
+        return self.task is not None or any(timer.purpose in SUSPENDING for timer in self.timers.values())
+
+    def copy(self) -> Frame:
+        return Frame(
+            self.state,
+            self.input,
+            dict(self.variables),
+            self.entered,
+            self.entered_time,
+            dict(self.retries),
+            dict(self.timers),
+            None if self.task is None else self.task.copy(),
+            None if self.children is None else self.children.copy(),
+            self.status,
+            self.output,
+            self.error,
+            self.cause,
+            self.reported,
+            self.branch,
+            self.item,
+        )
+
+    def walk(self) -> list[Frame]:
+        """This frame and all below it, parents before children."""
+        frames = [self]
+        if self.children is not None:
+            for child in self.children.frames:
+                frames.extend(child.walk())
+        return frames
+
+
+@dataclass(slots=True)
+class Snapshot:
+    """The root frame, the id of the last history event written, and the last fencing number given."""
+
+    root: Frame
+    last_event_id: int = 0
+    seq: int = 0
+
+    def copy(self) -> Snapshot:
+        return Snapshot(self.root.copy(), self.last_event_id, self.seq)
+
+
+# --- the stored form --------------------------------------------------------------------------
+def encode(snapshot: Snapshot) -> dict[str, Any]:
+    """The JSON form of the current format."""
+    return {
+        "format": FORMAT_VERSION,
+        "last_event_id": snapshot.last_event_id,
+        "seq": snapshot.seq,
+        "root": _encode_frame(snapshot.root),
+    }
+
+
+def decode(data: dict[str, Any]) -> Snapshot:
+    """A snapshot from its JSON form in any format this service has written."""
+    data = upgrade(data)
+    return Snapshot(_decode_frame(data["root"]), int(data["last_event_id"]), int(data["seq"]))
+
+
+def _encode_frame(frame: Frame) -> dict[str, Any]:
+    data: dict[str, Any] = {"state": frame.state, "input": frame.input, "vars": frame.variables}
+    if frame.entered is not None:
+        data["entered"] = frame.entered
+    if frame.entered_time is not None:
+        data["entered_time"] = frame.entered_time
+    if frame.retries:
+        data["retries"] = {str(index): count for index, count in frame.retries.items()}
+    if frame.timers:
+        data["timers"] = {str(timer_id): [timer.purpose.value, timer.due] for timer_id, timer in frame.timers.items()}
+    if frame.task is not None:
+        data["task"] = _encode_task(frame.task)
+    if frame.children is not None:
+        data["children"] = _encode_children(frame.children)
+    if frame.status is not None:
+        data.update(status=frame.status, output=frame.output, error=frame.error, cause=frame.cause)
+    if frame.reported:
+        data["reported"] = True
+    if frame.branch is not None:
+        data["branch"] = frame.branch
+    if frame.item is not None:
+        data["item"] = [frame.item.index, frame.item.value]
+    return data
+
+
+def _decode_frame(data: dict[str, Any]) -> Frame:
+    item = data.get("item")
+    return Frame(
+        state=data["state"],
+        input=data.get("input"),
+        variables=data.get("vars", {}),
+        entered=data.get("entered"),
+        entered_time=data.get("entered_time"),
+        retries={int(index): count for index, count in data.get("retries", {}).items()},
+        timers={
+            int(timer_id): ArmedTimer(TimerPurpose(purpose), float(due))
+            for timer_id, (purpose, due) in data.get("timers", {}).items()
+        },
+        task=None if "task" not in data else _decode_task(data["task"]),
+        children=None if "children" not in data else _decode_children(data["children"]),
+        status=data.get("status"),
+        output=data.get("output"),
+        error=data.get("error"),
+        cause=data.get("cause"),
+        reported=bool(data.get("reported", False)),
+        branch=data.get("branch"),
+        item=None if item is None else MapItem(int(item[0]), item[1]),
+    )
+
+
+def _encode_task(task: PendingTask) -> dict[str, Any]:
+    data: dict[str, Any] = {"id": task.id, "token": task.token}
+    if task.call is not None:
+        call = task.call
+        data["call"] = {"resource": call.resource, "input": call.input, "timeout_seconds": call.timeout_seconds}
+    if task.started:
+        data["started"] = True
+    if task.submitted:
+        data["submitted"] = True
+    if task.early is not None:
+        data["early"] = task.early.to_json()
+    return data
+
+
+def _decode_task(data: dict[str, Any]) -> PendingTask:
+    call = data.get("call")
+    early = data.get("early")
+    return PendingTask(
+        id=int(data["id"]),
+        token=data.get("token"),
+        call=None if call is None else TaskCall(call["resource"], call["input"], call["timeout_seconds"]),
+        started=bool(data.get("started", False)),
+        submitted=bool(data.get("submitted", False)),
+        early=None if early is None else TaskNews.from_json(early),
+    )
+
+
+def _encode_children(children: Children) -> dict[str, Any]:
+    data: dict[str, Any] = {"frames": [_encode_frame(frame) for frame in children.frames]}
+    progress = children.map
+    if progress is not None:
+        data["map"] = {
+            "items": progress.items,
+            "effective": progress.effective,
+            "limit": progress.limit,
+            "tolerated_count": progress.tolerated_count,
+            "tolerated_percent": progress.tolerated_percent,
+            "failures": progress.failures,
+            "finished": progress.finished,
+        }
+    return data
+
+
+def _decode_children(data: dict[str, Any]) -> Children:
+    progress = data.get("map")
+    return Children(
+        frames=[_decode_frame(frame) for frame in data["frames"]],
+        map=None if progress is None else MapProgress(**progress),
+    )
+
+
+# --- older formats ----------------------------------------------------------------------------
+def upgrade(data: dict[str, Any]) -> dict[str, Any]:
+    """The JSON form of the current format from the form of any earlier one (unchanged if current).
+
+    Format 1 (no ``format`` member) kept the root frame's members beside the counters, a frame's
+    timer purposes and due times in two maps, a running fan's frames and Map bookkeeping together
+    under ``kids``, and no mark on reported child ends. Format 1 recorded the end of a child only
+    when it ended while its parent drove it, so its ended children count as reported, and its Map
+    count of ended iterations is the number of ended frames.
+    """
+    if data.get("format") == FORMAT_VERSION:
+        return data
+    root = dict(data)
+    last_event_id = root.pop("last_event_id", 0)
+    seq = root.pop("seq", 0)
+    return {"format": FORMAT_VERSION, "last_event_id": last_event_id, "seq": seq, "root": _upgrade_frame_v1(root)}
+
+
+def _upgrade_frame_v1(old: dict[str, Any]) -> dict[str, Any]:
+    frame: dict[str, Any] = {"state": old.get("state"), "input": old.get("input"), "vars": old.get("vars", {})}
+    for key in ("entered", "entered_time", "retries", "branch"):
+        if old.get(key) is not None:
+            frame[key] = old[key]
+    due = old.get("timer_due", {})
+    if old.get("timers"):
+        frame["timers"] = {timer_id: [purpose, due[timer_id]] for timer_id, purpose in old["timers"].items()}
+    if "task" in old:
+        frame["task"] = old["task"]  # the same members; early news kept the news' JSON form
+    if "kids" in old:
+        frame["children"] = _upgrade_children_v1(old["kids"])
+    if old.get("status") is not None:
+        frame.update(status=old["status"], output=old.get("output"), error=old.get("error"), cause=old.get("cause"))
+        frame["reported"] = True
+    if "map_item" in old:
+        frame["item"] = [old["map_item"]["Index"], old["map_item"]["Value"]]
+    return frame
+
+
+def _upgrade_children_v1(kids: dict[str, Any]) -> dict[str, Any]:
+    frames = [_upgrade_frame_v1(frame) for frame in kids["frames"]]
+    children: dict[str, Any] = {"frames": frames}
+    if "items" in kids:
+        children["map"] = {
+            "items": kids["items"],
+            "effective": kids["effective"],
+            "limit": kids["limit"],
+            "tolerated_count": kids["tolerated_count"],
+            "tolerated_percent": kids["tolerated_percent"],
+            "failures": kids["failures"],
+            "finished": sum(1 for frame in frames if frame.get("status") is not None),
+        }
+    return children

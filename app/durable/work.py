@@ -1,0 +1,60 @@
+"""Work items: the kinds the queue holds, and the payload of the one kind that is not a trigger.
+
+Every kind but ``invoke`` and ``warn`` wakes its execution with a trigger of the same name:
+``run`` (go on from the snapshot), ``timer`` (a Wait, retry or task timer fired: payload
+``timer_id``), ``timeout`` (the execution's deadline), ``stop`` (payload ``error``, ``cause``),
+``task`` (payload: task news) and ``recover`` (re-arm what a crash lost). ``invoke`` asks a task
+runner to call an integration (payload: :class:`Invocation`); ``warn`` is the execution's deadline
+seen early, to log that it approaches (payload ``timeout_at``), after which it becomes ``timeout``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+
+class WorkKind(StrEnum):
+    RUN = "run"
+    TIMER = "timer"
+    TIMEOUT = "timeout"
+    STOP = "stop"
+    TASK = "task"
+    RECOVER = "recover"
+    INVOKE = "invoke"
+    WARN = "warn"
+
+
+#: The id of the execution's deadline timer, which every execution arms at its start.
+DEADLINE_TIMER_ID = 0
+
+
+@dataclass(frozen=True)
+class Invocation:
+    """A call of an integration for task ``task_id`` (the input after the Task's data flow)."""
+
+    task_id: int
+    resource: str
+    input: Any
+    token: str | None = None
+    timeout_seconds: float | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "task_id": self.task_id,
+            "resource": self.resource,
+            "input": self.input,
+            "token": self.token,
+            "timeout_seconds": self.timeout_seconds,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Invocation:
+        return cls(
+            task_id=int(data["task_id"]),
+            resource=str(data["resource"]),
+            input=data.get("input"),
+            token=data.get("token"),
+            timeout_seconds=data.get("timeout_seconds"),
+        )

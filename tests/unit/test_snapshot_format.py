@@ -1,0 +1,104 @@
+"""Stored snapshots: the current format round-trips, and a snapshot of format 1 goes on where it stood.
+
+``snapshots/format1_map_in_parallel.json`` was written by the previous version of the engine: a
+Parallel whose first branch runs a Map of activity tasks (two started, one item still to come)
+and whose second branch waits to retry a failed Lambda call. It holds the snapshot, and the events
+that version wrote for the three triggers that followed it.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from app.asl.model import parse_definition
+from app.codec import dumps, loads
+from app.durable import snapshot as snapshots
+from app.durable.news import Phase, TaskNews
+from app.durable.snapshot import FORMAT_VERSION, ArmedTimer, MapItem, TimerPurpose
+from app.durable.work import WorkKind
+from app.engine.advance import advance
+from app.engine.types import ExecutionInfo, Trigger
+
+STORED = Path(__file__).resolve().parent / "snapshots" / "format1_map_in_parallel.json"
+
+
+def _recording() -> dict[str, Any]:
+    recorded: dict[str, Any] = json.loads(STORED.read_text())
+    return recorded
+
+
+def _info(recorded: dict[str, Any]) -> ExecutionInfo:
+    return ExecutionInfo(
+        recorded["arn"],
+        "run-1",
+        "arn:aws:states:us-east-1:111111111111:stateMachine:machine",
+        "machine",
+        "arn:aws:iam::111111111111:role/r",
+        recorded["start_time"],
+        recorded["input"],
+    )
+
+
+def _events(transition: Any) -> list[list[Any]]:
+    return [[e.id, e.previous_event_id, e.type, e.timestamp, e.details] for e in transition.events]
+
+
+def test_format_1_is_upgraded_to_the_current_format() -> None:
+    old = _recording()["snapshot"]
+    upgraded = snapshots.upgrade(old)
+    assert upgraded["format"] == FORMAT_VERSION
+    assert snapshots.upgrade(upgraded) is upgraded, "the current format is left as it is"
+    snapshot = snapshots.decode(old)
+    assert (snapshot.last_event_id, snapshot.seq) == (old["last_event_id"], old["seq"])
+    mapped, call = snapshot.root.children.frames if snapshot.root.children else []
+    assert call.retries == {0: 1}
+    assert call.timers == {8: ArmedTimer(TimerPurpose.RETRY, 1700000003.0)}
+    assert mapped.children is not None and mapped.children.map is not None
+    first, second = mapped.children.frames
+    assert first.item == MapItem(0, 10) and second.item == MapItem(1, 20)
+    assert first.task is not None and first.task.token == old["kids"]["frames"][0]["kids"]["frames"][0]["task"]["token"]
+    assert first.timers[3] == ArmedTimer(TimerPurpose.HEARTBEAT, 1700000100.0)
+    assert mapped.children.map.limit == 2 and mapped.children.map.finished == 0
+    assert snapshots.encode(snapshot) == upgraded
+    assert snapshots.encode(snapshots.decode(loads(dumps(upgraded)))) == upgraded
+
+
+def test_an_ended_child_of_format_1_counts_as_reported() -> None:
+    old = _recording()["snapshot"]
+    iteration = old["kids"]["frames"][0]["kids"]["frames"][0]
+    iteration.update(state=None, status="SUCCEEDED", output={"done": 10})
+    snapshot = snapshots.decode(old)
+    assert snapshot.root.children is not None
+    mapped = snapshot.root.children.frames[0]
+    assert mapped.children is not None and mapped.children.map is not None
+    assert mapped.children.frames[0].reported
+    assert mapped.children.map.finished == 1
+
+
+def test_an_execution_stored_in_format_1_goes_on_as_it_would_have() -> None:
+    recorded = _recording()
+    model = parse_definition(json.dumps(recorded["definition"]))
+    info = _info(recorded)
+    snapshot = snapshots.decode(recorded["snapshot"])
+    for step in recorded["steps"]:
+        payload = step["payload"]
+        news = None if payload is None else TaskNews.from_json(payload)
+        trigger = Trigger(WorkKind(step["kind"]), timer_id=step["timer_id"], news=news, entropy=b"test")
+        transition = advance(model, snapshot, trigger, step["now"], info)
+        # what the previous version wrote comes first, the same but for ids after the extra events
+        bodies = [event[2:] for event in _events(transition)]
+        assert bodies[: len(step["events"])] == [event[2:] for event in step["events"]]
+        assert len(transition.timers) >= len(step["timers"])
+        snapshot = transition.snapshot
+    # The previous version did not record the end of an iteration whose last state ended on a task's
+    # answer; this one records it and starts the third item in its place.
+    assert snapshot.root.children is not None
+    mapped = snapshot.root.children.frames[0]
+    assert mapped.children is not None and mapped.children.map is not None
+    assert [frame.item.index for frame in mapped.children.frames if frame.item] == [0, 1, 2]
+    assert mapped.children.map.finished == 1
+    news = TaskNews(1, Phase.SUCCEEDED, output={})
+    stale = advance(model, snapshot, Trigger(WorkKind.TASK, news=news), 0.0, info)
+    assert not stale.changed, "news of a task that already ended is stale"
