@@ -39,7 +39,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         migrate.upgrade(get_settings().database_url)
         print("database is up to date")
         return 0
-    from app.asl.validation import validate_file_report
+    from app.asl.validation.machine import validate_file_report
 
     code, report = validate_file_report(args.file)
     print(report)

@@ -6,18 +6,9 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from app.asl.states import choice, fail, map_, parallel, pass_, succeed, task, wait
+from app.asl.states import KINDS, map_, parallel, task
 from app.asl.states.base import JSONPATH, StateSpec, common_fields
 from app.codec import loads
-
-SIMPLE_PARSERS = {
-    "Pass": pass_.parse,
-    "Wait": wait.parse,
-    "Fail": fail.parse,
-    "Succeed": succeed.parse,
-    "Choice": choice.parse,
-    "Task": task.parse,
-}
 
 
 @dataclass(frozen=True)
@@ -84,12 +75,7 @@ def parse_sub_machine(raw: Mapping[str, Any], language: str) -> SubMachine:
 
 
 def _parse_state(name: str, raw: Mapping[str, Any], language: str) -> StateSpec:
-    state_type = raw["Type"]
-    if state_type == "Parallel":
-        return parallel.parse(name, raw, language, parse_sub_machine)
-    if state_type == "Map":
-        return map_.parse(name, raw, language, parse_sub_machine)
-    parser = SIMPLE_PARSERS.get(state_type)
-    if parser is None:
+    kind = KINDS.get(raw["Type"])
+    if kind is None:
         return StateSpec(**common_fields(name, raw, language))
-    return parser(name, raw, language)
+    return kind.parse(name, raw, language, parse_sub_machine)

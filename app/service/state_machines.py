@@ -8,7 +8,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from app import arns, errors
-from app.asl.validation import Diagnostic, format_invalid_definition, validate_definition
+from app.asl.validation.diagnostics import Diagnostic, format_invalid_definition
+from app.asl.validation.machine import validate_definition
 from app.codec import dumps, loads
 from app.durable.statuses import StateMachineStatus
 from app.durable.work import WorkKind

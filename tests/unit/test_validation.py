@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
-from app.asl.validation import Diagnostic, validate_definition
 from app.asl.validation.choice import OPERATORS
+from app.asl.validation.diagnostics import Diagnostic
+from app.asl.validation.machine import validate_definition
 
 SCHEMA = "SCHEMA_VALIDATION_FAILED"
 PASS_END: dict[str, Any] = {"Type": "Pass", "End": True}

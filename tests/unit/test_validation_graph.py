@@ -8,12 +8,8 @@ from typing import Any
 
 import pytest
 
-from app.asl.validation import (
-    Diagnostic,
-    format_invalid_definition,
-    validate_definition,
-    validate_file_report,
-)
+from app.asl.validation.diagnostics import Diagnostic, format_invalid_definition
+from app.asl.validation.machine import validate_definition, validate_file_report
 
 MISSING = "MISSING_TRANSITION_TARGET"
 PASS_END: dict[str, Any] = {"Type": "Pass", "End": True}

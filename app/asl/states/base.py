@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.asl.handlers import Catcher, Retrier, parse_catchers, parse_retriers
+
+if TYPE_CHECKING:
+    from app.asl.model import SubMachine
+    from app.asl.validation.states import Walk
 
 JSONPATH = "JSONPath"
 JSONATA = "JSONata"
@@ -82,3 +86,33 @@ def common_fields(name: str, raw: Mapping[str, Any], machine_language: str) -> d
         "catch": parse_catchers(raw.get("Catch", [])),
         "raw": raw,
     }
+
+
+SubMachineParser = Callable[[Mapping[str, Any], str], "SubMachine"]
+
+
+#: Builds a state's spec from its name, definition and the machine's query language; the last
+#: argument parses the sub-machines it holds (Parallel branches, a Map's item processor).
+Parser = Callable[[str, Mapping[str, Any], str, SubMachineParser], StateSpec]
+#: Reports what is wrong with a state beyond the field tables: (walk, state, location, language, depth).
+Checker = Callable[["Walk", dict[str, Any], str, str, int], None]
+
+
+@dataclass(frozen=True)
+class StateKind:
+    """One state type as the language defines it: its model and its validation rules.
+
+    ``fields`` are the members it accepts besides ``Type``, ``Comment`` and ``QueryLanguage``;
+    ``required`` must be there; of ``exactly_one`` exactly one must be; ``transitions`` says it
+    takes exactly one of ``Next`` and ``End``; ``check`` reports anything else. The engine adds
+    how it runs (``app.engine.states``).
+    """
+
+    name: str
+    spec: type[StateSpec]
+    parse: Parser
+    fields: frozenset[str]
+    required: tuple[str, ...] = ()
+    exactly_one: tuple[str, ...] = ()
+    transitions: bool = False
+    check: Checker | None = None

@@ -4,13 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.asl import jsonata_adapter
 from app.asl.choice import ChoiceRule, parse_rule
 from app.asl.errors import QUERY_EVALUATION_ERROR, StatesError
 from app.asl.scope import DataScope
-from app.asl.states.base import StateSpec, common_fields
+from app.asl.states.base import StateKind, StateSpec, SubMachineParser, common_fields
+from app.asl.validation.choice import check_choices
+from app.asl.validation.diagnostics import child
+from app.asl.validation.expressions import check_jsonata
+from app.asl.validation.schema import IO_FIELDS, JSONATA
+
+if TYPE_CHECKING:
+    from app.asl.validation.states import Walk
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -54,9 +61,25 @@ def parse_choice_rule(rule: Mapping[str, Any]) -> ChoiceRule:
     return parse_rule(rule)
 
 
-def parse(name: str, raw: Mapping[str, Any], machine_language: str) -> ChoiceSpec:
+def parse(name: str, raw: Mapping[str, Any], machine_language: str, sub: SubMachineParser) -> ChoiceSpec:
     return ChoiceSpec(
         **common_fields(name, raw, machine_language),
         choices=tuple(parse_choice_rule(rule) for rule in raw["Choices"]),
         default=raw.get("Default"),
     )
+
+
+def check(walk: Walk, state: dict[str, Any], location: str, language: str, depth: int) -> None:
+    check_choices(walk.report, state, location, language)
+    if language == JSONATA and isinstance(state.get("Choices"), list):
+        check_jsonata(walk.report, state["Choices"], child(location, "Choices"))
+
+
+KIND = StateKind(
+    "Choice",
+    ChoiceSpec,
+    parse,
+    fields=IO_FIELDS | {"Assign", "Choices", "Default"},
+    required=("Choices",),
+    check=check,
+)

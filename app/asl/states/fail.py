@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from app.asl.states.base import MISSING, StateSpec, common_fields
+from app.asl.states.base import MISSING, StateKind, StateSpec, SubMachineParser, common_fields
 
 
 @dataclass(frozen=True)
@@ -17,7 +17,7 @@ class FailSpec(StateSpec):
     cause_path: str | None = None
 
 
-def parse(name: str, raw: Mapping[str, Any], machine_language: str) -> FailSpec:
+def parse(name: str, raw: Mapping[str, Any], machine_language: str, sub: SubMachineParser) -> FailSpec:
     return FailSpec(
         **common_fields(name, raw, machine_language),
         error=raw.get("Error", MISSING),
@@ -25,3 +25,6 @@ def parse(name: str, raw: Mapping[str, Any], machine_language: str) -> FailSpec:
         error_path=raw.get("ErrorPath"),
         cause_path=raw.get("CausePath"),
     )
+
+
+KIND = StateKind("Fail", FailSpec, parse, fields=frozenset({"Error", "ErrorPath", "Cause", "CausePath"}))

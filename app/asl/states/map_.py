@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from app.asl.states.base import MISSING, StateSpec, common_fields
+from app.asl.states.base import MISSING, StateKind, StateSpec, SubMachineParser, common_fields
+from app.asl.validation import schema
+from app.asl.validation.diagnostics import DUPLICATE_LABEL_NAME, INVALID_LABEL_NAME, child
+from app.asl.validation.fields import check_nested
+from app.asl.validation.schema import FLOW_FIELDS, IO_FIELDS, RESULT_FIELDS
 
 if TYPE_CHECKING:
     from app.asl.model import SubMachine
-
-SubMachineParser = Callable[[Mapping[str, Any], str], "SubMachine"]
+    from app.asl.validation.states import Walk
 
 
 @dataclass(frozen=True)
@@ -48,3 +51,43 @@ def parse(name: str, raw: Mapping[str, Any], machine_language: str, sub: SubMach
         tolerated_failure_percentage_path=raw.get("ToleratedFailurePercentagePath"),
         label=raw.get("Label"),
     )
+
+
+def check(walk: Walk, state: dict[str, Any], location: str, language: str, depth: int) -> None:
+    for key in ("ItemProcessor", "Iterator"):
+        if key in state:
+            walk.check_machine(state[key], child(location, key), schema.PROCESSOR_FIELDS, depth + 1)
+    for key in ("ItemReader", "ItemBatcher", "ResultWriter"):
+        if isinstance(state.get(key), dict):
+            check_nested(walk.report, key, state[key], location, language)
+    label = state.get("Label")
+    if isinstance(label, str):
+        _check_label(walk, label, child(location, "Label"))
+
+
+def _check_label(walk: Walk, label: str, location: str) -> None:
+    if len(label) > schema.MAX_LABEL_LENGTH:
+        walk.report.error(
+            INVALID_LABEL_NAME,
+            "Invalid Label name: Label exceeds the 40-character limit allowed by the service",
+            location,
+        )
+    if label in walk.labels:
+        walk.report.error(DUPLICATE_LABEL_NAME, f"Duplicate Label name: {label}", location)
+    walk.labels.add(label)
+
+
+KIND = StateKind(
+    "Map",
+    MapSpec,
+    parse,
+    fields=IO_FIELDS
+    | FLOW_FIELDS
+    | (RESULT_FIELDS - {"Arguments"})
+    | {"ItemProcessor", "Iterator", "ItemsPath", "Items", "ItemSelector", "ItemReader", "ItemBatcher"}
+    | {"ResultWriter", "MaxConcurrency", "MaxConcurrencyPath", "ToleratedFailureCount"}
+    | {"ToleratedFailureCountPath", "ToleratedFailurePercentage", "ToleratedFailurePercentagePath", "Label"},
+    exactly_one=("ItemProcessor", "Iterator"),
+    transitions=True,
+    check=check,
+)

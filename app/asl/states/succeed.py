@@ -6,7 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from app.asl.states.base import StateSpec, common_fields
+from app.asl.states.base import StateKind, StateSpec, SubMachineParser, common_fields
+from app.asl.validation.schema import IO_FIELDS
 
 
 @dataclass(frozen=True)
@@ -14,5 +15,8 @@ class SucceedSpec(StateSpec):
     pass
 
 
-def parse(name: str, raw: Mapping[str, Any], machine_language: str) -> SucceedSpec:
+def parse(name: str, raw: Mapping[str, Any], machine_language: str, sub: SubMachineParser) -> SucceedSpec:
     return SucceedSpec(**common_fields(name, raw, machine_language))
+
+
+KIND = StateKind("Succeed", SucceedSpec, parse, fields=IO_FIELDS)

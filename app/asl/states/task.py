@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.asl.resources import Resource, parse_resource
-from app.asl.states.base import MISSING, StateSpec, common_fields
+from app.asl.states.base import MISSING, StateKind, StateSpec, SubMachineParser, common_fields
+from app.asl.validation.diagnostics import child
+from app.asl.validation.fields import check_nested
+from app.asl.validation.schema import FLOW_FIELDS, IO_FIELDS, RESULT_FIELDS
+
+if TYPE_CHECKING:
+    from app.asl.validation.states import Walk
 
 
 @dataclass(frozen=True)
@@ -20,7 +26,7 @@ class TaskSpec(StateSpec):
     credentials: Any = MISSING
 
 
-def parse(name: str, raw: Mapping[str, Any], machine_language: str) -> TaskSpec:
+def parse(name: str, raw: Mapping[str, Any], machine_language: str, sub: SubMachineParser) -> TaskSpec:
     return TaskSpec(
         **common_fields(name, raw, machine_language),
         resource=parse_resource(raw["Resource"]),
@@ -30,3 +36,25 @@ def parse(name: str, raw: Mapping[str, Any], machine_language: str) -> TaskSpec:
         heartbeat_seconds_path=raw.get("HeartbeatSecondsPath"),
         credentials=raw.get("Credentials", MISSING),
     )
+
+
+def check(walk: Walk, state: dict[str, Any], location: str, language: str, depth: int) -> None:
+    resource = state.get("Resource")
+    if isinstance(resource, str) and not resource.startswith("arn:"):
+        walk.report.schema("Value is not a valid resource ARN", child(location, "Resource"))
+    if isinstance(state.get("Credentials"), dict):
+        check_nested(walk.report, "Credentials", state["Credentials"], location, language)
+
+
+KIND = StateKind(
+    "Task",
+    TaskSpec,
+    parse,
+    fields=IO_FIELDS
+    | FLOW_FIELDS
+    | RESULT_FIELDS
+    | {"Resource", "Credentials", "TimeoutSeconds", "TimeoutSecondsPath", "HeartbeatSeconds", "HeartbeatSecondsPath"},
+    required=("Resource",),
+    transitions=True,
+    check=check,
+)

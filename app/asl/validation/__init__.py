@@ -1,11 +1,8 @@
 """Validate Amazon States Language definitions the way AWS does, without running them.
 
-``validate_definition`` returns the diagnostics ValidateStateMachineDefinition reports;
-``format_invalid_definition`` turns them into the message of CreateStateMachine's
-``InvalidDefinition`` error; ``validate_file_report`` serves the ``sfn validate`` command.
+``machine.validate_definition`` returns the diagnostics ValidateStateMachineDefinition reports;
+``diagnostics.format_invalid_definition`` turns them into the message of CreateStateMachine's
+``InvalidDefinition`` error; ``machine.validate_file_report`` serves the ``sfn validate`` command.
+The rules of each state type live with its model in ``app.asl.states``; this package walks a
+definition and applies them, with the rules that every state or object shares.
 """
-
-from app.asl.validation.diagnostics import Diagnostic, format_invalid_definition
-from app.asl.validation.machine import validate_definition, validate_file_report
-
-__all__ = ["Diagnostic", "format_invalid_definition", "validate_definition", "validate_file_report"]

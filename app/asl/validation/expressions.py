@@ -1,17 +1,15 @@
 """Syntax checks of the three expression languages found inside field values.
 
-JSONata and intrinsic functions are parsed by their own modules (``app.asl.jsonata_adapter``
-and ``app.asl.intrinsics``). They are imported lazily, inside the functions, so that this
-package works while those modules are still being written: a missing module means the check
-is skipped, never that a valid definition is refused.
+JSONata and intrinsic function calls are parsed by their own modules (``app.asl.jsonata_adapter``
+and ``app.asl.intrinsics``); a check here is a parse there.
 """
 
 from __future__ import annotations
 
-import importlib
 import re
 from typing import Any
 
+from app.asl import intrinsics, jsonata_adapter
 from app.asl.validation.diagnostics import INVALID_JSONATA_EXPRESSION, Report, child, item
 from app.asl.validation.paths import is_valid_path
 
@@ -24,31 +22,17 @@ def is_jsonata(value: Any) -> bool:
     return isinstance(value, str) and value.startswith("{%") and value.endswith("%}") and len(value) >= 4
 
 
-def _optional_module(name: str) -> Any:
-    """The named module, or None while it does not exist yet."""
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError:
-        return None
-
-
 def jsonata_error(expression: str) -> str | None:
     """The parser's message for a ``{% %}`` expression that does not parse, else None.
 
     AWS strips JSONata's own error code (``S0207: ``) from the message; so do we.
     """
-    adapter = _optional_module("app.asl.jsonata_adapter")
-    if adapter is None:
-        return None
-    message: str | None = adapter.check_syntax(expression[2:-2])
+    message = jsonata_adapter.check_syntax(expression[2:-2])
     return None if message is None else _JSONATA_CODE_PREFIX.sub("", message)
 
 
 def intrinsic_is_valid(text: str) -> bool:
     """Whether an intrinsic function call (``States.Format('{}', $.a)``) parses."""
-    intrinsics = _optional_module("app.asl.intrinsics")
-    if intrinsics is None:
-        return True
     try:
         intrinsics.parse_intrinsic(text)
     except intrinsics.IntrinsicSyntaxError:

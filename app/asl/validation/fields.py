@@ -168,3 +168,16 @@ def check_values(
             check_path(report, name, value, where)
         if name in schema.TEMPLATES and language == JSONPATH:
             check_template(report, value, where)
+
+
+def check_nested(report: Report, key: str, value: Any, parent: str, language: str) -> None:
+    """Check a small configuration object of a state (ItemReader, ProcessorConfig, ...)."""
+    location = child(parent, key)
+    if not check_kind(report, value, Kind.OBJECT, location):
+        return
+    check_unknown(report, value, schema.NESTED_FIELDS[key], location)
+    check_required(report, value, schema.NESTED_REQUIRED.get(key, ()), location)
+    check_exclusive(report, value, location)
+    check_values(report, value, location, language)
+    if isinstance(value.get("ReaderConfig"), dict):
+        check_nested(report, "ReaderConfig", value["ReaderConfig"], location, language)

@@ -35,37 +35,11 @@ class Number:
     maximum: float | None = None
 
 
-STATE_TYPES = ("Task", "Pass", "Choice", "Wait", "Succeed", "Fail", "Parallel", "Map")
 COMMON_STATE_FIELDS = frozenset({"Type", "Comment", "QueryLanguage"})
-_IO = frozenset({"InputPath", "OutputPath", "Output"})
-_FLOW = frozenset({"Assign", "Next", "End"})
-_RESULT = frozenset({"Parameters", "ResultPath", "ResultSelector", "Retry", "Catch", "Arguments"})
-
-STATE_FIELDS: dict[str, frozenset[str]] = {
-    "Pass": _IO | _FLOW | {"Parameters", "Result", "ResultPath"},
-    "Task": _IO
-    | _FLOW
-    | _RESULT
-    | {"Resource", "Credentials", "TimeoutSeconds", "TimeoutSecondsPath", "HeartbeatSeconds"}
-    | {"HeartbeatSecondsPath"},
-    "Wait": _IO | _FLOW | {"Seconds", "SecondsPath", "Timestamp", "TimestampPath"},
-    "Choice": _IO | {"Assign", "Choices", "Default"},
-    "Succeed": _IO,
-    "Fail": frozenset({"Error", "ErrorPath", "Cause", "CausePath"}),
-    "Parallel": _IO | _FLOW | _RESULT | {"Branches"},
-    "Map": _IO
-    | _FLOW
-    | (_RESULT - {"Arguments"})
-    | {"ItemProcessor", "Iterator", "ItemsPath", "Items", "ItemSelector", "ItemReader", "ItemBatcher"}
-    | {"ResultWriter", "MaxConcurrency", "MaxConcurrencyPath", "ToleratedFailureCount"}
-    | {"ToleratedFailureCountPath", "ToleratedFailurePercentage", "ToleratedFailurePercentagePath", "Label"},
-}
-
-REQUIRED_STATE_FIELDS: dict[str, tuple[str, ...]] = {
-    "Task": ("Resource",),
-    "Choice": ("Choices",),
-    "Parallel": ("Branches",),
-}
+#: Building blocks of the fields each state type accepts (each type lists its own, in its module).
+IO_FIELDS = frozenset({"InputPath", "OutputPath", "Output"})
+FLOW_FIELDS = frozenset({"Assign", "Next", "End"})
+RESULT_FIELDS = frozenset({"Parameters", "ResultPath", "ResultSelector", "Retry", "Catch", "Arguments"})
 
 #: Fields a JSONata state refuses, and fields a JSONPath state refuses.
 JSONPATH_ONLY = frozenset(
@@ -107,13 +81,7 @@ EXCLUSIVE: tuple[tuple[str, ...], ...] = (
     ("MaxItemsPerBatch", "MaxItemsPerBatchPath"),
     ("MaxInputBytesPerBatch", "MaxInputBytesPerBatchPath"),
 )
-#: Groups of which exactly one must be present, per state type.
-EXACTLY_ONE: dict[str, tuple[str, ...]] = {
-    "Wait": ("SecondsPath", "Seconds", "TimestampPath", "Timestamp"),
-    "Map": ("ItemProcessor", "Iterator"),
-}
 NEXT_OR_END = ("Next", "End")
-TRANSITIONING_TYPES = frozenset({"Task", "Pass", "Wait", "Parallel", "Map"})
 
 _SECONDS = 99999999
 #: Numeric fields; in a JSONata state each may instead be a ``{% %}`` expression.

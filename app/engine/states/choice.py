@@ -9,6 +9,7 @@ from app.asl.states.choice import ChoiceSpec, ConditionRule
 from app.engine import dataflow
 from app.engine.outcomes import Outcome, Proceed
 from app.engine.run import Run
+from app.engine.states.base import StateHandler
 
 
 def enter(run: Run) -> Outcome:
@@ -36,3 +37,6 @@ def _jsonata_exit(run: Run, spec: ChoiceSpec, rule: ChoiceRule | None, target: s
     else:
         output = run.state_input
     return Proceed(output, assigned, next=target)
+
+
+HANDLER = StateHandler(enter)

@@ -9,6 +9,7 @@ from app.asl.states.fail import FailSpec
 from app.engine import dataflow
 from app.engine.outcomes import Failure, Outcome
 from app.engine.run import Run
+from app.engine.states.base import StateHandler
 
 
 def enter(run: Run) -> Outcome:
@@ -28,3 +29,6 @@ def _field(run: Run, literal: Any, path: str | None, name: str) -> str | None:
     if path is not None:
         return dataflow.path_string(run, path, f"{name}Path")
     return None
+
+
+HANDLER = StateHandler(enter)

@@ -15,7 +15,7 @@ from app.durable.statuses import ExecutionStatus
 from app.engine import dataflow
 from app.engine.outcomes import Failure, Fork, Outcome
 from app.engine.run import Run, new_frame
-from app.engine.states.base import Fan
+from app.engine.states.base import Fan, StateHandler
 
 THRESHOLD_CAUSE = "The specified tolerated failure threshold was exceeded"
 
@@ -179,3 +179,6 @@ def _iteration_result(frame: Frame) -> Any:
 
 
 FAN = Fan(states_of=states_of, child_done=child_done, ready=ready, join=join)
+
+
+HANDLER = StateHandler(enter, fan=FAN)

@@ -12,7 +12,7 @@ from app.durable.statuses import ExecutionStatus
 from app.engine import dataflow
 from app.engine.outcomes import Failure, Fork, Outcome
 from app.engine.run import Run, new_frame
-from app.engine.states.base import Fan
+from app.engine.states.base import Fan, StateHandler
 
 
 def enter(run: Run) -> Outcome:
@@ -59,3 +59,6 @@ def _branches(run: Run) -> list[Frame]:
 
 
 FAN = Fan(states_of=states_of, child_done=child_done, ready=ready, join=join)
+
+
+HANDLER = StateHandler(enter, fan=FAN)

@@ -7,6 +7,7 @@ from app.asl.states.pass_ import PassSpec
 from app.engine import dataflow
 from app.engine.outcomes import Outcome
 from app.engine.run import Run
+from app.engine.states.base import StateHandler
 
 
 def enter(run: Run) -> Outcome:
@@ -16,3 +17,6 @@ def enter(run: Run) -> Outcome:
         return dataflow.complete(run, None)
     effective = dataflow.select_input(run)
     return dataflow.complete(run, effective if spec.result is MISSING else spec.result)
+
+
+HANDLER = StateHandler(enter)

@@ -18,6 +18,7 @@ from app.durable.snapshot import PendingTask, TaskCall, TimerPurpose
 from app.engine import dataflow
 from app.engine.outcomes import Failure, Outcome, Suspend
 from app.engine.run import Run
+from app.engine.states.base import StateHandler
 from app.engine.types import TaskInvocation
 
 EVENT_PREFIX = {"lambda_function": "LambdaFunction", "activity": "Activity", "service": "Task"}
@@ -197,3 +198,6 @@ def _error_details(error: str | None, cause: str | None) -> dict[str, Any]:
 
 def _lower(prefix: str) -> str:
     return prefix[0].lower() + prefix[1:]
+
+
+HANDLER = StateHandler(enter, on_task=on_task)

@@ -11,6 +11,7 @@ from app.asl.states.wait import WaitSpec
 from app.engine import dataflow
 from app.engine.outcomes import Outcome, Suspend
 from app.engine.run import Run
+from app.engine.states.base import StateHandler
 
 _TIMESTAMP_FORMAT_HINT = "ISO-8601 extended offset date-time format string"
 MAX_WAIT_SECONDS = 99_999_999
@@ -95,3 +96,6 @@ def parse_timestamp(value: Any) -> float | None:
     if moment.tzinfo is None:
         return None
     return float(int(moment.timestamp()))  # AWS counts to the second and drops milliseconds
+
+
+HANDLER = StateHandler(enter, on_timer=on_timer)
