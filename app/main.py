@@ -58,13 +58,14 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app = FastAPI(title="Step Functions server", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
     app.state.ready = False
     app.include_router(health.router)
-    app.include_router(rest.router)
+    app.include_router(rest.build_router())
 
     def openapi() -> dict[str, Any]:
         schema = app.openapi_schema
         if schema is None:
             schema = FastAPI.openapi(app)  # cached on the app, with the entry added below
             schema["paths"] = {"/": aws_json.openapi_entry(), **schema["paths"]}
+            rest.document_bodies(schema)
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]

@@ -6,43 +6,16 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from pydantic import ValidationError
 from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
 from starlette.types import Message, Receive, Scope, Send
 
 from app import arns, errors
-from app.api.operations import OPERATIONS, AsyncOperation, CallContext
+from app.api.operations import OPERATIONS, CallContext, invoke
 from app.codec import dumps_bytes, loads
 from app.executions.runtime import Runtime
 
 TARGET_PREFIX = "AWSStepFunctions."
 CONTENT_TYPE = "application/x-amz-json-1.0"
-
-
-_CONSTRAINTS = {
-    "string_too_long": "Member must have length less than or equal to {max_length}",
-    "string_too_short": "Member must have length greater than or equal to {min_length}",
-    "less_than_equal": "Member must have value less than or equal to {le}",
-    "greater_than_equal": "Member must have value greater than or equal to {ge}",
-    "literal_error": "Member must satisfy enum value set: [{expected}]",
-}
-
-
-def validation_message(exc: ValidationError) -> str:
-    """AWS's wording for constraint failures, one clause per failed member."""
-    clauses = []
-    for error in exc.errors():
-        field = ".".join(str(part) for part in error["loc"])
-        if error["type"] == "missing":
-            clauses.append(f"Value null at '{field}' failed to satisfy constraint: Member must not be null")
-            continue
-        template = _CONSTRAINTS.get(error["type"])
-        constraint = template.format(**error.get("ctx", {})) if template else error["msg"]
-        clauses.append(f"Value '{error.get('input')}' at '{field}' failed to satisfy constraint: {constraint}")
-    count = len(clauses)
-    noun = "error" if count == 1 else "errors"
-    return f"{count} validation {noun} detected: " + "; ".join(clauses)
 
 
 class AwsJsonEndpoint:
@@ -131,29 +104,24 @@ async def dispatch(
 ) -> tuple[int, bytes, str | None]:
     """Run the operation ``target`` names: the status, the JSON body and, for an error, its type."""
     operation = OPERATIONS.get(target.removeprefix(TARGET_PREFIX)) if target.startswith(TARGET_PREFIX) else None
-    if operation is None:
-        return error(errors.UnknownOperationException(f"Unknown operation: '{target}'"))
     try:
-        payload: Any = loads(body) if body.strip() else {}
-    except ValueError:
-        return error(errors.SerializationException("Request body is not valid JSON"))
-    if not isinstance(payload, dict):
-        return error(errors.SerializationException("Request body must be a JSON object"))
-    try:
-        parsed = operation.shape.model_validate(payload)
-    except ValidationError as exc:
-        return error(errors.ValidationException(validation_message(exc)))
-    context = CallContext(caller=caller, disconnected=disconnected)
-    try:
-        if isinstance(operation, AsyncOperation):
-            result = await operation.call(runtime, parsed, context)
-        elif operation.read_only and runtime.db.dialect.reads_without_waiting:
-            result = operation.call(runtime, parsed, context)
-        else:
-            result = await run_in_threadpool(operation.call, runtime, parsed, context)
+        if operation is None:
+            raise errors.UnknownOperationException(f"Unknown operation: '{target}'")
+        result = await invoke(runtime, operation, _members(body), CallContext(caller, disconnected))
     except errors.ServiceError as exc:
         return error(exc)
     return 200, dumps_bytes(result), None
+
+
+def _members(body: bytes) -> dict[str, Any]:
+    """The request's members: its body, a JSON object (an empty body stands for one without members)."""
+    try:
+        payload: Any = loads(body) if body.strip() else {}
+    except ValueError as exc:
+        raise errors.SerializationException("Request body is not valid JSON") from exc
+    if not isinstance(payload, dict):
+        raise errors.SerializationException("Request body must be a JSON object")
+    return payload
 
 
 def error(exc: errors.ServiceError) -> tuple[int, bytes, str]:

@@ -1,4 +1,11 @@
-"""Every AWS operation this server speaks: its request shape and the service call behind it."""
+"""Every operation of the Step Functions API this server speaks, in the one table both surfaces come from.
+
+An entry names the operation's AWS request and response shapes (checked against the botocore
+model by a test), the errors it may answer with, the use case behind it, and, for those a browser
+reaches too, its REST route under ``/v1``. The AWS JSON endpoint (``aws_json``) and the REST
+routes (``rest``) both run an operation through :func:`invoke`, so they check, call and answer
+the same way.
+"""
 
 from __future__ import annotations
 
@@ -6,16 +13,21 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
+from starlette.concurrency import run_in_threadpool
 
+from app import errors
+from app.api import rest_models as bodies
 from app.api import shapes
 from app.executions.runtime import Runtime
 from app.service import activities, callbacks, executions, state_machines
 
+_ARN_ERRORS = (errors.InvalidArn,)
+
 
 @dataclass(frozen=True)
 class CallContext:
-    """What a call knows beyond its request body.
+    """What a call knows beyond its request.
 
     ``caller`` is the execution whose function made the call (requests under ``/_from/<arn>``);
     ``disconnected`` tells a long poll that its client has gone away.
@@ -26,24 +38,90 @@ class CallContext:
 
 
 @dataclass(frozen=True)
-class Operation:
-    """A request shape and the service call behind it (blocking, run on a worker thread).
+class Rest:
+    """Where an operation sits among the REST routes.
 
-    ``read_only`` calls never wait for a writer; on SQLite they run on the event loop itself,
-    saving the thread hop (a WAL reader does not block).
+    ``path`` is under ``/v1``; its ``{arn}`` part carries the request member ``arn``. Other members
+    come from the query string (GET, DELETE) or the JSON body (POST, PUT), where the members in
+    ``json_text`` may be JSON values instead of JSON text. ``body`` documents that body.
     """
 
-    shape: type[BaseModel]
-    call: Callable[[Runtime, Any, CallContext], dict[str, Any]]
-    read_only: bool = False
+    method: str
+    path: str
+    summary: str
+    description: str
+    tag: str
+    status: int = 200
+    arn: str | None = None
+    body: type[BaseModel] | None = None
+    json_text: tuple[str, ...] = ()
+
+
+Call = Callable[[Runtime, Any, CallContext], Any]
 
 
 @dataclass(frozen=True)
-class AsyncOperation:
-    """An operation that waits without holding a thread (the activity long poll)."""
+class Operation:
+    """One operation: shapes, errors, the use case behind it, and its REST route if it has one.
 
-    shape: type[BaseModel]
-    call: Callable[[Runtime, Any, CallContext], Awaitable[dict[str, Any]]]
+    ``call`` runs on a worker thread (the service is synchronous), except ``waits`` operations,
+    whose call is a coroutine that waits without holding a thread (the activity long poll), and
+    ``read_only`` ones where reads never wait for a writer (SQLite), which run on the event loop.
+    """
+
+    name: str
+    request: type[BaseModel]
+    response: type[BaseModel]
+    call: Call
+    errors: tuple[type[errors.ServiceError], ...]
+    read_only: bool = False
+    waits: bool = False
+    rest: Rest | None = None
+
+
+async def invoke(
+    runtime: Runtime, operation: Operation, members: dict[str, Any], context: CallContext, *, lax: bool = False
+) -> dict[str, Any]:
+    """Check ``members`` against the request shape and run the operation; errors raise ``ServiceError``.
+
+    ``lax`` lets strings stand for numbers and booleans (REST query strings); AWS JSON is strict.
+    """
+    try:
+        request = operation.request.model_validate(members, strict=not lax)
+    except ValidationError as exc:
+        raise errors.ValidationException(validation_message(exc)) from exc
+    if operation.waits:
+        result: dict[str, Any] = await operation.call(runtime, request, context)
+    elif operation.read_only and runtime.db.dialect.reads_without_waiting:
+        result = operation.call(runtime, request, context)
+    else:
+        result = await run_in_threadpool(operation.call, runtime, request, context)
+    return result
+
+
+_CONSTRAINTS = {
+    "string_too_long": "Member must have length less than or equal to {max_length}",
+    "string_too_short": "Member must have length greater than or equal to {min_length}",
+    "less_than_equal": "Member must have value less than or equal to {le}",
+    "greater_than_equal": "Member must have value greater than or equal to {ge}",
+    "literal_error": "Member must satisfy enum value set: [{expected}]",
+}
+
+
+def validation_message(exc: ValidationError) -> str:
+    """AWS's wording for constraint failures, one clause per failed member."""
+    clauses = []
+    for error in exc.errors():
+        field = ".".join(str(part) for part in error["loc"])
+        if error["type"] == "missing":
+            clauses.append(f"Value null at '{field}' failed to satisfy constraint: Member must not be null")
+            continue
+        template = _CONSTRAINTS.get(error["type"])
+        constraint = template.format(**error.get("ctx", {})) if template else error["msg"]
+        clauses.append(f"Value '{error.get('input')}' at '{field}' failed to satisfy constraint: {constraint}")
+    count = len(clauses)
+    noun = "error" if count == 1 else "errors"
+    return f"{count} validation {noun} detected: " + "; ".join(clauses)
 
 
 def _dump(model: BaseModel | None) -> dict[str, Any] | None:
@@ -54,9 +132,25 @@ def _tags(tags: list[shapes.Tag] | None) -> list[dict[str, str]]:
     return [tag.model_dump() for tag in tags or []]
 
 
-OPERATIONS: dict[str, Operation | AsyncOperation] = {
-    "CreateStateMachine": Operation(
+SM = "state machines"
+EX = "executions"
+TAGS = "tags"
+
+_TABLE: tuple[Operation, ...] = (
+    # --- state machines --------------------------------------------------------------------------
+    Operation(
+        "ListStateMachines",
+        shapes.ListStateMachinesInput,
+        shapes.ListStateMachinesOutput,
+        lambda rt, r, ctx: state_machines.list_page(rt, max_results=r.maxResults, next_token=r.nextToken),
+        (errors.InvalidToken,),
+        read_only=True,
+        rest=Rest("GET", "/state-machines", "List state machines", "A page of state machines, ordered by ARN.", SM),
+    ),
+    Operation(
+        "CreateStateMachine",
         shapes.CreateStateMachineInput,
+        shapes.CreateStateMachineOutput,
         lambda rt, r, ctx: state_machines.create(
             rt,
             name=r.name,
@@ -67,14 +161,62 @@ OPERATIONS: dict[str, Operation | AsyncOperation] = {
             logging_configuration=_dump(r.loggingConfiguration),
             tracing_configuration=_dump(r.tracingConfiguration),
         ),
+        (
+            errors.InvalidArn,
+            errors.InvalidDefinition,
+            errors.InvalidName,
+            errors.StateMachineAlreadyExists,
+            errors.StateMachineDeleting,
+            errors.TooManyTags,
+        ),
+        rest=Rest(
+            "POST",
+            "/state-machines",
+            "Create a state machine",
+            "Repeating an identical request answers the existing machine.",
+            SM,
+            status=201,
+            body=bodies.CreateStateMachineBody,
+            json_text=("definition",),
+        ),
     ),
-    "DescribeStateMachine": Operation(
-        shapes.DescribeStateMachineInput,
-        lambda rt, r, ctx: state_machines.describe(rt, r.stateMachineArn),
+    Operation(
+        "ValidateStateMachineDefinition",
+        shapes.ValidateStateMachineDefinitionInput,
+        shapes.ValidateStateMachineDefinitionOutput,
+        lambda rt, r, ctx: state_machines.validate(r.definition, severity=r.severity, max_results=r.maxResults),
+        (),
         read_only=True,
+        rest=Rest(
+            "POST",
+            "/state-machines/validate",
+            "Validate a definition",
+            "Diagnostics instead of an error, to check a draft.",
+            SM,
+            body=bodies.ValidateDefinitionBody,
+            json_text=("definition",),
+        ),
     ),
-    "UpdateStateMachine": Operation(
+    Operation(
+        "DescribeStateMachine",
+        shapes.DescribeStateMachineInput,
+        shapes.DescribeStateMachineOutput,
+        lambda rt, r, ctx: state_machines.describe(rt, r.stateMachineArn),
+        (errors.InvalidArn, errors.StateMachineDoesNotExist),
+        read_only=True,
+        rest=Rest(
+            "GET",
+            "/state-machines/{arn}",
+            "Describe a state machine",
+            "The current definition and settings.",
+            SM,
+            arn="stateMachineArn",
+        ),
+    ),
+    Operation(
+        "UpdateStateMachine",
         shapes.UpdateStateMachineInput,
+        shapes.UpdateStateMachineOutput,
         lambda rt, r, ctx: state_machines.update(
             rt,
             r.stateMachineArn,
@@ -83,35 +225,72 @@ OPERATIONS: dict[str, Operation | AsyncOperation] = {
             logging_configuration=_dump(r.loggingConfiguration),
             tracing_configuration=_dump(r.tracingConfiguration),
         ),
+        (
+            errors.InvalidArn,
+            errors.InvalidDefinition,
+            errors.MissingRequiredParameter,
+            errors.StateMachineDeleting,
+            errors.StateMachineDoesNotExist,
+        ),
+        rest=Rest(
+            "PUT",
+            "/state-machines/{arn}",
+            "Update a state machine",
+            "New executions use the new revision; running ones keep theirs.",
+            SM,
+            arn="stateMachineArn",
+            body=bodies.UpdateStateMachineBody,
+            json_text=("definition",),
+        ),
     ),
-    "DeleteStateMachine": Operation(
-        shapes.StateMachineArnInput, lambda rt, r, ctx: state_machines.delete(rt, r.stateMachineArn)
+    Operation(
+        "DeleteStateMachine",
+        shapes.StateMachineArnInput,
+        shapes.Empty,
+        lambda rt, r, ctx: state_machines.delete(rt, r.stateMachineArn),
+        _ARN_ERRORS,
+        rest=Rest(
+            "DELETE",
+            "/state-machines/{arn}",
+            "Delete a state machine",
+            "Idempotent; running executions are stopped first.",
+            SM,
+            status=204,
+            arn="stateMachineArn",
+        ),
     ),
-    "ListStateMachines": Operation(
-        shapes.ListStateMachinesInput,
-        lambda rt, r, ctx: state_machines.list_page(rt, max_results=r.maxResults, next_token=r.nextToken),
-        read_only=True,
-    ),
-    "ValidateStateMachineDefinition": Operation(
-        shapes.ValidateStateMachineDefinitionInput,
-        lambda rt, r, ctx: state_machines.validate(r.definition, severity=r.severity, max_results=r.maxResults),
-        read_only=True,
-    ),
-    "StartExecution": Operation(
+    # --- executions ------------------------------------------------------------------------------
+    Operation(
+        "StartExecution",
         shapes.StartExecutionInput,
+        shapes.StartExecutionOutput,
         lambda rt, r, ctx: executions.start(
             rt, r.stateMachineArn, name=r.name, input=r.input, trace_header=r.traceHeader, started_by=ctx.caller
         ),
+        (
+            errors.ExecutionAlreadyExists,
+            errors.ExecutionLimitExceeded,
+            errors.InvalidArn,
+            errors.InvalidExecutionInput,
+            errors.InvalidName,
+            errors.StateMachineDeleting,
+            errors.StateMachineDoesNotExist,
+        ),
+        rest=Rest(
+            "POST",
+            "/executions",
+            "Start an execution",
+            "Repeating it with the same name and input while it runs is idempotent.",
+            EX,
+            status=201,
+            body=bodies.StartExecutionBody,
+            json_text=("input",),
+        ),
     ),
-    "DescribeExecution": Operation(
-        shapes.DescribeExecutionInput, lambda rt, r, ctx: executions.describe(rt, r.executionArn), read_only=True
-    ),
-    "StopExecution": Operation(
-        shapes.StopExecutionInput,
-        lambda rt, r, ctx: executions.stop(rt, r.executionArn, error=r.error, cause=r.cause),
-    ),
-    "ListExecutions": Operation(
+    Operation(
+        "ListExecutions",
         shapes.ListExecutionsInput,
+        shapes.ListExecutionsOutput,
         lambda rt, r, ctx: executions.list_page(
             rt,
             state_machine_arn=r.stateMachineArn,
@@ -119,10 +298,31 @@ OPERATIONS: dict[str, Operation | AsyncOperation] = {
             max_results=r.maxResults,
             next_token=r.nextToken,
         ),
+        (errors.InvalidArn, errors.InvalidToken, errors.StateMachineDoesNotExist),
         read_only=True,
+        rest=Rest("GET", "/executions", "List executions of a state machine", "Newest first.", EX),
     ),
-    "GetExecutionHistory": Operation(
+    # The suffixed routes come before GET /executions/{arn}, whose path converter would swallow them.
+    Operation(
+        "StopExecution",
+        shapes.StopExecutionInput,
+        shapes.StopExecutionOutput,
+        lambda rt, r, ctx: executions.stop(rt, r.executionArn, error=r.error, cause=r.cause),
+        (errors.ExecutionDoesNotExist, errors.InvalidArn),
+        rest=Rest(
+            "POST",
+            "/executions/{arn}/stop",
+            "Stop an execution",
+            "The execution is ABORTED when this returns; the body is optional.",
+            EX,
+            arn="executionArn",
+            body=bodies.StopExecutionBody,
+        ),
+    ),
+    Operation(
+        "GetExecutionHistory",
         shapes.GetExecutionHistoryInput,
+        shapes.GetExecutionHistoryOutput,
         lambda rt, r, ctx: executions.history(
             rt,
             r.executionArn,
@@ -130,47 +330,153 @@ OPERATIONS: dict[str, Operation | AsyncOperation] = {
             next_token=r.nextToken,
             reverse_order=r.reverseOrder,
             include_execution_data=r.includeExecutionData,
-            as_fragments=True,
         ),
+        (errors.ExecutionDoesNotExist, errors.InvalidArn, errors.InvalidToken),
         read_only=True,
+        rest=Rest(
+            "GET",
+            "/executions/{arn}/history",
+            "Get an execution's history",
+            "The events AWS would record, a page at a time.",
+            EX,
+            arn="executionArn",
+        ),
     ),
-    "DescribeStateMachineForExecution": Operation(
+    Operation(
+        "DescribeStateMachineForExecution",
         shapes.ExecutionArnInput,
+        shapes.DescribeStateMachineForExecutionOutput,
         lambda rt, r, ctx: executions.describe_state_machine(rt, r.executionArn),
+        (errors.ExecutionDoesNotExist, errors.InvalidArn),
+        read_only=True,
+        rest=Rest(
+            "GET",
+            "/executions/{arn}/state-machine",
+            "Describe the state machine an execution runs",
+            "The revision it started with, even after an update.",
+            EX,
+            arn="executionArn",
+        ),
+    ),
+    Operation(
+        "DescribeExecution",
+        shapes.DescribeExecutionInput,
+        shapes.DescribeExecutionOutput,
+        lambda rt, r, ctx: executions.describe(rt, r.executionArn),
+        (errors.ExecutionDoesNotExist, errors.InvalidArn),
+        read_only=True,
+        rest=Rest(
+            "GET",
+            "/executions/{arn}",
+            "Describe an execution",
+            "Status, input and, once ended, output or error.",
+            EX,
+            arn="executionArn",
+        ),
+    ),
+    # --- tags ------------------------------------------------------------------------------------
+    Operation(
+        "ListTagsForResource",
+        shapes.ListTagsForResourceInput,
+        shapes.ListTagsForResourceOutput,
+        lambda rt, r, ctx: state_machines.list_tags(rt, r.resourceArn),
+        (errors.InvalidArn, errors.ResourceNotFound),
+        read_only=True,
+        rest=Rest("GET", "/tags/{arn}", "List a resource's tags", "Sorted by key.", TAGS, arn="resourceArn"),
+    ),
+    Operation(
+        "TagResource",
+        shapes.TagResourceInput,
+        shapes.Empty,
+        lambda rt, r, ctx: state_machines.tag_resource(rt, r.resourceArn, _tags(r.tags)),
+        (errors.InvalidArn, errors.ResourceNotFound, errors.TooManyTags),
+        rest=Rest(
+            "POST",
+            "/tags/{arn}",
+            "Add or overwrite tags",
+            "Keys already present get the new value.",
+            TAGS,
+            status=204,
+            arn="resourceArn",
+            body=bodies.TagResourceBody,
+        ),
+    ),
+    Operation(
+        "UntagResource",
+        shapes.UntagResourceInput,
+        shapes.Empty,
+        lambda rt, r, ctx: state_machines.untag_resource(rt, r.resourceArn, r.tagKeys),
+        (errors.InvalidArn, errors.ResourceNotFound),
+        rest=Rest(
+            "DELETE",
+            "/tags/{arn}",
+            "Remove tags",
+            "Keys the resource does not have are ignored.",
+            TAGS,
+            status=204,
+            arn="resourceArn",
+        ),
+    ),
+    # --- activities and task callbacks (workers speak AWS JSON) ----------------------------------
+    Operation(
+        "CreateActivity",
+        shapes.CreateActivityInput,
+        shapes.CreateActivityOutput,
+        lambda rt, r, ctx: activities.create(rt, r.name, _tags(r.tags)),
+        (errors.InvalidName, errors.TooManyTags),
+    ),
+    Operation(
+        "DescribeActivity",
+        shapes.ActivityArnInput,
+        shapes.DescribeActivityOutput,
+        lambda rt, r, ctx: activities.describe(rt, r.activityArn),
+        (errors.ActivityDoesNotExist, errors.InvalidArn),
         read_only=True,
     ),
-    "TagResource": Operation(
-        shapes.TagResourceInput, lambda rt, r, ctx: state_machines.tag_resource(rt, r.resourceArn, _tags(r.tags))
+    Operation(
+        "DeleteActivity",
+        shapes.ActivityArnInput,
+        shapes.Empty,
+        lambda rt, r, ctx: activities.delete(rt, r.activityArn),
+        _ARN_ERRORS,
     ),
-    "UntagResource": Operation(
-        shapes.UntagResourceInput, lambda rt, r, ctx: state_machines.untag_resource(rt, r.resourceArn, r.tagKeys)
-    ),
-    "ListTagsForResource": Operation(
-        shapes.ListTagsForResourceInput, lambda rt, r, ctx: state_machines.list_tags(rt, r.resourceArn), read_only=True
-    ),
-    "CreateActivity": Operation(
-        shapes.CreateActivityInput, lambda rt, r, ctx: activities.create(rt, r.name, _tags(r.tags))
-    ),
-    "DescribeActivity": Operation(
-        shapes.ActivityArnInput, lambda rt, r, ctx: activities.describe(rt, r.activityArn), read_only=True
-    ),
-    "DeleteActivity": Operation(shapes.ActivityArnInput, lambda rt, r, ctx: activities.delete(rt, r.activityArn)),
-    "ListActivities": Operation(
+    Operation(
+        "ListActivities",
         shapes.ListActivitiesInput,
+        shapes.ListActivitiesOutput,
         lambda rt, r, ctx: activities.list_page(rt, max_results=r.maxResults, next_token=r.nextToken),
+        (errors.InvalidToken,),
         read_only=True,
     ),
-    "GetActivityTask": AsyncOperation(
+    Operation(
+        "GetActivityTask",
         shapes.GetActivityTaskInput,
+        shapes.GetActivityTaskOutput,
         lambda rt, r, ctx: activities.get_task(rt, r.activityArn, r.workerName, ctx.disconnected),
+        (errors.ActivityDoesNotExist, errors.InvalidArn),
+        waits=True,
     ),
-    "SendTaskSuccess": Operation(
-        shapes.SendTaskSuccessInput, lambda rt, r, ctx: callbacks.send_success(rt, r.taskToken, r.output)
+    Operation(
+        "SendTaskSuccess",
+        shapes.SendTaskSuccessInput,
+        shapes.Empty,
+        lambda rt, r, ctx: callbacks.send_success(rt, r.taskToken, r.output),
+        (errors.InvalidOutput, errors.InvalidToken, errors.TaskDoesNotExist, errors.TaskTimedOut),
     ),
-    "SendTaskFailure": Operation(
-        shapes.SendTaskFailureInput, lambda rt, r, ctx: callbacks.send_failure(rt, r.taskToken, r.error, r.cause)
+    Operation(
+        "SendTaskFailure",
+        shapes.SendTaskFailureInput,
+        shapes.Empty,
+        lambda rt, r, ctx: callbacks.send_failure(rt, r.taskToken, r.error, r.cause),
+        (errors.InvalidToken, errors.TaskDoesNotExist, errors.TaskTimedOut),
     ),
-    "SendTaskHeartbeat": Operation(
-        shapes.SendTaskHeartbeatInput, lambda rt, r, ctx: callbacks.send_heartbeat(rt, r.taskToken)
+    Operation(
+        "SendTaskHeartbeat",
+        shapes.SendTaskHeartbeatInput,
+        shapes.Empty,
+        lambda rt, r, ctx: callbacks.send_heartbeat(rt, r.taskToken),
+        (errors.InvalidToken, errors.TaskDoesNotExist, errors.TaskTimedOut),
     ),
-}
+)
+
+OPERATIONS: dict[str, Operation] = {operation.name: operation for operation in _TABLE}

@@ -1,12 +1,14 @@
-"""Request shapes of the AWS JSON API, with the constraints of the botocore model.
+"""The shapes of the Step Functions API: requests with the constraints of the botocore model, and
+the responses, with examples for the OpenAPI document.
 
-Field names are AWS's (camelCase); a request that breaks a constraint is answered with
-``ValidationException`` before any service code runs.
+Member names are AWS's (camelCase), and a test checks them against the botocore model; a request
+that breaks a constraint is answered with ``ValidationException`` before any service code runs.
+Timestamps are epoch seconds (a float, UTC), as in the AWS API.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -168,3 +170,307 @@ class SendTaskFailureInput(Request):
 
 class SendTaskHeartbeatInput(Request):
     taskToken: TaskToken
+
+
+# --- responses -----------------------------------------------------------------------------------
+# The examples form one walk through the API: create "hello", start "run-1" of it, look at both.
+MACHINE_ARN = "arn:aws:states:us-east-1:123456789012:stateMachine:hello"
+EXECUTION_ARN = "arn:aws:states:us-east-1:123456789012:execution:hello:run-1"
+ACTIVITY_ARN = "arn:aws:states:us-east-1:123456789012:activity:work"
+ROLE_ARN = "arn:aws:iam::123456789012:role/any"
+DEFINITION_TEXT = (
+    '{"StartAt": "Greet", "States": {"Greet": {"Type": "Pass", '
+    '"Parameters": {"greeting.$": "States.Format(\'Hello, {}!\', $.name)"}, "End": true}}}'
+)
+REVISION_ID = "0f6a4a0e-8c1e-4bd0-9a8f-3c2f5a0b7e21"
+WHEN = 1718000000.123
+LATER = 1718000000.456
+DEFAULT_LOGGING = {"level": "OFF", "includeExecutionData": False}
+
+Timestamp = Annotated[float, Field(description="Epoch seconds (UTC), as in the AWS API.", examples=[WHEN])]
+JsonText = Annotated[str, Field(description="JSON text, as stored.")]
+NextToken = Annotated[str | None, Field(description="Pass as `nextToken` for the next page.")]
+
+
+def _examples(*examples: dict[str, Any]) -> ConfigDict:
+    return ConfigDict(extra="allow", json_schema_extra={"examples": list(examples)})
+
+
+class Response(BaseModel):
+    """Base of every answer: members the service adds later pass through rather than vanish."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+class Empty(Response):
+    """An operation that answers with no members."""
+
+
+class CreateStateMachineOutput(Response):
+    model_config = _examples({"stateMachineArn": MACHINE_ARN, "creationDate": WHEN})
+
+    stateMachineArn: str
+    creationDate: Timestamp
+
+
+class DescribeStateMachineOutput(Response):
+    model_config = _examples(
+        {
+            "stateMachineArn": MACHINE_ARN,
+            "name": "hello",
+            "status": "ACTIVE",
+            "definition": DEFINITION_TEXT,
+            "roleArn": ROLE_ARN,
+            "type": "STANDARD",
+            "creationDate": WHEN,
+            "revisionId": REVISION_ID,
+            "loggingConfiguration": DEFAULT_LOGGING,
+            "tracingConfiguration": {"enabled": False},
+        }
+    )
+
+    stateMachineArn: str
+    name: str
+    status: str = Field(description="`ACTIVE`, or `DELETING` while running executions stop.")
+    definition: JsonText
+    roleArn: str
+    type: str
+    creationDate: Timestamp
+    revisionId: str
+    loggingConfiguration: dict[str, Any]
+    tracingConfiguration: dict[str, Any]
+
+
+class UpdateStateMachineOutput(Response):
+    model_config = _examples({"updateDate": LATER, "revisionId": REVISION_ID})
+
+    updateDate: Timestamp
+    revisionId: str
+
+
+class StateMachineListItem(Response):
+    stateMachineArn: str
+    name: str
+    type: str
+    creationDate: Timestamp
+
+
+class ListStateMachinesOutput(Response):
+    model_config = _examples(
+        {"stateMachines": [{"stateMachineArn": MACHINE_ARN, "name": "hello", "type": "STANDARD", "creationDate": WHEN}]}
+    )
+
+    stateMachines: list[StateMachineListItem]
+    nextToken: NextToken = None
+
+
+class Diagnostic(Response):
+    severity: str
+    code: str
+    message: str
+    location: str | None = None
+
+
+class ValidateStateMachineDefinitionOutput(Response):
+    model_config = _examples(
+        {
+            "result": "FAIL",
+            "diagnostics": [
+                {
+                    "severity": "ERROR",
+                    "code": "MISSING_TRANSITION_TARGET",
+                    "message": "Missing 'Next' target: Nowhere",
+                    "location": "/States/Greet/Next",
+                }
+            ],
+            "truncated": False,
+        }
+    )
+
+    result: Literal["OK", "FAIL"]
+    diagnostics: list[Diagnostic]
+    truncated: bool
+
+
+class StartExecutionOutput(Response):
+    model_config = _examples({"executionArn": EXECUTION_ARN, "startDate": WHEN})
+
+    executionArn: str
+    startDate: Timestamp
+
+
+class DescribeExecutionOutput(Response):
+    """An execution; the last four members go beyond AWS's shape (SDKs ignore members they do not know)."""
+
+    model_config = _examples(
+        {
+            "executionArn": EXECUTION_ARN,
+            "stateMachineArn": MACHINE_ARN,
+            "name": "run-1",
+            "status": "SUCCEEDED",
+            "startDate": WHEN,
+            "stopDate": LATER,
+            "input": '{"name": "world"}',
+            "inputDetails": {"included": True},
+            "output": '{"greeting":"Hello, world!"}',
+            "outputDetails": {"included": True},
+            "redriveCount": 0,
+            "historyEventCount": 4,
+            "historyEventLimit": 25000,
+        }
+    )
+
+    executionArn: str
+    stateMachineArn: str
+    name: str
+    status: ExecutionStatus
+    startDate: Timestamp
+    stopDate: Timestamp | None = Field(default=None, description="Present once the execution has ended.")
+    input: JsonText
+    inputDetails: dict[str, Any]
+    output: str | None = Field(default=None, description="JSON text; present when it succeeded.")
+    outputDetails: dict[str, Any] | None = None
+    error: str | None = Field(default=None, description="Present when it failed, timed out or was stopped.")
+    cause: str | None = None
+    traceHeader: str | None = None
+    redriveCount: int = 0
+    startedByExecutionArn: str | None = Field(default=None, description="The execution that started this one.")
+    startedExecutionArns: list[str] | None = Field(default=None, description="Executions this one started.")
+    historyEventCount: int = Field(description="Events in its history so far.")
+    historyEventLimit: int = Field(description="Events its history may hold; continue as new before it.")
+
+
+class StopExecutionOutput(Response):
+    model_config = _examples({"stopDate": LATER})
+
+    stopDate: Timestamp
+
+
+class ExecutionListItem(Response):
+    executionArn: str
+    stateMachineArn: str
+    name: str
+    status: ExecutionStatus
+    startDate: Timestamp
+    stopDate: Timestamp | None = None
+    redriveCount: int = 0
+
+
+class ListExecutionsOutput(Response):
+    model_config = _examples(
+        {
+            "executions": [
+                {
+                    "executionArn": EXECUTION_ARN,
+                    "stateMachineArn": MACHINE_ARN,
+                    "name": "run-1",
+                    "status": "SUCCEEDED",
+                    "startDate": WHEN,
+                    "stopDate": LATER,
+                    "redriveCount": 0,
+                }
+            ]
+        }
+    )
+
+    executions: list[ExecutionListItem]
+    nextToken: NextToken = None
+
+
+class HistoryEvent(Response):
+    """One event; its ``...EventDetails`` member is named after its type, as in AWS."""
+
+    timestamp: Timestamp
+    type: str
+    id: int
+    previousEventId: int
+
+
+class GetExecutionHistoryOutput(Response):
+    model_config = _examples(
+        {
+            "events": [
+                {
+                    "timestamp": WHEN,
+                    "type": "ExecutionStarted",
+                    "id": 1,
+                    "previousEventId": 0,
+                    "executionStartedEventDetails": {
+                        "input": '{"name": "world"}',
+                        "inputDetails": {"truncated": False},
+                        "roleArn": ROLE_ARN,
+                    },
+                }
+            ]
+        }
+    )
+
+    events: list[HistoryEvent]
+    nextToken: NextToken = None
+
+
+class DescribeStateMachineForExecutionOutput(Response):
+    """The revision an execution runs, which outlives later updates of its machine."""
+
+    model_config = _examples(
+        {
+            "stateMachineArn": MACHINE_ARN,
+            "name": "hello",
+            "definition": DEFINITION_TEXT,
+            "roleArn": ROLE_ARN,
+            "updateDate": WHEN,
+            "revisionId": REVISION_ID,
+            "loggingConfiguration": DEFAULT_LOGGING,
+            "tracingConfiguration": {"enabled": False},
+        }
+    )
+
+    stateMachineArn: str
+    name: str
+    definition: JsonText
+    roleArn: str
+    updateDate: Timestamp
+    revisionId: str
+    loggingConfiguration: dict[str, Any] | None = None
+    tracingConfiguration: dict[str, Any] | None = None
+
+
+class ListTagsForResourceOutput(Response):
+    model_config = _examples({"tags": [{"key": "team", "value": "core"}]})
+
+    tags: list[Tag]
+
+
+class CreateActivityOutput(Response):
+    model_config = _examples({"activityArn": ACTIVITY_ARN, "creationDate": WHEN})
+
+    activityArn: str
+    creationDate: Timestamp
+
+
+class DescribeActivityOutput(Response):
+    model_config = _examples({"activityArn": ACTIVITY_ARN, "name": "work", "creationDate": WHEN})
+
+    activityArn: str
+    name: str
+    creationDate: Timestamp
+
+
+class ActivityListItem(Response):
+    activityArn: str
+    name: str
+    creationDate: Timestamp
+
+
+class ListActivitiesOutput(Response):
+    model_config = _examples({"activities": [{"activityArn": ACTIVITY_ARN, "name": "work", "creationDate": WHEN}]})
+
+    activities: list[ActivityListItem]
+    nextToken: NextToken = None
+
+
+class GetActivityTaskOutput(Response):
+    """A task to work on; no members when none came within the long poll."""
+
+    taskToken: str | None = None
+    input: str | None = None

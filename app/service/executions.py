@@ -154,9 +154,8 @@ def history(
     next_token: str | None = None,
     reverse_order: bool = False,
     include_execution_data: bool = True,
-    as_fragments: bool = False,
 ) -> dict[str, Any]:
-    """GetExecutionHistory; ``as_fragments`` gives events as ready JSON for an orjson response."""
+    """GetExecutionHistory; with execution data, events come as ready JSON fragments for the response."""
     arns.require_execution(arn)
     kind = f"history:{arn}:{int(reverse_order)}"
     after = pagination.decode(kind, next_token)
@@ -165,9 +164,7 @@ def history(
         require_execution(conn, arn)
         rows = executions.history_page(conn, arn, after, limit + 1, reverse_order)
     render: Callable[[HistoryEventRecord], Any] = (
-        _event_fragment
-        if as_fragments and include_execution_data
-        else functools.partial(_event, include_data=include_execution_data)
+        _event_fragment if include_execution_data else functools.partial(_event, include_data=False)
     )
     return pagination.page("events", rows, limit, render, kind, lambda row: row.event_id)
 
