@@ -60,6 +60,11 @@ class ActivityWaiters:
             with self._lock:
                 self._waiters.get(activity_arn, set()).discard(entry)
 
+    def waiting(self, activity_arn: str) -> int:
+        """How many polls wait for a task of ``activity_arn`` in this process right now."""
+        with self._lock:
+            return len(self._waiters.get(activity_arn, ()))
+
     def notify(self, activity_arn: str) -> None:
         with self._lock:
             self._generations[activity_arn] = self._generations.get(activity_arn, 0) + 1
