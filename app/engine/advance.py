@@ -38,7 +38,6 @@ FrameTest = Callable[[Frame], bool]
 def start(
     model: StateMachineModel,
     info: ExecutionInfo,
-    raw_input: str,
     now: float,
     options: EngineOptions = DEFAULT_OPTIONS,
 ) -> Transition:
@@ -47,7 +46,7 @@ def start(
     run.emit(
         "ExecutionStarted",
         "executionStartedEventDetails",
-        {"input": raw_input, "inputDetails": {"truncated": False}, "roleArn": info.role_arn},
+        {"input": info.input_text, "inputDetails": {"truncated": False}, "roleArn": info.role_arn},
     )
     limit = _time_limit(model, options)
     warn_at = now + limit * options.limit_warning_share

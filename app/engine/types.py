@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
+from app.codec import loads
 from app.durable.news import TaskNews
 from app.durable.snapshot import Snapshot
 from app.durable.statuses import ExecutionStatus
@@ -13,7 +15,12 @@ from app.durable.work import WorkKind
 
 @dataclass(frozen=True)
 class ExecutionInfo:
-    """The facts about an execution that the context object and the events need."""
+    """The facts about an execution that the context object and the events need.
+
+    ``input_text`` is the execution's input as it was given; :attr:`input` is its value, parsed
+    the first time something reads it (``$$.Execution.Input``) unless the caller already had it
+    (:meth:`knowing_input`): most deliveries never need it.
+    """
 
     arn: str
     name: str
@@ -21,7 +28,16 @@ class ExecutionInfo:
     state_machine_name: str
     role_arn: str
     start_time: float
-    input: Any
+    input_text: str
+
+    @cached_property
+    def input(self) -> Any:
+        return loads(self.input_text)
+
+    def knowing_input(self, value: Any) -> ExecutionInfo:
+        """This info with the input's value given, by a caller that parsed it already."""
+        self.__dict__["input"] = value
+        return self
 
 
 @dataclass(frozen=True)

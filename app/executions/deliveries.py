@@ -83,7 +83,7 @@ def execution_info(row: ExecutionRecord, role_arn: str) -> ExecutionInfo:
         state_machine_name=arns.state_machine_name(row.state_machine_arn),
         role_arn=role_arn,
         start_time=row.start_date,
-        input=loads(row.input),
+        input_text=row.input,
     )
 
 

@@ -59,9 +59,9 @@ class NameTakenError(Exception):
 def begin(runtime: Runtime, new: NewExecution, revision: Revision, now: float) -> None:
     """Insert the execution with its first transition, then wake whoever has work from it."""
     info = ExecutionInfo(
-        new.arn, new.name, new.state_machine_arn, new.state_machine_name, revision.role_arn, now, new.input
-    )
-    transition = _first_steps(runtime, revision, info, new.input_text, now)
+        new.arn, new.name, new.state_machine_arn, new.state_machine_name, revision.role_arn, now, new.input_text
+    ).knowing_input(new.input)
+    transition = _first_steps(runtime, revision, info, now)
     values = {
         "arn": new.arn,
         "state_machine_arn": new.state_machine_arn,
@@ -94,9 +94,9 @@ def begin(runtime: Runtime, new: NewExecution, revision: Revision, now: float) -
     announce(runtime, [transition], queued=reports)
 
 
-def _first_steps(runtime: Runtime, revision: Revision, info: ExecutionInfo, input_text: str, now: float) -> Transition:
+def _first_steps(runtime: Runtime, revision: Revision, info: ExecutionInfo, now: float) -> Transition:
     """``ExecutionStarted`` and the states up to the first wait point or the end of the step budget."""
-    started = start_transition(revision.model, info, input_text, now, runtime.engine_options)
+    started = start_transition(revision.model, info, now, runtime.engine_options)
     try:
         return started.then(compute(runtime, revision.model, started.snapshot, [new_trigger(WorkKind.RUN)], now, info))
     except Exception:  # the scheduler runs it instead, with its retries and logging

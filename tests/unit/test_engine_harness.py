@@ -68,7 +68,7 @@ def info_for(raw_input: str) -> ExecutionInfo:
         state_machine_name="machine",
         role_arn=ROLE_ARN,
         start_time=T0,
-        input=json.loads(raw_input),
+        input_text=raw_input,
     )
 
 
@@ -131,7 +131,7 @@ class Driver:
 
     # --- one step ---------------------------------------------------------------------------
     def start(self) -> Transition:
-        return self._record(start(self.model, self.info, self.raw_input, self.now, self.options))
+        return self._record(start(self.model, self.info, self.now, self.options))
 
     def advance(self, trigger: Trigger) -> Transition:
         """One ``advance()``, checked to be deterministic and to leave the snapshot it is given as it was."""

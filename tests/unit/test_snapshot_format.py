@@ -37,7 +37,7 @@ def _info(recorded: dict[str, Any]) -> ExecutionInfo:
         "machine",
         "arn:aws:iam::111111111111:role/r",
         recorded["start_time"],
-        recorded["input"],
+        dumps(recorded["input"]),
     )
 
 
