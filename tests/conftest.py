@@ -12,8 +12,9 @@ import boto3
 import pytest
 from botocore.config import Config
 
+from app.server_process import ServerProcess
 from tests.support.databases import BACKENDS, drop_database, new_database
-from tests.support.server import ServerProcess
+from tests.support.server import new_server
 
 ROLE_ARN = "arn:aws:iam::123456789012:role/test"
 # The connection HTTP tasks of the tests authenticate with; its secret lives only in the server's configuration.
@@ -56,7 +57,7 @@ def server(database_url: str, backend: str, tmp_path_factory: pytest.TempPathFac
         "SFN_FUNCTIONS_DIR": str(FUNCTIONS_DIR),
         "SFN_CONNECTIONS": json.dumps(TEST_CONNECTIONS),
     }
-    process = ServerProcess(database_url, log, env).start()
+    process = new_server(database_url, log, env).start()
     yield process
     process.stop()
 

@@ -6,7 +6,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from tests.durability.servers import FaultyServer
+from app.server_process import ServerProcess
 from tests.durability.workload import Workload
 
 
@@ -51,6 +51,6 @@ def midway(workload: Workload, total: int, fraction: float) -> Callable[[], bool
     return lambda: workload.ended_count() >= fraction * total
 
 
-def crashed_or_done(server: FaultyServer, workload: Workload, starter: Starter, total: int) -> Callable[[], bool]:
+def crashed_or_done(server: ServerProcess, workload: Workload, starter: Starter, total: int) -> Callable[[], bool]:
     """True once the server died, or once everything ended without it dying."""
     return lambda: not server.alive() or (starter.done.is_set() and workload.ended_count() >= total)

@@ -29,9 +29,9 @@ from typing import Any
 
 import botocore.exceptions
 
+from app.server_process import ServerProcess
 from tests.conftest import ROLE_ARN, make_client
 from tests.durability import invariants
-from tests.durability.servers import FaultyServer
 
 TRANSPORT_ERRORS = (botocore.exceptions.ConnectionError, botocore.exceptions.HTTPClientError)
 CALL_DEADLINE = 60.0
@@ -46,13 +46,13 @@ FLAKY_ERROR = "Worker.Flaky"
 class Cluster:
     """The live servers of a test, and boto3 clients for them that survive servers coming and going."""
 
-    def __init__(self, servers: list[FaultyServer]) -> None:
+    def __init__(self, servers: list[ServerProcess]) -> None:
         self._servers = list(servers)
         self._clients: dict[str, Any] = {}
         self._lock = threading.Lock()
         self._turn = 0
 
-    def set_servers(self, servers: list[FaultyServer]) -> None:
+    def set_servers(self, servers: list[ServerProcess]) -> None:
         with self._lock:
             self._servers = list(servers)
 

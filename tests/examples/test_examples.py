@@ -19,9 +19,10 @@ from typing import Any
 import httpx
 import pytest
 
+from app.server_process import ServerProcess
 from tests.conftest import make_client
 from tests.support.databases import sqlite_url
-from tests.support.server import ServerProcess
+from tests.support.server import new_server
 from tests.support.waiting import wait_for_end
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -57,7 +58,7 @@ def server_for(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerFor]:
             }
             if (EXAMPLES / example / "functions").is_dir():
                 env["SFN_FUNCTIONS_DIR"] = str(EXAMPLES / example / "functions")
-            servers[example] = ServerProcess(sqlite_url(directory), directory / "server.log", env).start()
+            servers[example] = new_server(sqlite_url(directory), directory / "server.log", env).start()
         return servers[example]
 
     yield get

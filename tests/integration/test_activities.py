@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.support.server import ServerProcess
+from app.server_process import ServerProcess
 from tests.support.waiting import history_types, wait_for_event, wait_for_status
 
 

@@ -12,8 +12,8 @@ from typing import Any
 import httpx
 import sqlalchemy as sa
 
+from app.server_process import ServerProcess
 from tests.conftest import ROLE_ARN
-from tests.support.server import ServerProcess
 from tests.support.waiting import wait_for_status
 
 

@@ -11,9 +11,10 @@ from typing import Any
 import httpx
 import pytest
 
+from app.server_process import ServerProcess
 from tests.conftest import ROLE_ARN, make_client
 from tests.support.databases import drop_database, new_database
-from tests.support.server import ServerProcess
+from tests.support.server import new_server
 from tests.support.waiting import wait_for_event, wait_for_status
 
 HISTORY_LIMIT = 50
@@ -42,7 +43,7 @@ LOOP_FOREVER = {
 def limited(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     directory = tmp_path_factory.mktemp(f"limits-{backend}")
     url = new_database(backend, directory)
-    server = ServerProcess(url, directory / "server.log", LIMITS).start()
+    server = new_server(url, directory / "server.log", LIMITS).start()
     yield server
     server.stop()
     drop_database(backend, url)

@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 
-from tests.support.server import ServerProcess
+from app.server_process import ServerProcess
 from tests.support.waiting import history_types, wait_for_event, wait_for_status
 
 CHILD = {"StartAt": "Echo", "States": {"Echo": {"Type": "Pass", "Parameters": {"got.$": "$.value"}, "End": True}}}

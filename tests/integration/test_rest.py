@@ -11,8 +11,8 @@ from urllib.parse import quote
 import httpx
 import pytest
 
+from app.server_process import ServerProcess
 from tests.conftest import ROLE_ARN
-from tests.support.server import ServerProcess
 from tests.support.waiting import wait_for_event, wait_for_status
 
 PASS_MACHINE = {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}}
