@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import json
 import threading
-from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
+from mypy_boto3_stepfunctions import SFNClient
 
 from tests.conftest import ROLE_ARN
 from tests.durability.conftest import Fleet
@@ -31,7 +31,7 @@ def _plain_activity_machine(cluster: Cluster, name: str) -> tuple[str, str]:
     return activity, machine["stateMachineArn"]
 
 
-def _take_task(client: Any, activity: str) -> str:
+def _take_task(client: SFNClient, activity: str) -> str:
     for _ in range(3):
         task = client.get_activity_task(activityArn=activity, workerName="racer")
         if task.get("taskToken"):

@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
+from mypy_boto3_stepfunctions import SFNClient
 
 from app.server_process import ServerProcess
 from tests.conftest import ROLE_ARN, make_client
@@ -49,7 +50,7 @@ def limited(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     drop_database(backend, url)
 
 
-def create(sfn: Any, definition: dict[str, Any]) -> str:
+def create(sfn: SFNClient, definition: dict[str, Any]) -> str:
     name = f"m-{uuid.uuid4().hex[:10]}"
     return str(
         sfn.create_state_machine(name=name, definition=json.dumps(definition), roleArn=ROLE_ARN)["stateMachineArn"]
@@ -84,7 +85,7 @@ def test_history_limit_fails_the_execution_and_warns_before(limited: ServerProce
 def test_the_last_event_may_be_execution_succeeded(limited: ServerProcess) -> None:
     sfn = make_client(limited.endpoint)
     # ExecutionStarted + 24 Pass states (48 events) = 49; ExecutionSucceeded is event 50.
-    states = {f"P{i}": {"Type": "Pass", "Next": f"P{i + 1}"} for i in range(23)}
+    states: dict[str, dict[str, Any]] = {f"P{i}": {"Type": "Pass", "Next": f"P{i + 1}"} for i in range(23)}
     states["P23"] = {"Type": "Pass", "End": True}
     execution = sfn.start_execution(stateMachineArn=create(sfn, {"StartAt": "P0", "States": states}))["executionArn"]
     wait_for_status(sfn, execution, "SUCCEEDED")

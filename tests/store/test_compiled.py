@@ -33,6 +33,7 @@ def test_rows_read_by_attribute_like_core_rows(db: Database) -> None:
         missing = _GET.first(conn, {"arn": "arn:nope"})
         named = _NAMED_LIKE.all(conn)
         count = _COUNT.scalar(conn)
+    assert row is not None
     assert (row.arn, row.name, row.created_at) == ("arn:alpha", "alpha", 1.5)
     assert missing is None
     assert [item.name for item in named] == ["beta", "bravo"]
@@ -45,7 +46,8 @@ def test_rowcount_and_the_transaction_they_run_in(db: Database) -> None:
         assert _RENAME.rowcount(conn, {"arn": "arn:alpha", "new_name": "renamed"}) == 1
         raise RuntimeError("roll back")
     with db.read() as conn:
-        assert _GET.first(conn, {"arn": "arn:alpha"}).name == "alpha"
+        unchanged = _GET.first(conn, {"arn": "arn:alpha"})
+        assert unchanged is not None and unchanged.name == "alpha"
         assert _RENAME.rowcount(conn, {"arn": "arn:none", "new_name": "x"}) == 0
 
 

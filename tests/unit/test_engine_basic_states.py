@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from app.engine.types import FAILED, RUNNING, SUCCEEDED, Trigger
-from tests.unit.test_engine_harness import T0, Driver, EngineOptions, execute, machine
+from app.engine.types import FAILED, RUNNING, SUCCEEDED, EngineOptions, Trigger
+from tests.unit.test_engine_harness import T0, Driver, details_of, execute, machine
 
 PREFIX = "An error occurred while executing the state '{name}' (entered at the event id #{entered}). "
 
@@ -127,7 +127,8 @@ def test_succeed_in_the_middle_of_a_chain_ends_the_execution() -> None:
     )
     run = execute(definition, {"x": 1})
     assert run.result == {"x": 1}
-    assert next(event.details for event in run.of_type("PassStateEntered"))["stateEnteredEventDetails"]["name"] == "A"
+    entered = details_of(run.of_type("PassStateEntered")[0])
+    assert entered["stateEnteredEventDetails"]["name"] == "A"
     assert len(run.of_type("PassStateEntered")) == 1
 
 

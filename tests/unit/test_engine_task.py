@@ -7,13 +7,12 @@ from typing import Any
 
 import pytest
 
-from app.engine.types import FAILED, RUNNING, SUCCEEDED, Trigger
+from app.engine.types import FAILED, RUNNING, SUCCEEDED, EngineOptions, Trigger
 from tests.unit.test_engine_harness import (
     ACTIVITY_ARN,
     LAMBDA_ARN,
     T0,
     Driver,
-    EngineOptions,
     echo,
     execute,
     fail_with,
