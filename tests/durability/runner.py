@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable
 
 from app.server_process import ServerProcess
@@ -37,13 +36,6 @@ class Starter:
         assert not self._thread.is_alive(), f"starting the workload took more than {timeout}s"
         if self.error is not None:
             raise self.error
-
-
-def wait_until(condition: Callable[[], bool], timeout: float, what: str, interval: float = 0.1) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"{what} after {timeout}s"
-        time.sleep(interval)
 
 
 def midway(workload: Workload, total: int, fraction: float) -> Callable[[], bool]:

@@ -16,9 +16,10 @@ import pytest
 
 from app.crashpoints import CRASH_AFTER_ENV, CRASH_POINT_ENV, POINTS
 from tests.durability.conftest import Fleet
-from tests.durability.runner import Starter, crashed_or_done, wait_until
+from tests.durability.runner import Starter, crashed_or_done
 from tests.durability.servers import KILLED
 from tests.durability.workload import KINDS, Cluster
+from tests.support.waiting import wait_until
 
 COUNTS = {kind: 4 for kind in KINDS if kind != "whoami"}
 # Die on the n-th time the point is reached: far enough into the workload that work is in every stage.

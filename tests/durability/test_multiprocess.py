@@ -14,10 +14,10 @@ from mypy_boto3_stepfunctions import SFNClient
 
 from tests.conftest import ROLE_ARN
 from tests.durability.conftest import Fleet
-from tests.durability.runner import Starter, midway, wait_until
+from tests.durability.runner import Starter, midway
 from tests.durability.servers import KILLED
 from tests.durability.workload import KINDS, Cluster
-from tests.support.waiting import wait_for_end, wait_for_status
+from tests.support.waiting import wait_for_end, wait_for_status, wait_until
 
 COUNTS = dict.fromkeys(KINDS, 10)
 RACERS = 8

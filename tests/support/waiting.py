@@ -1,13 +1,22 @@
-"""Waiting for an execution to finish, by polling the API the way a client would."""
+"""Waiting with a deadline, by polling: for any condition, and for an execution to finish as a client would."""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from mypy_boto3_stepfunctions import SFNClient
 from mypy_boto3_stepfunctions.type_defs import DescribeExecutionOutputTypeDef
 
 TERMINAL = {"SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"}
+
+
+def wait_until(condition: Callable[[], bool], timeout: float, what: str, interval: float = 0.1) -> None:
+    """Poll ``condition`` until it holds; fails the test with ``what`` after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"{what} after {timeout}s"
+        time.sleep(interval)
 
 
 def wait_for_end(sfn: SFNClient, execution_arn: str, timeout: float = 30.0) -> DescribeExecutionOutputTypeDef:
