@@ -85,7 +85,3 @@ def create_machine(sfn: SFNClient) -> CreateMachine:
         return str(response["stateMachineArn"])
 
     return create
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "slow: takes more than a few seconds")

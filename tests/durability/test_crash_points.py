@@ -35,6 +35,7 @@ for turn in range(2):
 PASSES = [f"{turn} {point}" for turn in range(2) for point in sorted(POINTS)]
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(120)
 @pytest.mark.parametrize("point", sorted(POINTS))
 def test_crash_point_then_recover(fleet: Fleet, reference: dict[str, list[str]], point: str) -> None:

@@ -10,6 +10,8 @@ from tests.durability.servers import KILLED
 from tests.durability.workload import KINDS, Cluster
 from tests.support.waiting import wait_until
 
+pytestmark = pytest.mark.slow
+
 # 9 kinds x 25: 225 executions.
 COUNTS = {kind: 25 for kind in KINDS if kind != "whoami"}
 

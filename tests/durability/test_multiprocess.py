@@ -39,6 +39,8 @@ def _take_task(client: SFNClient, activity: str) -> str:
     raise AssertionError(f"no task of {activity} to take")
 
 
+@pytest.mark.slow
+@pytest.mark.postgres
 @pytest.mark.timeout(150)
 def test_two_servers_share_work_and_survive_a_kill(postgres_fleet: Fleet, reference: dict[str, list[str]]) -> None:
     a = postgres_fleet.server("a", SFN_TEST_SERVER_ID="A")
@@ -64,6 +66,7 @@ def test_two_servers_share_work_and_survive_a_kill(postgres_fleet: Fleet, refere
     workload.verify(reference)
 
 
+@pytest.mark.postgres
 @pytest.mark.timeout(60)
 def test_token_issued_by_one_completes_through_the_other(postgres_fleet: Fleet) -> None:
     a = postgres_fleet.server("a")

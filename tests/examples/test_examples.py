@@ -145,6 +145,7 @@ def assert_lineage(server: ServerProcess, arns: list[str]) -> None:
         assert raw_lineage(server, arn) == expected
 
 
+@pytest.mark.slow
 def test_continue_as_new_with_restart_function_calling_boto3(server_for: ServerFor) -> None:
     server = server_for("continue_as_new")
     stdout = run_example("continue_as_new", server, "--variant", "lambda")

@@ -134,6 +134,7 @@ def test_long_poll_returns_empty_and_wakes_for_new_task(
     sfn.send_task_success(taskToken=results[0]["taskToken"], output="{}")
 
 
+@pytest.mark.slow
 def test_heartbeat_keeps_task_alive_and_its_absence_times_out(
     sfn: SFNClient, activity: str, create_machine: CreateMachine
 ) -> None:

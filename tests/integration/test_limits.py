@@ -92,6 +92,7 @@ def test_the_last_event_may_be_execution_succeeded(limited: ServerProcess) -> No
     assert len(sfn.get_execution_history(executionArn=execution, maxResults=1000)["events"]) == HISTORY_LIMIT
 
 
+@pytest.mark.slow
 def test_maximum_duration_times_out_even_a_callback_wait(limited: ServerProcess) -> None:
     sfn = make_client(limited.endpoint)
     activity = sfn.create_activity(name=f"a-{uuid.uuid4().hex[:8]}")["activityArn"]

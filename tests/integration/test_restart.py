@@ -17,6 +17,8 @@ from tests.support.databases import drop_database, new_database
 from tests.support.server import new_server
 from tests.support.waiting import wait_for_event, wait_for_status
 
+pytestmark = pytest.mark.slow
+
 # 300 s of written wait at the tests' scale of 0.01: three seconds of real time.
 WAIT_MACHINE = {
     "StartAt": "Before",
