@@ -159,7 +159,7 @@ class ServerProcess:
                 return
             time.sleep(READY_POLL_SECONDS)
         raise RuntimeError(
-            f"server not ready after {self.startup_timeout:.0f}s: {self.log_tail(1)} (log: {self.log_path})"
+            f"server not ready after {self.startup_timeout:g}s: {self.log_tail(1)} (log: {self.log_path})"
         )
 
     def _answers(self) -> bool:
