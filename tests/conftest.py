@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import boto3
 import pytest
 from botocore.config import Config
+from mypy_boto3_stepfunctions import SFNClient
 
+from app.server_process import ServerProcess
 from tests.support.databases import BACKENDS, drop_database, new_database
-from tests.support.server import ServerProcess
+from tests.support.server import new_server
 
 ROLE_ARN = "arn:aws:iam::123456789012:role/test"
 # The connection HTTP tasks of the tests authenticate with; its secret lives only in the server's configuration.
@@ -25,7 +27,13 @@ FUNCTIONS_DIR = Path(__file__).resolve().parent / "functions"
 TEST_WAIT_TIME_SCALE = "0.01"
 
 
-def make_client(endpoint: str) -> Any:
+class CreateMachine(Protocol):
+    """The ``create_machine`` fixture: creates a state machine from a definition; returns its ARN."""
+
+    def __call__(self, definition: dict[str, Any], name: str | None = None) -> str: ...
+
+
+def make_client(endpoint: str) -> SFNClient:
     return boto3.client(
         "stepfunctions",
         endpoint_url=endpoint,
@@ -56,19 +64,19 @@ def server(database_url: str, backend: str, tmp_path_factory: pytest.TempPathFac
         "SFN_FUNCTIONS_DIR": str(FUNCTIONS_DIR),
         "SFN_CONNECTIONS": json.dumps(TEST_CONNECTIONS),
     }
-    process = ServerProcess(database_url, log, env).start()
+    process = new_server(database_url, log, env).start()
     yield process
     process.stop()
 
 
 @pytest.fixture(scope="session")
-def sfn(server: ServerProcess) -> Any:
+def sfn(server: ServerProcess) -> SFNClient:
     """A boto3 Step Functions client pointed at the live server."""
     return make_client(server.endpoint)
 
 
 @pytest.fixture
-def create_machine(sfn: Any) -> Callable[..., str]:
+def create_machine(sfn: SFNClient) -> CreateMachine:
     """Create a state machine with a unique name from a definition dict; returns its ARN."""
 
     def create(definition: dict[str, Any], name: str | None = None) -> str:
@@ -77,7 +85,3 @@ def create_machine(sfn: Any) -> Callable[..., str]:
         return str(response["stateMachineArn"])
 
     return create
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "slow: takes more than a few seconds")

@@ -22,6 +22,7 @@ RANKS: dict[str, int] = {
     "settings": 0,
     "crashpoints": 0,
     "gc_tuning": 0,
+    "server_process": 0,
     "arns": 1,
     # the durable vocabulary, the language, then the pure interpreter beside the SQL and the integrations
     "durable": 1,

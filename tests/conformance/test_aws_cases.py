@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.server import ServerProcess
+from app.server_process import ServerProcess
 
 CONFORMANCE = Path(__file__).resolve().parents[3] / "shared" / "conformance"
 CASES = CONFORMANCE / "cases"

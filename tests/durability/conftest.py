@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.durability.servers import FaultyServer
+from app.server_process import ServerProcess
+from tests.durability.servers import durability_server
 from tests.durability.workload import Cluster, Workload, normalized, reference_histories
 from tests.support.databases import drop_database, new_database, sqlite_url
 
@@ -19,12 +20,12 @@ class Fleet:
         self.backend = backend
         self.directory = directory
         self.database_url = new_database(backend, directory)
-        self.servers: list[FaultyServer] = []
+        self.servers: list[ServerProcess] = []
         self.workloads: list[Workload] = []
 
-    def server(self, label: str, **env: str) -> FaultyServer:
+    def server(self, label: str, **env: str) -> ServerProcess:
         """Start one more server on the fleet's database; ``env`` is added to its environment."""
-        server = FaultyServer(self.database_url, self.directory / f"{label}.log", env)
+        server = durability_server(self.database_url, self.directory / f"{label}.log", **env)
         self.servers.append(server)
         return server.start()
 
@@ -62,7 +63,7 @@ def postgres_fleet(tmp_path: Path) -> Iterator[Fleet]:
 def reference(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
     """Normalized event types of one execution of each workload kind, on a server that never crashes."""
     directory = tmp_path_factory.mktemp("reference")
-    server = FaultyServer(sqlite_url(directory), directory / "reference.log").start()
+    server = durability_server(sqlite_url(directory), directory / "reference.log").start()
     try:
         histories = reference_histories(Cluster([server]), "ref")
     finally:

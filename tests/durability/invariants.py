@@ -15,9 +15,12 @@ import itertools
 import json
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+from mypy_boto3_stepfunctions import SFNClient
+from mypy_boto3_stepfunctions.type_defs import HistoryEventTypeDef
 
 TERMINAL_EVENTS = {
     "ExecutionSucceeded": "SUCCEEDED",
@@ -36,8 +39,9 @@ class ExecutionRecord:
     """One execution as the API shows it: its description, its whole history, its machine's definition."""
 
     arn: str
-    description: dict[str, Any]
-    events: list[dict[str, Any]]
+    # Read-only shapes of the API's answers, so that a record made by hand needs only the fields it tests.
+    description: Mapping[str, Any]
+    events: Sequence[Mapping[str, Any]]
     definition: dict[str, Any]
     problems: list[str] = field(default_factory=list)
 
@@ -51,7 +55,8 @@ class ExecutionRecord:
 
 
 # --- reading through the API ---------------------------------------------------------------------
-def _pages(call: Callable[..., dict[str, Any]], key: str, **arguments: Any) -> Iterator[dict[str, Any]]:
+def _pages(call: Callable[..., Mapping[str, Any]], key: str, **arguments: Any) -> Iterator[Any]:
+    """The items under ``key`` of every page of a paginated call: whatever type that operation lists."""
     token: str | None = None
     while True:
         page = call(**arguments, **({"nextToken": token} if token else {}))
@@ -61,11 +66,11 @@ def _pages(call: Callable[..., dict[str, Any]], key: str, **arguments: Any) -> I
             return
 
 
-def state_machine_arns(client: Any) -> list[str]:
+def state_machine_arns(client: SFNClient) -> list[str]:
     return [m["stateMachineArn"] for m in _pages(client.list_state_machines, "stateMachines", maxResults=1000)]
 
 
-def execution_statuses(client: Any, machine_arns: Iterable[str] | None = None) -> dict[str, str]:
+def execution_statuses(client: SFNClient, machine_arns: Iterable[str] | None = None) -> dict[str, str]:
     """ARN -> status of every execution of the given machines (all machines when None)."""
     statuses: dict[str, str] = {}
     for machine in state_machine_arns(client) if machine_arns is None else machine_arns:
@@ -74,14 +79,14 @@ def execution_statuses(client: Any, machine_arns: Iterable[str] | None = None) -
     return statuses
 
 
-def history(client: Any, arn: str) -> list[dict[str, Any]]:
+def history(client: SFNClient, arn: str) -> list[HistoryEventTypeDef]:
     return list(_pages(client.get_execution_history, "events", executionArn=arn, maxResults=1000))
 
 
-def read_execution(client: Any, arn: str, definitions: dict[str, dict[str, Any]]) -> ExecutionRecord:
+def read_execution(client: SFNClient, arn: str, definitions: dict[str, dict[str, Any]]) -> ExecutionRecord:
     """History first, then the status: a status read later is never behind the history read before it."""
     events = history(client, arn)
-    description: dict[str, Any] = client.describe_execution(executionArn=arn)
+    description = client.describe_execution(executionArn=arn)
     if description["status"] in TERMINAL_STATUSES:
         events = history(client, arn)  # it may have ended in between; an ended history no longer changes
     machine = description["stateMachineArn"]
@@ -91,7 +96,7 @@ def read_execution(client: Any, arn: str, definitions: dict[str, dict[str, Any]]
     return ExecutionRecord(arn, description, events, definitions[machine])
 
 
-def read_all(client: Any, arns: Iterable[str] | None = None) -> list[ExecutionRecord]:
+def read_all(client: SFNClient, arns: Iterable[str] | None = None) -> list[ExecutionRecord]:
     """Every execution on the server (or those named), each checked: see ``ExecutionRecord.problems``."""
     definitions: dict[str, dict[str, Any]] = {}
     targets = sorted(execution_statuses(client)) if arns is None else list(arns)
@@ -101,7 +106,7 @@ def read_all(client: Any, arns: Iterable[str] | None = None) -> list[ExecutionRe
     return records
 
 
-def assert_invariants(client: Any, arns: Iterable[str] | None = None) -> list[ExecutionRecord]:
+def assert_invariants(client: SFNClient, arns: Iterable[str] | None = None) -> list[ExecutionRecord]:
     """Read and check every execution; fail with every violation found, not just the first."""
     records = read_all(client, arns)
     found = [f"{record.arn}: {problem}" for record in records for problem in record.problems]
@@ -117,7 +122,7 @@ def violations(record: ExecutionRecord) -> list[str]:
     return problems
 
 
-def _event_ids(events: list[dict[str, Any]]) -> list[str]:
+def _event_ids(events: Sequence[Mapping[str, Any]]) -> list[str]:
     problems: list[str] = []
     ids = [int(event["id"]) for event in events]
     if ids != list(range(1, len(ids) + 1)):
@@ -155,7 +160,7 @@ def _terminal(record: ExecutionRecord) -> list[str]:
     return problems
 
 
-def _balanced_states(events: list[dict[str, Any]]) -> list[str]:
+def _balanced_states(events: Sequence[Mapping[str, Any]]) -> list[str]:
     """No state (by name) has more exits than entries at any point of the history."""
     entered: Counter[str] = Counter()
     exited: Counter[str] = Counter()
@@ -170,7 +175,7 @@ def _balanced_states(events: list[dict[str, Any]]) -> list[str]:
     return []
 
 
-def _linear(events: list[dict[str, Any]]) -> list[str]:
+def _linear(events: Sequence[Mapping[str, Any]]) -> list[str]:
     """One state at a time, each entered then exited once; each scheduled task gets one outcome."""
     problems: list[str] = []
     open_state: str | None = None
@@ -214,7 +219,7 @@ def _compress(ids: list[int]) -> str:
 
 # --- progress ----------------------------------------------------------------------------------
 def wait_until_all_end(
-    client_of: Callable[[], Any], arns: Iterable[str], timeout: float, stall_seconds: float = 20.0
+    client_of: Callable[[], SFNClient], arns: Iterable[str], timeout: float, stall_seconds: float = 20.0
 ) -> dict[str, str]:
     """Poll until every execution in ``arns`` has ended; their final statuses.
 
@@ -247,14 +252,14 @@ def wait_until_all_end(
         time.sleep(0.25)
 
 
-def _statuses_of(client: Any, arns: set[str]) -> dict[str, str]:
+def _statuses_of(client: SFNClient, arns: set[str]) -> dict[str, str]:
     machines = {arn.split(":execution:")[1].split(":")[0] for arn in arns}
     prefix = next(iter(arns)).split(":execution:")[0]
     machine_arns = [f"{prefix}:stateMachine:{name}" for name in sorted(machines)]
     return execution_statuses(client, machine_arns)
 
 
-def _stuck_report(client: Any, running: list[str], timed_out: bool, stall_seconds: float) -> str:
+def _stuck_report(client: SFNClient, running: list[str], timed_out: bool, stall_seconds: float) -> str:
     why = "did not end in time" if timed_out else f"made no progress for {stall_seconds}s"
     lines = [f"{len(running)} executions {why}; the first ones and their last events:"]
     for arn in running[:8]:

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable
 
-from tests.durability.servers import FaultyServer
+from app.server_process import ServerProcess
 from tests.durability.workload import Workload
 
 
@@ -39,18 +38,11 @@ class Starter:
             raise self.error
 
 
-def wait_until(condition: Callable[[], bool], timeout: float, what: str, interval: float = 0.1) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"{what} after {timeout}s"
-        time.sleep(interval)
-
-
 def midway(workload: Workload, total: int, fraction: float) -> Callable[[], bool]:
     """True once ``fraction`` of ``total`` executions has ended (the starts may still be going on)."""
     return lambda: workload.ended_count() >= fraction * total
 
 
-def crashed_or_done(server: FaultyServer, workload: Workload, starter: Starter, total: int) -> Callable[[], bool]:
+def crashed_or_done(server: ServerProcess, workload: Workload, starter: Starter, total: int) -> Callable[[], bool]:
     """True once the server died, or once everything ended without it dying."""
     return lambda: not server.alive() or (starter.done.is_set() and workload.ended_count() >= total)

@@ -11,6 +11,7 @@ from tests.durability.workload import Cluster
 EXECUTIONS = 40
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(90)
 def test_activity_started_is_recorded_before_the_answer(fleet: Fleet) -> None:
     """A worker can only answer a task it took: ``ActivityStarted`` comes before every ``ActivitySucceeded/Failed``.

@@ -5,9 +5,12 @@ from __future__ import annotations
 import pytest
 
 from tests.durability.conftest import Fleet
-from tests.durability.runner import Starter, midway, wait_until
+from tests.durability.runner import Starter, midway
 from tests.durability.servers import KILLED
 from tests.durability.workload import KINDS, Cluster
+from tests.support.waiting import wait_until
+
+pytestmark = pytest.mark.slow
 
 # 9 kinds x 25: 225 executions.
 COUNTS = {kind: 25 for kind in KINDS if kind != "whoami"}

@@ -7,17 +7,17 @@ from __future__ import annotations
 
 import json
 import threading
-from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
+from mypy_boto3_stepfunctions import SFNClient
 
 from tests.conftest import ROLE_ARN
 from tests.durability.conftest import Fleet
-from tests.durability.runner import Starter, midway, wait_until
+from tests.durability.runner import Starter, midway
 from tests.durability.servers import KILLED
 from tests.durability.workload import KINDS, Cluster
-from tests.support.waiting import wait_for_end, wait_for_status
+from tests.support.waiting import wait_for_end, wait_for_status, wait_until
 
 COUNTS = dict.fromkeys(KINDS, 10)
 RACERS = 8
@@ -31,7 +31,7 @@ def _plain_activity_machine(cluster: Cluster, name: str) -> tuple[str, str]:
     return activity, machine["stateMachineArn"]
 
 
-def _take_task(client: Any, activity: str) -> str:
+def _take_task(client: SFNClient, activity: str) -> str:
     for _ in range(3):
         task = client.get_activity_task(activityArn=activity, workerName="racer")
         if task.get("taskToken"):
@@ -39,6 +39,8 @@ def _take_task(client: Any, activity: str) -> str:
     raise AssertionError(f"no task of {activity} to take")
 
 
+@pytest.mark.slow
+@pytest.mark.postgres
 @pytest.mark.timeout(150)
 def test_two_servers_share_work_and_survive_a_kill(postgres_fleet: Fleet, reference: dict[str, list[str]]) -> None:
     a = postgres_fleet.server("a", SFN_TEST_SERVER_ID="A")
@@ -64,6 +66,7 @@ def test_two_servers_share_work_and_survive_a_kill(postgres_fleet: Fleet, refere
     workload.verify(reference)
 
 
+@pytest.mark.postgres
 @pytest.mark.timeout(60)
 def test_token_issued_by_one_completes_through_the_other(postgres_fleet: Fleet) -> None:
     a = postgres_fleet.server("a")

@@ -28,10 +28,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import botocore.exceptions
+from mypy_boto3_stepfunctions import SFNClient
+from mypy_boto3_stepfunctions.type_defs import GetActivityTaskOutputTypeDef
 
+from app.server_process import ServerProcess
 from tests.conftest import ROLE_ARN, make_client
 from tests.durability import invariants
-from tests.durability.servers import FaultyServer
 
 TRANSPORT_ERRORS = (botocore.exceptions.ConnectionError, botocore.exceptions.HTTPClientError)
 CALL_DEADLINE = 60.0
@@ -46,17 +48,17 @@ FLAKY_ERROR = "Worker.Flaky"
 class Cluster:
     """The live servers of a test, and boto3 clients for them that survive servers coming and going."""
 
-    def __init__(self, servers: list[FaultyServer]) -> None:
+    def __init__(self, servers: list[ServerProcess]) -> None:
         self._servers = list(servers)
-        self._clients: dict[str, Any] = {}
+        self._clients: dict[str, SFNClient] = {}
         self._lock = threading.Lock()
         self._turn = 0
 
-    def set_servers(self, servers: list[FaultyServer]) -> None:
+    def set_servers(self, servers: list[ServerProcess]) -> None:
         with self._lock:
             self._servers = list(servers)
 
-    def client(self, index: int | None = None) -> Any:
+    def client(self, index: int | None = None) -> SFNClient:
         """A client for a live server: ``index`` picks one (modulo the count); None takes turns."""
         with self._lock:
             live = [server for server in self._servers if server.alive()] or self._servers
@@ -314,7 +316,7 @@ class ActivityWorkers:
             if task.get("taskToken"):
                 self._answer(index, task)
 
-    def _answer(self, index: int, task: dict[str, Any]) -> None:
+    def _answer(self, index: int, task: GetActivityTaskOutputTypeDef) -> None:
         payload = json.loads(task["input"])
         with self._lock:
             first = payload["execution"] not in self.failed_once

@@ -18,10 +18,13 @@ from typing import Any
 
 import httpx
 import pytest
+from mypy_boto3_stepfunctions import SFNClient
+from mypy_boto3_stepfunctions.type_defs import DescribeExecutionOutputTypeDef, HistoryEventTypeDef
 
+from app.server_process import ServerProcess
 from tests.conftest import make_client
 from tests.support.databases import sqlite_url
-from tests.support.server import ServerProcess
+from tests.support.server import new_server
 from tests.support.waiting import wait_for_end
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -57,7 +60,7 @@ def server_for(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerFor]:
             }
             if (EXAMPLES / example / "functions").is_dir():
                 env["SFN_FUNCTIONS_DIR"] = str(EXAMPLES / example / "functions")
-            servers[example] = ServerProcess(sqlite_url(directory), directory / "server.log", env).start()
+            servers[example] = new_server(sqlite_url(directory), directory / "server.log", env).start()
         return servers[example]
 
     yield get
@@ -73,7 +76,7 @@ def run_example(example: str, server: ServerProcess, *arguments: str) -> str:
     return result.stdout
 
 
-def executions_of(sfn: Any, machine_name: str) -> list[dict[str, Any]]:
+def executions_of(sfn: SFNClient, machine_name: str) -> list[DescribeExecutionOutputTypeDef]:
     """DescribeExecution of every execution of the state machine named ``machine_name``."""
     machines = sfn.list_state_machines()["stateMachines"]
     arn = next(machine["stateMachineArn"] for machine in machines if machine["name"] == machine_name)
@@ -92,22 +95,21 @@ def raw_lineage(server: ServerProcess, execution_arn: str) -> dict[str, Any]:
     return {key: body[key] for key in ("startedByExecutionArn", "startedExecutionArns") if key in body}
 
 
-def history(sfn: Any, execution_arn: str) -> list[dict[str, Any]]:
-    events: list[dict[str, Any]] = sfn.get_execution_history(executionArn=execution_arn, maxResults=1000)["events"]
-    return events
+def history(sfn: SFNClient, execution_arn: str) -> list[HistoryEventTypeDef]:
+    return sfn.get_execution_history(executionArn=execution_arn, maxResults=1000)["events"]
 
 
-def entered_states(events: list[dict[str, Any]]) -> list[str]:
+def entered_states(events: list[HistoryEventTypeDef]) -> list[str]:
     return [event["stateEnteredEventDetails"]["name"] for event in events if event["type"].endswith("StateEntered")]
 
 
 # --- continue_as_new ----------------------------------------------------------------------------------------------
 
 
-def chain_of(sfn: Any, machine_name: str) -> list[dict[str, Any]]:
+def chain_of(sfn: SFNClient, machine_name: str) -> list[DescribeExecutionOutputTypeDef]:
     """The executions of the machine, ordered by following each one's ``$.next.ExecutionArn`` from the first."""
     by_arn = {execution["executionArn"]: execution for execution in executions_of(sfn, machine_name)}
-    current: dict[str, Any] | None = next(e for e in by_arn.values() if e["name"].startswith("Test1-"))
+    current: DescribeExecutionOutputTypeDef | None = next(e for e in by_arn.values() if e["name"].startswith("Test1-"))
     chain = []
     while current is not None:
         chain.append(current)
@@ -117,7 +119,7 @@ def chain_of(sfn: Any, machine_name: str) -> list[dict[str, Any]]:
     return chain
 
 
-def assert_four_chained(chain: list[dict[str, Any]]) -> None:
+def assert_four_chained(chain: list[DescribeExecutionOutputTypeDef]) -> None:
     """Four successful executions, each started by the previous one with one execution fewer to go."""
     assert [execution["status"] for execution in chain] == ["SUCCEEDED"] * 4
     inputs = [json.loads(execution["input"]) for execution in chain]
@@ -143,6 +145,7 @@ def assert_lineage(server: ServerProcess, arns: list[str]) -> None:
         assert raw_lineage(server, arn) == expected
 
 
+@pytest.mark.slow
 def test_continue_as_new_with_restart_function_calling_boto3(server_for: ServerFor) -> None:
     server = server_for("continue_as_new")
     stdout = run_example("continue_as_new", server, "--variant", "lambda")

@@ -11,12 +11,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from mypy_boto3_stepfunctions import SFNClient
+
 REGION_ACCOUNT = "us-east-1:123456789012"
 FUNCTION = f"arn:aws:lambda:{REGION_ACCOUNT}:function:{{}}"
 ACTIVITY = f"arn:aws:states:{REGION_ACCOUNT}:activity:golden-worker-queue"
 CHILD_MACHINE = f"arn:aws:states:{REGION_ACCOUNT}:stateMachine:golden-child"
 
-Drive = Callable[[Any, str], None]
+Drive = Callable[[SFNClient, str], None]
 
 
 @dataclass(frozen=True)
@@ -29,7 +31,7 @@ class GoldenCase:
     drive: Drive | None = None
 
 
-def _work_the_activity(sfn: Any, execution_arn: str) -> None:
+def _work_the_activity(sfn: SFNClient, execution_arn: str) -> None:
     """An activity worker: take the task, beat once, answer."""
     task = sfn.get_activity_task(activityArn=ACTIVITY, workerName="golden-worker")
     assert task.get("taskToken"), f"no activity task for {execution_arn}"
@@ -38,7 +40,7 @@ def _work_the_activity(sfn: Any, execution_arn: str) -> None:
     sfn.send_task_success(taskToken=task["taskToken"], output=json.dumps({"worked": received}))
 
 
-def _stop_when_waiting(sfn: Any, execution_arn: str) -> None:
+def _stop_when_waiting(sfn: SFNClient, execution_arn: str) -> None:
     from tests.support.waiting import wait_for_event
 
     wait_for_event(sfn, execution_arn, "WaitStateEntered")

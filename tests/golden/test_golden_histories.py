@@ -12,10 +12,13 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
+from mypy_boto3_stepfunctions import SFNClient
+from mypy_boto3_stepfunctions.type_defs import HistoryEventTypeDef
 
 from tests.conftest import ROLE_ARN
 from tests.golden.cases import CASES, CHILD_DEFINITION, GoldenCase
@@ -34,33 +37,34 @@ _VOLATILE: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 
-def normalised(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def normalised(events: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """The events without their timestamps (which must not go backwards) and volatile values."""
-    times = [event.pop("timestamp") for event in events]
+    times = [event["timestamp"] for event in events]
     assert times == sorted(times), "history timestamps go backwards"
-    text = json.dumps(events, indent=1, sort_keys=True)
+    timeless = [{key: value for key, value in event.items() if key != "timestamp"} for event in events]
+    text = json.dumps(timeless, indent=1, sort_keys=True)
     for pattern, replacement in _VOLATILE:
         text = pattern.sub(replacement, text)
     result: list[dict[str, Any]] = json.loads(text)
     return result
 
 
-def full_history(sfn: Any, execution_arn: str) -> list[dict[str, Any]]:
-    events: list[dict[str, Any]] = []
+def full_history(sfn: SFNClient, execution_arn: str) -> list[HistoryEventTypeDef]:
+    events: list[HistoryEventTypeDef] = []
     for page in sfn.get_paginator("get_execution_history").paginate(executionArn=execution_arn):
         events.extend(page["events"])
     return events
 
 
 @pytest.fixture(scope="module")
-def golden_setup(sfn: Any) -> None:
+def golden_setup(sfn: SFNClient) -> None:
     """The activity and the child machine the cases use, created once per server."""
     sfn.create_activity(name="golden-worker-queue")
     sfn.create_activity(name="golden-unattended")
     sfn.create_state_machine(name="golden-child", definition=json.dumps(CHILD_DEFINITION), roleArn=ROLE_ARN)
 
 
-def run_case(sfn: Any, case: GoldenCase) -> list[dict[str, Any]]:
+def run_case(sfn: SFNClient, case: GoldenCase) -> list[dict[str, Any]]:
     machine = sfn.create_state_machine(
         name=f"golden-{case.name}", definition=json.dumps(case.definition), roleArn=ROLE_ARN
     )["stateMachineArn"]
@@ -72,7 +76,7 @@ def run_case(sfn: Any, case: GoldenCase) -> list[dict[str, Any]]:
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
-def test_history_is_the_golden_one(case: GoldenCase, sfn: Any, golden_setup: None) -> None:
+def test_history_is_the_golden_one(case: GoldenCase, sfn: SFNClient, golden_setup: None) -> None:
     history = run_case(sfn, case)
     path = HISTORIES / f"{case.name}.json"
     if UPDATE:

@@ -10,8 +10,10 @@ from typing import Any
 
 import httpx
 import pytest
+from mypy_boto3_stepfunctions import SFNClient
 
-from tests.support.server import ServerProcess
+from app.server_process import ServerProcess
+from tests.conftest import CreateMachine
 from tests.support.waiting import history_types, wait_for_event, wait_for_status
 
 
@@ -20,16 +22,15 @@ def activity_machine(activity_arn: str, **task: Any) -> dict[str, Any]:
 
 
 @pytest.fixture
-def activity(sfn: Any) -> str:
+def activity(sfn: SFNClient) -> str:
     return str(sfn.create_activity(name=f"act-{uuid.uuid4().hex[:10]}")["activityArn"])
 
 
-def poll(sfn: Any, activity_arn: str, worker: str = "worker-1") -> dict[str, Any]:
-    task: dict[str, Any] = sfn.get_activity_task(activityArn=activity_arn, workerName=worker)
-    return task
+def poll(sfn: SFNClient, activity_arn: str, worker: str = "worker-1") -> dict[str, Any]:
+    return dict(sfn.get_activity_task(activityArn=activity_arn, workerName=worker))
 
 
-def test_activity_crud(sfn: Any) -> None:
+def test_activity_crud(sfn: SFNClient) -> None:
     name = f"act-{uuid.uuid4().hex[:10]}"
     created = sfn.create_activity(name=name, tags=[{"key": "k", "value": "v"}])
     assert created["activityArn"].endswith(f":activity:{name}")
@@ -50,7 +51,7 @@ def test_activity_crud(sfn: Any) -> None:
         sfn.get_activity_task(activityArn=created["activityArn"])
 
 
-def test_worker_completes_task(sfn: Any, activity: str, create_machine: Callable[..., str]) -> None:
+def test_worker_completes_task(sfn: SFNClient, activity: str, create_machine: CreateMachine) -> None:
     arn = create_machine(activity_machine(activity, ResultPath="$.result"))
     execution = sfn.start_execution(stateMachineArn=arn, input='{"n": 1}')["executionArn"]
     task = poll(sfn, activity)
@@ -76,7 +77,7 @@ def test_worker_completes_task(sfn: Any, activity: str, create_machine: Callable
 
 
 def test_task_news_reaches_the_execution_within_the_call(
-    sfn: Any, activity: str, create_machine: Callable[..., str]
+    sfn: SFNClient, activity: str, create_machine: CreateMachine
 ) -> None:
     """The worker's calls commit their news with the token: no scheduler round before it shows."""
     arn = create_machine(activity_machine(activity))
@@ -89,7 +90,7 @@ def test_task_news_reaches_the_execution_within_the_call(
     assert history_types(sfn, execution)[-3:] == ["ActivityStarted", "ActivityFailed", "ExecutionFailed"]
 
 
-def test_worker_failure_is_caught_by_name(sfn: Any, activity: str, create_machine: Callable[..., str]) -> None:
+def test_worker_failure_is_caught_by_name(sfn: SFNClient, activity: str, create_machine: CreateMachine) -> None:
     definition = activity_machine(
         activity, Catch=[{"ErrorEquals": ["Custom.Broken"], "ResultPath": "$.caught", "Next": "Handled"}]
     )
@@ -105,7 +106,7 @@ def test_worker_failure_is_caught_by_name(sfn: Any, activity: str, create_machin
     assert "ActivityFailed" in history_types(sfn, execution)
 
 
-def test_retry_then_succeed(sfn: Any, activity: str, create_machine: Callable[..., str]) -> None:
+def test_retry_then_succeed(sfn: SFNClient, activity: str, create_machine: CreateMachine) -> None:
     retry = [{"ErrorEquals": ["States.TaskFailed"], "IntervalSeconds": 1, "MaxAttempts": 2, "BackoffRate": 1}]
     arn = create_machine(activity_machine(activity, Retry=retry))
     execution = sfn.start_execution(stateMachineArn=arn, input="{}")["executionArn"]
@@ -130,8 +131,9 @@ def test_a_poll_made_before_the_task_exists_receives_it(
     sfn.send_task_success(taskToken=results[0]["taskToken"], output="{}")
 
 
+@pytest.mark.slow
 def test_heartbeat_keeps_task_alive_and_its_absence_times_out(
-    sfn: Any, activity: str, create_machine: Callable[..., str]
+    sfn: SFNClient, activity: str, create_machine: CreateMachine
 ) -> None:
     # HeartbeatSeconds 300 at the tests' WAIT_TIME_SCALE of 0.01: three seconds of real time.
     arn = create_machine(activity_machine(activity, HeartbeatSeconds=300))
@@ -154,7 +156,7 @@ def test_heartbeat_keeps_task_alive_and_its_absence_times_out(
         sfn.send_task_success(taskToken=stale["taskToken"], output="{}")
 
 
-def test_task_timeout(sfn: Any, activity: str, create_machine: Callable[..., str]) -> None:
+def test_task_timeout(sfn: SFNClient, activity: str, create_machine: CreateMachine) -> None:
     arn = create_machine(activity_machine(activity, TimeoutSeconds=50))
     execution = sfn.start_execution(stateMachineArn=arn, input="{}")["executionArn"]
     described = wait_for_status(sfn, execution, "FAILED")
@@ -162,7 +164,7 @@ def test_task_timeout(sfn: Any, activity: str, create_machine: Callable[..., str
     assert history_types(sfn, execution)[-2:] == ["ActivityTimedOut", "ExecutionFailed"]
 
 
-def test_invalid_output_is_refused(sfn: Any, activity: str, create_machine: Callable[..., str]) -> None:
+def test_invalid_output_is_refused(sfn: SFNClient, activity: str, create_machine: CreateMachine) -> None:
     arn = create_machine(activity_machine(activity))
     execution = sfn.start_execution(stateMachineArn=arn, input="{}")["executionArn"]
     task = poll(sfn, activity)
@@ -172,7 +174,7 @@ def test_invalid_output_is_refused(sfn: Any, activity: str, create_machine: Call
     wait_for_status(sfn, execution, "SUCCEEDED")
 
 
-def test_stop_closes_tokens(sfn: Any, activity: str, create_machine: Callable[..., str]) -> None:
+def test_stop_closes_tokens(sfn: SFNClient, activity: str, create_machine: CreateMachine) -> None:
     arn = create_machine(activity_machine(activity))
     execution = sfn.start_execution(stateMachineArn=arn, input="{}")["executionArn"]
     task = poll(sfn, activity)
@@ -183,7 +185,7 @@ def test_stop_closes_tokens(sfn: Any, activity: str, create_machine: Callable[..
 
 
 def test_a_poll_whose_client_left_takes_no_task(
-    sfn: Any, server: ServerProcess, activity: str, create_machine: Callable[..., str]
+    sfn: SFNClient, server: ServerProcess, activity: str, create_machine: CreateMachine
 ) -> None:
     headers = {"X-Amz-Target": "AWSStepFunctions.GetActivityTask", "Content-Type": "application/x-amz-json-1.0"}
     body = json.dumps({"activityArn": activity, "workerName": "gone"})

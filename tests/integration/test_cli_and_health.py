@@ -11,9 +11,10 @@ from typing import Any
 
 import httpx
 import sqlalchemy as sa
+from mypy_boto3_stepfunctions import SFNClient
 
+from app.server_process import ServerProcess
 from tests.conftest import ROLE_ARN
-from tests.support.server import ServerProcess
 from tests.support.waiting import wait_for_status
 
 
@@ -32,7 +33,7 @@ def _aws(server: ServerProcess, *args: str) -> Any:
     return json.loads(result.stdout) if result.stdout.strip() else None
 
 
-def test_aws_cli_round_trip(server: ServerProcess, sfn: Any, tmp_path: Path) -> None:
+def test_aws_cli_round_trip(server: ServerProcess, sfn: SFNClient, tmp_path: Path) -> None:
     definition = {"StartAt": "P", "States": {"P": {"Type": "Pass", "Result": "hi", "End": True}}}
     name = f"cli-{os.getpid()}-{tmp_path.name[-8:]}"
     created = _aws(

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from typing import Any
 
+from mypy_boto3_stepfunctions import SFNClient
+
+from tests.conftest import CreateMachine
 from tests.support.waiting import history_types, wait_for_status
 
 
-def test_map_retries_then_catches_with_result_path(sfn: Any, create_machine: Callable[..., str]) -> None:
+def test_map_retries_then_catches_with_result_path(sfn: SFNClient, create_machine: CreateMachine) -> None:
     definition = {
         "StartAt": "M",
         "States": {
@@ -41,7 +42,7 @@ def test_map_retries_then_catches_with_result_path(sfn: Any, create_machine: Cal
     ]
 
 
-def test_states_all_does_not_catch_runtime_errors(sfn: Any, create_machine: Callable[..., str]) -> None:
+def test_states_all_does_not_catch_runtime_errors(sfn: SFNClient, create_machine: CreateMachine) -> None:
     definition = {
         "StartAt": "P",
         "States": {
@@ -62,7 +63,7 @@ def test_states_all_does_not_catch_runtime_errors(sfn: Any, create_machine: Call
     assert "Invalid path '$.nope'" in described["cause"]
 
 
-def test_data_limit_is_terminal(sfn: Any, create_machine: Callable[..., str]) -> None:
+def test_data_limit_is_terminal(sfn: SFNClient, create_machine: CreateMachine) -> None:
     big = "x" * 200_000
     definition = {
         "StartAt": "Grow",
@@ -84,7 +85,7 @@ def test_data_limit_is_terminal(sfn: Any, create_machine: Callable[..., str]) ->
     assert described["error"] == "States.DataLimitExceeded"
 
 
-def test_no_choice_matched(sfn: Any, create_machine: Callable[..., str]) -> None:
+def test_no_choice_matched(sfn: SFNClient, create_machine: CreateMachine) -> None:
     definition = {
         "StartAt": "C",
         "States": {
@@ -97,7 +98,7 @@ def test_no_choice_matched(sfn: Any, create_machine: Callable[..., str]) -> None
     assert described["error"] == "States.NoChoiceMatched"
 
 
-def test_machine_timeout_seconds(sfn: Any, create_machine: Callable[..., str]) -> None:
+def test_machine_timeout_seconds(sfn: SFNClient, create_machine: CreateMachine) -> None:
     definition = {
         "TimeoutSeconds": 1,
         "StartAt": "W",

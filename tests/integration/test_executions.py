@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from collections.abc import Callable
 from typing import Any
 
 import pytest
+from mypy_boto3_stepfunctions import SFNClient
 
+from tests.conftest import CreateMachine
 from tests.support.waiting import history_types, wait_for_end, wait_for_event, wait_for_status
 
 PASS_MACHINE = {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}}
@@ -17,7 +18,7 @@ PASS_MACHINE = {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}}
 LONG_WAIT = {"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 1000, "End": True}}}
 
 
-def test_pass_execution_succeeds_with_aws_history(sfn: Any, create_machine: Callable[..., str]) -> None:
+def test_pass_execution_succeeds_with_aws_history(sfn: SFNClient, create_machine: CreateMachine) -> None:
     definition = {
         "StartAt": "Shape",
         "States": {
@@ -55,7 +56,7 @@ def test_pass_execution_succeeds_with_aws_history(sfn: Any, create_machine: Call
 
 
 def test_states_up_to_the_first_wait_point_run_within_start_execution(
-    sfn: Any, create_machine: Callable[..., str]
+    sfn: SFNClient, create_machine: CreateMachine
 ) -> None:
     """A short deterministic execution is written once, already ended, by StartExecution itself."""
     arn = create_machine(PASS_MACHINE)
@@ -66,7 +67,7 @@ def test_states_up_to_the_first_wait_point_run_within_start_execution(
 
 
 def test_a_loop_longer_than_the_start_budget_goes_on_in_the_scheduler(
-    sfn: Any, create_machine: Callable[..., str]
+    sfn: SFNClient, create_machine: CreateMachine
 ) -> None:
     """StartExecution runs a capped number of states; the scheduler continues with contiguous ids."""
     loop = {
@@ -95,7 +96,7 @@ def test_a_loop_longer_than_the_start_budget_goes_on_in_the_scheduler(
     assert [event["previousEventId"] for event in events] == list(range(len(events)))
 
 
-def test_fail_state(sfn: Any, create_machine: Callable[..., str]) -> None:
+def test_fail_state(sfn: SFNClient, create_machine: CreateMachine) -> None:
     arn = create_machine({"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "Boom", "Cause": "why"}}})
     started = sfn.start_execution(stateMachineArn=arn)
     described = wait_for_status(sfn, started["executionArn"], "FAILED")
@@ -105,7 +106,7 @@ def test_fail_state(sfn: Any, create_machine: Callable[..., str]) -> None:
     assert events[-1]["executionFailedEventDetails"] == {"error": "Boom", "cause": "why"}
 
 
-def test_runtime_error_names_state_and_event(sfn: Any, create_machine: Callable[..., str]) -> None:
+def test_runtime_error_names_state_and_event(sfn: SFNClient, create_machine: CreateMachine) -> None:
     arn = create_machine({"StartAt": "P", "States": {"P": {"Type": "Pass", "InputPath": "$.missing", "End": True}}})
     started = sfn.start_execution(stateMachineArn=arn, input="{}")
     described = wait_for_status(sfn, started["executionArn"], "FAILED")
@@ -125,7 +126,7 @@ def test_runtime_error_names_state_and_event(sfn: Any, create_machine: Callable[
         {"TimestampPath": "$.t"},
     ],
 )
-def test_wait_forms(sfn: Any, create_machine: Callable[..., str], wait: dict[str, Any]) -> None:
+def test_wait_forms(sfn: SFNClient, create_machine: CreateMachine, wait: dict[str, Any]) -> None:
     arn = create_machine({"StartAt": "W", "States": {"W": {"Type": "Wait", **wait, "End": True}}})
     started = sfn.start_execution(stateMachineArn=arn, input=json.dumps({"s": 50, "t": "2001-01-01T00:00:00Z"}))
     wait_for_status(sfn, started["executionArn"], "SUCCEEDED")
@@ -137,7 +138,7 @@ def test_wait_forms(sfn: Any, create_machine: Callable[..., str], wait: dict[str
     ]
 
 
-def test_start_execution_idempotency(sfn: Any, create_machine: Callable[..., str]) -> None:
+def test_start_execution_idempotency(sfn: SFNClient, create_machine: CreateMachine) -> None:
     arn = create_machine(LONG_WAIT)
     first = sfn.start_execution(stateMachineArn=arn, name="same", input='{"a":1}')
     again = sfn.start_execution(stateMachineArn=arn, name="same", input='{"a":1}')
@@ -149,7 +150,7 @@ def test_start_execution_idempotency(sfn: Any, create_machine: Callable[..., str
         sfn.start_execution(stateMachineArn=arn, name="same", input='{"a":1}')
 
 
-def test_start_execution_errors(sfn: Any, create_machine: Callable[..., str]) -> None:
+def test_start_execution_errors(sfn: SFNClient, create_machine: CreateMachine) -> None:
     arn = create_machine(PASS_MACHINE)
     with pytest.raises(sfn.exceptions.InvalidExecutionInput):
         sfn.start_execution(stateMachineArn=arn, input="{not json")
@@ -166,7 +167,7 @@ def test_start_execution_errors(sfn: Any, create_machine: Callable[..., str]) ->
     assert sfn.list_executions(stateMachineArn=arn)["executions"] == []
 
 
-def test_describe_execution_errors(sfn: Any) -> None:
+def test_describe_execution_errors(sfn: SFNClient) -> None:
     missing = "arn:aws:states:us-east-1:123456789012:execution:nope:nope"
     with pytest.raises(sfn.exceptions.ExecutionDoesNotExist):
         sfn.describe_execution(executionArn=missing)
@@ -180,7 +181,7 @@ def test_describe_execution_errors(sfn: Any) -> None:
         sfn.describe_state_machine_for_execution(executionArn=missing)
 
 
-def test_stop_execution_in_wait(sfn: Any, create_machine: Callable[..., str]) -> None:
+def test_stop_execution_in_wait(sfn: SFNClient, create_machine: CreateMachine) -> None:
     arn = create_machine(LONG_WAIT)
     started = sfn.start_execution(stateMachineArn=arn)
     execution_arn = started["executionArn"]
@@ -194,7 +195,7 @@ def test_stop_execution_in_wait(sfn: Any, create_machine: Callable[..., str]) ->
     assert events[-1]["executionAbortedEventDetails"] == {"error": "Halt", "cause": "asked to"}
 
 
-def test_list_executions_newest_first_with_filter_and_pages(sfn: Any, create_machine: Callable[..., str]) -> None:
+def test_list_executions_newest_first_with_filter_and_pages(sfn: SFNClient, create_machine: CreateMachine) -> None:
     arn = create_machine(PASS_MACHINE)
     names = [f"e{i}" for i in range(5)]
     for name in names:
@@ -225,8 +226,8 @@ def test_list_executions_newest_first_with_filter_and_pages(sfn: Any, create_mac
     sfn.stop_execution(executionArn=running)
 
 
-def test_history_pages_reverse_and_without_data(sfn: Any, create_machine: Callable[..., str]) -> None:
-    chain = {f"S{i}": {"Type": "Pass", "Next": f"S{i + 1}"} for i in range(9)}
+def test_history_pages_reverse_and_without_data(sfn: SFNClient, create_machine: CreateMachine) -> None:
+    chain: dict[str, dict[str, Any]] = {f"S{i}": {"Type": "Pass", "Next": f"S{i + 1}"} for i in range(9)}
     chain["S9"] = {"Type": "Pass", "End": True}
     arn = create_machine({"StartAt": "S0", "States": chain})
     execution_arn = sfn.start_execution(stateMachineArn=arn, input='{"k":"v"}')["executionArn"]
@@ -257,7 +258,7 @@ def test_history_pages_reverse_and_without_data(sfn: Any, create_machine: Callab
 
 
 def test_describe_state_machine_for_execution_keeps_old_definition(
-    sfn: Any, create_machine: Callable[..., str]
+    sfn: SFNClient, create_machine: CreateMachine
 ) -> None:
     arn = create_machine(LONG_WAIT)
     execution_arn = sfn.start_execution(stateMachineArn=arn)["executionArn"]
@@ -269,7 +270,7 @@ def test_describe_state_machine_for_execution_keeps_old_definition(
     sfn.stop_execution(executionArn=execution_arn)
 
 
-def test_delete_machine_with_running_executions(sfn: Any, create_machine: Callable[..., str]) -> None:
+def test_delete_machine_with_running_executions(sfn: SFNClient, create_machine: CreateMachine) -> None:
     arn = create_machine(LONG_WAIT)
     execution_arn = sfn.start_execution(stateMachineArn=arn)["executionArn"]
     wait_for_event(sfn, execution_arn, "WaitStateEntered")
@@ -285,7 +286,7 @@ def test_delete_machine_with_running_executions(sfn: Any, create_machine: Callab
     assert history_types(sfn, execution_arn)[-1] == "ExecutionAborted"
 
 
-def _wait_until_gone(sfn: Any, arn: str) -> None:
+def _wait_until_gone(sfn: SFNClient, arn: str) -> None:
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         status = sfn.describe_state_machine(stateMachineArn=arn)["status"]
@@ -294,7 +295,7 @@ def _wait_until_gone(sfn: Any, arn: str) -> None:
     raise AssertionError(f"{arn} was never deleted")
 
 
-def test_unique_names_do_not_collide_across_machines(sfn: Any, create_machine: Callable[..., str]) -> None:
+def test_unique_names_do_not_collide_across_machines(sfn: SFNClient, create_machine: CreateMachine) -> None:
     name = uuid.uuid4().hex
     first = sfn.start_execution(stateMachineArn=create_machine(PASS_MACHINE), name=name)
     second = sfn.start_execution(stateMachineArn=create_machine(PASS_MACHINE), name=name)

@@ -19,6 +19,7 @@ import pytest
 
 from app.integrations.functions import FunctionInvoker, FunctionSettings
 from app.integrations.results import TaskFailure, TaskSuccess
+from tests.support.waiting import wait_until
 
 ITERATOR = """
 def lambda_handler(event, context):
@@ -43,12 +44,20 @@ class CustomError(Exception):
 def handler(event, context):
     raise CustomError("This is a custom error!")
 """
-SLEEPER = """
+GATE = """
+import pathlib
 import time
 
 def handler(event, context):
-    time.sleep(event["seconds"])
-    return "slept"
+    pathlib.Path(event["started"]).touch()
+    release = pathlib.Path(event["release"])
+    deadline = time.monotonic() + 30
+    while not release.exists():
+        if time.monotonic() > deadline:
+            return "never released"
+        time.sleep(0.01)
+    pathlib.Path(event["done"]).touch()
+    return "released"
 """
 CONTEXT = """
 import os
@@ -81,16 +90,30 @@ SIMPLE = {
     "Segfault": "import ctypes\n\ndef handler(event, context):\n    ctypes.string_at(0)\n",
     "Echo": "def handler(event, context):\n    return {'echo': event}\n",
     "Unmarshallable": "def handler(event, context):\n    return object()\n",
-    "Touch": (
-        "import pathlib, time\n\ndef handler(event, context):\n    time.sleep(0.3)\n"
-        "    pathlib.Path(event['path']).write_text('done')\n"
-    ),
 }
 
 
 # --- tiny loopback HTTP servers ----------------------------------------------------------------------------------
 
 Route = Callable[[BaseHTTPRequestHandler, bytes], tuple[int, dict[str, str], bytes]]
+
+
+class Gate:
+    """The Gate function's files: it creates ``started``, runs until the test creates ``release``, then ``done``.
+
+    A call of it ends when the test says so: what happens meanwhile needs no guess at how long anything takes.
+    """
+
+    def __init__(self, directory: Path) -> None:
+        self.started = directory / "started"
+        self.release = directory / "release"
+        self.done = directory / "done"
+
+    def event(self) -> dict[str, str]:
+        return {"started": str(self.started), "release": str(self.release), "done": str(self.done)}
+
+    def open(self) -> None:
+        self.release.touch()
 
 
 class _Recorder:
@@ -137,7 +160,7 @@ def http_server() -> Iterator[Callable[[Route], tuple[str, _Recorder]]]:
 def functions_dir(tmp_path: Path) -> Path:
     directory = tmp_path / "functions"
     directory.mkdir()
-    sources = {"Iterator": ITERATOR, "Restart": RESTART, "Raiser": CUSTOM_ERROR, "Sleeper": SLEEPER, "Context": CONTEXT}
+    sources = {"Iterator": ITERATOR, "Restart": RESTART, "Raiser": CUSTOM_ERROR, "Gate": GATE, "Context": CONTEXT}
     for name, source in {**sources, **SIMPLE}.items():
         (directory / f"{name}.py").write_text(source)
     return directory
@@ -191,13 +214,14 @@ def test_a_timeout_kills_the_worker_and_the_pool_recovers(
 ) -> None:
     invoker = make_invoker(functions_dir=functions_dir, workers=1)
     before = invoker.invoke("Context", {}).result
-    started = time.monotonic()
+    assert isinstance(before, TaskSuccess)
+    worker = before.output["pid"]  # the pool's one process, which the endless Loop runs on next
     outcome = invoker.invoke("Loop", {}, timeout_seconds=0.5)
     assert outcome.result == TaskFailure("States.Timeout", "")
-    assert time.monotonic() - started < 3
+    assert not _running(worker), "the call timed out but its worker still runs"
     after = invoker.invoke("Context", {}).result
-    assert isinstance(before, TaskSuccess) and isinstance(after, TaskSuccess)
-    assert before.output["pid"] != after.output["pid"]
+    assert isinstance(after, TaskSuccess)
+    assert after.output["pid"] != worker
 
 
 def test_the_functions_own_timeout_is_lambdas_sandbox_timeout(
@@ -227,18 +251,18 @@ def test_a_crashed_worker_fails_the_call_and_is_replaced(
 
 
 def test_a_slow_function_does_not_block_other_calls(
-    make_invoker: Callable[..., FunctionInvoker], functions_dir: Path
+    make_invoker: Callable[..., FunctionInvoker], functions_dir: Path, tmp_path: Path
 ) -> None:
     invoker = make_invoker(functions_dir=functions_dir, workers=2)
     invoker.invoke("Echo", 0)  # warm one worker up
+    gate = Gate(tmp_path)
     with ThreadPoolExecutor(max_workers=1) as executor:
-        slow = executor.submit(invoker.invoke, "Sleeper", {"seconds": 1.2})
-        time.sleep(0.1)
-        started = time.monotonic()
+        slow = executor.submit(invoker.invoke, "Gate", gate.event())
+        wait_until(gate.started.exists, timeout=10, what="the slow function did not start")
         assert invoker.invoke("Echo", "fast").result == TaskSuccess({"echo": "fast"})
-        assert time.monotonic() - started < 0.9
-        assert not slow.done()
-        assert slow.result(timeout=10).result == TaskSuccess("slept")
+        assert not slow.done(), "the slow call ended before it was released"
+        gate.open()
+        assert slow.result(timeout=10).result == TaskSuccess("released")
 
 
 def test_the_context_has_lambdas_attributes(make_invoker: Callable[..., FunctionInvoker], functions_dir: Path) -> None:
@@ -272,18 +296,16 @@ def test_a_non_json_return_is_a_marshal_error(
     assert "Unable to marshal response: Object of type object is not JSON serializable" in outcome.result.cause
 
 
-def test_an_event_invocation_returns_at_once(
+def test_an_event_invocation_returns_before_the_function_ends(
     make_invoker: Callable[..., FunctionInvoker], functions_dir: Path, tmp_path: Path
 ) -> None:
-    marker = tmp_path / "marker"
-    started = time.monotonic()
-    outcome = make_invoker(functions_dir=functions_dir).invoke("Touch", {"path": str(marker)}, invocation_type="Event")
-    assert time.monotonic() - started < 0.25
+    gate = Gate(tmp_path)
+    outcome = make_invoker(functions_dir=functions_dir).invoke("Gate", gate.event(), invocation_type="Event")
     assert (outcome.status_code, outcome.result) == (202, TaskSuccess(""))
-    deadline = time.monotonic() + 10
-    while not marker.exists() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert marker.read_text() == "done"
+    assert not gate.done.exists(), "the call waited for the function, which ends only once released"
+    wait_until(gate.started.exists, timeout=10, what="the function was not run in the background")
+    gate.open()
+    wait_until(gate.done.exists, timeout=10, what="the released function did not end")
 
 
 def test_the_restart_function_reaches_this_server_through_boto3(
@@ -319,9 +341,7 @@ def test_workers_exit_when_the_server_is_killed(functions_dir: Path, tmp_path: P
     )
     server = subprocess.Popen([sys.executable, "-c", script])
     try:
-        deadline = time.monotonic() + 10
-        while not (pid_file.exists() and pid_file.read_text()) and time.monotonic() < deadline:
-            time.sleep(0.05)
+        wait_until(lambda: pid_file.exists() and bool(pid_file.read_text()), timeout=10, what="no worker pid")
         worker = int(pid_file.read_text())
     finally:
         server.kill()

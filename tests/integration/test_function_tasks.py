@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any
 
+from mypy_boto3_stepfunctions import SFNClient
+
+from tests.conftest import CreateMachine
 from tests.support.waiting import history_types, wait_for_status
 
 FUNCTION_ARN = "arn:aws:lambda:us-east-1:123456789012:function:{}"
@@ -15,7 +17,7 @@ def task_machine(resource: str, **task: Any) -> dict[str, Any]:
     return {"StartAt": "Call", "States": {"Call": {"Type": "Task", "Resource": resource, "End": True, **task}}}
 
 
-def test_lambda_arn_form(sfn: Any, create_machine: Callable[..., str]) -> None:
+def test_lambda_arn_form(sfn: SFNClient, create_machine: CreateMachine) -> None:
     arn = create_machine(task_machine(FUNCTION_ARN.format("echo")))
     execution = sfn.start_execution(stateMachineArn=arn, input='{"a": 1}')["executionArn"]
     described = wait_for_status(sfn, execution, "SUCCEEDED")
@@ -33,7 +35,7 @@ def test_lambda_arn_form(sfn: Any, create_machine: Callable[..., str]) -> None:
     assert events[2]["lambdaFunctionScheduledEventDetails"]["resource"] == FUNCTION_ARN.format("echo")
 
 
-def test_lambda_invoke_wraps_the_response(sfn: Any, create_machine: Callable[..., str]) -> None:
+def test_lambda_invoke_wraps_the_response(sfn: SFNClient, create_machine: CreateMachine) -> None:
     definition = task_machine(
         "arn:aws:states:::lambda:invoke",
         Parameters={"FunctionName": "echo", "Payload": {"v.$": "$.v"}},
@@ -45,7 +47,7 @@ def test_lambda_invoke_wraps_the_response(sfn: Any, create_machine: Callable[...
     assert history_types(sfn, execution)[2:5] == ["TaskScheduled", "TaskStarted", "TaskSucceeded"]
 
 
-def test_custom_error_is_retried_then_caught_by_name(sfn: Any, create_machine: Callable[..., str]) -> None:
+def test_custom_error_is_retried_then_caught_by_name(sfn: SFNClient, create_machine: CreateMachine) -> None:
     definition = {
         "StartAt": "Call",
         "States": {
@@ -68,14 +70,14 @@ def test_custom_error_is_retried_then_caught_by_name(sfn: Any, create_machine: C
     assert history_types(sfn, execution).count("LambdaFunctionFailed") == 2
 
 
-def test_missing_function(sfn: Any, create_machine: Callable[..., str]) -> None:
+def test_missing_function(sfn: SFNClient, create_machine: CreateMachine) -> None:
     arn = create_machine(task_machine(FUNCTION_ARN.format("no_such_function")))
     execution = sfn.start_execution(stateMachineArn=arn, input="{}")["executionArn"]
     described = wait_for_status(sfn, execution, "FAILED")
     assert described["error"] == "Lambda.ResourceNotFoundException"
 
 
-def test_wait_for_task_token_with_lambda_invoke(sfn: Any, create_machine: Callable[..., str]) -> None:
+def test_wait_for_task_token_with_lambda_invoke(sfn: SFNClient, create_machine: CreateMachine) -> None:
     definition = task_machine(
         "arn:aws:states:::lambda:invoke.waitForTaskToken",
         Parameters={"FunctionName": "callback", "Payload": {"token.$": "$$.Task.Token", "value.$": "$.value"}},

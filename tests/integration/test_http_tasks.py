@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
+from mypy_boto3_stepfunctions import SFNClient
 
-from tests.conftest import TEST_CONNECTION_ARN
+from tests.conftest import TEST_CONNECTION_ARN, CreateMachine
 from tests.support.waiting import history_types, wait_for_status
 
 
@@ -64,7 +65,7 @@ def http_machine(url: str) -> dict[str, Any]:
 
 
 def test_http_task_sends_the_request_with_the_connection_credentials(
-    sfn: Any, endpoint: str, create_machine: Callable[..., str]
+    sfn: SFNClient, endpoint: str, create_machine: CreateMachine
 ) -> None:
     arn = create_machine(http_machine(f"{endpoint}/orders"))
     execution = sfn.start_execution(stateMachineArn=arn, input='{"order": 7}')["executionArn"]
@@ -75,7 +76,7 @@ def test_http_task_sends_the_request_with_the_connection_credentials(
 
 
 def test_http_task_fails_with_the_status_code_error(
-    sfn: Any, endpoint: str, create_machine: Callable[..., str]
+    sfn: SFNClient, endpoint: str, create_machine: CreateMachine
 ) -> None:
     arn = create_machine(http_machine(f"{endpoint}/missing"))
     execution = sfn.start_execution(stateMachineArn=arn, input='{"order": 1}')["executionArn"]

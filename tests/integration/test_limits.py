@@ -10,10 +10,12 @@ from typing import Any
 
 import httpx
 import pytest
+from mypy_boto3_stepfunctions import SFNClient
 
+from app.server_process import ServerProcess
 from tests.conftest import ROLE_ARN, make_client
 from tests.support.databases import drop_database, new_database
-from tests.support.server import ServerProcess
+from tests.support.server import new_server
 from tests.support.waiting import wait_for_event, wait_for_status
 
 HISTORY_LIMIT = 50
@@ -42,13 +44,13 @@ LOOP_FOREVER = {
 def limited(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     directory = tmp_path_factory.mktemp(f"limits-{backend}")
     url = new_database(backend, directory)
-    server = ServerProcess(url, directory / "server.log", LIMITS).start()
+    server = new_server(url, directory / "server.log", LIMITS).start()
     yield server
     server.stop()
     drop_database(backend, url)
 
 
-def create(sfn: Any, definition: dict[str, Any]) -> str:
+def create(sfn: SFNClient, definition: dict[str, Any]) -> str:
     name = f"m-{uuid.uuid4().hex[:10]}"
     return str(
         sfn.create_state_machine(name=name, definition=json.dumps(definition), roleArn=ROLE_ARN)["stateMachineArn"]
@@ -83,13 +85,14 @@ def test_history_limit_fails_the_execution_and_warns_before(limited: ServerProce
 def test_the_last_event_may_be_execution_succeeded(limited: ServerProcess) -> None:
     sfn = make_client(limited.endpoint)
     # ExecutionStarted + 24 Pass states (48 events) = 49; ExecutionSucceeded is event 50.
-    states = {f"P{i}": {"Type": "Pass", "Next": f"P{i + 1}"} for i in range(23)}
+    states: dict[str, dict[str, Any]] = {f"P{i}": {"Type": "Pass", "Next": f"P{i + 1}"} for i in range(23)}
     states["P23"] = {"Type": "Pass", "End": True}
     execution = sfn.start_execution(stateMachineArn=create(sfn, {"StartAt": "P0", "States": states}))["executionArn"]
     wait_for_status(sfn, execution, "SUCCEEDED")
     assert len(sfn.get_execution_history(executionArn=execution, maxResults=1000)["events"]) == HISTORY_LIMIT
 
 
+@pytest.mark.slow
 def test_maximum_duration_times_out_even_a_callback_wait(limited: ServerProcess) -> None:
     sfn = make_client(limited.endpoint)
     activity = sfn.create_activity(name=f"a-{uuid.uuid4().hex[:8]}")["activityArn"]

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any
 
 import httpx
+from mypy_boto3_stepfunctions import SFNClient
 
-from tests.support.server import ServerProcess
+from app.server_process import ServerProcess
+from tests.conftest import CreateMachine
 from tests.support.waiting import history_types, wait_for_event, wait_for_status
 
 CHILD = {"StartAt": "Echo", "States": {"Echo": {"Type": "Pass", "Parameters": {"got.$": "$.value"}, "End": True}}}
@@ -42,7 +43,7 @@ def parent(child_arn: str, suffix: str, **extra: Any) -> dict[str, Any]:
     }
 
 
-def test_request_response(sfn: Any, server: ServerProcess, create_machine: Callable[..., str]) -> None:
+def test_request_response(sfn: SFNClient, server: ServerProcess, create_machine: CreateMachine) -> None:
     child = create_machine(CHILD)
     execution = sfn.start_execution(stateMachineArn=create_machine(parent(child, "")), input='{"value": 3}')
     described = wait_for_status(sfn, execution["executionArn"], "SUCCEEDED")
@@ -55,7 +56,7 @@ def test_request_response(sfn: Any, server: ServerProcess, create_machine: Calla
     assert lineage(server, execution["executionArn"]) == {"startedExecutionArns": [output["ExecutionArn"]]}
 
 
-def test_sync_returns_child_output_as_text_and_sync2_as_json(sfn: Any, create_machine: Callable[..., str]) -> None:
+def test_sync_returns_child_output_as_text_and_sync2_as_json(sfn: SFNClient, create_machine: CreateMachine) -> None:
     child = create_machine(CHILD)
     sync = sfn.start_execution(stateMachineArn=create_machine(parent(child, ".sync")), input='{"value": 5}')
     described = wait_for_status(sfn, sync["executionArn"], "SUCCEEDED")
@@ -78,7 +79,7 @@ def test_sync_returns_child_output_as_text_and_sync2_as_json(sfn: Any, create_ma
     assert output2["Input"]["value"] == 6
 
 
-def test_sync_child_failure_fails_the_task(sfn: Any, create_machine: Callable[..., str]) -> None:
+def test_sync_child_failure_fails_the_task(sfn: SFNClient, create_machine: CreateMachine) -> None:
     child = create_machine(FAILING_CHILD)
     execution = sfn.start_execution(stateMachineArn=create_machine(parent(child, ".sync")), input='{"value": 1}')
     described = wait_for_status(sfn, execution["executionArn"], "FAILED")
@@ -86,7 +87,7 @@ def test_sync_child_failure_fails_the_task(sfn: Any, create_machine: Callable[..
     assert json.loads(described["cause"])["Error"] == "ChildError"
 
 
-def test_stopping_parent_stops_sync_child(sfn: Any, server: ServerProcess, create_machine: Callable[..., str]) -> None:
+def test_stopping_parent_stops_sync_child(sfn: SFNClient, server: ServerProcess, create_machine: CreateMachine) -> None:
     child = create_machine(WAITING_CHILD)
     execution = sfn.start_execution(stateMachineArn=create_machine(parent(child, ".sync")), input='{"value": 1}')
     wait_for_event(sfn, execution["executionArn"], "TaskSubmitted")
@@ -96,7 +97,7 @@ def test_stopping_parent_stops_sync_child(sfn: Any, server: ServerProcess, creat
 
 
 def test_wait_for_task_token_child_answers_parent(
-    sfn: Any, server: ServerProcess, create_machine: Callable[..., str]
+    sfn: SFNClient, server: ServerProcess, create_machine: CreateMachine
 ) -> None:
     child = create_machine(WAITING_CHILD)
     definition = parent(child, ".waitForTaskToken")
@@ -111,7 +112,7 @@ def test_wait_for_task_token_child_answers_parent(
     sfn.stop_execution(executionArn=child_arn)
 
 
-def test_unknown_child_machine_fails_with_service_error(sfn: Any, create_machine: Callable[..., str]) -> None:
+def test_unknown_child_machine_fails_with_service_error(sfn: SFNClient, create_machine: CreateMachine) -> None:
     missing = "arn:aws:states:us-east-1:123456789012:stateMachine:does-not-exist"
     execution = sfn.start_execution(stateMachineArn=create_machine(parent(missing, "")), input='{"value": 1}')
     described = wait_for_status(sfn, execution["executionArn"], "FAILED")

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Iterator
+from typing import Any, Protocol
 from urllib.parse import quote
 
 import httpx
 import pytest
+from mypy_boto3_stepfunctions import SFNClient
 
-from tests.conftest import ROLE_ARN
-from tests.support.server import ServerProcess
+from app.server_process import ServerProcess
+from tests.conftest import ROLE_ARN, CreateMachine
 from tests.support.waiting import wait_for_event, wait_for_status
 
 PASS_MACHINE = {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}}
@@ -33,6 +34,12 @@ MISSING_MACHINE = f"{PREFIX}:stateMachine:does-not-exist"
 MISSING_EXECUTION = f"{PREFIX}:execution:does-not-exist:nope"
 
 
+class NewMachine(Protocol):
+    """The ``new_machine`` fixture: creates a machine through REST; ``extra`` adds to the request body."""
+
+    def __call__(self, definition: dict[str, Any] = ..., **extra: Any) -> str: ...
+
+
 @pytest.fixture(scope="module")
 def rest(server: ServerProcess) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=f"{server.endpoint}/v1", timeout=30.0) as client:
@@ -40,7 +47,7 @@ def rest(server: ServerProcess) -> Iterator[httpx.Client]:
 
 
 @pytest.fixture
-def new_machine(rest: httpx.Client) -> Callable[..., str]:
+def new_machine(rest: httpx.Client) -> NewMachine:
     """Create a machine through REST with a unique name; returns its ARN."""
 
     def create(definition: dict[str, Any] = PASS_MACHINE, **extra: Any) -> str:
@@ -129,14 +136,14 @@ def test_missing_and_invalid_state_machine_arns(rest: httpx.Client) -> None:
     assert_error(rest.get(f"/state-machines/{MISSING_EXECUTION}"), 400, "InvalidArn")
 
 
-def test_update_needs_a_change(rest: httpx.Client, new_machine: Callable[..., str]) -> None:
+def test_update_needs_a_change(rest: httpx.Client, new_machine: NewMachine) -> None:
     arn = new_machine()
     assert_error(rest.put(f"/state-machines/{arn}", json={}), 400, "MissingRequiredParameter")
     bad = {"definition": {"StartAt": "Nowhere", "States": {}}}
     assert_error(rest.put(f"/state-machines/{arn}", json=bad), 400, "InvalidDefinition")
 
 
-def test_list_state_machines_pages(rest: httpx.Client, new_machine: Callable[..., str]) -> None:
+def test_list_state_machines_pages(rest: httpx.Client, new_machine: NewMachine) -> None:
     arns = {new_machine(), new_machine()}
     listed = rest.get("/state-machines", params={"maxResults": 1000}).json()
     assert arns <= {item["stateMachineArn"] for item in listed["stateMachines"]}
@@ -159,7 +166,7 @@ def test_validate_definition(rest: httpx.Client) -> None:
     assert_error(rest.post("/state-machines/validate", json={}), 400, "ValidationException")
 
 
-def test_machine_created_by_rest_is_visible_to_boto3_and_back(rest: httpx.Client, sfn: Any) -> None:
+def test_machine_created_by_rest_is_visible_to_boto3_and_back(rest: httpx.Client, sfn: SFNClient) -> None:
     via_rest = rest.post(
         "/state-machines", json={"name": unique(), "definition": PASS_MACHINE, "roleArn": ROLE_ARN}
     ).json()["stateMachineArn"]
@@ -173,7 +180,7 @@ def test_machine_created_by_rest_is_visible_to_boto3_and_back(rest: httpx.Client
 
 
 # --- executions ----------------------------------------------------------------------------------
-def test_execution_started_by_rest_succeeds(rest: httpx.Client, sfn: Any, new_machine: Callable[..., str]) -> None:
+def test_execution_started_by_rest_succeeds(rest: httpx.Client, sfn: SFNClient, new_machine: NewMachine) -> None:
     machine = new_machine(GREET_MACHINE)
     body = {"stateMachineArn": machine, "name": "run-1", "input": {"name": "world"}}
     started = rest.post("/executions", json=body)
@@ -195,9 +202,7 @@ def test_execution_started_by_rest_succeeds(rest: httpx.Client, sfn: Any, new_ma
     assert running.json()["executions"] == []
 
 
-def test_execution_input_as_json_text_or_any_value(
-    rest: httpx.Client, sfn: Any, new_machine: Callable[..., str]
-) -> None:
+def test_execution_input_as_json_text_or_any_value(rest: httpx.Client, sfn: SFNClient, new_machine: NewMachine) -> None:
     machine = new_machine()
     for sent, expected in [('{"a": 1}', {"a": 1}), ([1, 2], [1, 2]), (None, {})]:
         body = {"stateMachineArn": machine, "input": sent}
@@ -206,7 +211,7 @@ def test_execution_input_as_json_text_or_any_value(
         assert json.loads(output) == expected
 
 
-def test_history_pages_and_options(rest: httpx.Client, sfn: Any, new_machine: Callable[..., str]) -> None:
+def test_history_pages_and_options(rest: httpx.Client, sfn: SFNClient, new_machine: NewMachine) -> None:
     machine = new_machine()
     execution = rest.post("/executions", json={"stateMachineArn": machine, "input": {"x": 1}}).json()["executionArn"]
     wait_for_status(sfn, execution, "SUCCEEDED")
@@ -233,7 +238,7 @@ def test_history_pages_and_options(rest: httpx.Client, sfn: Any, new_machine: Ca
     assert "input" not in lean["events"][0]["executionStartedEventDetails"]
 
 
-def test_describe_state_machine_for_execution(rest: httpx.Client, new_machine: Callable[..., str]) -> None:
+def test_describe_state_machine_for_execution(rest: httpx.Client, new_machine: NewMachine) -> None:
     machine = new_machine(LONG_WAIT)
     execution = rest.post("/executions", json={"stateMachineArn": machine}).json()["executionArn"]
     rest.put(f"/state-machines/{machine}", json={"definition": PASS_MACHINE})
@@ -244,7 +249,7 @@ def test_describe_state_machine_for_execution(rest: httpx.Client, new_machine: C
     rest.post(f"/executions/{execution}/stop")
 
 
-def test_stop_execution(rest: httpx.Client, sfn: Any, new_machine: Callable[..., str]) -> None:
+def test_stop_execution(rest: httpx.Client, sfn: SFNClient, new_machine: NewMachine) -> None:
     machine = new_machine(LONG_WAIT)
     execution = rest.post("/executions", json={"stateMachineArn": machine}).json()["executionArn"]
     wait_for_event(sfn, execution, "WaitStateEntered")
@@ -260,7 +265,7 @@ def test_stop_execution(rest: httpx.Client, sfn: Any, new_machine: Callable[...,
 
 
 def test_execution_started_by_boto3_is_visible_to_rest(
-    rest: httpx.Client, sfn: Any, create_machine: Callable[..., str]
+    rest: httpx.Client, sfn: SFNClient, create_machine: CreateMachine
 ) -> None:
     machine = create_machine(PASS_MACHINE)
     execution = sfn.start_execution(stateMachineArn=machine, input='{"b": 2}')["executionArn"]
@@ -276,7 +281,7 @@ def test_missing_execution_is_404(rest: httpx.Client, suffix: str) -> None:
     assert_error(rest.get(f"/executions/{MISSING_EXECUTION}{suffix}"), 404, "ExecutionDoesNotExist")
 
 
-def test_execution_errors(rest: httpx.Client, new_machine: Callable[..., str]) -> None:
+def test_execution_errors(rest: httpx.Client, new_machine: NewMachine) -> None:
     assert_error(rest.post(f"/executions/{MISSING_EXECUTION}/stop"), 404, "ExecutionDoesNotExist")
     assert_error(rest.get("/executions/not-an-arn"), 400, "InvalidArn")
     missing_machine = {"stateMachineArn": MISSING_MACHINE}
@@ -293,7 +298,7 @@ def test_execution_errors(rest: httpx.Client, new_machine: Callable[..., str]) -
 
 
 def test_suffixed_routes_resolve_even_for_executions_named_like_them(
-    rest: httpx.Client, sfn: Any, new_machine: Callable[..., str]
+    rest: httpx.Client, sfn: SFNClient, new_machine: NewMachine
 ) -> None:
     """The ARN path converter must neither swallow ``/history`` nor take a name for a suffix."""
     machine = new_machine()
@@ -311,7 +316,7 @@ def test_suffixed_routes_resolve_even_for_executions_named_like_them(
 
 
 # --- tags ----------------------------------------------------------------------------------------
-def test_tags(rest: httpx.Client, sfn: Any, new_machine: Callable[..., str]) -> None:
+def test_tags(rest: httpx.Client, sfn: SFNClient, new_machine: NewMachine) -> None:
     arn = new_machine(tags=[{"key": "team", "value": "core"}])
     assert rest.get(f"/tags/{arn}").json() == {"tags": [{"key": "team", "value": "core"}]}
     added = rest.post(f"/tags/{arn}", json={"tags": [{"key": "env", "value": "dev"}, {"key": "team", "value": "x"}]})
@@ -323,7 +328,7 @@ def test_tags(rest: httpx.Client, sfn: Any, new_machine: Callable[..., str]) -> 
     assert rest.get(f"/tags/{arn}").json()["tags"] == [{"key": "env", "value": "dev"}]
 
 
-def test_tag_errors(rest: httpx.Client, new_machine: Callable[..., str]) -> None:
+def test_tag_errors(rest: httpx.Client, new_machine: NewMachine) -> None:
     assert_error(rest.get(f"/tags/{MISSING_MACHINE}"), 404, "ResourceNotFound")
     assert_error(rest.post(f"/tags/{MISSING_MACHINE}", json={"tags": []}), 404, "ResourceNotFound")
     assert_error(rest.get(f"/tags/{MISSING_EXECUTION}"), 404, "ResourceNotFound")
@@ -392,5 +397,5 @@ def test_docs_page_is_served(server: ServerProcess) -> None:
 
 def _schema_name(schema: dict[str, Any]) -> str:
     """The component a schema points at, looking through ``Optional[...]``."""
-    refs = [schema.get("$ref")] + [option.get("$ref") for option in schema.get("anyOf", [])]
+    refs: list[str | None] = [schema.get("$ref")] + [option.get("$ref") for option in schema.get("anyOf", [])]
     return next(ref for ref in refs if ref).rsplit("/", 1)[-1]

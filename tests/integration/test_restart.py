@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -10,10 +11,13 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from app.server_process import ServerProcess
 from tests.conftest import ROLE_ARN, TEST_WAIT_TIME_SCALE, make_client
 from tests.support.databases import drop_database, new_database
-from tests.support.server import ServerProcess
+from tests.support.server import new_server
 from tests.support.waiting import wait_for_event, wait_for_status
+
+pytestmark = pytest.mark.slow
 
 # 300 s of written wait at the tests' scale of 0.01: three seconds of real time.
 WAIT_MACHINE = {
@@ -36,12 +40,15 @@ def url(backend: str, tmp_path: Path) -> Iterator[str]:
 
 @contextmanager
 def serving(url: str, log_path: Path, *, crash: bool = False) -> Iterator[ServerProcess]:
-    """A server process on ``url`` for the block; at its end stopped, or killed like a crash."""
-    server = ServerProcess(url, log_path, {"WAIT_TIME_SCALE": TEST_WAIT_TIME_SCALE}).start()
+    """A server process on ``url`` for the block; at its end stopped (within the grace), or killed like a crash."""
+    server = new_server(url, log_path, {"WAIT_TIME_SCALE": TEST_WAIT_TIME_SCALE}).start()
     try:
         yield server
     finally:
-        server.kill() if crash else server.stop()
+        if crash:
+            server.kill()
+        else:
+            assert server.stop() != -signal.SIGKILL, f"SIGTERM did not stop the server:\n{server.log_tail()}"
 
 
 @pytest.mark.parametrize("how", ["stop", "kill"])

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
+from mypy_boto3_stepfunctions import SFNClient
 
-from tests.conftest import ROLE_ARN
+from tests.conftest import ROLE_ARN, CreateMachine
 
 PASS_MACHINE = {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}}
 
@@ -23,7 +23,7 @@ def unique(prefix: str = "m") -> str:
     return f"{prefix}-{uuid.uuid4().hex[:12]}"
 
 
-def test_create_then_describe(sfn: Any) -> None:
+def test_create_then_describe(sfn: SFNClient) -> None:
     name = unique()
     created = sfn.create_state_machine(
         name=name,
@@ -42,14 +42,14 @@ def test_create_then_describe(sfn: Any) -> None:
     assert described["loggingConfiguration"]["level"] == "OFF"
 
 
-def test_create_is_idempotent_for_identical_request(sfn: Any) -> None:
+def test_create_is_idempotent_for_identical_request(sfn: SFNClient) -> None:
     name = unique()
     first = sfn.create_state_machine(name=name, definition=json.dumps(PASS_MACHINE), roleArn=ROLE_ARN)
     second = sfn.create_state_machine(name=name, definition=json.dumps(PASS_MACHINE), roleArn=ROLE_ARN)
     assert first["stateMachineArn"] == second["stateMachineArn"]
 
 
-def test_create_with_other_definition_under_same_name_is_refused(sfn: Any) -> None:
+def test_create_with_other_definition_under_same_name_is_refused(sfn: SFNClient) -> None:
     name = unique()
     sfn.create_state_machine(name=name, definition=json.dumps(PASS_MACHINE), roleArn=ROLE_ARN)
     other = {"StartAt": "Q", "States": {"Q": {"Type": "Succeed"}}}
@@ -71,24 +71,24 @@ def test_create_with_other_definition_under_same_name_is_refused(sfn: Any) -> No
         ),
     ],
 )
-def test_invalid_definition_is_refused(sfn: Any, definition: str, fragment: str) -> None:
+def test_invalid_definition_is_refused(sfn: SFNClient, definition: str, fragment: str) -> None:
     with pytest.raises(sfn.exceptions.InvalidDefinition) as excinfo:
         sfn.create_state_machine(name=unique(), definition=definition, roleArn=ROLE_ARN)
     assert fragment in str(excinfo.value)
 
 
 @pytest.mark.parametrize("name", ["has space", "a/b", "star*", "x" * 81, 'quote"d'])
-def test_invalid_name_is_refused(sfn: Any, name: str) -> None:
+def test_invalid_name_is_refused(sfn: SFNClient, name: str) -> None:
     with pytest.raises(sfn.exceptions.InvalidName):
         sfn.create_state_machine(name=name, definition=json.dumps(PASS_MACHINE), roleArn=ROLE_ARN)
 
 
-def test_invalid_role_arn_is_refused(sfn: Any) -> None:
+def test_invalid_role_arn_is_refused(sfn: SFNClient) -> None:
     with pytest.raises(sfn.exceptions.InvalidArn):
         sfn.create_state_machine(name=unique(), definition=json.dumps(PASS_MACHINE), roleArn="not-an-arn")
 
 
-def test_describe_unknown_and_malformed(sfn: Any) -> None:
+def test_describe_unknown_and_malformed(sfn: SFNClient) -> None:
     with pytest.raises(sfn.exceptions.StateMachineDoesNotExist):
         sfn.describe_state_machine(stateMachineArn="arn:aws:states:us-east-1:123456789012:stateMachine:nope")
     with pytest.raises(sfn.exceptions.InvalidArn):
@@ -97,7 +97,7 @@ def test_describe_unknown_and_malformed(sfn: Any) -> None:
         sfn.describe_state_machine(stateMachineArn="garbage")
 
 
-def test_update_changes_definition_and_revision(sfn: Any, create_machine: Callable[..., str]) -> None:
+def test_update_changes_definition_and_revision(sfn: SFNClient, create_machine: CreateMachine) -> None:
     arn = create_machine(PASS_MACHINE)
     before = sfn.describe_state_machine(stateMachineArn=arn)
     new_definition = {"StartAt": "S", "States": {"S": {"Type": "Succeed"}}}
@@ -110,7 +110,7 @@ def test_update_changes_definition_and_revision(sfn: Any, create_machine: Callab
     assert sfn.describe_state_machine(stateMachineArn=arn)["roleArn"] == role
 
 
-def test_update_errors(sfn: Any, create_machine: Callable[..., str]) -> None:
+def test_update_errors(sfn: SFNClient, create_machine: CreateMachine) -> None:
     arn = create_machine(PASS_MACHINE)
     with pytest.raises(ClientError) as excinfo:
         sfn.update_state_machine(stateMachineArn=arn)
@@ -123,7 +123,7 @@ def test_update_errors(sfn: Any, create_machine: Callable[..., str]) -> None:
     assert json.loads(sfn.describe_state_machine(stateMachineArn=arn)["definition"]) == PASS_MACHINE
 
 
-def test_delete_idle_machine(sfn: Any, create_machine: Callable[..., str]) -> None:
+def test_delete_idle_machine(sfn: SFNClient, create_machine: CreateMachine) -> None:
     arn = create_machine(PASS_MACHINE)
     sfn.delete_state_machine(stateMachineArn=arn)
     with pytest.raises(sfn.exceptions.StateMachineDoesNotExist):
@@ -133,7 +133,7 @@ def test_delete_idle_machine(sfn: Any, create_machine: Callable[..., str]) -> No
         sfn.delete_state_machine(stateMachineArn="arn:nope")
 
 
-def test_list_state_machines_paginates(sfn: Any) -> None:
+def test_list_state_machines_paginates(sfn: SFNClient) -> None:
     prefix = unique("page")
     arns = {
         sfn.create_state_machine(name=f"{prefix}-{i}", definition=json.dumps(PASS_MACHINE), roleArn=ROLE_ARN)[
@@ -159,7 +159,7 @@ def test_list_state_machines_paginates(sfn: Any) -> None:
         sfn.list_state_machines(nextToken="not-a-token")
 
 
-def test_validate_definition(sfn: Any) -> None:
+def test_validate_definition(sfn: SFNClient) -> None:
     assert sfn.validate_state_machine_definition(definition=json.dumps(PASS_MACHINE))["result"] == "OK"
     bad = {"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "Nowhere"}}}
     result = sfn.validate_state_machine_definition(definition=json.dumps(bad))
@@ -169,7 +169,7 @@ def test_validate_definition(sfn: Any) -> None:
     assert result["diagnostics"][0]["severity"] == "ERROR"
 
 
-def test_tags(sfn: Any, create_machine: Callable[..., str]) -> None:
+def test_tags(sfn: SFNClient, create_machine: CreateMachine) -> None:
     arn = create_machine(PASS_MACHINE)
     sfn.tag_resource(resourceArn=arn, tags=[{"key": "a", "value": "1"}, {"key": "b", "value": "2"}])
     sfn.tag_resource(resourceArn=arn, tags=[{"key": "a", "value": "3"}])

@@ -67,7 +67,8 @@ def test_rowcount_and_the_transaction_they_run_in(db: Database) -> None:
         assert _RENAME.rowcount(conn, {"arn": "arn:alpha", "new_name": "renamed"}) == 1
         raise RuntimeError("roll back")
     with db.read() as conn:
-        assert _GET.first(conn, {"arn": "arn:alpha"}).name == "alpha"
+        unchanged = _GET.first(conn, {"arn": "arn:alpha"})
+        assert unchanged is not None and unchanged.name == "alpha"
         assert _RENAME.rowcount(conn, {"arn": "arn:none", "new_name": "x"}) == 0
 
 

@@ -33,7 +33,8 @@ def one_running_execution(db: Database) -> None:
 
 def test_a_free_execution_is_taken_and_a_missing_one_is_none(db: Database) -> None:
     with db.write() as conn:
-        assert executions.lock_if_free(conn, ARN).version == 1
+        locked = executions.lock_if_free(conn, ARN)
+        assert locked is not None and locked.version == 1
         assert executions.lock_if_free(conn, ARN + "-missing") is None
 
 

@@ -11,6 +11,8 @@ from app.store.database import Database
 from app.store.notifications import PostgresNotifier
 from tests.support.databases import create_postgres_database, drop_postgres_database
 
+pytestmark = pytest.mark.postgres
+
 
 @pytest.fixture
 def database() -> Iterator[Database]:

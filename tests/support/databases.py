@@ -16,7 +16,11 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
 POSTGRES_ENV = "SFN_TEST_POSTGRES_URL"
-BACKENDS = ["sqlite", "postgresql"]
+# The parameters of every backend-parametrised fixture; the PostgreSQL variants carry the ``postgres`` mark.
+BACKENDS = [
+    pytest.param("sqlite", id="sqlite"),
+    pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres),
+]
 
 
 def sqlite_url(directory: Path) -> str:

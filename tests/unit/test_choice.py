@@ -74,7 +74,7 @@ def test_parse_nested_boolean_rules() -> None:
 def test_rules_are_frozen() -> None:
     rule = parse_rule({"Variable": "$.v", "IsNull": True, "Next": "N"})
     with pytest.raises(dataclasses.FrozenInstanceError):
-        rule.next = "Other"  # type: ignore[misc]
+        rule.next = "Other"  # type: ignore[misc]  # the very write a frozen dataclass refuses
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,8 @@ import pytest
 
 from app.durable.statuses import ExecutionStatus
 from app.durable.work import WorkKind
-from tests.unit.test_engine_harness import T0, Driver, EngineOptions, execute, machine
+from app.engine.types import EngineOptions
+from tests.unit.test_engine_harness import T0, Driver, details_of, execute, machine
 
 PREFIX = "An error occurred while executing the state '{name}' (entered at the event id #{entered}). "
 
@@ -128,7 +129,8 @@ def test_succeed_in_the_middle_of_a_chain_ends_the_execution() -> None:
     )
     run = execute(definition, {"x": 1})
     assert run.result == {"x": 1}
-    assert next(event.details for event in run.of_type("PassStateEntered"))["stateEnteredEventDetails"]["name"] == "A"
+    entered = details_of(run.of_type("PassStateEntered")[0])
+    assert entered["stateEnteredEventDetails"]["name"] == "A"
     assert len(run.of_type("PassStateEntered")) == 1
 
 
@@ -215,8 +217,7 @@ def test_wait_arms_a_timer_due_at_the_right_time(
     assert driver.timers[0].kind == "timer"
     assert driver.types == ["ExecutionStarted", "WaitStateEntered"]
     timer = driver.timers[0]
-    driver.fire(timer)
-    assert driver.status == ExecutionStatus.SUCCEEDED
+    assert driver.fire(timer).status == ExecutionStatus.SUCCEEDED
     assert driver.types[-2:] == ["WaitStateExited", "ExecutionSucceeded"]
     assert driver.events[-1].timestamp == timer.due
 

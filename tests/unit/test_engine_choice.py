@@ -21,7 +21,7 @@ def choice(choices: list[dict[str, Any]], **fields: Any) -> dict[str, Any]:
     return machine({"C": {"Type": "Choice", "Choices": choices, **fields}, **TARGETS}, start_at="C")
 
 
-RULES = [
+RULES: list[dict[str, Any]] = [
     {"Variable": "$.n", "NumericLessThan": 10, "Next": "Low"},
     {
         "And": [{"Variable": "$.n", "NumericGreaterThanEquals": 10}, {"Variable": "$.n", "NumericLessThan": 100}],

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from app.durable.statuses import ExecutionStatus
-from tests.unit.test_engine_harness import LAMBDA_ARN, T0, Driver, EngineOptions, execute, fail_with, machine, sequence
+from app.engine.types import EngineOptions
+from tests.unit.test_engine_harness import LAMBDA_ARN, T0, Driver, execute, fail_with, machine, sequence
 
 FAIL = [{"phase": "failed", "error": "Flaky", "cause": "try again"}]
 OK = [{"phase": "succeeded", "output": {"ok": True}}]

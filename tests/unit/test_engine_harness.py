@@ -17,6 +17,7 @@ import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -239,16 +240,17 @@ class Driver:
     def details(self, event_type: str, index: int = 0) -> dict[str, Any]:
         """The ``…EventDetails`` member of the ``index``-th event of a type."""
         event = self.of_type(event_type)[index]
-        assert event.details is not None and len(event.details) == 1, event
-        return next(iter(event.details.values()))
+        members = details_of(event)
+        assert len(members) == 1, event
+        only: dict[str, Any] = next(iter(members.values()))
+        return only
 
     def exited(self, name: str) -> dict[str, Any]:
         """The ``stateExitedEventDetails`` of the (last) exit of state ``name``."""
-        found = [
-            event.details["stateExitedEventDetails"]
-            for event in self.events
-            if event.type.endswith("StateExited") and event.details["stateExitedEventDetails"]["name"] == name
+        exits = [
+            details_of(event)["stateExitedEventDetails"] for event in self.events if event.type.endswith("StateExited")
         ]
+        found: list[dict[str, Any]] = [details for details in exits if details["name"] == name]
         assert found, f"state {name} never exited: {self.types}"
         return found[-1]
 
@@ -274,6 +276,12 @@ def _comparable(transition: Transition) -> tuple[Any, ...]:
         transition.cause,
         transition.applied,
     )
+
+
+def details_of(event: HistoryEvent) -> dict[str, Any]:
+    """The ``…EventDetails`` members of an event that has some, as every state and task event does."""
+    assert event.details is not None, event
+    return event.details
 
 
 def execute(
@@ -306,7 +314,7 @@ def load_case(case_id: str) -> dict[str, Any]:
 
 
 @functools.cache
-def _conformance_runner() -> Any:
+def _conformance_runner() -> ModuleType:
     """The shared runner's comparison functions (redactions, JSON text), loaded without running it."""
     spec = importlib.util.spec_from_file_location("sfn_conformance_run", CONFORMANCE_CASES.parent / "run.py")
     assert spec is not None and spec.loader is not None
@@ -441,7 +449,9 @@ def test_the_snapshot_is_plain_json() -> None:
 @pytest.mark.parametrize("budget", [1, 7, 500])
 def test_step_budget_splits_a_long_chain_into_several_runs(budget: int) -> None:
     count = 1200
-    states = {f"S{index}": {"Type": "Pass", "Next": f"S{index + 1}"} for index in range(count - 1)}
+    states: dict[str, dict[str, Any]] = {
+        f"S{index}": {"Type": "Pass", "Next": f"S{index + 1}"} for index in range(count - 1)
+    }
     states[f"S{count - 1}"] = {"Type": "Pass", "Result": "done", "End": True}
     driver = Driver(machine(states), options=EngineOptions(step_budget=budget)).run()
     assert driver.status == ExecutionStatus.SUCCEEDED
@@ -455,7 +465,9 @@ def test_step_budget_splits_a_long_chain_into_several_runs(budget: int) -> None:
 
 
 def test_the_default_step_budget_needs_several_advances_for_2200_states() -> None:
-    states = {f"S{index}": {"Type": "Pass", "Next": f"S{index + 1}"} for index in range(2199)}
+    states: dict[str, dict[str, Any]] = {
+        f"S{index}": {"Type": "Pass", "Next": f"S{index + 1}"} for index in range(2199)
+    }
     states["S2199"] = PASS_END
     driver = execute(machine(states), {"n": 1})
     assert driver.result == {"n": 1}

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from app.durable.statuses import ExecutionStatus
-from tests.unit.test_engine_harness import ACTIVITY_ARN, Driver, echo, execute, machine
+from tests.unit.test_engine_harness import ACTIVITY_ARN, Driver, details_of, echo, execute, machine
 
 
 def branch(*states: tuple[str, dict[str, Any]]) -> dict[str, Any]:
@@ -38,7 +38,7 @@ def test_parallel_results_follow_branch_order_not_completion_order() -> None:
     assert driver.result == ["slow", "fast", "mid"]
     assert driver.types[:3] == ["ExecutionStarted", "ParallelStateEntered", "ParallelStateStarted"]
     assert driver.types[-2:] == ["ParallelStateExited", "ExecutionSucceeded"]
-    exits = [event.details["stateExitedEventDetails"]["output"] for event in driver.of_type("PassStateExited")]
+    exits = [details_of(event)["stateExitedEventDetails"]["output"] for event in driver.of_type("PassStateExited")]
     assert exits == ['"fast"', '"mid"', '"slow"']  # completion order in the history
 
 
@@ -139,7 +139,7 @@ def test_map_max_concurrency_one_runs_iterations_one_after_another() -> None:
     driver.run()
     assert driver.result == [1, 2, 3]
     map_events = [
-        (event.type, next(iter(event.details.values()))["index"])
+        (event.type, next(iter(details_of(event).values()))["index"])
         for event in driver.events
         if event.type.startswith("MapIteration")
     ]

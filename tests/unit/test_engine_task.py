@@ -10,12 +10,12 @@ import pytest
 from app.durable.news import Phase, TaskNews
 from app.durable.statuses import ExecutionStatus
 from app.durable.work import WorkKind
+from app.engine.types import EngineOptions
 from tests.unit.test_engine_harness import (
     ACTIVITY_ARN,
     LAMBDA_ARN,
     T0,
     Driver,
-    EngineOptions,
     echo,
     execute,
     fail_with,

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from collections import namedtuple
-
 import orjson
 import pytest
 
 from app.service.executions import _event, _event_fragment
-
-Row = namedtuple("Row", "timestamp type event_id previous_event_id details")
+from app.store.records import HistoryEventRecord
 
 
 @pytest.mark.parametrize(
@@ -22,5 +19,7 @@ Row = namedtuple("Row", "timestamp type event_id previous_event_id details")
     ],
 )
 def test_a_fragment_is_the_event_as_json(details: str | None) -> None:
-    row = Row(1_700_000_000.125, "PassStateEntered", 7, 6, details)
+    row = HistoryEventRecord(
+        "arn:aws:states:us-east-1:123456789012:execution:m:e", 7, "PassStateEntered", 6, 1.5, details
+    )
     assert orjson.loads(orjson.dumps({"events": [_event_fragment(row)]})) == {"events": [_event(row, True)]}

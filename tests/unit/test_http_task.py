@@ -16,7 +16,7 @@ import pytest
 
 from app.integrations.connections import ConnectionStore
 from app.integrations.http_task import encode_form, invoke_http
-from app.integrations.results import TaskFailure, TaskSuccess
+from app.integrations.results import TaskFailure, TaskResult, TaskSuccess
 
 ARN = "arn:aws:events:us-east-1:123456789012:connection/test/1"
 API_KEY_CONNECTION = {"type": "API_KEY", "key": "x-api-key", "value": "secret-key"}
@@ -58,7 +58,7 @@ def task(**fields: Any) -> dict[str, Any]:
     return base | fields
 
 
-def run(arguments: dict[str, Any], recorder: Recorder, connections: ConnectionStore | None = None) -> Any:
+def run(arguments: dict[str, Any], recorder: Recorder, connections: ConnectionStore | None = None) -> TaskResult:
     with client_for(recorder) as client:
         return invoke_http(arguments, connections or store(), client)
 

@@ -53,7 +53,7 @@ def test_explicit_null_paths_are_none() -> None:
 def test_models_are_frozen() -> None:
     spec = one({"Type": "Pass", "End": True})
     with pytest.raises(dataclasses.FrozenInstanceError):
-        spec.name = "other"  # type: ignore[misc]
+        spec.name = "other"  # type: ignore[misc]  # the very write a frozen dataclass refuses
 
 
 @pytest.mark.parametrize(

@@ -34,10 +34,11 @@ IDS = [operation.name for operation in OPERATION_LIST]
 
 @pytest.mark.parametrize("operation", OPERATION_LIST, ids=IDS)
 def test_the_request_shape_is_aws_s(operation: Operation) -> None:
-    model = MODEL.operation_model(operation.name)
-    members: dict[str, Any] = dict(model.input_shape.members)
+    shape = MODEL.operation_model(operation.name).input_shape
+    assert shape is not None
+    members: dict[str, Any] = dict(shape.members)
     assert _fields(operation.request) <= set(members), "members AWS does not have"
-    assert _required(operation.request) == set(model.input_shape.required_members)
+    assert _required(operation.request) == set(shape.required_members)
 
 
 @pytest.mark.parametrize("operation", OPERATION_LIST, ids=IDS)

@@ -722,4 +722,4 @@ def test_valid(text: str) -> None:
 def test_diagnostic_is_frozen() -> None:
     diagnostic = Diagnostic("ERROR", SCHEMA, "m", "/States/A")
     with pytest.raises(AttributeError):
-        diagnostic.code = "X"  # type: ignore[misc]
+        diagnostic.code = "X"  # type: ignore[misc]  # the very write a frozen dataclass refuses
