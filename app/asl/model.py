@@ -23,7 +23,7 @@ class SubMachine:
 class StateMachineModel(SubMachine):
     """A whole definition: where to start, every state by name, and the machine-wide settings.
 
-    ``waits_for_children`` tells the store whether an execution may leave ``.sync`` child
+    ``waits_for_children`` tells the execution core whether an execution may leave ``.sync`` child
     executions running at its end, which it then stops.
     """
 

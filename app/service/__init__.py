@@ -1,1 +1,3 @@
-"""Use cases shared by every surface (AWS JSON, REST, console): they own transactions and ARNs."""
+"""Use cases shared by both API surfaces (AWS JSON and REST): they own request-level transactions,
+ARNs and AWS's rules for names, payloads and idempotent starts, and reach executions through the
+execution core."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, cast
 
+from app.clock import FakeClock
 from app.durable.snapshot import Frame, Snapshot
 from app.durable.statuses import ExecutionStatus
 from app.durable.work import WorkKind
@@ -22,15 +23,9 @@ class _Settings:
 
 
 @dataclass
-class _Clock:
-    def now(self) -> float:
-        return NOW
-
-
-@dataclass
 class _Runtime:
     settings: _Settings = field(default_factory=_Settings)
-    clock: _Clock = field(default_factory=_Clock)
+    clock: FakeClock = field(default_factory=lambda: FakeClock(NOW))
     work_signals: int = 0
     activities: list[str] = field(default_factory=list)
 
@@ -78,3 +73,14 @@ def test_activity_tasks_wake_their_pollers_not_the_schedulers() -> None:
     runtime = _announce(_transition(status=ExecutionStatus.RUNNING, tasks=[task]))
     assert runtime.activities == [arn]
     assert runtime.work_signals == 0
+
+
+def test_a_timer_is_measured_against_the_time_of_the_commit() -> None:
+    """The horizon moves with the clock: a timer far at first is near once time has passed."""
+    runtime = _Runtime()
+    wait = Timer(1, NOW + 10 * POLL_SECONDS)
+    announce(cast(Runtime, runtime), [_transition(timers=[wait])])
+    assert runtime.work_signals == 0
+    runtime.clock.advance(9.5 * POLL_SECONDS)
+    announce(cast(Runtime, runtime), [_transition(timers=[wait])])
+    assert runtime.work_signals == 1

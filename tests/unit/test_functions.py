@@ -21,7 +21,6 @@ from app.integrations.functions import (
     InvalidFunctionNameError,
     errors,
     parse_function_ref,
-    parse_function_urls,
 )
 from app.integrations.functions.call import Call
 from app.integrations.functions.environment import base_environment, call_environment
@@ -137,29 +136,6 @@ def test_which_timeout_applies() -> None:
 
 
 # --- settings and environment ------------------------------------------------------------------------------------
-
-
-def test_settings_from_environ(tmp_path: Path) -> None:
-    settings = FunctionSettings.from_environ(
-        region="eu-west-1",
-        account_id=ACCOUNT,
-        self_endpoint="http://127.0.0.1:8083",
-        environ={
-            "SFN_FUNCTIONS_DIR": str(tmp_path),
-            "SFN_FUNCTION_URLS": '{"Echo": "http://127.0.0.1:9000/echo"}',
-            "LAMBDA_ENDPOINT": "http://127.0.0.1:3001",
-        },
-    )
-    assert settings.functions_dir == tmp_path.resolve()
-    assert settings.function_urls == {"Echo": "http://127.0.0.1:9000/echo"}
-    assert settings.lambda_endpoint == "http://127.0.0.1:3001"
-    assert FunctionSettings.from_environ(region=REGION, account_id=ACCOUNT, environ={}).functions_dir is None
-
-
-@pytest.mark.parametrize("text", ["[1]", '{"a": 1}', "{"])
-def test_bad_function_urls_are_refused(text: str) -> None:
-    with pytest.raises(ValueError):
-        parse_function_urls(text)
 
 
 def test_worker_environment_has_region_endpoint_and_dummy_credentials(tmp_path: Path) -> None:

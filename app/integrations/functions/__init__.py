@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from .invoker import DEFAULT_FUNCTION_TIMEOUT, FunctionInvoker
     from .names import FunctionRef, InvalidFunctionNameError, parse_function_ref
     from .outcome import FunctionOutcome
-    from .settings import FunctionSettings, parse_function_urls
+    from .settings import FunctionSettings
 
 # Every worker process imports this package to reach ``worker``; resolving the public names lazily keeps
 # httpx and botocore (the invoker's imports) out of the workers, so a fresh worker starts in milliseconds.
@@ -32,7 +32,6 @@ _EXPORTS = {
     "FunctionSettings": "settings",
     "InvalidFunctionNameError": "names",
     "parse_function_ref": "names",
-    "parse_function_urls": "settings",
 }
 __all__ = [
     "DEFAULT_FUNCTION_TIMEOUT",
@@ -42,7 +41,6 @@ __all__ = [
     "FunctionSettings",
     "InvalidFunctionNameError",
     "parse_function_ref",
-    "parse_function_urls",
 ]
 
 

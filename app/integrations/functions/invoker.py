@@ -1,4 +1,4 @@
-"""The one entry point the engine calls: resolve a function reference, pick its source, invoke it.
+"""What a Lambda task's integration calls: resolve a function reference, pick its source, invoke it.
 
 Sources are tried in a fixed order (Python module, URL, Lambda Invoke API), so a local file can stand in
 for a deployed function without touching the state machine.
