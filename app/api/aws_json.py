@@ -10,8 +10,8 @@ from starlette.applications import Starlette
 from starlette.types import Message, Receive, Scope, Send
 
 from app import arns, errors
-from app.api.operations import OPERATIONS, CallContext, invoke
-from app.codec import dumps_bytes, loads
+from app.api.operations import OPERATIONS, CallContext, invoke, json_members
+from app.codec import dumps_bytes
 from app.executions.runtime import Runtime
 
 TARGET_PREFIX = "AWSStepFunctions."
@@ -107,21 +107,10 @@ async def dispatch(
     try:
         if operation is None:
             raise errors.UnknownOperationException(f"Unknown operation: '{target}'")
-        result = await invoke(runtime, operation, _members(body), CallContext(caller, disconnected))
+        result = await invoke(runtime, operation, json_members(body), CallContext(caller, disconnected))
     except errors.ServiceError as exc:
         return error(exc)
     return 200, dumps_bytes(result), None
-
-
-def _members(body: bytes) -> dict[str, Any]:
-    """The request's members: its body, a JSON object (an empty body stands for one without members)."""
-    try:
-        payload: Any = loads(body) if body.strip() else {}
-    except ValueError as exc:
-        raise errors.SerializationException("Request body is not valid JSON") from exc
-    if not isinstance(payload, dict):
-        raise errors.SerializationException("Request body must be a JSON object")
-    return payload
 
 
 def error(exc: errors.ServiceError) -> tuple[int, bytes, str]:

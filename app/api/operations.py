@@ -19,6 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from app import errors
 from app.api import rest_models as bodies
 from app.api import shapes
+from app.codec import loads
 from app.executions.runtime import Runtime
 from app.service import activities, callbacks, executions, state_machines
 
@@ -97,6 +98,17 @@ async def invoke(
     else:
         result = await run_in_threadpool(operation.call, runtime, request, context)
     return result
+
+
+def json_members(body: bytes) -> dict[str, Any]:
+    """A request body's members: a JSON object (an empty body stands for one without members)."""
+    try:
+        members: Any = loads(body) if body.strip() else {}
+    except ValueError as exc:
+        raise errors.SerializationException("Request body is not valid JSON") from exc
+    if not isinstance(members, dict):
+        raise errors.SerializationException("Request body must be a JSON object")
+    return members
 
 
 _CONSTRAINTS = {

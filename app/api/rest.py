@@ -17,9 +17,9 @@ from pydantic import BaseModel
 
 from app import errors
 from app.api import rest_models as bodies
-from app.api.operations import OPERATIONS, CallContext, Operation, Rest, invoke
+from app.api.operations import OPERATIONS, CallContext, Operation, Rest, invoke, json_members
 from app.api.shapes import EXECUTION_ARN, MACHINE_ARN
-from app.codec import dumps_bytes, dumps_spaced, loads
+from app.codec import dumps_bytes, dumps_spaced
 from app.executions.runtime import Runtime
 
 PREFIX = "/v1"
@@ -115,13 +115,7 @@ async def _members(request: Request, operation: Operation, rest: Rest) -> dict[s
 
 
 async def _body(request: Request, rest: Rest) -> dict[str, Any]:
-    raw = await request.body()
-    try:
-        body: Any = loads(raw) if raw.strip() else {}
-    except ValueError as exc:
-        raise errors.SerializationException("Request body is not valid JSON") from exc
-    if not isinstance(body, dict):
-        raise errors.SerializationException("Request body must be a JSON object")
+    body = json_members(await request.body())
     for name in rest.json_text:
         value = body.get(name)
         if value is None:

@@ -9,8 +9,10 @@ format this version of the service ever wrote, upgrading older ones through :fun
 so executions started before an upgrade of the service go on after it.
 
 The JSON values a frame holds (inputs, outputs, variables, items) are shared between copies and
-never changed in place: whoever changes data builds a new value. :meth:`Snapshot.copy` therefore
-copies only the frames, which is what lets ``advance()`` work on its own copy cheaply.
+never changed in place: whoever changes data builds a new value. A child frame whose end its
+parent has recorded (``reported``) never changes again either. :meth:`Snapshot.copy` therefore
+copies only the frames that may still change, and a reported frame keeps the stored form it was
+read from, so a Map of thousands of ended iterations costs little to read, copy and write again.
 """
 
 from __future__ import annotations
@@ -110,7 +112,9 @@ class Children:
     map: MapProgress | None = None
 
     def copy(self) -> Children:
-        return Children([frame.copy() for frame in self.frames], None if self.map is None else self.map.copy())
+        """A copy in which reported frames, which never change again, are shared (copy on write)."""
+        frames = [frame if frame.reported else frame.copy() for frame in self.frames]
+        return Children(frames, None if self.map is None else self.map.copy())
 
 
 @dataclass(slots=True)
@@ -139,6 +143,7 @@ class Frame:
     reported: bool = False
     branch: int | None = None
     item: MapItem | None = None
+    stored: dict[str, Any] | None = field(default=None, compare=False, repr=False)
 
     @property
     def suspended(self) -> bool:
@@ -204,6 +209,8 @@ def decode(data: dict[str, Any]) -> Snapshot:
 
 
 def _encode_frame(frame: Frame) -> dict[str, Any]:
+    if frame.stored is not None:
+        return frame.stored
     data: dict[str, Any] = {"state": frame.state, "input": frame.input, "vars": frame.variables}
     if frame.entered is not None:
         data["entered"] = frame.entered
@@ -230,6 +237,21 @@ def _encode_frame(frame: Frame) -> dict[str, Any]:
 
 def _decode_frame(data: dict[str, Any]) -> Frame:
     item = data.get("item")
+    if data.get("reported") and "children" not in data and "task" not in data:
+        # an ended child frame that holds nothing open: its end and its place are all that is read
+        return Frame(
+            state=None,
+            input=data.get("input"),
+            variables=data.get("vars", {}),
+            status=data["status"],
+            output=data.get("output"),
+            error=data.get("error"),
+            cause=data.get("cause"),
+            reported=True,
+            branch=data.get("branch"),
+            item=None if item is None else MapItem(int(item[0]), item[1]),
+            stored=data,
+        )
     return Frame(
         state=data["state"],
         input=data.get("input"),

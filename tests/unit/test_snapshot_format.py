@@ -102,3 +102,24 @@ def test_an_execution_stored_in_format_1_goes_on_as_it_would_have() -> None:
     news = TaskNews(1, Phase.SUCCEEDED, output={})
     stale = advance(model, snapshot, Trigger(WorkKind.TASK, news=news), 0.0, info)
     assert not stale.changed, "news of a task that already ended is stale"
+
+
+def test_a_reported_child_is_shared_by_copies_and_written_as_it_was_read() -> None:
+    """Reported ends never change again: copies share them, and their stored form is reused (copy on write)."""
+    old = _recording()["snapshot"]
+    iteration = old["kids"]["frames"][0]["kids"]["frames"][0]
+    for waiting_on in ("task", "timers", "timer_due"):
+        del iteration[waiting_on]
+    iteration.update(state=None, status="SUCCEEDED", output={"done": 10})
+    snapshot = snapshots.decode(old)
+    copy = snapshot.copy()
+    assert snapshot.root.children is not None and copy.root.children is not None
+    original_map, copied_map = snapshot.root.children.frames[0], copy.root.children.frames[0]
+    assert original_map is not copied_map, "a frame that may still change is copied"
+    assert original_map.children is not None and copied_map.children is not None
+    ended, running = original_map.children.frames
+    assert copied_map.children.frames[0] is ended, "a reported frame is shared"
+    assert copied_map.children.frames[1] is not running
+    stored = snapshots.encode(snapshot)["root"]["children"]["frames"][0]["children"]["frames"][0]
+    assert stored is ended.stored
+    assert snapshots.encode(copy) == snapshots.encode(snapshot)
