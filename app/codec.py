@@ -59,6 +59,26 @@ def loads(text: str | bytes) -> Any:
     return json.loads(text, parse_constant=_refuse_constant)
 
 
+def dumps_stored(value: Any) -> str:
+    """:func:`dumps` for text only this service reads back (snapshots), marked when it needs :func:`loads`.
+
+    Text orjson wrote holds no integer it cannot read back, so :func:`loads_stored` reads it
+    without looking for long numbers first; the rare text the standard library had to write
+    starts with a space (still JSON) to say it needs the careful reader.
+    """
+    try:
+        return orjson.dumps(value).decode()
+    except TypeError:
+        return " " + json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def loads_stored(text: str) -> Any:
+    """The value of text :func:`dumps_stored` wrote: no scan for long numbers unless the mark asks for it."""
+    if text.startswith(" "):
+        return loads(text)
+    return orjson.loads(text)
+
+
 def loads_members(
     text: str, object_pairs_hook: Callable[[list[tuple[str, Any]]], Any], *, refuse_constants: bool = True
 ) -> Any:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.codec import dumps
+from app.codec import dumps, dumps_stored
 from app.durable import snapshot
 from app.durable.statuses import ExecutionStatus, TokenStatus
 from app.durable.work import Invocation, WorkKind
@@ -21,7 +21,7 @@ def transition_rows(arn: str, transition: Transition, now: float) -> TransitionR
     rows = TransitionRows(
         arn=arn,
         status=transition.status,
-        snapshot=dumps(snapshot.encode(transition.snapshot)),
+        snapshot=dumps_stored(snapshot.encode(transition.snapshot)),
         next_event_id=transition.snapshot.last_event_id + 1,
         output=transition.output,
         error=transition.error,

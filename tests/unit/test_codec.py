@@ -79,3 +79,24 @@ def test_no_other_module_imports_a_json_library() -> None:
                 names = [node.module]
             offenders += [f"{path.relative_to(APP)}: {name}" for name in names if name in ("json", "orjson")]
     assert not offenders
+
+
+def test_stored_text_marks_what_needs_the_careful_reader() -> None:
+    plain = codec.dumps_stored({"a": [1, 2.5]})
+    assert plain == '{"a":[1,2.5]}'
+    assert codec.loads_stored(plain) == {"a": [1, 2.5]}
+    big = {"n": 2**70}
+    marked = codec.dumps_stored(big)
+    assert marked.startswith(" ")
+    assert codec.loads_stored(marked) == big
+    assert isinstance(codec.loads_stored(marked)["n"], int)
+
+
+def test_a_snapshot_of_format_1_keeps_its_long_numbers() -> None:
+    """Format 1 was stored without the mark, so it is read with the careful reader."""
+    from app.executions.deliveries import read_snapshot
+
+    old = '{"state":"S","input":{"n":123456789012345678901234567890},"vars":{},"last_event_id":3,"seq":0}'
+    assert read_snapshot(old)["input"]["n"] == 123456789012345678901234567890
+    current = codec.dumps_stored({"format": 2, "root": {"input": {"n": 2**80}}})
+    assert read_snapshot(current)["root"]["input"]["n"] == 2**80
