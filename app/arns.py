@@ -60,7 +60,64 @@ def state_machine_of_execution(execution_arn: str) -> str:
 
 
 def state_machine_name(state_machine_arn: str) -> str:
-    return state_machine_arn.rsplit(":", 1)[-1]
+    """The machine's name, from its ARN or from the ARN of one of its versions or aliases."""
+    parsed = parse(state_machine_arn)
+    return parsed.parts[0] if parsed is not None else state_machine_arn.rsplit(":", 1)[-1]
+
+
+def version(state_machine_arn: str, number: int) -> str:
+    """A version's ARN: the machine's ARN and the version number, separated by a colon."""
+    return f"{state_machine_arn}:{number}"
+
+
+def alias(state_machine_arn: str, name: str) -> str:
+    """An alias's ARN: the machine's ARN and the alias name, separated by a colon."""
+    return f"{state_machine_arn}:{name}"
+
+
+@dataclass(frozen=True)
+class Qualified:
+    """A state machine ARN that may name one of its versions (a number) or aliases (a name)."""
+
+    state_machine_arn: str
+    version: int | None = None
+    alias: str | None = None
+
+    @property
+    def arn(self) -> str:
+        if self.version is not None:
+            return version(self.state_machine_arn, self.version)
+        return self.state_machine_arn if self.alias is None else alias(self.state_machine_arn, self.alias)
+
+
+def require_qualified(arn: str) -> Qualified:
+    """Parse a state machine, version or alias ARN, or raise ``InvalidArn`` as AWS does."""
+    parsed = parse(arn)
+    if parsed is None or parsed.kind != "stateMachine" or len(parsed.parts) not in (1, 2):
+        raise InvalidArn(f"Invalid Arn: 'Resource type not valid in this context: {arn}'")
+    machine = state_machine(parsed.region, parsed.account, parsed.parts[0])
+    if len(parsed.parts) == 1:
+        return Qualified(machine)
+    qualifier = parsed.parts[1]
+    if qualifier.isdigit():
+        return Qualified(machine, version=int(qualifier))
+    return Qualified(machine, alias=qualifier)
+
+
+def require_version(arn: str) -> Qualified:
+    """Parse a version ARN, or raise ``InvalidArn``."""
+    qualified = require_qualified(arn)
+    if qualified.version is None:
+        raise InvalidArn(f"Invalid Arn: 'Resource type not valid in this context: {arn}'")
+    return qualified
+
+
+def require_alias(arn: str) -> Qualified:
+    """Parse an alias ARN, or raise ``InvalidArn``."""
+    qualified = require_qualified(arn)
+    if qualified.alias is None:
+        raise InvalidArn(f"Invalid Arn: 'Resource type not valid in this context: {arn}'")
+    return qualified
 
 
 def region_of(arn: str) -> str:

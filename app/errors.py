@@ -136,3 +136,11 @@ class ResourceNotFound(ResourceMissing):
 
 class TaskDoesNotExist(ResourceMissing):
     """No task has that token."""
+
+
+class ConflictException(ServiceError):
+    """The request conflicts with the resource as it stands (a revision that moved on, a version an alias uses)."""
+
+
+class ServiceQuotaExceededException(ServiceError):
+    """A per-machine quota is reached (versions, aliases)."""

@@ -53,6 +53,8 @@ class Settings(BaseSettings):
     max_open_executions: int = Field(
         default=1_000_000, ge=1, validation_alias=AliasChoices("SFN_MAX_OPEN_EXECUTIONS", "max_open_executions")
     )
+    max_versions: int = Field(default=1000, ge=1, validation_alias=AliasChoices("SFN_MAX_VERSIONS", "max_versions"))
+    max_aliases: int = Field(default=100, ge=1, validation_alias=AliasChoices("SFN_MAX_ALIASES", "max_aliases"))
     limit_warning_share: float = Field(
         default=0.8, gt=0, le=1, validation_alias=AliasChoices("SFN_LIMIT_WARNING_SHARE", "limit_warning_share")
     )

@@ -21,7 +21,7 @@ from app.api import rest_models as bodies
 from app.api import shapes
 from app.codec import loads
 from app.executions.runtime import Runtime
-from app.service import activities, callbacks, executions, state_machines
+from app.service import activities, aliases, callbacks, executions, state_machines, versions
 
 _ARN_ERRORS = (errors.InvalidArn,)
 
@@ -144,7 +144,12 @@ def _tags(tags: list[shapes.Tag] | None) -> list[dict[str, str]]:
     return [tag.model_dump() for tag in tags or []]
 
 
+def _routing(routing: list[shapes.RoutingConfig]) -> list[dict[str, Any]]:
+    return [route.model_dump() for route in routing]
+
+
 SM = "state machines"
+VERSIONS = "versions and aliases"
 EX = "executions"
 TAGS = "tags"
 
@@ -172,8 +177,11 @@ _TABLE: tuple[Operation, ...] = (
             tags=_tags(r.tags),
             logging_configuration=_dump(r.loggingConfiguration),
             tracing_configuration=_dump(r.tracingConfiguration),
+            publish=bool(r.publish),
+            version_description=r.versionDescription,
         ),
         (
+            errors.ConflictException,
             errors.InvalidArn,
             errors.InvalidDefinition,
             errors.InvalidName,
@@ -209,6 +217,62 @@ _TABLE: tuple[Operation, ...] = (
             json_text=("definition",),
         ),
     ),
+    # Routes under a machine's ARN with a suffix come before the routes of the ARN alone.
+    Operation(
+        "PublishStateMachineVersion",
+        shapes.PublishStateMachineVersionInput,
+        shapes.PublishStateMachineVersionOutput,
+        lambda rt, r, ctx: versions.publish(rt, r.stateMachineArn, revision_id=r.revisionId, description=r.description),
+        (
+            errors.ConflictException,
+            errors.InvalidArn,
+            errors.ServiceQuotaExceededException,
+            errors.StateMachineDeleting,
+            errors.StateMachineDoesNotExist,
+        ),
+        rest=Rest(
+            "POST",
+            "/state-machines/{arn}/versions",
+            "Publish a version",
+            "The machine's current revision as a numbered version; publishing it again returns that version.",
+            VERSIONS,
+            status=201,
+            arn="stateMachineArn",
+            body=bodies.PublishVersionBody,
+        ),
+    ),
+    Operation(
+        "ListStateMachineVersions",
+        shapes.PagedByStateMachineInput,
+        shapes.ListStateMachineVersionsOutput,
+        lambda rt, r, ctx: versions.list_page(rt, r.stateMachineArn, max_results=r.maxResults, next_token=r.nextToken),
+        (errors.InvalidArn, errors.InvalidToken),
+        read_only=True,
+        rest=Rest(
+            "GET",
+            "/state-machines/{arn}/versions",
+            "List a machine's versions",
+            "Newest first.",
+            VERSIONS,
+            arn="stateMachineArn",
+        ),
+    ),
+    Operation(
+        "ListStateMachineAliases",
+        shapes.PagedByStateMachineInput,
+        shapes.ListStateMachineAliasesOutput,
+        lambda rt, r, ctx: aliases.list_page(rt, r.stateMachineArn, max_results=r.maxResults, next_token=r.nextToken),
+        (errors.InvalidArn, errors.InvalidToken, errors.ResourceNotFound, errors.StateMachineDoesNotExist),
+        read_only=True,
+        rest=Rest(
+            "GET",
+            "/state-machines/{arn}/aliases",
+            "List a machine's aliases",
+            "Newest first; of a version's ARN, the aliases that route to it.",
+            VERSIONS,
+            arn="stateMachineArn",
+        ),
+    ),
     Operation(
         "DescribeStateMachine",
         shapes.DescribeStateMachineInput,
@@ -236,11 +300,15 @@ _TABLE: tuple[Operation, ...] = (
             role_arn=r.roleArn,
             logging_configuration=_dump(r.loggingConfiguration),
             tracing_configuration=_dump(r.tracingConfiguration),
+            publish=bool(r.publish),
+            version_description=r.versionDescription,
         ),
         (
+            errors.ConflictException,
             errors.InvalidArn,
             errors.InvalidDefinition,
             errors.MissingRequiredParameter,
+            errors.ServiceQuotaExceededException,
             errors.StateMachineDeleting,
             errors.StateMachineDoesNotExist,
         ),
@@ -269,6 +337,98 @@ _TABLE: tuple[Operation, ...] = (
             SM,
             status=204,
             arn="stateMachineArn",
+        ),
+    ),
+    # --- versions and aliases --------------------------------------------------------------------
+    Operation(
+        "DeleteStateMachineVersion",
+        shapes.DeleteStateMachineVersionInput,
+        shapes.Empty,
+        lambda rt, r, ctx: versions.delete(rt, r.stateMachineVersionArn),
+        (errors.ConflictException, errors.InvalidArn),
+        rest=Rest(
+            "DELETE",
+            "/versions/{arn}",
+            "Delete a version",
+            "Refused while an alias routes to it; running executions of it go on.",
+            VERSIONS,
+            status=204,
+            arn="stateMachineVersionArn",
+        ),
+    ),
+    Operation(
+        "CreateStateMachineAlias",
+        shapes.CreateStateMachineAliasInput,
+        shapes.CreateStateMachineAliasOutput,
+        lambda rt, r, ctx: aliases.create(rt, r.name, _routing(r.routingConfiguration), r.description),
+        (
+            errors.ConflictException,
+            errors.InvalidArn,
+            errors.ResourceNotFound,
+            errors.ServiceQuotaExceededException,
+            errors.StateMachineDeleting,
+        ),
+        rest=Rest(
+            "POST",
+            "/aliases",
+            "Create an alias",
+            "A name that starts executions of one version, or splits them between two by weight.",
+            VERSIONS,
+            status=201,
+            body=bodies.CreateAliasBody,
+        ),
+    ),
+    Operation(
+        "DescribeStateMachineAlias",
+        shapes.StateMachineAliasArnInput,
+        shapes.DescribeStateMachineAliasOutput,
+        lambda rt, r, ctx: aliases.describe(rt, r.stateMachineAliasArn),
+        (errors.InvalidArn, errors.ResourceNotFound),
+        read_only=True,
+        rest=Rest(
+            "GET",
+            "/aliases/{arn}",
+            "Describe an alias",
+            "Its routing configuration.",
+            VERSIONS,
+            arn="stateMachineAliasArn",
+        ),
+    ),
+    Operation(
+        "UpdateStateMachineAlias",
+        shapes.UpdateStateMachineAliasInput,
+        shapes.UpdateStateMachineAliasOutput,
+        lambda rt, r, ctx: aliases.update(
+            rt,
+            r.stateMachineAliasArn,
+            description=r.description,
+            routing=None if r.routingConfiguration is None else _routing(r.routingConfiguration),
+        ),
+        (errors.InvalidArn, errors.ResourceNotFound),
+        rest=Rest(
+            "PUT",
+            "/aliases/{arn}",
+            "Update an alias",
+            "A new description, routing configuration, or both.",
+            VERSIONS,
+            arn="stateMachineAliasArn",
+            body=bodies.UpdateAliasBody,
+        ),
+    ),
+    Operation(
+        "DeleteStateMachineAlias",
+        shapes.StateMachineAliasArnInput,
+        shapes.Empty,
+        lambda rt, r, ctx: aliases.delete(rt, r.stateMachineAliasArn),
+        (errors.InvalidArn, errors.ResourceNotFound),
+        rest=Rest(
+            "DELETE",
+            "/aliases/{arn}",
+            "Delete an alias",
+            "The versions it routed to stay.",
+            VERSIONS,
+            status=204,
+            arn="stateMachineAliasArn",
         ),
     ),
     # --- executions ------------------------------------------------------------------------------

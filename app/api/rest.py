@@ -36,8 +36,15 @@ _NOT_FOUND_EXAMPLES = {
         f"Execution Does Not Exist: '{EXECUTION_ARN}'",
     ),
     "resourceArn": ("No such resource.", errors.ResourceNotFound, f"Resource not found: '{MACHINE_ARN}'"),
+    "stateMachineAliasArn": ("No such alias.", errors.ResourceNotFound, f"Resource not found: '{MACHINE_ARN}:PROD'"),
 }
-_ARN_EXAMPLES = {"stateMachineArn": MACHINE_ARN, "executionArn": EXECUTION_ARN, "resourceArn": MACHINE_ARN}
+_ARN_EXAMPLES = {
+    "stateMachineArn": MACHINE_ARN,
+    "executionArn": EXECUTION_ARN,
+    "resourceArn": MACHINE_ARN,
+    "stateMachineVersionArn": f"{MACHINE_ARN}:1",
+    "stateMachineAliasArn": f"{MACHINE_ARN}:PROD",
+}
 
 
 def error_response(exc: errors.ServiceError) -> Response:

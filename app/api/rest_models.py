@@ -114,3 +114,42 @@ class TagResourceBody(BaseModel):
     model_config = _examples({"tags": [{"key": "team", "value": "core"}]})
 
     tags: list[Tag] = Field(description="Tags to add or overwrite, at most 50 on a resource.")
+
+
+class PublishVersionBody(BaseModel):
+    """Optional: publish only if the current revision is this one, and describe the version."""
+
+    model_config = _examples({"description": "first release"})
+
+    revisionId: str | None = Field(default=None, description="Publish only if this is the current revision.")
+    description: str | None = Field(default=None, max_length=256, description="The version's description.")
+
+
+class RoutingConfig(shapes.RoutingConfig):
+    model_config = _examples({"stateMachineVersionArn": f"{MACHINE_ARN}:1", "weight": 100})
+
+
+class CreateAliasBody(BaseModel):
+    model_config = _examples(
+        {"name": "PROD", "routingConfiguration": [{"stateMachineVersionArn": f"{MACHINE_ARN}:1", "weight": 100}]}
+    )
+
+    name: str = Field(description="Letters, digits, `_`, `-` and `.`, not only digits.")
+    description: str | None = Field(default=None, max_length=256)
+    routingConfiguration: list[RoutingConfig] = Field(description="One version, or two with weights adding up to 100.")
+
+
+class UpdateAliasBody(BaseModel):
+    """Give at least one member."""
+
+    model_config = _examples(
+        {
+            "routingConfiguration": [
+                {"stateMachineVersionArn": f"{MACHINE_ARN}:1", "weight": 90},
+                {"stateMachineVersionArn": f"{MACHINE_ARN}:2", "weight": 10},
+            ]
+        }
+    )
+
+    description: str | None = Field(default=None, max_length=256)
+    routingConfiguration: list[RoutingConfig] | None = None

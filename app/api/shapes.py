@@ -76,6 +76,43 @@ class UpdateStateMachineInput(StateMachineArnInput):
     versionDescription: Annotated[str, Field(max_length=256)] | None = None
 
 
+class PublishStateMachineVersionInput(StateMachineArnInput):
+    revisionId: str | None = None
+    description: Annotated[str, Field(max_length=256)] | None = None
+
+
+class PagedByStateMachineInput(StateMachineArnInput):
+    nextToken: PageToken | None = None
+    maxResults: PageSize | None = None
+
+
+class DeleteStateMachineVersionInput(Request):
+    stateMachineVersionArn: Annotated[str, Field(min_length=1, max_length=2000)]
+
+
+class RoutingConfig(Request):
+    stateMachineVersionArn: Arn
+    weight: Annotated[int, Field(ge=0, le=100)]
+
+
+Routing = Annotated[list[RoutingConfig], Field(min_length=1, max_length=2)]
+
+
+class CreateStateMachineAliasInput(Request):
+    description: Annotated[str, Field(max_length=256)] | None = None
+    name: Annotated[str, Field(min_length=1, max_length=80)]
+    routingConfiguration: Routing
+
+
+class StateMachineAliasArnInput(Request):
+    stateMachineAliasArn: Arn
+
+
+class UpdateStateMachineAliasInput(StateMachineAliasArnInput):
+    description: Annotated[str, Field(max_length=256)] | None = None
+    routingConfiguration: Routing | None = None
+
+
 class ListStateMachinesInput(Request):
     maxResults: PageSize | None = None
     nextToken: PageToken | None = None
@@ -211,6 +248,7 @@ class CreateStateMachineOutput(Response):
 
     stateMachineArn: str
     creationDate: Timestamp
+    stateMachineVersionArn: str | None = Field(default=None, description="Version 1, when `publish` was true.")
 
 
 class DescribeStateMachineOutput(Response):
@@ -239,6 +277,7 @@ class DescribeStateMachineOutput(Response):
     revisionId: str
     loggingConfiguration: dict[str, Any]
     tracingConfiguration: dict[str, Any]
+    description: str | None = Field(default=None, description="A version's description.")
 
 
 class UpdateStateMachineOutput(Response):
@@ -246,6 +285,77 @@ class UpdateStateMachineOutput(Response):
 
     updateDate: Timestamp
     revisionId: str
+    stateMachineVersionArn: str | None = Field(default=None, description="The version published, if asked.")
+
+
+class PublishStateMachineVersionOutput(Response):
+    model_config = _examples({"stateMachineVersionArn": f"{MACHINE_ARN}:1", "creationDate": WHEN})
+
+    stateMachineVersionArn: str
+    creationDate: Timestamp
+
+
+class StateMachineVersionListItem(Response):
+    stateMachineVersionArn: str
+    creationDate: Timestamp
+
+
+class ListStateMachineVersionsOutput(Response):
+    model_config = _examples(
+        {"stateMachineVersions": [{"stateMachineVersionArn": f"{MACHINE_ARN}:1", "creationDate": WHEN}]}
+    )
+
+    stateMachineVersions: list[StateMachineVersionListItem]
+    nextToken: NextToken = None
+
+
+class CreateStateMachineAliasOutput(Response):
+    model_config = _examples({"stateMachineAliasArn": f"{MACHINE_ARN}:PROD", "creationDate": WHEN})
+
+    stateMachineAliasArn: str
+    creationDate: Timestamp
+
+
+class DescribeStateMachineAliasOutput(Response):
+    model_config = _examples(
+        {
+            "stateMachineAliasArn": f"{MACHINE_ARN}:PROD",
+            "name": "PROD",
+            "routingConfiguration": [
+                {"stateMachineVersionArn": f"{MACHINE_ARN}:1", "weight": 90},
+                {"stateMachineVersionArn": f"{MACHINE_ARN}:2", "weight": 10},
+            ],
+            "creationDate": WHEN,
+            "updateDate": LATER,
+        }
+    )
+
+    stateMachineAliasArn: str
+    name: str
+    description: str | None = None
+    routingConfiguration: list[dict[str, Any]]
+    creationDate: Timestamp
+    updateDate: Timestamp
+
+
+class UpdateStateMachineAliasOutput(Response):
+    model_config = _examples({"updateDate": LATER})
+
+    updateDate: Timestamp
+
+
+class StateMachineAliasListItem(Response):
+    stateMachineAliasArn: str
+    creationDate: Timestamp
+
+
+class ListStateMachineAliasesOutput(Response):
+    model_config = _examples(
+        {"stateMachineAliases": [{"stateMachineAliasArn": f"{MACHINE_ARN}:PROD", "creationDate": WHEN}]}
+    )
+
+    stateMachineAliases: list[StateMachineAliasListItem]
+    nextToken: NextToken = None
 
 
 class StateMachineListItem(Response):
@@ -334,6 +444,8 @@ class DescribeExecutionOutput(Response):
     cause: str | None = None
     traceHeader: str | None = None
     redriveCount: int = 0
+    stateMachineVersionArn: str | None = Field(default=None, description="The version that runs, if one was named.")
+    stateMachineAliasArn: str | None = Field(default=None, description="The alias that chose the version, if any.")
     startedByExecutionArn: str | None = Field(default=None, description="The execution that started this one.")
     startedExecutionArns: list[str] | None = Field(default=None, description="Executions this one started.")
     historyEventCount: int = Field(description="Events in its history so far.")
@@ -354,6 +466,8 @@ class ExecutionListItem(Response):
     startDate: Timestamp
     stopDate: Timestamp | None = None
     redriveCount: int = 0
+    stateMachineVersionArn: str | None = None
+    stateMachineAliasArn: str | None = None
 
 
 class ListExecutionsOutput(Response):

@@ -46,6 +46,8 @@ class NewExecution:
     trace_header: str | None = None
     started_by: str | None = None
     parent_task: dict[str, Any] | None = None
+    version_arn: str | None = None
+    alias_arn: str | None = None
 
 
 class NameTakenError(Exception):
@@ -72,6 +74,8 @@ def begin(runtime: Runtime, new: NewExecution, revision: Revision, now: float) -
         "start_date": now,
         "started_by": new.started_by,
         "parent_task": None if new.parent_task is None else dumps(new.parent_task),
+        "version_arn": new.version_arn,
+        "alias_arn": new.alias_arn,
     }
     rows = transition_rows(new.arn, transition, now)
     reports = transition.status != ExecutionStatus.RUNNING and new.parent_task is not None

@@ -18,9 +18,9 @@ from app.executions import starts
 from app.executions.deliveries import ExecutionNotRunningError, deliver, new_trigger
 from app.executions.runtime import Runtime
 from app.executions.starts import NewExecution
-from app.service import pagination
+from app.service import pagination, versions
+from app.service.lookups import configurations
 from app.service.names import require_valid_name
-from app.service.state_machines import configurations, require_machine
 from app.store import executions, state_machines
 from app.store.records import ExecutionRecord, ExecutionSummary, HistoryEventRecord
 
@@ -40,27 +40,31 @@ def start(
 ) -> dict[str, Any]:
     """StartExecution, idempotent for the same name and input while the first is RUNNING.
 
-    ``started_by`` records the execution that started this one (lineage); ``parent_task`` the
-    ``.sync`` task that waits for its end.
+    ``state_machine_arn`` may name a version, or an alias that picks one. ``started_by`` records
+    the execution that started this one (lineage); ``parent_task`` the ``.sync`` task that waits
+    for its end.
     """
-    arns.require_state_machine(state_machine_arn)
+    arns.require_qualified(state_machine_arn)
     name = name if name is not None else str(uuid.uuid4())
     require_valid_name(name)
     input_text = "{}" if input is None else input
     parsed_input = parse_payload(input_text, errors.InvalidExecutionInput, "Invalid State Machine Execution Input")
     now = runtime.clock.now()
     with runtime.db.read() as conn:
-        machine = require_machine(conn, state_machine_arn)
+        target = versions.target(conn, state_machine_arn)
+        machine = target.machine
         if machine.status != StateMachineStatus.ACTIVE:
             raise errors.StateMachineDeleting(f"State Machine is being deleted: '{state_machine_arn}'")
         _require_room(runtime, conn)
-        revision = runtime.revision(conn, machine.revision_id)
+        revision = runtime.revision(conn, target.revision_id)
     new = NewExecution(
-        arn=arns.execution(state_machine_arn, name),
+        arn=arns.execution(machine.arn, name),
         name=name,
-        state_machine_arn=state_machine_arn,
+        state_machine_arn=machine.arn,
         state_machine_name=machine.name,
-        revision_id=machine.revision_id,
+        revision_id=target.revision_id,
+        version_arn=target.version_arn,
+        alias_arn=target.alias_arn,
         input_text=input_text,
         input=parsed_input,
         trace_header=trace_header,
@@ -101,6 +105,7 @@ def describe(runtime: Runtime, arn: str) -> dict[str, Any]:
         result["error"] = row.error
     if row.cause is not None:
         result["cause"] = row.cause
+    result.update(_qualifiers(row))
     # Lineage, beyond the AWS shape (SDKs ignore members they do not know).
     if row.started_by is not None:
         result["startedByExecutionArn"] = row.started_by
@@ -131,18 +136,19 @@ def list_page(
     max_results: int | None = None,
     next_token: str | None = None,
 ) -> dict[str, Any]:
+    """ListExecutions of a machine, or of one of its versions or aliases; newest first."""
     if state_machine_arn is None:
         raise errors.ValidationException("Must provide a StateMachine ARN or MapRun ARN")
-    arns.require_state_machine(state_machine_arn)
+    qualified = arns.require_qualified(state_machine_arn)
     position = pagination.decode("executions", next_token)
     after = None if position is None else (float(position[0]), str(position[1]))
     limit = pagination.page_size(max_results)
     with runtime.db.read() as conn:
-        if state_machines.get(conn, state_machine_arn) is None and not executions.count_for_state_machine(
-            conn, state_machine_arn
+        if state_machines.get(conn, qualified.state_machine_arn) is None and not executions.count_for_state_machine(
+            conn, qualified.state_machine_arn
         ):
             raise errors.StateMachineDoesNotExist(f"State Machine Does Not Exist: '{state_machine_arn}'")
-        rows = executions.page(conn, state_machine_arn, status_filter, after, limit + 1)
+        rows = executions.page(conn, qualified, status_filter, after, limit + 1)
     return pagination.page("executions", rows, limit, _list_item, "executions", lambda row: [row.start_date, row.arn])
 
 
@@ -233,7 +239,14 @@ def _list_item(row: ExecutionSummary) -> dict[str, Any]:
     }
     if row.stop_date is not None:
         item["stopDate"] = row.stop_date
+    item.update(_qualifiers(row))
     return item
+
+
+def _qualifiers(row: ExecutionRecord | ExecutionSummary) -> dict[str, str]:
+    """The version an execution runs and the alias that chose it, when it was started through them."""
+    found = {"stateMachineVersionArn": row.version_arn, "stateMachineAliasArn": row.alias_arn}
+    return {key: value for key, value in found.items() if value is not None}
 
 
 def _event(row: HistoryEventRecord, include_data: bool) -> dict[str, Any]:

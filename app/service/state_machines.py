@@ -10,11 +10,12 @@ import sqlalchemy as sa
 from app import arns, errors
 from app.asl.validation.diagnostics import Diagnostic, format_invalid_definition
 from app.asl.validation.machine import validate_definition
-from app.codec import dumps, loads
+from app.codec import dumps
 from app.durable.statuses import StateMachineStatus
 from app.durable.work import WorkKind
 from app.executions.runtime import Runtime
-from app.service import pagination
+from app.service import pagination, versions
+from app.service.lookups import configurations, require_machine
 from app.service.names import require_valid_name
 from app.store import activities, executions, state_machines, work_items
 from app.store import tags as tag_store
@@ -40,9 +41,13 @@ def create(
     tags: list[dict[str, str]] | None = None,
     logging_configuration: dict[str, Any] | None = None,
     tracing_configuration: dict[str, Any] | None = None,
+    publish: bool = False,
+    version_description: str | None = None,
 ) -> dict[str, Any]:
+    """CreateStateMachine; ``publish`` also publishes version 1."""
     require_valid_name(name)
     require_role_arn(role_arn)
+    _require_publish_for_description(publish, version_description)
     require_valid_definition(definition)
     tag_map = tag_list_to_map(tags or [])
     settings = runtime.settings
@@ -51,7 +56,8 @@ def create(
     with runtime.db.write() as conn:
         existing = state_machines.get(conn, arn)
         if existing is not None:
-            return _existing_if_identical(conn, existing, definition, role_arn)
+            created = _existing_if_identical(conn, existing, definition, role_arn)
+            return _published_too(conn, runtime, existing, created, now, publish, version_description)
         revision_id = _new_revision(conn, arn, definition, role_arn, now)
         state_machines.insert(
             conn,
@@ -68,11 +74,17 @@ def create(
             },
         )
         tag_store.put(conn, arn, tag_map)
-    return {"stateMachineArn": arn, "creationDate": now}
+        created = {"stateMachineArn": arn, "creationDate": now}
+        return _published_too(conn, runtime, require_machine(conn, arn), created, now, publish, version_description)
 
 
 def describe(runtime: Runtime, arn: str) -> dict[str, Any]:
-    arns.require_state_machine(arn)
+    """DescribeStateMachine of a machine, or of one of its versions."""
+    qualified = arns.require_qualified(arn)
+    if qualified.version is not None:
+        return versions.describe(runtime, arn)
+    if qualified.alias is not None:
+        raise errors.InvalidArn(f"Invalid Arn: 'Resource type not valid in this context: {arn}'")
     with runtime.db.read() as conn:
         machine = require_machine(conn, arn)
         revision = state_machines.get_revision(conn, machine.revision_id)
@@ -98,8 +110,12 @@ def update(
     role_arn: str | None = None,
     logging_configuration: dict[str, Any] | None = None,
     tracing_configuration: dict[str, Any] | None = None,
+    publish: bool = False,
+    version_description: str | None = None,
 ) -> dict[str, Any]:
+    """UpdateStateMachine: a new revision when the definition or role changes; ``publish`` also publishes it."""
     arns.require_state_machine(arn)
+    _require_publish_for_description(publish, version_description)
     if definition is None and role_arn is None and logging_configuration is None and tracing_configuration is None:
         raise errors.MissingRequiredParameter(
             "Either the definition, the role ARN, the LoggingConfiguration, "
@@ -120,14 +136,16 @@ def update(
             assert current is not None
             new_definition = definition if definition is not None else current.definition
             new_role = role_arn if role_arn is not None else machine.role_arn
-            values["revision_id"] = _new_revision(conn, arn, new_definition, new_role, now)
-            values["role_arn"] = new_role
+            if (new_definition, new_role) != (current.definition, current.role_arn):
+                values["revision_id"] = _new_revision(conn, arn, new_definition, new_role, now)
+                values["role_arn"] = new_role
         if logging_configuration is not None:
             values["logging_configuration"] = dumps(logging_configuration)
         if tracing_configuration is not None:
             values["tracing_configuration"] = dumps(tracing_configuration)
         state_machines.update(conn, arn, values)
-    return {"updateDate": now, "revisionId": values.get("revision_id", machine.revision_id)}
+        updated = {"updateDate": now, "revisionId": values.get("revision_id", machine.revision_id)}
+        return _published_too(conn, runtime, require_machine(conn, arn), updated, now, publish, version_description)
 
 
 def delete(runtime: Runtime, arn: str) -> dict[str, Any]:
@@ -214,11 +232,25 @@ def tag_list_to_map(tags: list[dict[str, str]]) -> dict[str, str]:
 
 
 # --- helpers -------------------------------------------------------------------------------------
-def require_machine(conn: sa.Connection, arn: str) -> StateMachineRecord:
-    machine = state_machines.get(conn, arn)
-    if machine is None:
-        raise errors.StateMachineDoesNotExist(f"State Machine Does Not Exist: '{arn}'")
-    return machine
+def _require_publish_for_description(publish: bool, version_description: str | None) -> None:
+    if version_description is not None and not publish:
+        raise errors.ValidationException("A versionDescription can only be given when publish is true")
+
+
+def _published_too(
+    conn: sa.Connection,
+    runtime: Runtime,
+    machine: StateMachineRecord,
+    answer: dict[str, Any],
+    now: float,
+    publish: bool,
+    description: str | None,
+) -> dict[str, Any]:
+    """The answer of a create or update, with the version it published when asked to."""
+    if not publish:
+        return answer
+    published = versions.publish_in(conn, runtime, machine, now, description=description)
+    return {**answer, "stateMachineVersionArn": published["stateMachineVersionArn"]}
 
 
 def require_role_arn(role_arn: str) -> None:
@@ -270,15 +302,6 @@ def _new_revision(conn: sa.Connection, arn: str, definition: str, role_arn: str,
         },
     )
     return revision_id
-
-
-def configurations(machine: StateMachineRecord) -> dict[str, Any]:
-    logging = loads(machine.logging_configuration) if machine.logging_configuration else None
-    tracing = loads(machine.tracing_configuration) if machine.tracing_configuration else None
-    return {
-        "loggingConfiguration": logging or {"level": "OFF", "includeExecutionData": False},
-        "tracingConfiguration": tracing or {"enabled": False},
-    }
 
 
 def _json_or_none(value: dict[str, Any] | None) -> str | None:

@@ -7,6 +7,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from app.arns import Qualified
 from app.durable.statuses import OPEN_TOKEN_STATUSES, ExecutionStatus, TokenStatus
 from app.store import compiled, task_tokens, work_items
 from app.store.compiled import Query, columns
@@ -98,13 +99,20 @@ def find_by_name(conn: sa.Connection, state_machine_arn: str, name: str) -> Exec
 
 def page(
     conn: sa.Connection,
-    state_machine_arn: str,
+    of: Qualified,
     status: str | None,
     after: tuple[float, str] | None,
     limit: int,
 ) -> list[ExecutionSummary]:
-    """Executions newest first; ``after`` is the (start_date, arn) of the last row already seen."""
-    query = sa.select(*columns(executions, ExecutionSummary)).where(executions.c.state_machine_arn == state_machine_arn)
+    """Executions of a machine, version or alias, newest first; ``after`` is the (start_date, arn) of the
+    last row already seen."""
+    if of.version is not None:
+        owner = executions.c.version_arn == of.arn
+    elif of.alias is not None:
+        owner = executions.c.alias_arn == of.arn
+    else:
+        owner = executions.c.state_machine_arn == of.state_machine_arn
+    query = sa.select(*columns(executions, ExecutionSummary)).where(owner)
     if status is not None:
         query = query.where(executions.c.status == status)
     if after is not None:

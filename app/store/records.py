@@ -31,6 +31,8 @@ class ExecutionRecord(NamedTuple):
     version: int
     started_by: str | None
     parent_task: str | None
+    version_arn: str | None
+    alias_arn: str | None
 
 
 class ExecutionSummary(NamedTuple):
@@ -50,6 +52,8 @@ class ExecutionSummary(NamedTuple):
     version: int
     started_by: str | None
     parent_task: str | None
+    version_arn: str | None
+    alias_arn: str | None
 
 
 class HistoryEventRecord(NamedTuple):
@@ -76,6 +80,30 @@ class StateMachineRecord(NamedTuple):
     tracing_configuration: str | None
     created_at: float
     updated_at: float | None
+    last_version: int
+
+
+class VersionRecord(NamedTuple):
+    """A published version: its number and the revision it froze."""
+
+    arn: str
+    state_machine_arn: str
+    version: int
+    revision_id: str
+    description: str | None
+    created_at: float
+
+
+class AliasRecord(NamedTuple):
+    """An alias; ``routing`` is the JSON text of its routing configuration."""
+
+    arn: str
+    state_machine_arn: str
+    name: str
+    description: str | None
+    routing: str
+    created_at: float
+    updated_at: float
 
 
 class RevisionRecord(NamedTuple):

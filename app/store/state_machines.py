@@ -7,7 +7,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from app.durable.statuses import ExecutionStatus, StateMachineStatus
-from app.store import tags
+from app.store import tags, versions
 from app.store.compiled import Query, arn_page, columns
 from app.store.records import RevisionRecord, StateMachineRecord
 from app.store.tables import executions, state_machine_revisions, state_machines
@@ -46,13 +46,19 @@ def update(conn: sa.Connection, arn: str, values: dict[str, Any]) -> None:
 
 def delete(conn: sa.Connection, arn: str) -> None:
     conn.execute(state_machines.delete().where(state_machines.c.arn == arn))
-    tags.remove_all(conn, arn)
+    _forget(conn, arn)
 
 
 def delete_if_drained(conn: sa.Connection, arn: str) -> None:
     """Remove a machine marked DELETING once no execution of it runs any more (one statement)."""
     if conn.execute(_DELETE_IF_DRAINED, {"arn": arn}).rowcount:
-        tags.remove_all(conn, arn)
+        _forget(conn, arn)
+
+
+def _forget(conn: sa.Connection, arn: str) -> None:
+    """What belongs to a deleted machine goes with it: its tags, versions and aliases."""
+    tags.remove_all(conn, arn)
+    versions.delete_all(conn, arn)
 
 
 def page(conn: sa.Connection, after_arn: str | None, limit: int) -> list[StateMachineRecord]:
@@ -62,6 +68,20 @@ def page(conn: sa.Connection, after_arn: str | None, limit: int) -> list[StateMa
 
 def insert_revision(conn: sa.Connection, values: dict[str, Any]) -> None:
     conn.execute(state_machine_revisions.insert().values(**values))
+
+
+def first_revision_id(conn: sa.Connection, machine: StateMachineRecord) -> str | None:
+    """The revision a machine was created with (a machine of the same name deleted before had others)."""
+    query = (
+        sa.select(state_machine_revisions.c.revision_id)
+        .where(
+            state_machine_revisions.c.state_machine_arn == machine.arn,
+            state_machine_revisions.c.created_at >= machine.created_at,
+        )
+        .order_by(state_machine_revisions.c.created_at)
+        .limit(1)
+    )
+    return conn.execute(query).scalar_one_or_none()
 
 
 def get_revision(conn: sa.Connection, revision_id: str) -> RevisionRecord | None:

@@ -26,6 +26,34 @@ state_machines = sa.Table(
     sa.Column("tracing_configuration", sa.Text, nullable=True),
     sa.Column("created_at", sa.Double, nullable=False),
     sa.Column("updated_at", sa.Double, nullable=True),
+    # The number of the last version published; numbers are never reused, even after a deletion.
+    sa.Column("last_version", sa.Integer, nullable=False, server_default="0"),
+)
+
+# Published versions: numbered, immutable pointers to a revision, startable by their own ARN.
+state_machine_versions = sa.Table(
+    "state_machine_versions",
+    metadata,
+    sa.Column("arn", sa.String(256), primary_key=True),
+    sa.Column("state_machine_arn", sa.String(256), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("revision_id", sa.String(64), nullable=False),
+    sa.Column("description", sa.String(256), nullable=True),
+    sa.Column("created_at", sa.Double, nullable=False),
+    sa.UniqueConstraint("state_machine_arn", "version"),
+)
+
+# Aliases: a name that routes executions to one version, or splits them between two by weight.
+state_machine_aliases = sa.Table(
+    "state_machine_aliases",
+    metadata,
+    sa.Column("arn", sa.String(256), primary_key=True),
+    sa.Column("state_machine_arn", sa.String(256), nullable=False, index=True),
+    sa.Column("name", sa.String(80), nullable=False),
+    sa.Column("description", sa.String(256), nullable=True),
+    sa.Column("routing", sa.Text, nullable=False),
+    sa.Column("created_at", sa.Double, nullable=False),
+    sa.Column("updated_at", sa.Double, nullable=False),
 )
 
 # Each definition a machine has had; executions point at the one they started with, so an
@@ -70,8 +98,13 @@ executions = sa.Table(
     # integrations, the parent task ({"execution_arn", "task_id", "pattern"}) to report back to.
     sa.Column("started_by", sa.String(256), nullable=True, index=True),
     sa.Column("parent_task", sa.Text, nullable=True),
+    # The version that runs (started by its ARN or through an alias), and the alias, if any.
+    sa.Column("version_arn", sa.String(256), nullable=True),
+    sa.Column("alias_arn", sa.String(256), nullable=True),
     sa.UniqueConstraint("state_machine_arn", "name"),
     sa.Index("ix_executions_state_machine_arn_start_date", "state_machine_arn", "start_date"),
+    sa.Index("ix_executions_version_arn_start_date", "version_arn", "start_date"),
+    sa.Index("ix_executions_alias_arn_start_date", "alias_arn", "start_date"),
     sa.Index(
         "ix_executions_running",
         "state_machine_arn",

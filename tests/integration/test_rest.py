@@ -339,6 +339,34 @@ def test_tag_errors(rest: httpx.Client, new_machine: NewMachine) -> None:
     assert_error(rest.post(f"/tags/{arn}", json=too_many), 400, "TooManyTags")
 
 
+# --- versions and aliases ------------------------------------------------------------------------
+def test_versions_and_aliases(rest: httpx.Client, sfn: Any, new_machine: NewMachine) -> None:
+    arn = new_machine(GREET_MACHINE)
+    published = rest.post(f"/state-machines/{arn}/versions", json={"description": "first"})
+    assert published.status_code == 201, published.text
+    version = published.json()["stateMachineVersionArn"]
+    assert version == f"{arn}:1"
+    assert rest.post(f"/state-machines/{arn}/versions").json()["stateMachineVersionArn"] == version
+    listed = rest.get(f"/state-machines/{arn}/versions").json()["stateMachineVersions"]
+    assert [item["stateMachineVersionArn"] for item in listed] == [version]
+    assert rest.get(f"/state-machines/{version}").json()["description"] == "first"
+
+    routing = [{"stateMachineVersionArn": version, "weight": 100}]
+    created = rest.post("/aliases", json={"name": "LIVE", "routingConfiguration": routing})
+    assert created.status_code == 201, created.text
+    alias = created.json()["stateMachineAliasArn"]
+    assert rest.get(f"/aliases/{alias}").json()["routingConfiguration"] == routing
+    assert rest.put(f"/aliases/{alias}", json={"description": "now described"}).status_code == 200
+    assert sfn.describe_state_machine_alias(stateMachineAliasArn=alias)["description"] == "now described"
+    aliases = rest.get(f"/state-machines/{arn}/aliases").json()["stateMachineAliases"]
+    assert [item["stateMachineAliasArn"] for item in aliases] == [alias]
+    assert_error(rest.delete(f"/versions/{version}"), 400, "ConflictException")
+    assert rest.delete(f"/aliases/{alias}").status_code == 204
+    assert_error(rest.get(f"/aliases/{alias}"), 404, "ResourceNotFound")
+    assert rest.delete(f"/versions/{version}").status_code == 204
+    assert_error(rest.get(f"/state-machines/{version}"), 404, "StateMachineDoesNotExist")
+
+
 # --- documentation -------------------------------------------------------------------------------
 ROUTES = {
     ("get", "/v1/state-machines"),
@@ -356,6 +384,14 @@ ROUTES = {
     ("get", "/v1/tags/{arn}"),
     ("post", "/v1/tags/{arn}"),
     ("delete", "/v1/tags/{arn}"),
+    ("post", "/v1/state-machines/{arn}/versions"),
+    ("get", "/v1/state-machines/{arn}/versions"),
+    ("get", "/v1/state-machines/{arn}/aliases"),
+    ("delete", "/v1/versions/{arn}"),
+    ("post", "/v1/aliases"),
+    ("get", "/v1/aliases/{arn}"),
+    ("put", "/v1/aliases/{arn}"),
+    ("delete", "/v1/aliases/{arn}"),
 }
 
 

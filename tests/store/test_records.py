@@ -16,6 +16,8 @@ WHOLE_ROWS: list[tuple[type[NamedTuple], sa.Table]] = [
     (records.RevisionRecord, tables.state_machine_revisions),
     (records.ActivityRecord, tables.activities),
     (records.TaskTokenRecord, tables.task_tokens),
+    (records.VersionRecord, tables.state_machine_versions),
+    (records.AliasRecord, tables.state_machine_aliases),
 ]
 
 
