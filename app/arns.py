@@ -53,6 +53,13 @@ def execution(state_machine_arn: str, name: str) -> str:
     return f"arn:aws:states:{parsed.region}:{parsed.account}:execution:{parsed.parts[0]}:{name}"
 
 
+def express_execution(state_machine_arn: str, name: str, run_id: str) -> str:
+    """An Express execution's ARN: ``express`` as resource type, then machine, name and a unique id."""
+    parsed = parse(state_machine_arn)
+    assert parsed is not None and parsed.kind == "stateMachine"
+    return f"arn:aws:states:{parsed.region}:{parsed.account}:express:{parsed.parts[0]}:{name}:{run_id}"
+
+
 def state_machine_of_execution(execution_arn: str) -> str:
     parsed = parse(execution_arn)
     assert parsed is not None and parsed.kind == "execution"
@@ -130,7 +137,10 @@ def require_state_machine(arn: str) -> ParsedArn:
 
 
 def require_execution(arn: str) -> ParsedArn:
-    """Parse an execution ARN or raise ``InvalidArn`` as AWS does."""
+    """Parse a Standard execution's ARN or raise ``InvalidArn`` as AWS does (Express ones have no record)."""
+    parsed = parse(arn)
+    if parsed is not None and parsed.kind == "express":
+        raise InvalidArn("Invalid Arn: 'Resource type not valid in this context: express'")
     return _require(arn, "execution", 2)
 
 

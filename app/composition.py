@@ -6,6 +6,7 @@ from typing import Any
 
 import httpx
 
+from app.executions.express import ExpressRunner, express_options
 from app.executions.runtime import Runtime
 from app.integrations.connections import ConnectionStore
 from app.integrations.dispatch import Integrations
@@ -40,6 +41,13 @@ def build_integrations(runtime: Runtime) -> Integrations:
         start_execution=start_execution,
         region=settings.region,
     )
+
+
+def build_express(runtime: Runtime, integrations: Integrations) -> ExpressRunner:
+    """The runner of this process's Express executions, with their own duration limit."""
+    settings = runtime.settings
+    options = express_options(runtime.engine_options, settings.express_max_seconds)
+    return ExpressRunner(integrations, runtime.clock, options, threads=settings.task_threads)
 
 
 def build_scheduler(runtime: Runtime, integrations: Integrations) -> Scheduler:

@@ -144,3 +144,11 @@ class ConflictException(ServiceError):
 
 class ServiceQuotaExceededException(ServiceError):
     """A per-machine quota is reached (versions, aliases)."""
+
+
+class StateMachineTypeNotSupported(ServiceError):
+    """An operation that the machine's type (STANDARD or EXPRESS) does not have."""
+
+
+class ExecutionNotRedrivable(ServiceError):
+    """A redrive that AWS's rules do not allow for this execution."""

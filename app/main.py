@@ -11,7 +11,7 @@ from fastapi import FastAPI
 
 from app.api import aws_json, health, rest
 from app.api.aws_json import AwsJsonEndpoint
-from app.composition import build_integrations, build_scheduler
+from app.composition import build_express, build_integrations, build_scheduler
 from app.executions.runtime import Runtime, build_runtime
 from app.settings import Settings, get_settings
 from app.store import migrate
@@ -42,6 +42,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         rt = runtime or build_runtime(settings)
         app.state.runtime = rt
         integrations = build_integrations(rt)
+        rt.express = build_express(rt, integrations)
         scheduler = build_scheduler(rt, integrations) if settings.run_scheduler else None
         if scheduler is not None:
             scheduler.start()
@@ -52,6 +53,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
             app.state.ready = False
             if scheduler is not None:
                 scheduler.stop()
+            rt.require_express().stop()
             integrations.close()
             rt.close()
 

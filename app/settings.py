@@ -58,6 +58,17 @@ class Settings(BaseSettings):
     limit_warning_share: float = Field(
         default=0.8, gt=0, le=1, validation_alias=AliasChoices("SFN_LIMIT_WARNING_SHARE", "limit_warning_share")
     )
+    express_max_seconds: float = Field(
+        default=300.0,
+        gt=0,
+        validation_alias=AliasChoices("SFN_EXPRESS_MAX_SECONDS", "express_max_seconds"),
+        description="How long an Express execution may run (AWS: five minutes).",
+    )
+    execution_log: str = Field(
+        default="stdout",
+        validation_alias=AliasChoices("SFN_EXECUTION_LOG", "execution_log"),
+        description="Where the log records of state machines with a loggingConfiguration go: stdout, a file, or off.",
+    )
     task_threads: int = Field(default=32, ge=1, validation_alias=AliasChoices("SFN_TASK_THREADS", "task_threads"))
 
 

@@ -11,12 +11,20 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from bench import ceiling, history, light_client, map_items, memory, timers, yardstick
+from bench import ceiling, express_engine, history, light_client, map_items, memory, timers, yardstick
 from bench.database import Database, choose_database
 from bench.results import Row, RunResult, render_table, summarize, write_json
 from bench.server import PROJECT_ROOT, BenchServer
 
-OWN_SCENARIOS = ("memory", "history_25k", "timer_accuracy", "map_1000", "light_client", "client_ceiling")
+OWN_SCENARIOS = (
+    "memory",
+    "history_25k",
+    "timer_accuracy",
+    "map_1000",
+    "light_client",
+    "client_ceiling",
+    "express_engine",
+)
 ALL_SCENARIOS = (*yardstick.SCENARIOS, *OWN_SCENARIOS)
 DEFAULT_JSON = PROJECT_ROOT / "bench" / "results" / "latest.json"
 
@@ -110,6 +118,8 @@ def run_once(runner: Runner, args: argparse.Namespace, scenario: str) -> RunResu
         return guarded(lambda: map_items.run(runner.shared_server().endpoint))
     if scenario == "light_client":
         return guarded(lambda: light_client.run(runner.shared_server().endpoint))
+    if scenario == "express_engine":
+        return guarded(express_engine.run)
     if scenario == "client_ceiling":
         return guarded(lambda: ceiling.run(runner.log_path))
     if not args.yardstick.is_file():

@@ -4,11 +4,13 @@ boto3 spends about a millisecond of CPU on every call, so on a 2-core machine it
 ``client_ceiling``) caps StartExecution and the call-heavy yardstick scenarios (wait_fanout,
 callback) below what the server takes. This scenario sends the same AWS JSON requests from
 keep-alive ``http.client`` connections, 8 threads as in the yardstick, so its figures are the
-server's: StartExecution, 1000 x Wait 2 s, and activity tasks from start to SendTaskSuccess.
+server's: StartExecution, 1000 x Wait 2 s, activity tasks from start to SendTaskSuccess, and
+StartSyncExecution of a 10-state Express machine beside DescribeStateMachine, the cheapest read.
 """
 
 from __future__ import annotations
 
+import functools
 import http.client
 import json
 import statistics
@@ -27,6 +29,8 @@ STARTS = 2000
 FANOUT = 1000
 WAIT_SECONDS = 2
 CALLBACKS = 200
+SYNC_CALLS = 2000
+EXPRESS_STATES = 10
 DEADLINE_S = 120.0
 IDLE_POLL_TIMEOUT_S = 2.0  # a worker's long poll gives up after this long with nothing to do
 PASS = {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}}
@@ -105,9 +109,9 @@ def in_threads(count: int, work: Callable[[int], object], threads: int = THREADS
     return latencies
 
 
-def _machine(client: AwsJson, kind: str, definition: dict[str, Any]) -> str:
+def _machine(client: AwsJson, kind: str, definition: dict[str, Any], machine_type: str = "STANDARD") -> str:
     name = f"bench-light-{kind}-{uuid.uuid4().hex[:8]}"
-    body = {"name": name, "definition": json.dumps(definition), "roleArn": ROLE_ARN}
+    body = {"name": name, "definition": json.dumps(definition), "roleArn": ROLE_ARN, "type": machine_type}
     return str(client.call("CreateStateMachine", body)["stateMachineArn"])
 
 
@@ -209,10 +213,37 @@ def _callback(client: AwsJson, workers: AwsJson) -> dict[str, float]:
     return {"activity tasks completed/s": CALLBACKS / (last_success[0] - began)}
 
 
+def pass_chain(states: int) -> dict[str, Any]:
+    """``states`` Pass states in a row."""
+    chain: dict[str, Any] = {}
+    for index in range(states):
+        chain[f"S{index}"] = (
+            {"Type": "Pass", "End": True} if index == states - 1 else {"Type": "Pass", "Next": f"S{index + 1}"}
+        )
+    return {"StartAt": "S0", "States": chain}
+
+
+def _call_ignoring_index(client: AwsJson, operation: str, body: dict[str, Any], _: int) -> None:
+    client.call(operation, body)
+
+
+def _sync_express(client: AwsJson) -> dict[str, float]:
+    """StartSyncExecution of a 10-state Express machine, and DescribeStateMachine of it for scale."""
+    machine = _machine(client, "express", pass_chain(EXPRESS_STATES), "EXPRESS")
+    figures: dict[str, float] = {}
+    for operation in ("DescribeStateMachine", "StartSyncExecution"):
+        body = {"stateMachineArn": machine}
+        began = time.perf_counter()
+        latencies = in_threads(SYNC_CALLS, functools.partial(_call_ignoring_index, client, operation, body))
+        figures[f"{operation} calls/s"] = SYNC_CALLS / (time.perf_counter() - began)
+        figures[f"{operation} p50 ms"] = statistics.median(latencies) * 1000
+    return figures
+
+
 def run(endpoint: str) -> RunResult:
     started = time.monotonic()
     client = AwsJson(endpoint)
-    figures = {**_starts(client), **_wait_fanout(client)}
+    figures = {**_starts(client), **_sync_express(client), **_wait_fanout(client)}
     figures.update(_callback(client, AwsJson(endpoint, timeout=IDLE_POLL_TIMEOUT_S)))
     detail = {"threads": THREADS, "starts": STARTS, "fanout": FANOUT, "callbacks": CALLBACKS}
     return RunResult(figures=figures, detail=detail, seconds=time.monotonic() - started)

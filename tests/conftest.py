@@ -40,7 +40,8 @@ def make_client(endpoint: str) -> SFNClient:
         region_name="us-east-1",
         aws_access_key_id="x",
         aws_secret_access_key="x",
-        config=Config(retries={"max_attempts": 0}, read_timeout=70),
+        # botocore sends StartSyncExecution to a "sync-" prefix of the endpoint's host; a local endpoint has none.
+        config=Config(retries={"max_attempts": 0}, read_timeout=70, inject_host_prefix=False),
     )
 
 
@@ -57,12 +58,21 @@ def database_url(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
 
 
 @pytest.fixture(scope="session")
-def server(database_url: str, backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+def execution_log(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The file the live server writes execution log records to (machines with a loggingConfiguration)."""
+    return tmp_path_factory.mktemp(f"executions-{backend}") / "executions.jsonl"
+
+
+@pytest.fixture(scope="session")
+def server(
+    database_url: str, backend: str, execution_log: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ServerProcess]:
     log = tmp_path_factory.mktemp(f"log-{backend}") / "server.log"
     env = {
         "WAIT_TIME_SCALE": TEST_WAIT_TIME_SCALE,
         "SFN_FUNCTIONS_DIR": str(FUNCTIONS_DIR),
         "SFN_CONNECTIONS": json.dumps(TEST_CONNECTIONS),
+        "SFN_EXECUTION_LOG": str(execution_log),
     }
     process = new_server(database_url, log, env).start()
     yield process

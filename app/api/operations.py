@@ -204,7 +204,9 @@ _TABLE: tuple[Operation, ...] = (
         "ValidateStateMachineDefinition",
         shapes.ValidateStateMachineDefinitionInput,
         shapes.ValidateStateMachineDefinitionOutput,
-        lambda rt, r, ctx: state_machines.validate(r.definition, severity=r.severity, max_results=r.maxResults),
+        lambda rt, r, ctx: state_machines.validate(
+            r.definition, machine_type=r.type, severity=r.severity, max_results=r.maxResults
+        ),
         (),
         read_only=True,
         rest=Rest(
@@ -460,6 +462,32 @@ _TABLE: tuple[Operation, ...] = (
         ),
     ),
     Operation(
+        "StartSyncExecution",
+        shapes.StartSyncExecutionInput,
+        shapes.StartSyncExecutionOutput,
+        lambda rt, r, ctx: executions.start_sync(
+            rt, r.stateMachineArn, name=r.name, input=r.input, trace_header=r.traceHeader
+        ),
+        (
+            errors.InvalidArn,
+            errors.InvalidExecutionInput,
+            errors.InvalidName,
+            errors.StateMachineDeleting,
+            errors.StateMachineDoesNotExist,
+            errors.StateMachineTypeNotSupported,
+        ),
+        waits=True,
+        rest=Rest(
+            "POST",
+            "/executions/sync",
+            "Run an Express execution to its end",
+            "Answers with the execution's status and output once it has ended (EXPRESS machines only).",
+            EX,
+            body=bodies.StartExecutionBody,
+            json_text=("input",),
+        ),
+    ),
+    Operation(
         "ListExecutions",
         shapes.ListExecutionsInput,
         shapes.ListExecutionsOutput,
@@ -470,7 +498,12 @@ _TABLE: tuple[Operation, ...] = (
             max_results=r.maxResults,
             next_token=r.nextToken,
         ),
-        (errors.InvalidArn, errors.InvalidToken, errors.StateMachineDoesNotExist),
+        (
+            errors.InvalidArn,
+            errors.InvalidToken,
+            errors.StateMachineDoesNotExist,
+            errors.StateMachineTypeNotSupported,
+        ),
         read_only=True,
         rest=Rest("GET", "/executions", "List executions of a state machine", "Newest first.", EX),
     ),

@@ -131,6 +131,10 @@ class StartExecutionInput(StateMachineArnInput):
     traceHeader: Annotated[str, Field(max_length=256)] | None = None
 
 
+class StartSyncExecutionInput(StartExecutionInput):
+    includedData: Literal["ALL_DATA", "METADATA_ONLY"] | None = None
+
+
 class ExecutionArnInput(Request):
     executionArn: Arn
 
@@ -213,6 +217,7 @@ class SendTaskHeartbeatInput(Request):
 # The examples form one walk through the API: create "hello", start "run-1" of it, look at both.
 MACHINE_ARN = "arn:aws:states:us-east-1:123456789012:stateMachine:hello"
 EXECUTION_ARN = "arn:aws:states:us-east-1:123456789012:execution:hello:run-1"
+EXPRESS_EXECUTION_ARN = "arn:aws:states:us-east-1:123456789012:express:hello:run-1:8f6c7a8e-1d52-4b7e-9d8c"
 ACTIVITY_ARN = "arn:aws:states:us-east-1:123456789012:activity:work"
 ROLE_ARN = "arn:aws:iam::123456789012:role/any"
 DEFINITION_TEXT = (
@@ -450,6 +455,41 @@ class DescribeExecutionOutput(Response):
     startedExecutionArns: list[str] | None = Field(default=None, description="Executions this one started.")
     historyEventCount: int = Field(description="Events in its history so far.")
     historyEventLimit: int = Field(description="Events its history may hold; continue as new before it.")
+
+
+class StartSyncExecutionOutput(Response):
+    """An Express execution's end, reached within the request."""
+
+    model_config = _examples(
+        {
+            "executionArn": EXPRESS_EXECUTION_ARN,
+            "stateMachineArn": MACHINE_ARN,
+            "name": "run-1",
+            "status": "SUCCEEDED",
+            "startDate": WHEN,
+            "stopDate": LATER,
+            "input": '{"name": "world"}',
+            "inputDetails": {"included": True},
+            "output": '{"greeting":"Hello, world!"}',
+            "outputDetails": {"included": True},
+            "billingDetails": {"billedDurationInMilliseconds": 100, "billedMemoryUsedInMB": 64},
+        }
+    )
+
+    executionArn: str
+    stateMachineArn: str
+    name: str
+    status: Literal["SUCCEEDED", "FAILED", "TIMED_OUT"]
+    startDate: Timestamp
+    stopDate: Timestamp
+    input: JsonText | None = None
+    inputDetails: dict[str, Any] | None = None
+    output: str | None = Field(default=None, description="JSON text; present when it succeeded.")
+    outputDetails: dict[str, Any] | None = None
+    error: str | None = None
+    cause: str | None = None
+    traceHeader: str | None = None
+    billingDetails: dict[str, Any]
 
 
 class StopExecutionOutput(Response):

@@ -10,7 +10,6 @@ under the one step budget of :attr:`Runtime.engine_options`.
 from __future__ import annotations
 
 import logging
-import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,6 +30,7 @@ from app.engine.types import ExecutionInfo, Transition, Trigger
 from app.executions import lineage
 from app.executions.rows import transition_rows
 from app.executions.runtime import Revision, Runtime
+from app.executions.triggers import new_trigger
 from app.store import executions, state_machines, work_items
 from app.store.executions import TransitionRows
 from app.store.records import ExecutionRecord
@@ -38,7 +38,6 @@ from app.store.records import ExecutionRecord
 log = logging.getLogger(__name__)
 
 MAX_RACE_RETRIES = 20
-ENTROPY_BYTES = 32
 
 
 class ExecutionNotRunningError(LookupError):
@@ -176,30 +175,6 @@ def deliver_within(runtime: Runtime, conn: sa.Connection, arn: str, trigger: Tri
     return entry if _commit(conn, entry, now) else None
 
 
-def new_trigger(
-    kind: WorkKind,
-    *,
-    timer_id: int | None = None,
-    error: str | None = None,
-    cause: str | None = None,
-    news: TaskNews | None = None,
-) -> Trigger:
-    """A trigger with fresh entropy: the one place randomness enters a transition (task tokens)."""
-    entropy = secrets.token_bytes(ENTROPY_BYTES)
-    return Trigger(kind, timer_id=timer_id, error=error, cause=cause, news=news, entropy=entropy)
-
-
-def trigger_for(kind: WorkKind, payload: dict[str, Any]) -> Trigger:
-    """The engine trigger that a work item of this kind and payload stands for."""
-    return new_trigger(
-        kind,
-        timer_id=payload.get("timer_id"),
-        error=payload.get("error"),
-        cause=payload.get("cause"),
-        news=TaskNews.from_json(payload) if kind == WorkKind.TASK else None,
-    )
-
-
 def deliver_news(runtime: Runtime, conn: sa.Connection, arn: str, news: TaskNews, now: float) -> Computed | None:
     """Task news for an execution, inside the transaction that produced it: applied at once, or queued.
 
@@ -220,8 +195,12 @@ def settle_news(runtime: Runtime, applied: Computed | None) -> None:
 
 
 def settle(runtime: Runtime, computed: Sequence[Computed], applied: Sequence[Transition] | None = None) -> None:
-    """After the commit: warn of limits near, and wake whoever has new work."""
+    """After the commit: warn of limits near, write log records, and wake whoever has new work."""
     _warn_near_limits(runtime, computed)
+    committed = None if applied is None else {id(transition) for transition in applied}
+    for entry in computed:
+        if committed is None or id(entry.transition) in committed:
+            runtime.log_events(entry.row.state_machine_arn, entry.row.arn, entry.transition.events)
     ended_with_news = any(
         entry.transition.status != ExecutionStatus.RUNNING
         and lineage.may_queue_news(entry.row, entry.waits_for_children)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -15,26 +16,41 @@ from app.store import executions, work_items
 from app.store.records import ExecutionRecord
 
 
-def describe_output(row: ExecutionRecord, transition: Transition, now: float, *, as_json: bool) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Ended:
+    """A finished child execution, as the ``.sync`` task of its parent describes it."""
+
+    arn: str
+    name: str
+    state_machine_arn: str
+    input_text: str
+    start_date: float
+    stop_date: float
+    status: str
+    output: str | None = None
+    error: str | None = None
+    cause: str | None = None
+
+
+def describe_output(ended: Ended, *, as_json: bool) -> dict[str, Any]:
     """The DescribeExecution-shaped result a ``.sync`` task returns (``.sync:2``: Input/Output as JSON)."""
-    output_text = transition.output
     result: dict[str, Any] = {
-        "ExecutionArn": row.arn,
-        "Input": loads(row.input) if as_json else row.input,
+        "ExecutionArn": ended.arn,
+        "Input": loads(ended.input_text) if as_json else ended.input_text,
         "InputDetails": {"Included": True},
-        "Name": row.name,
-        "StartDate": int(row.start_date * 1000),
-        "StateMachineArn": row.state_machine_arn,
-        "Status": transition.status,
-        "StopDate": int(now * 1000),
+        "Name": ended.name,
+        "StartDate": int(ended.start_date * 1000),
+        "StateMachineArn": ended.state_machine_arn,
+        "Status": ended.status,
+        "StopDate": int(ended.stop_date * 1000),
     }
-    if output_text is not None:
-        result["Output"] = loads(output_text) if as_json else output_text
+    if ended.output is not None:
+        result["Output"] = loads(ended.output) if as_json else ended.output
         result["OutputDetails"] = {"Included": True}
-    if transition.error is not None:
-        result["Error"] = transition.error
-    if transition.cause is not None:
-        result["Cause"] = transition.cause
+    if ended.error is not None:
+        result["Error"] = ended.error
+    if ended.cause is not None:
+        result["Cause"] = ended.cause
     return result
 
 
@@ -47,14 +63,30 @@ def report_to_parent(conn: sa.Connection, row: ExecutionRecord, transition: Tran
     """Deliver a finished child's result to the parent task that waits for it with ``.sync``."""
     if row.parent_task is None:
         return
-    parent = loads(row.parent_task)
-    described = describe_output(row, transition, now, as_json=parent["pattern"] == "sync2")
-    task_id = int(parent["task_id"])
-    if transition.status == ExecutionStatus.SUCCEEDED:
+    ended = Ended(
+        row.arn,
+        row.name,
+        row.state_machine_arn,
+        row.input,
+        row.start_date,
+        now,
+        transition.status,
+        transition.output,
+        transition.error,
+        transition.cause,
+    )
+    report_end(conn, loads(row.parent_task), ended, now)
+
+
+def report_end(conn: sa.Connection, parent_task: dict[str, Any], ended: Ended, now: float) -> None:
+    """Queue a finished child's result as news for the ``.sync`` task ``parent_task`` names."""
+    described = describe_output(ended, as_json=parent_task["pattern"] == "sync2")
+    task_id = int(parent_task["task_id"])
+    if ended.status == ExecutionStatus.SUCCEEDED:
         answer = news.succeeded(task_id, described)
     else:
         answer = news.failed(task_id, "States.TaskFailed", dumps(described))
-    work_items.enqueue(conn, parent["execution_arn"], WorkKind.TASK, answer.to_json(), now)
+    work_items.enqueue(conn, parent_task["execution_arn"], WorkKind.TASK, answer.to_json(), now)
 
 
 def stop_children(conn: sa.Connection, parent_arn: str, now: float) -> None:

@@ -11,7 +11,9 @@ import sqlalchemy as sa
 
 from app.asl.model import StateMachineModel, parse_definition
 from app.clock import Clock, SystemClock
-from app.engine.types import EngineOptions
+from app.engine.types import EngineOptions, HistoryEvent
+from app.executions.express import ExpressRunner
+from app.executions.logs import LogLevel, LogSink, records
 from app.executions.signals import ActivityWaiters, Wakeup
 from app.settings import Settings
 from app.store import executions, state_machines
@@ -22,6 +24,7 @@ MODEL_CACHE_SIZE = 256
 WORK_MESSAGE = "work"
 ACTIVITY_PREFIX = "activity:"
 OPEN_COUNT_TTL = 1.0
+LOG_LEVEL_TTL = 1.0
 
 
 @dataclass(frozen=True)
@@ -44,12 +47,22 @@ class Runtime:
     _revisions: OrderedDict[str, Revision] = field(default_factory=OrderedDict)
     _revisions_lock: threading.Lock = field(default_factory=threading.Lock)
     _open_count: tuple[float, int] = (-OPEN_COUNT_TTL, 0)
+    _log_levels: dict[str, tuple[float, LogLevel]] = field(default_factory=dict)
     notifier: PostgresNotifier | None = None
+    logs: LogSink = field(default_factory=lambda: LogSink("off"))
+    express: ExpressRunner | None = None
 
     def close(self) -> None:
         if self.notifier is not None:
             self.notifier.stop()
+        self.logs.close()
         self.db.dispose()
+
+    def require_express(self) -> ExpressRunner:
+        """The runner of Express executions, which the composition hands in with the integrations."""
+        if self.express is None:
+            raise RuntimeError("this process runs no Express executions")
+        return self.express
 
     def signal_work(self) -> None:
         """New work is committed: wake this process's scheduler, and the other processes'."""
@@ -93,6 +106,26 @@ class Runtime:
             self._open_count = (now, count + 1)
         return count
 
+    def log_events(self, state_machine_arn: str, execution_arn: str, events: list[HistoryEvent]) -> None:
+        """Write the log records of committed events that the machine's ``loggingConfiguration`` asks for."""
+        if not events or not self.logs.enabled:
+            return
+        level = self._log_level(state_machine_arn)
+        if level.enabled:
+            self.logs.write(records(level, execution_arn, events))
+
+    def _log_level(self, state_machine_arn: str) -> LogLevel:
+        """A machine's logging level, read at most once a second (a change applies within that second)."""
+        now = time.monotonic()
+        cached = self._log_levels.get(state_machine_arn)
+        if cached is not None and now - cached[0] < LOG_LEVEL_TTL:
+            return cached[1]
+        with self.db.read() as conn:
+            machine = state_machines.get(conn, state_machine_arn)
+        level = LogLevel.of(None if machine is None else machine.logging_configuration)
+        self._log_levels[state_machine_arn] = (now, level)
+        return level
+
     def revision(self, conn: sa.Connection, revision_id: str) -> Revision:
         """The parsed definition of a revision; revisions never change, so parse each once."""
         with self._revisions_lock:
@@ -113,7 +146,12 @@ class Runtime:
 
 def build_runtime(settings: Settings, clock: Clock | None = None) -> Runtime:
     """The runtime of one process; on PostgreSQL it also listens for other processes' wake-ups."""
-    runtime = Runtime(settings=settings, db=Database(settings.database_url), clock=clock or SystemClock())
+    runtime = Runtime(
+        settings=settings,
+        db=Database(settings.database_url),
+        clock=clock or SystemClock(),
+        logs=LogSink(settings.execution_log),
+    )
     runtime.notifier = runtime.db.dialect.notifier(runtime.db.engine, runtime.receive)
     if runtime.notifier is not None:
         runtime.notifier.start()

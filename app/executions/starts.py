@@ -19,9 +19,10 @@ from app.durable.work import WorkKind
 from app.engine.advance import start as start_transition
 from app.engine.types import ExecutionInfo, Transition
 from app.executions import lineage
-from app.executions.deliveries import announce, compute, new_trigger
+from app.executions.deliveries import announce, compute
 from app.executions.rows import transition_rows
 from app.executions.runtime import Revision, Runtime
+from app.executions.triggers import new_trigger
 from app.store import executions
 from app.store.records import ExecutionRecord
 
@@ -95,6 +96,7 @@ def begin(runtime: Runtime, new: NewExecution, revision: Revision, now: float) -
         if existing is None:
             raise
         raise NameTakenError(existing) from None
+    runtime.log_events(new.state_machine_arn, new.arn, transition.events)
     announce(runtime, [transition], queued=reports)
 
 

@@ -9,8 +9,9 @@ import uuid
 from app.crashpoints import crash_point
 from app.durable.statuses import ExecutionStatus
 from app.durable.work import WorkKind
-from app.executions.deliveries import Delivery, deliver_batch, trigger_for
+from app.executions.deliveries import Delivery, deliver_batch
 from app.executions.runtime import Runtime
+from app.executions.triggers import trigger_for
 from app.scheduler.tasks import TaskRunner
 from app.store import executions, work_items
 

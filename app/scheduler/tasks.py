@@ -9,24 +9,17 @@ from __future__ import annotations
 import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from typing import Protocol
 
 from app.crashpoints import crash_point
-from app.durable import news
-from app.durable.news import TaskNews
 from app.durable.work import Invocation, WorkKind
-from app.executions.deliveries import ExecutionNotRunningError, deliver, new_trigger
+from app.executions.caller import Caller, call_safely
+from app.executions.deliveries import ExecutionNotRunningError, deliver
 from app.executions.runtime import Runtime
+from app.executions.triggers import new_trigger
 from app.store import work_items
 from app.store.work_items import WorkItem
 
 log = logging.getLogger(__name__)
-
-
-class Caller(Protocol):
-    """The integrations, as the task runner calls them: one invocation in, the task's news out."""
-
-    def call(self, execution_arn: str, invocation: Invocation) -> TaskNews: ...
 
 
 class TaskRunner:
@@ -56,10 +49,7 @@ class TaskRunner:
     def _run(self, item: WorkItem) -> None:
         invocation = Invocation.from_json(item.payload)
         try:
-            answer = self.caller.call(item.execution_arn, invocation)
-        except Exception as exc:  # a bug in an integration must not lose the task
-            log.exception("integration call for %s failed", item.execution_arn)
-            answer = news.failed(invocation.task_id, "States.Runtime", f"Internal error calling the task: {exc}")
+            answer = call_safely(self.caller, item.execution_arn, invocation)
         finally:
             with self._lock:
                 self._in_flight.discard(item.id)

@@ -6,24 +6,29 @@ import contextlib
 import functools
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from starlette.concurrency import run_in_threadpool
 
 from app import arns, errors
 from app.codec import Fragment, dumps_bytes, loads
 from app.durable.statuses import ExecutionStatus, StateMachineStatus
 from app.durable.work import WorkKind
 from app.executions import starts
-from app.executions.deliveries import ExecutionNotRunningError, deliver, new_trigger
-from app.executions.runtime import Runtime
+from app.executions.deliveries import ExecutionNotRunningError, deliver
+from app.executions.express import ExpressStart
+from app.executions.runtime import Revision, Runtime
 from app.executions.starts import NewExecution
-from app.service import pagination, versions
+from app.executions.triggers import new_trigger
+from app.service import express, pagination, versions
 from app.service.lookups import configurations
 from app.service.names import require_valid_name
 from app.store import executions, state_machines
 from app.store.records import ExecutionRecord, ExecutionSummary, HistoryEventRecord
 
+EXPRESS = "EXPRESS"
 MAX_PAYLOAD_BYTES = 262_144
 DATA_FIELDS = ("input", "output")
 
@@ -44,19 +49,16 @@ def start(
     the execution that started this one (lineage); ``parent_task`` the ``.sync`` task that waits
     for its end.
     """
-    arns.require_qualified(state_machine_arn)
-    name = name if name is not None else str(uuid.uuid4())
-    require_valid_name(name)
-    input_text = "{}" if input is None else input
-    parsed_input = parse_payload(input_text, errors.InvalidExecutionInput, "Invalid State Machine Execution Input")
+    request = _StartRequest.of(state_machine_arn, name, input)
     now = runtime.clock.now()
     with runtime.db.read() as conn:
-        target = versions.target(conn, state_machine_arn)
+        target, revision = _resolve(runtime, conn, state_machine_arn)
         machine = target.machine
-        if machine.status != StateMachineStatus.ACTIVE:
-            raise errors.StateMachineDeleting(f"State Machine is being deleted: '{state_machine_arn}'")
+        if machine.type == EXPRESS:
+            start = express.new_start(runtime, machine, revision, request.name, request.input_text, request.input)
+            return express.start_async(runtime, start, parent_task)
         _require_room(runtime, conn)
-        revision = runtime.revision(conn, target.revision_id)
+    name, input_text, parsed_input = request.name, request.input_text, request.input
     new = NewExecution(
         arn=arns.execution(machine.arn, name),
         name=name,
@@ -77,6 +79,28 @@ def start(
         # AWS answers a repeat of a RUNNING execution's start with that execution.
         return _idempotent_start(taken.existing, input_text)
     return {"executionArn": new.arn, "startDate": now}
+
+
+async def start_sync(
+    runtime: Runtime,
+    state_machine_arn: str,
+    *,
+    name: str | None = None,
+    input: str | None = None,
+    trace_header: str | None = None,
+) -> dict[str, Any]:
+    """StartSyncExecution: run an Express execution to its end within the request."""
+    request = _StartRequest.of(state_machine_arn, name, input)
+
+    def prepare() -> ExpressStart:
+        with runtime.db.read() as conn:
+            target, revision = _resolve(runtime, conn, state_machine_arn)
+        if target.machine.type != EXPRESS:
+            raise errors.StateMachineTypeNotSupported(express.NOT_SUPPORTED)
+        return express.new_start(runtime, target.machine, revision, request.name, request.input_text, request.input)
+
+    start = prepare() if runtime.db.dialect.reads_without_waiting else await run_in_threadpool(prepare)
+    return await express.run_sync(runtime, start, trace_header)
 
 
 def describe(runtime: Runtime, arn: str) -> dict[str, Any]:
@@ -144,10 +168,11 @@ def list_page(
     after = None if position is None else (float(position[0]), str(position[1]))
     limit = pagination.page_size(max_results)
     with runtime.db.read() as conn:
-        if state_machines.get(conn, qualified.state_machine_arn) is None and not executions.count_for_state_machine(
-            conn, qualified.state_machine_arn
-        ):
+        machine = state_machines.get(conn, qualified.state_machine_arn)
+        if machine is None and not executions.count_for_state_machine(conn, qualified.state_machine_arn):
             raise errors.StateMachineDoesNotExist(f"State Machine Does Not Exist: '{state_machine_arn}'")
+        if machine is not None and machine.type == EXPRESS:
+            raise errors.StateMachineTypeNotSupported(express.NOT_SUPPORTED)
         rows = executions.page(conn, qualified, status_filter, after, limit + 1)
     return pagination.page("executions", rows, limit, _list_item, "executions", lambda row: [row.start_date, row.arn])
 
@@ -197,6 +222,32 @@ def describe_state_machine(runtime: Runtime, arn: str) -> dict[str, Any]:
 
 
 # --- helpers -------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _StartRequest:
+    """A start's name and input, checked before anything is read."""
+
+    name: str
+    input_text: str
+    input: Any
+
+    @classmethod
+    def of(cls, state_machine_arn: str, name: str | None, input: str | None) -> _StartRequest:
+        arns.require_qualified(state_machine_arn)
+        name = name if name is not None else str(uuid.uuid4())
+        require_valid_name(name)
+        input_text = "{}" if input is None else input
+        label = "Invalid State Machine Execution Input"
+        return cls(name, input_text, parse_payload(input_text, errors.InvalidExecutionInput, label))
+
+
+def _resolve(runtime: Runtime, conn: sa.Connection, state_machine_arn: str) -> tuple[versions.Target, Revision]:
+    """The active machine (version, alias) a start names, and the revision it runs."""
+    target = versions.target(conn, state_machine_arn)
+    if target.machine.status != StateMachineStatus.ACTIVE:
+        raise errors.StateMachineDeleting(f"State Machine is being deleted: '{state_machine_arn}'")
+    return target, runtime.revision(conn, target.revision_id)
+
+
 def parse_payload(text: str, error: type[errors.ServiceError], label: str) -> Any:
     """Parse a JSON payload, enforcing AWS's size limit; raises ``error`` when it is too large or not JSON."""
     size = len(text.encode())

@@ -24,9 +24,9 @@ from app.store.records import StateMachineRecord
 MAX_TAGS = 50
 
 
-def require_valid_definition(definition: str) -> None:
+def require_valid_definition(definition: str, machine_type: str = "STANDARD") -> None:
     """Raise ``InvalidDefinition`` with AWS's message when the definition has errors."""
-    problems = [d for d in validate_definition(definition) if d.severity == "ERROR"]
+    problems = [d for d in validate_definition(definition, machine_type) if d.severity == "ERROR"]
     if problems:
         raise errors.InvalidDefinition(format_invalid_definition(problems))
 
@@ -48,7 +48,7 @@ def create(
     require_valid_name(name)
     require_role_arn(role_arn)
     _require_publish_for_description(publish, version_description)
-    require_valid_definition(definition)
+    require_valid_definition(definition, type)
     tag_map = tag_list_to_map(tags or [])
     settings = runtime.settings
     arn = arns.state_machine(settings.region, settings.account_id, name)
@@ -123,11 +123,11 @@ def update(
         )
     if role_arn is not None:
         require_role_arn(role_arn)
-    if definition is not None:
-        require_valid_definition(definition)
     now = runtime.clock.now()
     with runtime.db.write() as conn:
         machine = require_machine(conn, arn)
+        if definition is not None:
+            require_valid_definition(definition, machine.type)
         if machine.status == StateMachineStatus.DELETING:
             raise errors.StateMachineDeleting(f"State Machine is being deleted: '{arn}'")
         values: dict[str, Any] = {"updated_at": now}
@@ -185,9 +185,11 @@ def list_page(runtime: Runtime, *, max_results: int | None = None, next_token: s
     )
 
 
-def validate(definition: str, *, severity: str = "ERROR", max_results: int | None = None) -> dict[str, Any]:
+def validate(
+    definition: str, *, machine_type: str | None = None, severity: str = "ERROR", max_results: int | None = None
+) -> dict[str, Any]:
     """ValidateStateMachineDefinition: every diagnostic at or above ``severity``."""
-    diagnostics = validate_definition(definition)
+    diagnostics = validate_definition(definition, machine_type or "STANDARD")
     if severity == "ERROR":
         diagnostics = [d for d in diagnostics if d.severity == "ERROR"]
     limit = max_results or 100

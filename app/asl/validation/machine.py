@@ -13,6 +13,7 @@ from app.asl.validation.diagnostics import (
     Report,
     child,
 )
+from app.asl.validation.express import check_express
 from app.asl.validation.fields import check_enum, check_values
 from app.asl.validation.schema import JSONPATH
 from app.asl.validation.states import Members, Walk, check_machine
@@ -44,8 +45,11 @@ def _machine_language(definition: Any, report: Report) -> str:
     return str(language)
 
 
-def validate_definition(text: str) -> list[Diagnostic]:
-    """Every diagnostic AWS would report for this definition text; no ERROR means it is valid."""
+def validate_definition(text: str, machine_type: str = "STANDARD") -> list[Diagnostic]:
+    """Every diagnostic AWS would report for this definition text; no ERROR means it is valid.
+
+    ``machine_type`` EXPRESS also refuses what Express workflows cannot run.
+    """
     report = Report()
     definition = _parse(text, report)
     if report.items:
@@ -54,6 +58,8 @@ def validate_definition(text: str) -> list[Diagnostic]:
     check_machine(walk, definition, "", schema.TOP_LEVEL_FIELDS, depth=0)
     if isinstance(definition, dict):
         _check_top_level_values(report, definition)
+    if machine_type == "EXPRESS":
+        check_express(report, definition)
     return report.items
 
 
