@@ -21,7 +21,7 @@ from app.api import rest_models as bodies
 from app.api import shapes
 from app.codec import loads
 from app.executions.runtime import Runtime
-from app.service import activities, aliases, callbacks, executions, state_machines, versions
+from app.service import activities, aliases, callbacks, executions, redrives, state_machines, versions
 
 _ARN_ERRORS = (errors.InvalidArn,)
 
@@ -495,6 +495,7 @@ _TABLE: tuple[Operation, ...] = (
             rt,
             state_machine_arn=r.stateMachineArn,
             status_filter=r.statusFilter,
+            redrive_filter=r.redriveFilter,
             max_results=r.maxResults,
             next_token=r.nextToken,
         ),
@@ -522,6 +523,21 @@ _TABLE: tuple[Operation, ...] = (
             EX,
             arn="executionArn",
             body=bodies.StopExecutionBody,
+        ),
+    ),
+    Operation(
+        "RedriveExecution",
+        shapes.RedriveExecutionInput,
+        shapes.RedriveExecutionOutput,
+        lambda rt, r, ctx: redrives.redrive(rt, r.executionArn, r.clientToken),
+        (errors.ExecutionDoesNotExist, errors.ExecutionNotRedrivable, errors.ExecutionLimitExceeded, errors.InvalidArn),
+        rest=Rest(
+            "POST",
+            "/executions/{arn}/redrive",
+            "Redrive an execution",
+            "A FAILED, TIMED_OUT or ABORTED execution goes on from the state that did not succeed.",
+            EX,
+            arn="executionArn",
         ),
     ),
     Operation(

@@ -154,6 +154,11 @@ class ListExecutionsInput(Request):
     maxResults: PageSize | None = None
     nextToken: Annotated[str, Field(min_length=1, max_length=3096)] | None = None
     mapRunArn: Annotated[str, Field(min_length=1, max_length=2000)] | None = None
+    redriveFilter: Literal["REDRIVEN", "NOT_REDRIVEN"] | None = None
+
+
+class RedriveExecutionInput(ExecutionArnInput):
+    clientToken: Annotated[str, Field(min_length=1, max_length=64)] | None = None
 
 
 class GetExecutionHistoryInput(ExecutionArnInput):
@@ -449,6 +454,9 @@ class DescribeExecutionOutput(Response):
     cause: str | None = None
     traceHeader: str | None = None
     redriveCount: int = 0
+    redriveDate: Timestamp | None = Field(default=None, description="When it was last redriven.")
+    redriveStatus: Literal["REDRIVABLE", "NOT_REDRIVABLE", "REDRIVABLE_BY_MAP_RUN"] | None = None
+    redriveStatusReason: str | None = None
     stateMachineVersionArn: str | None = Field(default=None, description="The version that runs, if one was named.")
     stateMachineAliasArn: str | None = Field(default=None, description="The alias that chose the version, if any.")
     startedByExecutionArn: str | None = Field(default=None, description="The execution that started this one.")
@@ -492,6 +500,12 @@ class StartSyncExecutionOutput(Response):
     billingDetails: dict[str, Any]
 
 
+class RedriveExecutionOutput(Response):
+    model_config = _examples({"redriveDate": LATER})
+
+    redriveDate: Timestamp
+
+
 class StopExecutionOutput(Response):
     model_config = _examples({"stopDate": LATER})
 
@@ -506,6 +520,7 @@ class ExecutionListItem(Response):
     startDate: Timestamp
     stopDate: Timestamp | None = None
     redriveCount: int = 0
+    redriveDate: Timestamp | None = None
     stateMachineVersionArn: str | None = None
     stateMachineAliasArn: str | None = None
 

@@ -124,7 +124,8 @@ class Frame:
     ``entered`` is the id of the current state's StateEntered event (None before entering it);
     ``retries`` counts attempts per retrier index; ``timers`` are keyed by timer id. A child frame
     that ended has a ``status`` (and ``output`` or ``error``/``cause``); ``reported`` is set once
-    its parent has recorded that end.
+    its parent has recorded that end. ``failed_at`` names the state a failed child frame (or the
+    root of an execution that did not succeed) stopped in, where a redrive takes it up again.
     """
 
     state: str | None
@@ -143,6 +144,7 @@ class Frame:
     reported: bool = False
     branch: int | None = None
     item: MapItem | None = None
+    failed_at: str | None = None
     stored: dict[str, Any] | None = field(default=None, compare=False, repr=False)
 
     @property
@@ -168,6 +170,7 @@ class Frame:
             self.reported,
             self.branch,
             self.item,
+            self.failed_at,
         )
 
     def walk(self) -> list[Frame]:
@@ -232,6 +235,8 @@ def _encode_frame(frame: Frame) -> dict[str, Any]:
         data["branch"] = frame.branch
     if frame.item is not None:
         data["item"] = [frame.item.index, frame.item.value]
+    if frame.failed_at is not None:
+        data["failed_at"] = frame.failed_at
     return data
 
 
@@ -250,6 +255,7 @@ def _decode_frame(data: dict[str, Any]) -> Frame:
             reported=True,
             branch=data.get("branch"),
             item=None if item is None else MapItem(int(item[0]), item[1]),
+            failed_at=data.get("failed_at"),
             stored=data,
         )
     return Frame(
@@ -272,6 +278,7 @@ def _decode_frame(data: dict[str, Any]) -> Frame:
         reported=bool(data.get("reported", False)),
         branch=data.get("branch"),
         item=None if item is None else MapItem(int(item[0]), item[1]),
+        failed_at=data.get("failed_at"),
     )
 
 

@@ -48,7 +48,7 @@ def start(
         "executionStartedEventDetails",
         {"input": info.input_text, "inputDetails": {"truncated": False}, "roleArn": info.role_arn},
     )
-    limit = _time_limit(model, options)
+    limit = time_limit(model, options)
     warn_at = now + limit * options.limit_warning_share
     run.timers.append(Timer(DEADLINE_TIMER_ID, now + limit, kind=WorkKind.TIMEOUT, warn_at=warn_at))
     run.run_again = True
@@ -221,11 +221,12 @@ def _recover(run: Run) -> None:
             assert handler is not None and handler.fan is not None
             fan = handler.fan
             stack.extend((child, fan.states_of(run.state, child)) for child in frame.children.frames)
-    deadline = run.info.start_time + _time_limit(run.model, run.options)
+    began = run.info.start_time if run.info.redrive_time is None else run.info.redrive_time
+    deadline = began + time_limit(run.model, run.options)
     run.timers.append(Timer(DEADLINE_TIMER_ID, deadline, kind=WorkKind.TIMEOUT))
 
 
-def _time_limit(model: StateMachineModel, options: EngineOptions) -> float:
+def time_limit(model: StateMachineModel, options: EngineOptions) -> float:
     """The execution's deadline after its start: TimeoutSeconds, within the service's maximum duration."""
     if model.timeout_seconds is None:
         return options.max_execution_seconds
@@ -371,6 +372,7 @@ def _frame_succeeds(run: Run, output: Any) -> None:
 
 def _frame_fails(run: Run, error: str | None, cause: str | None) -> None:
     if not run.is_root:
+        run.frame.failed_at = run.frame.state
         _frame_ends(run.frame, ExecutionStatus.FAILED, error=error, cause=cause)
         return
     _end(run, ExecutionStatus.FAILED, error, cause)

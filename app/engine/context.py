@@ -23,15 +23,18 @@ def context_object(
     state: dict[str, Any] = {"Name": state_name, "EnteredTime": iso_timestamp(entered_time)}
     if retry_count is not None:
         state["RetryCount"] = retry_count
+    execution: dict[str, Any] = {
+        "Id": info.arn,
+        "Input": info.input,
+        "Name": info.name,
+        "RoleArn": info.role_arn,
+        "StartTime": iso_timestamp(info.start_time),
+        "RedriveCount": info.redrive_count,
+    }
+    if info.redrive_time is not None:
+        execution["RedriveTime"] = iso_timestamp(info.redrive_time)
     return {
-        "Execution": {
-            "Id": info.arn,
-            "Input": info.input,
-            "Name": info.name,
-            "RoleArn": info.role_arn,
-            "StartTime": iso_timestamp(info.start_time),
-            "RedriveCount": 0,
-        },
+        "Execution": execution,
         "StateMachine": {"Id": info.state_machine_arn, "Name": info.state_machine_name},
         "State": state,
     }

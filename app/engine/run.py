@@ -175,8 +175,11 @@ class Run:
         self.cause = cause
         root = self.snapshot.root
         self.closed_tokens.extend(_open_tokens(root))
+        if status == ExecutionStatus.SUCCEEDED:
+            root.children = None
+        else:  # where a redrive takes the execution up again, with the branches and iterations it had
+            root.failed_at = root.state
         root.state = None
-        root.children = None
         root.timers = {}
         root.task = None
 

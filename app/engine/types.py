@@ -29,6 +29,8 @@ class ExecutionInfo:
     role_arn: str
     start_time: float
     input_text: str
+    redrive_count: int = 0
+    redrive_time: float | None = None
 
     @cached_property
     def input(self) -> Any:

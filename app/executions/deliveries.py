@@ -83,6 +83,8 @@ def execution_info(row: ExecutionRecord, role_arn: str) -> ExecutionInfo:
         role_arn=role_arn,
         start_time=row.start_date,
         input_text=row.input,
+        redrive_count=row.redrive_count,
+        redrive_time=row.redrive_date,
     )
 
 

@@ -77,6 +77,7 @@ def begin(runtime: Runtime, new: NewExecution, revision: Revision, now: float) -
         "parent_task": None if new.parent_task is None else dumps(new.parent_task),
         "version_arn": new.version_arn,
         "alias_arn": new.alias_arn,
+        "redrive_count": 0,
     }
     rows = transition_rows(new.arn, transition, now)
     reports = transition.status != ExecutionStatus.RUNNING and new.parent_task is not None

@@ -22,8 +22,8 @@ from app.executions.express import ExpressStart
 from app.executions.runtime import Revision, Runtime
 from app.executions.starts import NewExecution
 from app.executions.triggers import new_trigger
-from app.service import express, pagination, versions
-from app.service.lookups import configurations
+from app.service import express, pagination, redrives, versions
+from app.service.lookups import configurations, require_execution
 from app.service.names import require_valid_name
 from app.store import executions, state_machines
 from app.store.records import ExecutionRecord, ExecutionSummary, HistoryEventRecord
@@ -108,6 +108,7 @@ def describe(runtime: Runtime, arn: str) -> dict[str, Any]:
     with runtime.db.read() as conn:
         row = require_execution(conn, arn)
         children = executions.started_by(conn, arn)
+        machine = state_machines.get(conn, row.state_machine_arn) if row.status in redrives.REDRIVABLE else None
     result: dict[str, Any] = {
         "executionArn": row.arn,
         "stateMachineArn": row.state_machine_arn,
@@ -116,7 +117,7 @@ def describe(runtime: Runtime, arn: str) -> dict[str, Any]:
         "startDate": row.start_date,
         "input": row.input,
         "inputDetails": {"included": True},
-        "redriveCount": 0,
+        **redrives.status_fields(runtime, row, machine),
     }
     if row.trace_header is not None:
         result["traceHeader"] = row.trace_header
@@ -157,6 +158,7 @@ def list_page(
     *,
     state_machine_arn: str | None,
     status_filter: str | None = None,
+    redrive_filter: str | None = None,
     max_results: int | None = None,
     next_token: str | None = None,
 ) -> dict[str, Any]:
@@ -173,7 +175,8 @@ def list_page(
             raise errors.StateMachineDoesNotExist(f"State Machine Does Not Exist: '{state_machine_arn}'")
         if machine is not None and machine.type == EXPRESS:
             raise errors.StateMachineTypeNotSupported(express.NOT_SUPPORTED)
-        rows = executions.page(conn, qualified, status_filter, after, limit + 1)
+        redriven = None if redrive_filter is None else redrive_filter == "REDRIVEN"
+        rows = executions.page(conn, qualified, status_filter, after, limit + 1, redriven)
     return pagination.page("executions", rows, limit, _list_item, "executions", lambda row: [row.start_date, row.arn])
 
 
@@ -259,13 +262,6 @@ def parse_payload(text: str, error: type[errors.ServiceError], label: str) -> An
         raise error(f"{label}: {exc}") from exc
 
 
-def require_execution(conn: sa.Connection, arn: str) -> ExecutionRecord:
-    row = executions.get(conn, arn)
-    if row is None:
-        raise errors.ExecutionDoesNotExist(f"Execution Does Not Exist: '{arn}'")
-    return row
-
-
 def _require_room(runtime: Runtime, conn: sa.Connection) -> None:
     """ExecutionLimitExceeded once the open executions reach the configured cap (AWS: 1,000,000)."""
     cap = runtime.settings.max_open_executions
@@ -286,10 +282,12 @@ def _list_item(row: ExecutionSummary) -> dict[str, Any]:
         "name": row.name,
         "status": row.status,
         "startDate": row.start_date,
-        "redriveCount": 0,
+        "redriveCount": row.redrive_count,
     }
     if row.stop_date is not None:
         item["stopDate"] = row.stop_date
+    if row.redrive_date is not None:
+        item["redriveDate"] = row.redrive_date
     item.update(_qualifiers(row))
     return item
 

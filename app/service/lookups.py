@@ -8,8 +8,8 @@ import sqlalchemy as sa
 
 from app import errors
 from app.codec import loads
-from app.store import state_machines
-from app.store.records import StateMachineRecord
+from app.store import executions, state_machines
+from app.store.records import ExecutionRecord, StateMachineRecord
 
 
 def require_machine(conn: sa.Connection, arn: str) -> StateMachineRecord:
@@ -17,6 +17,13 @@ def require_machine(conn: sa.Connection, arn: str) -> StateMachineRecord:
     if machine is None:
         raise errors.StateMachineDoesNotExist(f"State Machine Does Not Exist: '{arn}'")
     return machine
+
+
+def require_execution(conn: sa.Connection, arn: str) -> ExecutionRecord:
+    row = executions.get(conn, arn)
+    if row is None:
+        raise errors.ExecutionDoesNotExist(f"Execution Does Not Exist: '{arn}'")
+    return row
 
 
 def configurations(machine: StateMachineRecord) -> dict[str, Any]:

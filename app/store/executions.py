@@ -48,8 +48,10 @@ def _fenced_update(columns: tuple[str, ...]) -> compiled.Compiled:
     return compiled.Compiled(executions.update().where(_FENCE).values({name: sa.bindparam(name) for name in columns}))
 
 
+_REDRIVE_COLUMNS = ("redrive_count", "redrive_date", "redrive_tokens")
 _ADVANCE = _fenced_update(_PROGRESS_COLUMNS)
 _FINISH = _fenced_update(_PROGRESS_COLUMNS + _END_COLUMNS)
+_REOPEN = _fenced_update(_PROGRESS_COLUMNS + _END_COLUMNS + _REDRIVE_COLUMNS)
 
 
 def _history_query(reverse: bool, bounded: bool) -> Query[HistoryEventRecord]:
@@ -103,9 +105,10 @@ def page(
     status: str | None,
     after: tuple[float, str] | None,
     limit: int,
+    redriven: bool | None = None,
 ) -> list[ExecutionSummary]:
     """Executions of a machine, version or alias, newest first; ``after`` is the (start_date, arn) of the
-    last row already seen."""
+    last row already seen; ``redriven`` keeps only those redriven (True) or never redriven (False)."""
     if of.version is not None:
         owner = executions.c.version_arn == of.arn
     elif of.alias is not None:
@@ -115,6 +118,8 @@ def page(
     query = sa.select(*columns(executions, ExecutionSummary)).where(owner)
     if status is not None:
         query = query.where(executions.c.status == status)
+    if redriven is not None:
+        query = query.where(executions.c.redrive_count > 0 if redriven else executions.c.redrive_count == 0)
     if after is not None:
         start, arn = after
         query = query.where(
@@ -224,6 +229,31 @@ def apply_transition(conn: sa.Connection, rows: TransitionRows, version: int, no
     else:
         updated = _ADVANCE.rowcount(conn, values)
     if updated != 1:
+        return False
+    _write_effects(conn, rows)
+    return True
+
+
+def reopen(
+    conn: sa.Connection, rows: TransitionRows, version: int, redrive_count: int, now: float, tokens: str | None
+) -> bool:
+    """Write a redrive: the ended execution RUNNING again, its end cleared; False when another writer won."""
+    values: dict[str, Any] = {
+        "b_arn": rows.arn,
+        "b_version": version,
+        "snapshot": rows.snapshot,
+        "next_event_id": rows.next_event_id,
+        "version": version + 1,
+        "status": rows.status,
+        "output": None,
+        "error": None,
+        "cause": None,
+        "stop_date": None,
+        "redrive_count": redrive_count,
+        "redrive_date": now,
+        "redrive_tokens": tokens,
+    }
+    if _REOPEN.rowcount(conn, values) != 1:
         return False
     _write_effects(conn, rows)
     return True

@@ -33,6 +33,9 @@ class ExecutionRecord(NamedTuple):
     parent_task: str | None
     version_arn: str | None
     alias_arn: str | None
+    redrive_count: int
+    redrive_date: float | None
+    redrive_tokens: str | None
 
 
 class ExecutionSummary(NamedTuple):
@@ -54,6 +57,9 @@ class ExecutionSummary(NamedTuple):
     parent_task: str | None
     version_arn: str | None
     alias_arn: str | None
+    redrive_count: int
+    redrive_date: float | None
+    redrive_tokens: str | None
 
 
 class HistoryEventRecord(NamedTuple):

@@ -101,6 +101,10 @@ executions = sa.Table(
     # The version that runs (started by its ARN or through an alias), and the alias, if any.
     sa.Column("version_arn", sa.String(256), nullable=True),
     sa.Column("alias_arn", sa.String(256), nullable=True),
+    # Redrives: how many, the last one's date, and the recent client tokens ([[token, date], ...]).
+    sa.Column("redrive_count", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("redrive_date", sa.Double, nullable=True),
+    sa.Column("redrive_tokens", sa.Text, nullable=True),
     sa.UniqueConstraint("state_machine_arn", "name"),
     sa.Index("ix_executions_state_machine_arn_start_date", "state_machine_arn", "start_date"),
     sa.Index("ix_executions_version_arn_start_date", "version_arn", "start_date"),

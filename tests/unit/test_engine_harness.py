@@ -15,7 +15,7 @@ import functools
 import importlib.util
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -29,6 +29,7 @@ from app.durable.snapshot import Snapshot
 from app.durable.statuses import ExecutionStatus
 from app.durable.work import WorkKind
 from app.engine.advance import advance, start
+from app.engine.redrive import redrive
 from app.engine.types import (
     EngineOptions,
     ExecutionInfo,
@@ -161,6 +162,13 @@ class Driver:
 
     def stop(self, error: str | None = None, cause: str | None = None) -> Transition:
         return self.advance(self.trigger(WorkKind.STOP, error=error, cause=cause))
+
+    def redrive(self) -> Transition:
+        """RedriveExecution of the ended execution, as the service applies it."""
+        assert self.status != ExecutionStatus.RUNNING, "only an ended execution is redriven"
+        self.info = replace(self.info, redrive_count=self.info.redrive_count + 1, redrive_time=self.now)
+        self.open_tasks = []
+        return self._record(redrive(self.model, self.snapshot, self.now, self.info, self.options))
 
     def settle(self) -> None:
         """Re-run while the engine asks for it (its step budget ran out)."""

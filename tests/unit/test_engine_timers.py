@@ -43,7 +43,9 @@ def test_stop_aborts_with_error_and_cause_and_closes_tokens() -> None:
     assert driver.details("ExecutionAborted") == {"error": "user.Stop", "cause": "no longer needed"}
     assert sorted(stopped.closed_tokens) == sorted(filter(None, tokens))
     assert (driver.error, driver.cause) == ("user.Stop", "no longer needed")
-    assert stopped.snapshot.root.state is None and stopped.snapshot.root.children is None
+    root = stopped.snapshot.root
+    assert root.state is None and root.failed_at == "Par"  # where a redrive would take it up
+    assert root.children is not None and [child.timers for child in root.children.frames] == [{}, {}]
 
 
 def test_stop_aborts_running_map_iterations_innermost_first() -> None:
