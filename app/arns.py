@@ -14,7 +14,7 @@ from app.errors import InvalidArn
 
 _ARN = re.compile(
     r"^arn:(?P<partition>aws[a-zA-Z-]*):states:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):"
-    r"(?P<kind>stateMachine|execution|activity|express):(?P<rest>.+)$"
+    r"(?P<kind>stateMachine|execution|activity|express|mapRun):(?P<rest>.+)$"
 )
 CALLER_PATH_PREFIX = "/_from/"
 
@@ -142,6 +142,11 @@ def require_execution(arn: str) -> ParsedArn:
     if parsed is not None and parsed.kind == "express":
         raise InvalidArn("Invalid Arn: 'Resource type not valid in this context: express'")
     return _require(arn, "execution", 2)
+
+
+def require_map_run(arn: str) -> ParsedArn:
+    """Parse a Map Run's ARN (``…:mapRun:machine/label:id``) or raise ``InvalidArn``."""
+    return _require(arn, "mapRun", 2)
 
 
 def require_activity(arn: str) -> ParsedArn:

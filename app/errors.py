@@ -152,3 +152,7 @@ class StateMachineTypeNotSupported(ServiceError):
 
 class ExecutionNotRedrivable(ServiceError):
     """A redrive that AWS's rules do not allow for this execution."""
+
+
+class InvalidEncryptionConfiguration(ServiceError):
+    """An encryptionConfiguration whose members do not fit its type."""

@@ -21,7 +21,17 @@ from app.api import rest_models as bodies
 from app.api import shapes
 from app.codec import loads
 from app.executions.runtime import Runtime
-from app.service import activities, aliases, callbacks, executions, redrives, state_machines, versions
+from app.service import (
+    activities,
+    aliases,
+    callbacks,
+    executions,
+    map_runs,
+    redrives,
+    state_machines,
+    test_state,
+    versions,
+)
 
 _ARN_ERRORS = (errors.InvalidArn,)
 
@@ -179,11 +189,13 @@ _TABLE: tuple[Operation, ...] = (
             tracing_configuration=_dump(r.tracingConfiguration),
             publish=bool(r.publish),
             version_description=r.versionDescription,
+            encryption_configuration=_dump(r.encryptionConfiguration),
         ),
         (
             errors.ConflictException,
             errors.InvalidArn,
             errors.InvalidDefinition,
+            errors.InvalidEncryptionConfiguration,
             errors.InvalidName,
             errors.StateMachineAlreadyExists,
             errors.StateMachineDeleting,
@@ -304,11 +316,13 @@ _TABLE: tuple[Operation, ...] = (
             tracing_configuration=_dump(r.tracingConfiguration),
             publish=bool(r.publish),
             version_description=r.versionDescription,
+            encryption_configuration=_dump(r.encryptionConfiguration),
         ),
         (
             errors.ConflictException,
             errors.InvalidArn,
             errors.InvalidDefinition,
+            errors.InvalidEncryptionConfiguration,
             errors.MissingRequiredParameter,
             errors.ServiceQuotaExceededException,
             errors.StateMachineDeleting,
@@ -583,7 +597,7 @@ _TABLE: tuple[Operation, ...] = (
         "DescribeExecution",
         shapes.DescribeExecutionInput,
         shapes.DescribeExecutionOutput,
-        lambda rt, r, ctx: executions.describe(rt, r.executionArn),
+        lambda rt, r, ctx: executions.describe(rt, r.executionArn, metadata_only=r.includedData == "METADATA_ONLY"),
         (errors.ExecutionDoesNotExist, errors.InvalidArn),
         read_only=True,
         rest=Rest(
@@ -643,8 +657,8 @@ _TABLE: tuple[Operation, ...] = (
         "CreateActivity",
         shapes.CreateActivityInput,
         shapes.CreateActivityOutput,
-        lambda rt, r, ctx: activities.create(rt, r.name, _tags(r.tags)),
-        (errors.InvalidName, errors.TooManyTags),
+        lambda rt, r, ctx: activities.create(rt, r.name, _tags(r.tags), _dump(r.encryptionConfiguration)),
+        (errors.InvalidEncryptionConfiguration, errors.InvalidName, errors.TooManyTags),
     ),
     Operation(
         "DescribeActivity",
@@ -667,6 +681,51 @@ _TABLE: tuple[Operation, ...] = (
         shapes.ListActivitiesOutput,
         lambda rt, r, ctx: activities.list_page(rt, max_results=r.maxResults, next_token=r.nextToken),
         (errors.InvalidToken,),
+        read_only=True,
+    ),
+    Operation(
+        "TestState",
+        shapes.TestStateInput,
+        shapes.TestStateOutput,
+        lambda rt, r, ctx: test_state.test_state(
+            rt,
+            definition=r.definition,
+            role_arn=r.roleArn,
+            input=r.input,
+            inspection_level=r.inspectionLevel,
+            variables=r.variables,
+            state_name=r.stateName,
+        ),
+        (errors.InvalidArn, errors.InvalidDefinition, errors.InvalidExecutionInput),
+        waits=True,
+        rest=Rest(
+            "POST",
+            "/test-state",
+            "Test one state",
+            "Runs one state (integrations included) and answers with its output, status and data flow.",
+            SM,
+        ),
+    ),
+    Operation(
+        "DescribeMapRun",
+        shapes.MapRunArnInput,
+        shapes.DescribeMapRunOutput,
+        lambda rt, r, ctx: map_runs.describe(rt, r.mapRunArn),
+        (errors.InvalidArn, errors.ResourceNotFound),
+    ),
+    Operation(
+        "UpdateMapRun",
+        shapes.UpdateMapRunInput,
+        shapes.Empty,
+        lambda rt, r, ctx: map_runs.update(rt, r.mapRunArn),
+        (errors.InvalidArn, errors.ResourceNotFound),
+    ),
+    Operation(
+        "ListMapRuns",
+        shapes.ListMapRunsInput,
+        shapes.ListMapRunsOutput,
+        lambda rt, r, ctx: map_runs.list_page(rt, r.executionArn),
+        (errors.ExecutionDoesNotExist, errors.InvalidArn, errors.InvalidToken),
         read_only=True,
     ),
     Operation(

@@ -47,6 +47,12 @@ class TracingConfiguration(Request):
     enabled: bool | None = None
 
 
+class EncryptionConfiguration(Request):
+    kmsKeyId: Annotated[str, Field(min_length=1, max_length=2048)] | None = None
+    kmsDataKeyReusePeriodSeconds: Annotated[int, Field(ge=60, le=900)] | None = None
+    type: Literal["AWS_OWNED_KEY", "CUSTOMER_MANAGED_KMS_KEY"]
+
+
 class CreateStateMachineInput(Request):
     name: Name
     definition: Definition
@@ -57,6 +63,7 @@ class CreateStateMachineInput(Request):
     tracingConfiguration: TracingConfiguration | None = None
     publish: bool | None = None
     versionDescription: Annotated[str, Field(max_length=256)] | None = None
+    encryptionConfiguration: EncryptionConfiguration | None = None
 
 
 class StateMachineArnInput(Request):
@@ -74,6 +81,7 @@ class UpdateStateMachineInput(StateMachineArnInput):
     tracingConfiguration: TracingConfiguration | None = None
     publish: bool | None = None
     versionDescription: Annotated[str, Field(max_length=256)] | None = None
+    encryptionConfiguration: EncryptionConfiguration | None = None
 
 
 class PublishStateMachineVersionInput(StateMachineArnInput):
@@ -135,6 +143,35 @@ class StartSyncExecutionInput(StartExecutionInput):
     includedData: Literal["ALL_DATA", "METADATA_ONLY"] | None = None
 
 
+class TestStateInput(Request):
+    definition: Definition
+    roleArn: Arn | None = None
+    input: str | None = None
+    inspectionLevel: Literal["INFO", "DEBUG", "TRACE"] | None = None
+    revealSecrets: bool | None = None
+    variables: str | None = None
+    stateName: Annotated[str, Field(min_length=1, max_length=80)] | None = None
+
+
+MapRunArn = Annotated[str, Field(min_length=1, max_length=2000)]
+
+
+class MapRunArnInput(Request):
+    mapRunArn: MapRunArn
+
+
+class UpdateMapRunInput(MapRunArnInput):
+    maxConcurrency: Annotated[int, Field(ge=0)] | None = None
+    toleratedFailurePercentage: Annotated[float, Field(ge=0, le=100)] | None = None
+    toleratedFailureCount: Annotated[int, Field(ge=0)] | None = None
+
+
+class ListMapRunsInput(Request):
+    executionArn: Arn
+    maxResults: PageSize | None = None
+    nextToken: PageToken | None = None
+
+
 class ExecutionArnInput(Request):
     executionArn: Arn
 
@@ -185,6 +222,7 @@ class ListTagsForResourceInput(Request):
 class CreateActivityInput(Request):
     name: Name
     tags: list[Tag] | None = None
+    encryptionConfiguration: EncryptionConfiguration | None = None
 
 
 class ActivityArnInput(Request):
@@ -288,6 +326,10 @@ class DescribeStateMachineOutput(Response):
     loggingConfiguration: dict[str, Any]
     tracingConfiguration: dict[str, Any]
     description: str | None = Field(default=None, description="A version's description.")
+    encryptionConfiguration: dict[str, Any] | None = Field(default=None, description="As given; not applied.")
+    variableReferences: dict[str, list[str]] | None = Field(
+        default=None, description="The variables each state reads, for the states that read any."
+    )
 
 
 class UpdateStateMachineOutput(Response):
@@ -446,7 +488,7 @@ class DescribeExecutionOutput(Response):
     status: ExecutionStatus
     startDate: Timestamp
     stopDate: Timestamp | None = Field(default=None, description="Present once the execution has ended.")
-    input: JsonText
+    input: JsonText | None = Field(default=None, description="Left out with includedData METADATA_ONLY.")
     inputDetails: dict[str, Any]
     output: str | None = Field(default=None, description="JSON text; present when it succeeded.")
     outputDetails: dict[str, Any] | None = None
@@ -504,6 +546,41 @@ class RedriveExecutionOutput(Response):
     model_config = _examples({"redriveDate": LATER})
 
     redriveDate: Timestamp
+
+
+class TestStateOutput(Response):
+    """What one state did: its status, output or error, the state it goes to, and its data flow."""
+
+    model_config = _examples({"output": '{"greeting":"Hello"}', "status": "SUCCEEDED", "nextState": "Next"})
+
+    output: str | None = None
+    error: str | None = None
+    cause: str | None = None
+    inspectionData: dict[str, Any] | None = None
+    nextState: str | None = None
+    status: Literal["SUCCEEDED", "FAILED", "RETRIABLE", "CAUGHT_ERROR"] | None = None
+
+
+class DescribeMapRunOutput(Response):
+    mapRunArn: str
+    executionArn: str
+    status: str
+    startDate: Timestamp
+    stopDate: Timestamp | None = None
+    maxConcurrency: int
+    toleratedFailurePercentage: float
+    toleratedFailureCount: int
+    itemCounts: dict[str, Any]
+    executionCounts: dict[str, Any]
+    redriveCount: int | None = None
+    redriveDate: Timestamp | None = None
+
+
+class ListMapRunsOutput(Response):
+    model_config = _examples({"mapRuns": []})
+
+    mapRuns: list[dict[str, Any]]
+    nextToken: NextToken = None
 
 
 class StopExecutionOutput(Response):
@@ -602,6 +679,8 @@ class DescribeStateMachineForExecutionOutput(Response):
     revisionId: str
     loggingConfiguration: dict[str, Any] | None = None
     tracingConfiguration: dict[str, Any] | None = None
+    encryptionConfiguration: dict[str, Any] | None = None
+    variableReferences: dict[str, list[str]] | None = None
 
 
 class ListTagsForResourceOutput(Response):
@@ -623,6 +702,7 @@ class DescribeActivityOutput(Response):
     activityArn: str
     name: str
     creationDate: Timestamp
+    encryptionConfiguration: dict[str, Any] | None = None
 
 
 class ActivityListItem(Response):

@@ -314,6 +314,7 @@ def _state_error(run: Run, error: str | None, cause: str | None) -> None:
     """A state failed: record it, then retry it, catch it, or fail its frame."""
     spec = run.state
     name = error or ""
+    run.inspect("error", {"error": name, "cause": cause})
     if name == errors.QUERY_EVALUATION_ERROR:
         run.emit(
             "EvaluationFailed",
@@ -326,6 +327,7 @@ def _state_error(run: Run, error: str | None, cause: str | None) -> None:
         run.emit(FAILED_EVENT_TYPES[spec.type])
     catcher_index = handlers.first_match(spec.catch, name)
     if catcher_index is not None:
+        run.inspect("catchIndex", catcher_index)
         _catch(run, spec.catch[catcher_index], name, cause)
         return
     _frame_fails(run, error, cause)

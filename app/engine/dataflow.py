@@ -22,6 +22,9 @@ from app.codec import dumps
 from app.engine.outcomes import Proceed
 from app.engine.run import Run
 
+#: The state types whose data flow has a Parameters step (TestState shows it even when empty).
+PARAMETER_STATES = frozenset({"Pass", "Task", "Parallel", "Map"})
+
 
 def intrinsic(expression: str, scope: DataScope) -> Any:
     """Evaluate an intrinsic function call, resolving its path arguments in ``scope``."""
@@ -39,10 +42,15 @@ def select_input(run: Run) -> Any:
     if spec.is_jsonata:
         if spec.arguments is MISSING:
             return run.state_input
-        return jsonata_value(run, spec.arguments, "Arguments")
+        arguments = jsonata_value(run, spec.arguments, "Arguments")
+        run.inspect("afterArguments", arguments)
+        return arguments
     effective = _io_path(run, spec.input_path, run.state_input)
+    run.inspect("afterInputPath", effective)
     if spec.parameters is not MISSING:
         effective = render(run, spec.parameters, effective)
+    if spec.type in PARAMETER_STATES:
+        run.inspect("afterParameters", effective)
     return effective
 
 
@@ -62,6 +70,9 @@ def complete(run: Run, result: Any, *, result_path: bool = True) -> Proceed:
     selected = result if spec.result_selector is MISSING else render(run, spec.result_selector, result)
     assigned = render(run, spec.assign, selected) if spec.assign else {}
     combined = set_result_path(spec.result_path, run.state_input, selected) if result_path else selected
+    if result_path:
+        run.inspect("afterResultSelector", selected)
+        run.inspect("afterResultPath", combined)
     return Proceed(filter_output(run, combined), assigned)
 
 

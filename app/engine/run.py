@@ -71,6 +71,12 @@ class Run:
         self._context_value: dict[str, Any] = {}
         self.states: Mapping[str, StateSpec] = model.states
 
+    def inspect(self, step: str, value: Any) -> None:
+        """Record a step of the inspected state's data flow (TestState); nothing otherwise."""
+        inspection = self.options.inspection
+        if inspection is not None and self.is_root and self.frame.state == inspection.state:
+            inspection.steps[step] = value
+
     # --- events -------------------------------------------------------------------------------
     def emit(self, event_type: str, details_key: str | None = None, details: dict[str, Any] | None = None) -> int:
         """Append an event linked to the previous one and return its id."""

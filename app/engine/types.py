@@ -106,6 +106,15 @@ class TaskInvocation:
     heartbeat_timer_id: int | None = None
 
 
+@dataclass
+class Inspection:
+    """TestState's look into one state: what each step of its data flow produced, by AWS's names
+    (``afterInputPath``, ``afterParameters``, ``result``, ...), and the error it met, if any."""
+
+    state: str
+    steps: dict[str, Any] = field(default_factory=dict)
+
+
 @dataclass(frozen=True)
 class EngineOptions:
     """Knobs of the interpreter that come from configuration, not from the definition.
@@ -119,6 +128,7 @@ class EngineOptions:
     max_history_events: int = 25_000
     max_execution_seconds: float = 365 * 24 * 3600
     limit_warning_share: float = 0.8
+    inspection: Inspection | None = None
 
 
 @dataclass

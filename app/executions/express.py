@@ -58,6 +58,7 @@ class ExpressStart:
     model: StateMachineModel
     listener: EventListener | None = None
     on_end: Callable[[ExpressOutcome], None] | None = None
+    options: EngineOptions | None = None  # the runner's own when None
 
 
 @dataclass
@@ -110,8 +111,9 @@ class ExpressRunner:
 
     def _first_steps(self, start: ExpressStart) -> Transition:
         info, model = start.info, start.model
-        started = start_transition(model, info, self.clock.now(), self.options)
-        inline = replace(self.options, step_budget=INLINE_STEPS)
+        options = start.options or self.options
+        started = start_transition(model, info, self.clock.now(), options)
+        inline = replace(options, step_budget=INLINE_STEPS)
         return started.then(advance(model, started.snapshot, new_trigger(WorkKind.RUN), self.clock.now(), info, inline))
 
     def _outcome(self, transition: Transition) -> ExpressOutcome:
@@ -121,6 +123,7 @@ class ExpressRunner:
 
     async def _execute(self, start: ExpressStart, transition: Transition) -> ExpressOutcome:
         info, model = start.info, start.model
+        options = start.options or self.options
         progress = _Progress()
         while True:
             self._absorb(start, progress, transition)
@@ -130,7 +133,7 @@ class ExpressRunner:
                     await self._loop.run_in_executor(self._pool, start.on_end, outcome)
                 return outcome
             trigger = await self._next_trigger(progress, transition.run_again)
-            transition = advance(model, transition.snapshot, trigger, self.clock.now(), info, self.options)
+            transition = advance(model, transition.snapshot, trigger, self.clock.now(), info, options)
 
     def _absorb(self, start: ExpressStart, progress: _Progress, transition: Transition) -> None:
         """Hand out what a transition asks for: log its events, arm its timers, call its tasks."""

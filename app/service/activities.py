@@ -13,7 +13,7 @@ from app import arns, errors
 from app.durable.news import Phase, TaskNews
 from app.executions import deliveries
 from app.executions.runtime import Runtime
-from app.service import pagination
+from app.service import encryption, pagination
 from app.service.names import require_valid_name
 from app.service.state_machines import tag_list_to_map
 from app.store import activities, task_tokens
@@ -25,9 +25,15 @@ LONG_POLL_SECONDS = 60.0
 CROSS_PROCESS_POLL_SECONDS = 1.0
 
 
-def create(runtime: Runtime, name: str, tags: list[dict[str, str]] | None = None) -> dict[str, Any]:
+def create(
+    runtime: Runtime,
+    name: str,
+    tags: list[dict[str, str]] | None = None,
+    encryption_configuration: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     """CreateActivity; creating an existing activity again returns it, as AWS does."""
     require_valid_name(name)
+    encryption_text = encryption.stored(encryption_configuration)
     tag_map = tag_list_to_map(tags or [])
     settings = runtime.settings
     arn = arns.activity(settings.region, settings.account_id, name)
@@ -36,7 +42,7 @@ def create(runtime: Runtime, name: str, tags: list[dict[str, str]] | None = None
         existing = activities.get(conn, arn)
         if existing is not None:
             return {"activityArn": existing.arn, "creationDate": existing.created_at}
-        activities.insert(conn, arn, name, now)
+        activities.insert(conn, arn, name, now, encryption_text)
         tag_store.put(conn, arn, tag_map)
     return {"activityArn": arn, "creationDate": now}
 
@@ -45,7 +51,12 @@ def describe(runtime: Runtime, arn: str) -> dict[str, Any]:
     arns.require_activity(arn)
     with runtime.db.read() as conn:
         row = _require_activity(conn, arn)
-    return {"activityArn": row.arn, "name": row.name, "creationDate": row.created_at}
+    return {
+        "activityArn": row.arn,
+        "name": row.name,
+        "creationDate": row.created_at,
+        **encryption.echoed(row.encryption_configuration),
+    }
 
 
 def _require_activity(conn: sa.Connection, arn: str) -> ActivityRecord:

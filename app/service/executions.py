@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from starlette.concurrency import run_in_threadpool
 
 from app import arns, errors
+from app.asl.variables import variable_references
 from app.codec import Fragment, dumps_bytes, loads
 from app.durable.statuses import ExecutionStatus, StateMachineStatus
 from app.durable.work import WorkKind
@@ -103,7 +104,8 @@ async def start_sync(
     return await express.run_sync(runtime, start, trace_header)
 
 
-def describe(runtime: Runtime, arn: str) -> dict[str, Any]:
+def describe(runtime: Runtime, arn: str, *, metadata_only: bool = False) -> dict[str, Any]:
+    """DescribeExecution; ``metadata_only`` (includedData METADATA_ONLY) leaves out input and output."""
     arns.require_execution(arn)
     with runtime.db.read() as conn:
         row = require_execution(conn, arn)
@@ -115,17 +117,19 @@ def describe(runtime: Runtime, arn: str) -> dict[str, Any]:
         "name": row.name,
         "status": row.status,
         "startDate": row.start_date,
-        "input": row.input,
-        "inputDetails": {"included": True},
+        "inputDetails": {"included": not metadata_only},
         **redrives.status_fields(runtime, row, machine),
     }
+    if not metadata_only:
+        result["input"] = row.input
     if row.trace_header is not None:
         result["traceHeader"] = row.trace_header
     if row.stop_date is not None:
         result["stopDate"] = row.stop_date
     if row.output is not None:
-        result["output"] = row.output
-        result["outputDetails"] = {"included": True}
+        result["outputDetails"] = {"included": not metadata_only}
+        if not metadata_only:
+            result["output"] = row.output
     if row.error is not None:
         result["error"] = row.error
     if row.cause is not None:
@@ -221,6 +225,7 @@ def describe_state_machine(runtime: Runtime, arn: str) -> dict[str, Any]:
     }
     if machine is not None:
         result.update(configurations(machine))
+    result.update(variable_references(revision.definition))
     return result
 
 

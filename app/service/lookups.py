@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from app import errors
 from app.codec import loads
+from app.service import encryption
 from app.store import executions, state_machines
 from app.store.records import ExecutionRecord, StateMachineRecord
 
@@ -33,4 +34,5 @@ def configurations(machine: StateMachineRecord) -> dict[str, Any]:
     return {
         "loggingConfiguration": logging or {"level": "OFF", "includeExecutionData": False},
         "tracingConfiguration": tracing or {"enabled": False},
+        **encryption.echoed(machine.encryption_configuration),
     }

@@ -10,11 +10,12 @@ import sqlalchemy as sa
 from app import arns, errors
 from app.asl.validation.diagnostics import Diagnostic, format_invalid_definition
 from app.asl.validation.machine import validate_definition
+from app.asl.variables import variable_references
 from app.codec import dumps
 from app.durable.statuses import StateMachineStatus
 from app.durable.work import WorkKind
 from app.executions.runtime import Runtime
-from app.service import pagination, versions
+from app.service import encryption, pagination, versions
 from app.service.lookups import configurations, require_machine
 from app.service.names import require_valid_name
 from app.store import activities, executions, state_machines, work_items
@@ -43,12 +44,14 @@ def create(
     tracing_configuration: dict[str, Any] | None = None,
     publish: bool = False,
     version_description: str | None = None,
+    encryption_configuration: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """CreateStateMachine; ``publish`` also publishes version 1."""
     require_valid_name(name)
     require_role_arn(role_arn)
     _require_publish_for_description(publish, version_description)
     require_valid_definition(definition, type)
+    encryption_text = encryption.stored(encryption_configuration)
     tag_map = tag_list_to_map(tags or [])
     settings = runtime.settings
     arn = arns.state_machine(settings.region, settings.account_id, name)
@@ -71,6 +74,7 @@ def create(
                 "logging_configuration": _json_or_none(logging_configuration),
                 "tracing_configuration": _json_or_none(tracing_configuration),
                 "created_at": now,
+                "encryption_configuration": encryption_text,
             },
         )
         tag_store.put(conn, arn, tag_map)
@@ -99,6 +103,7 @@ def describe(runtime: Runtime, arn: str) -> dict[str, Any]:
         "creationDate": machine.created_at,
         "revisionId": machine.revision_id,
         **configurations(machine),
+        **variable_references(revision.definition),
     }
 
 
@@ -112,11 +117,14 @@ def update(
     tracing_configuration: dict[str, Any] | None = None,
     publish: bool = False,
     version_description: str | None = None,
+    encryption_configuration: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """UpdateStateMachine: a new revision when the definition or role changes; ``publish`` also publishes it."""
     arns.require_state_machine(arn)
     _require_publish_for_description(publish, version_description)
-    if definition is None and role_arn is None and logging_configuration is None and tracing_configuration is None:
+    encryption_text = encryption.stored(encryption_configuration)
+    changes = (definition, role_arn, logging_configuration, tracing_configuration, encryption_configuration)
+    if all(change is None for change in changes):
         raise errors.MissingRequiredParameter(
             "Either the definition, the role ARN, the LoggingConfiguration, "
             "or the TracingConfiguration must be specified",
@@ -143,6 +151,8 @@ def update(
             values["logging_configuration"] = dumps(logging_configuration)
         if tracing_configuration is not None:
             values["tracing_configuration"] = dumps(tracing_configuration)
+        if encryption_text is not None:
+            values["encryption_configuration"] = encryption_text
         state_machines.update(conn, arn, values)
         updated = {"updateDate": now, "revisionId": values.get("revision_id", machine.revision_id)}
         return _published_too(conn, runtime, require_machine(conn, arn), updated, now, publish, version_description)

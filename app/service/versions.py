@@ -13,6 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from app import arns, errors
+from app.asl.variables import variable_references
 from app.codec import loads
 from app.durable.statuses import StateMachineStatus
 from app.executions.runtime import Runtime
@@ -131,6 +132,7 @@ def describe(runtime: Runtime, version_arn: str) -> dict[str, Any]:
         "creationDate": version.created_at,
         "revisionId": version.revision_id,
         **configurations(machine),
+        **variable_references(revision.definition),
     }
     if version.description is not None:
         result["description"] = version.description

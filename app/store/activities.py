@@ -14,8 +14,9 @@ _GET = Query(
 )
 
 
-def insert(conn: sa.Connection, arn: str, name: str, now: float) -> None:
-    conn.execute(activities.insert().values(arn=arn, name=name, created_at=now))
+def insert(conn: sa.Connection, arn: str, name: str, now: float, encryption_configuration: str | None) -> None:
+    values = {"arn": arn, "name": name, "created_at": now, "encryption_configuration": encryption_configuration}
+    conn.execute(activities.insert().values(values))
 
 
 def get(conn: sa.Connection, arn: str) -> ActivityRecord | None:

@@ -87,6 +87,7 @@ class StateMachineRecord(NamedTuple):
     created_at: float
     updated_at: float | None
     last_version: int
+    encryption_configuration: str | None
 
 
 class VersionRecord(NamedTuple):
@@ -126,6 +127,7 @@ class ActivityRecord(NamedTuple):
     arn: str
     name: str
     created_at: float
+    encryption_configuration: str | None
 
 
 class TaskTokenRecord(NamedTuple):

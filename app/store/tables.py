@@ -28,6 +28,8 @@ state_machines = sa.Table(
     sa.Column("updated_at", sa.Double, nullable=True),
     # The number of the last version published; numbers are never reused, even after a deletion.
     sa.Column("last_version", sa.Integer, nullable=False, server_default="0"),
+    # Accepted and echoed (JSON text); the server does not encrypt data at rest.
+    sa.Column("encryption_configuration", sa.Text, nullable=True),
 )
 
 # Published versions: numbered, immutable pointers to a revision, startable by their own ARN.
@@ -149,6 +151,7 @@ activities = sa.Table(
     sa.Column("arn", sa.String(256), primary_key=True),
     sa.Column("name", sa.String(80), nullable=False),
     sa.Column("created_at", sa.Double, nullable=False),
+    sa.Column("encryption_configuration", sa.Text, nullable=True),
 )
 
 # Callback tokens of activity tasks and ``.waitForTaskToken`` tasks. A token completes at most

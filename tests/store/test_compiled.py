@@ -55,7 +55,7 @@ def test_rows_come_back_as_their_records(db: Database) -> None:
         missing = _GET.first(conn, {"arn": "arn:nope"})
         named = _NAMED_LIKE.all(conn)
         count = _COUNT.scalar(conn)
-    assert row == ActivityRecord("arn:alpha", "alpha", 1.5)
+    assert row == ActivityRecord("arn:alpha", "alpha", 1.5, None)
     assert missing is None
     assert [item.name for item in named] == ["beta", "bravo"]
     assert count == 3

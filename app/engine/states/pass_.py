@@ -15,8 +15,10 @@ def enter(run: Run) -> Outcome:
     assert isinstance(spec, PassSpec)
     if spec.is_jsonata:
         return dataflow.complete(run, None)
-    effective = dataflow.select_input(run)
-    return dataflow.complete(run, effective if spec.result is MISSING else spec.result)
+    if spec.result is not MISSING:  # the Result replaces the input: no input step runs
+        run.inspect("result", spec.result)
+        return dataflow.complete(run, spec.result)
+    return dataflow.complete(run, dataflow.select_input(run))
 
 
 HANDLER = StateHandler(enter)

@@ -101,6 +101,7 @@ def on_task(run: Run, news: TaskNews) -> Outcome:
     if phase == Phase.SUCCEEDED:
         output = news.output
         _event(run, spec.resource, "Succeeded", {"output": dumps(output), "outputDetails": {"truncated": False}})
+        run.inspect("result", output)
         return dataflow.complete(run, output)
     if phase == Phase.FAILED:
         _event(run, spec.resource, "Failed", _error_details(news.error, news.cause))
