@@ -480,7 +480,12 @@ _TABLE: tuple[Operation, ...] = (
         shapes.StartSyncExecutionInput,
         shapes.StartSyncExecutionOutput,
         lambda rt, r, ctx: executions.start_sync(
-            rt, r.stateMachineArn, name=r.name, input=r.input, trace_header=r.traceHeader
+            rt,
+            r.stateMachineArn,
+            name=r.name,
+            input=r.input,
+            trace_header=r.traceHeader,
+            metadata_only=r.includedData == "METADATA_ONLY",
         ),
         (
             errors.InvalidArn,

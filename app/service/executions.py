@@ -89,6 +89,7 @@ async def start_sync(
     name: str | None = None,
     input: str | None = None,
     trace_header: str | None = None,
+    metadata_only: bool = False,
 ) -> dict[str, Any]:
     """StartSyncExecution: run an Express execution to its end within the request."""
     request = _StartRequest.of(state_machine_arn, name, input)
@@ -101,7 +102,7 @@ async def start_sync(
         return express.new_start(runtime, target.machine, revision, request.name, request.input_text, request.input)
 
     start = prepare() if runtime.db.dialect.reads_without_waiting else await run_in_threadpool(prepare)
-    return await express.run_sync(runtime, start, trace_header)
+    return await express.run_sync(runtime, start, trace_header, metadata_only=metadata_only)
 
 
 def describe(runtime: Runtime, arn: str, *, metadata_only: bool = False) -> dict[str, Any]:

@@ -69,8 +69,11 @@ def _report_end(runtime: Runtime, info: ExecutionInfo, parent_task: dict[str, An
     runtime.signal_work()
 
 
-async def run_sync(runtime: Runtime, start: ExpressStart, trace_header: str | None) -> dict[str, Any]:
-    """StartSyncExecution's answer, once the execution has ended."""
+async def run_sync(
+    runtime: Runtime, start: ExpressStart, trace_header: str | None, *, metadata_only: bool = False
+) -> dict[str, Any]:
+    """StartSyncExecution's answer, once the execution has ended; ``metadata_only`` (includedData
+    METADATA_ONLY) leaves out input and output."""
     outcome: ExpressOutcome = await asyncio.wrap_future(runtime.require_express().run(start))
     info = start.info
     billed = max(1, math.ceil((outcome.stop_date - info.start_time) * 1000 / BILLING_STEP_MS)) * BILLING_STEP_MS
@@ -81,13 +84,15 @@ async def run_sync(runtime: Runtime, start: ExpressStart, trace_header: str | No
         "startDate": info.start_time,
         "stopDate": outcome.stop_date,
         "status": outcome.status,
-        "input": info.input_text,
-        "inputDetails": {"included": True},
+        "inputDetails": {"included": not metadata_only},
         "billingDetails": {"billedDurationInMilliseconds": billed, "billedMemoryUsedInMB": BILLED_MEMORY_MB},
     }
+    if not metadata_only:
+        result["input"] = info.input_text
     if outcome.output is not None:
-        result["output"] = outcome.output
-        result["outputDetails"] = {"included": True}
+        result["outputDetails"] = {"included": not metadata_only}
+        if not metadata_only:
+            result["output"] = outcome.output
     if outcome.error is not None:
         result["error"] = outcome.error
     if outcome.cause is not None:

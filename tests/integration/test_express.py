@@ -59,6 +59,14 @@ def test_sync_execution_returns_the_output_and_billing(sfn: SFNClient) -> None:
     assert result["stopDate"] >= result["startDate"]
 
 
+def test_sync_execution_metadata_only(sfn: SFNClient) -> None:
+    result = sfn.start_sync_execution(
+        stateMachineArn=express_machine(sfn, passes(1)), input='{"n": 1}', includedData="METADATA_ONLY"
+    )
+    assert result["status"] == "SUCCEEDED" and "input" not in result and "output" not in result
+    assert result["inputDetails"] == {"included": False} and result["outputDetails"] == {"included": False}
+
+
 def test_sync_execution_reports_a_failure(sfn: SFNClient) -> None:
     definition = {"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "Oops", "Cause": "on purpose"}}}
     result = sfn.start_sync_execution(stateMachineArn=express_machine(sfn, definition))
