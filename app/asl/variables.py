@@ -9,9 +9,9 @@ variables. States inside Parallel branches and Map processors count under their 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
+from app.asl.walk import every_state
 from app.codec import loads
 
 _NAME = r"\$([A-Za-z_][A-Za-z0-9_]*)"
@@ -28,22 +28,8 @@ def variable_references(definition: str) -> dict[str, Any]:
         machine = loads(definition)
     except ValueError:
         return {}
-    found = {name: names for name, state in _states(machine) if (names := _read_by(state))}
+    found = {name: names for _, name, state in every_state(machine) if (names := _read_by(state))}
     return {"variableReferences": found} if found else {}
-
-
-def _states(machine: Any) -> Iterator[tuple[str, dict[str, Any]]]:
-    states = machine.get("States") if isinstance(machine, dict) else None
-    if not isinstance(states, dict):
-        return
-    for name, state in states.items():
-        if not isinstance(state, dict):
-            continue
-        yield name, state
-        for branch in state.get("Branches") or []:
-            yield from _states(branch)
-        for key in ("ItemProcessor", "Iterator"):
-            yield from _states(state.get(key))
 
 
 def _read_by(state: dict[str, Any]) -> list[str]:

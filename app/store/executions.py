@@ -215,14 +215,7 @@ def insert_started(conn: sa.Connection, values: dict[str, Any], rows: Transition
 
 def apply_transition(conn: sa.Connection, rows: TransitionRows, version: int, now: float) -> bool:
     """Write a transition if the execution is still at ``version``; False when another writer won."""
-    values: dict[str, Any] = {
-        "b_arn": rows.arn,
-        "b_version": version,
-        "snapshot": rows.snapshot,
-        "next_event_id": rows.next_event_id,
-        "version": version + 1,
-        "status": rows.status,
-    }
+    values = _fenced_values(rows, version)
     if rows.ended:
         values.update(output=rows.output, error=rows.error, cause=rows.cause, stop_date=now)
         updated = _FINISH.rowcount(conn, values)
@@ -238,25 +231,25 @@ def reopen(
     conn: sa.Connection, rows: TransitionRows, version: int, redrive_count: int, now: float, tokens: str | None
 ) -> bool:
     """Write a redrive: the ended execution RUNNING again, its end cleared; False when another writer won."""
-    values: dict[str, Any] = {
+    values = _fenced_values(rows, version)
+    values.update(output=None, error=None, cause=None, stop_date=None)
+    values.update(redrive_count=redrive_count, redrive_date=now, redrive_tokens=tokens)
+    if _REOPEN.rowcount(conn, values) != 1:
+        return False
+    _write_effects(conn, rows)
+    return True
+
+
+def _fenced_values(rows: TransitionRows, version: int) -> dict[str, Any]:
+    """The progress columns of a transition, fenced by the version it was computed from."""
+    return {
         "b_arn": rows.arn,
         "b_version": version,
         "snapshot": rows.snapshot,
         "next_event_id": rows.next_event_id,
         "version": version + 1,
         "status": rows.status,
-        "output": None,
-        "error": None,
-        "cause": None,
-        "stop_date": None,
-        "redrive_count": redrive_count,
-        "redrive_date": now,
-        "redrive_tokens": tokens,
     }
-    if _REOPEN.rowcount(conn, values) != 1:
-        return False
-    _write_effects(conn, rows)
-    return True
 
 
 def _write_effects(conn: sa.Connection, rows: TransitionRows) -> None:
