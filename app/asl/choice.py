@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
+from app.asl import regex
 from app.asl.errors import NO_CHOICE_MATCHED, RUNTIME, StatesError
 from app.asl.paths import PathNotFound, evaluate_path
 from app.asl.scope import DataScope
@@ -257,21 +258,22 @@ def _string_matches(value: Any, pattern: Any) -> bool:
     return _wildcard(pattern).fullmatch(value) is not None
 
 
-def _wildcard(pattern: str) -> re.Pattern[str]:
+def _wildcard(pattern: str) -> Any:
     """Translate a StringMatches pattern into an anchored regular expression."""
     parts: list[str] = []
     escaped = False
     for char in pattern:
         if escaped:
-            parts.append(re.escape(char))
+            parts.append(regex.escape(char))
             escaped = False
         elif char == "\\":
             escaped = True
         else:
-            parts.append(".*" if char == "*" else re.escape(char))
+            parts.append(".*" if char == "*" else regex.escape(char))
     if escaped:
-        parts.append(re.escape("\\"))
-    return re.compile("".join(parts), re.DOTALL)
+        parts.append(regex.escape("\\"))
+    # Many wildcards over a long text take the backtracking engine polynomial time; RE2 is linear.
+    return regex.compile_linear("".join(parts), dotall=True)
 
 
 def _same_type(kind: type) -> Comparator:

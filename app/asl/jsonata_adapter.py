@@ -30,9 +30,12 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from jsonata import JException, Jsonata
+from jsonata.functions import Functions
+from jsonata.regex_engine import RegexFlags
 from jsonata.utils import Utils
 
 from app.asl.errors import QUERY_EVALUATION_ERROR, StatesError
+from app.asl.regex import compile_linear
 from app.asl.scope import DataScope
 from app.codec import dumps, loads_members
 
@@ -45,6 +48,8 @@ _CACHE_SIZE = 2048
 _TIMEOUT_MILLIS = 5_000
 _MAX_DEPTH = 100
 _MAX_ELEMENTS = 873_782
+# The longest text one function may build ($pad): sixteen times the 256 KiB payload limit.
+_MAX_TEXT_LENGTH = 16 * 262_144
 
 # Past 2**63 AWS (a JVM) no longer holds a whole number exactly, so it stays a floating-point value.
 _LARGEST_EXACT_INTEGER = 2.0**63
@@ -212,10 +217,11 @@ def _inner(text: str) -> str:
 @functools.lru_cache(maxsize=_CACHE_SIZE)
 def _compile(expression: str) -> Any:
     """Parse once and register AWS's functions; evaluation never mutates the result."""
-    compiled = Jsonata(expression)
+    compiled = Jsonata(expression, _regex_engine)
     compiled.set_output_convert_nulls(False)  # keep JSON null apart from undefined (Python None)
     for name, implementation in _AWS_FUNCTIONS.items():
         compiled.register_lambda(name, implementation)
+    compiled.register_function("pad", Jsonata.JFunction(Jsonata.JLambda(_pad), "<s-ns?:s>"))
     compiled.register_function("eval", None)  # AWS removes $eval: calling it is T1006
     return compiled
 
@@ -242,6 +248,18 @@ def _run(compiled: Any, bindings: Mapping[str, Any]) -> Any:
     for name, value in bindings.items():
         frame.bind(name, value)
     return instance.evaluate(None, frame)
+
+
+def _regex_engine(pattern: str, flags: RegexFlags) -> Any:
+    """JSONata's regular expressions, compiled by RE2: linear in the text, whatever the pattern."""
+    return compile_linear(pattern, case_insensitive=flags.case_insensitive, multiline=flags.multiline)
+
+
+def _pad(string: Any, width: Any, char: Any = None) -> Any:
+    """``$pad`` as the engine has it, refused before it builds a text past the bound."""
+    if isinstance(width, int | float) and math.isfinite(width) and abs(width) > _MAX_TEXT_LENGTH:
+        raise _EvaluationBoundError(_MEMORY_LIMIT)
+    return Functions.pad(string, width, char)
 
 
 def _bindings(scope: DataScope, states_extra: Mapping[str, Any] | None) -> dict[str, Any]:

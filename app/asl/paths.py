@@ -22,9 +22,11 @@ from functools import lru_cache
 from typing import Any
 
 from jsonpath_ng.exceptions import JsonPathLexerError, JsonPathParserError
+from jsonpath_ng.ext import filter as jsonpath_filter
 from jsonpath_ng.ext.parser import parse as parse_extended
 from jsonpath_ng.jsonpath import JSONPath
 
+from app.asl import regex
 from app.asl.errors import RESULT_PATH_MATCH_FAILURE, RUNTIME, StatesError
 from app.asl.scope import DataScope
 from app.codec import dumps
@@ -34,6 +36,19 @@ Step = str | int
 _VARIABLE_NAME = re.compile(r"[^\W\d]\w*")
 _DOT_NAME = re.compile(r"[^.\[\]()\s]+")
 _INDEX = re.compile(r"\[\s*(-?\d+)\s*\]")
+
+
+def _matches(value: Any, pattern: Any) -> bool:
+    """A filter's ``=~``, on RE2: the pattern is the workflow's, and the library's own uses ``re``."""
+    if not isinstance(value, str) or not isinstance(pattern, str):
+        return False
+    try:
+        return regex.search(pattern, value)
+    except regex.PatternError as exc:
+        raise StatesError(RUNTIME, str(exc)) from None
+
+
+jsonpath_filter.OPERATOR_MAP["=~"] = _matches
 
 
 class PathNotFound(Exception):  # noqa: N818 - the name the engine contract uses
