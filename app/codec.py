@@ -34,7 +34,18 @@ def dumps(value: Any) -> str:
     try:
         return orjson.dumps(value).decode()
     except TypeError:  # an integer past 64 bits, or a lone surrogate
-        return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+        return _careful_dumps(value)
+
+
+def _careful_dumps(value: Any) -> str:
+    """The standard library's JSON text for what orjson refuses: integers past 64 bits (kept exact)
+    and lone surrogates (written as ``\\ud800`` escapes, so the text stays valid UTF-8 and storable)."""
+    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return json.dumps(value, separators=(",", ":"))
+    return text
 
 
 def dumps_bytes(value: Any) -> bytes:
@@ -69,7 +80,7 @@ def dumps_stored(value: Any) -> str:
     try:
         return orjson.dumps(value).decode()
     except TypeError:
-        return " " + json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+        return " " + _careful_dumps(value)
 
 
 def loads_stored(text: str) -> Any:

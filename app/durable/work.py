@@ -3,7 +3,8 @@
 Every kind but ``invoke`` and ``warn`` wakes its execution with a trigger of the same name:
 ``run`` (go on from the snapshot), ``timer`` (a Wait, retry or task timer fired: payload
 ``timer_id``), ``timeout`` (the execution's deadline), ``stop`` (payload ``error``, ``cause``),
-``task`` (payload: task news) and ``recover`` (re-arm what a crash lost). ``invoke`` asks a task
+``task`` (payload: task news), ``recover`` (re-arm what a crash lost) and ``fail`` (payload
+``error``, ``cause``: the service gave up on a step that kept failing). ``invoke`` asks a task
 runner to call an integration (payload: :class:`Invocation`); ``warn`` is the execution's deadline
 seen early, to log that it approaches (payload ``timeout_at``), after which it becomes ``timeout``.
 """
@@ -24,6 +25,7 @@ class WorkKind(StrEnum):
     RECOVER = "recover"
     INVOKE = "invoke"
     WARN = "warn"
+    FAIL = "fail"
 
 
 #: The id of the execution's deadline timer, which every execution arms at its start.

@@ -73,6 +73,8 @@ def advance(
         _end(run, ExecutionStatus.ABORTED, trigger.error, trigger.cause)
     elif trigger.kind == WorkKind.TIMEOUT:
         _end(run, ExecutionStatus.TIMED_OUT, errors.TIMEOUT, None)
+    elif trigger.kind == WorkKind.FAIL:
+        _end(run, ExecutionStatus.FAILED, trigger.error, trigger.cause)
     elif trigger.kind == WorkKind.TIMER and trigger.timer_id is not None:
         _fire_timer(run, trigger.timer_id)
     elif trigger.kind == WorkKind.TASK and trigger.news is not None:

@@ -11,7 +11,7 @@ from app.durable.statuses import ExecutionStatus
 from app.durable.work import WorkKind
 from app.executions.deliveries import Delivery, deliver_batch
 from app.executions.runtime import Runtime
-from app.executions.triggers import trigger_for
+from app.executions.triggers import new_trigger, trigger_for
 from app.scheduler.tasks import TaskRunner
 from app.store import executions, work_items
 
@@ -19,6 +19,9 @@ log = logging.getLogger(__name__)
 
 CLAIM_BATCH = 64
 RETRY_DELAY = 5.0
+# Claims of one work item before its execution is failed instead of retried (bounded retries).
+MAX_ATTEMPTS = 5
+CAUSE_LIMIT = 32_768
 
 
 class Scheduler:
@@ -93,8 +96,9 @@ class Scheduler:
             outcome = deliver_batch(self.runtime, list(deliveries.values()))
         except Exception:
             log.exception("a batch of %d executions failed; retrying them one by one", len(deliveries))
+            exhausted = {item.execution_arn for item in items if item.attempts >= MAX_ATTEMPTS}
             for delivery in deliveries.values():
-                self._deliver_alone(delivery)
+                self._deliver_alone(delivery, give_up=delivery.arn in exhausted)
             return
         self._release([item_id for delivery in outcome.lost for item_id in delivery.item_ids], 0.0)
 
@@ -110,15 +114,36 @@ class Scheduler:
                 int(self.runtime.settings.limit_warning_share * 100),
             )
 
-    def _deliver_alone(self, delivery: Delivery) -> None:
-        """Isolate a failing execution so it cannot hold back the others of its batch."""
+    def _deliver_alone(self, delivery: Delivery, *, give_up: bool = False) -> None:
+        """Isolate a failing execution so it cannot hold back the others of its batch.
+
+        Its work is retried a few times (a database hiccup passes); after :data:`MAX_ATTEMPTS` the
+        execution fails with ``States.Runtime`` rather than retrying for ever.
+        """
         try:
             outcome = deliver_batch(self.runtime, [delivery])
-        except Exception:
+        except Exception as exc:
+            if give_up:
+                self._fail(delivery, exc)
+                return
             log.exception("work on %s failed; it will be retried", delivery.arn)
             self._release(delivery.item_ids, RETRY_DELAY)
             return
         self._release([item_id for lost in outcome.lost for item_id in lost.item_ids], 0.0)
+
+    def _fail(self, delivery: Delivery, exc: Exception) -> None:
+        """End an execution whose next step failed :data:`MAX_ATTEMPTS` times, from its stored snapshot."""
+        log.error("work on %s failed %d times; the execution fails: %s", delivery.arn, MAX_ATTEMPTS, exc)
+        cause = f"Internal error: the execution could not take its next step: {type(exc).__name__}: {exc}"
+        trigger = new_trigger(WorkKind.FAIL, error="States.Runtime", cause=cause[:CAUSE_LIMIT])
+        try:
+            deliver_batch(self.runtime, [Delivery(delivery.arn, [trigger], delivery.item_ids)])
+        except Exception:  # not even from its snapshot: end it in the store, without the engine
+            log.exception("execution %s cannot be advanced at all; it is marked FAILED", delivery.arn)
+            assert trigger.error is not None and trigger.cause is not None
+            with self.runtime.db.write() as conn:
+                executions.force_fail(conn, delivery.arn, trigger.error, trigger.cause, self.runtime.clock.now())
+        self.runtime.signal_work()
 
     def _release(self, item_ids: list[int], delay: float) -> None:
         """Make claimed items claimable again after ``delay`` seconds."""

@@ -6,11 +6,14 @@ another worker calls again (integrations are called at least once).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from app.crashpoints import crash_point
+from app.durable import news
+from app.durable.news import TaskNews
 from app.durable.work import Invocation, WorkKind
 from app.executions.caller import Caller, call_safely
 from app.executions.deliveries import ExecutionNotRunningError, deliver
@@ -20,6 +23,10 @@ from app.store import work_items
 from app.store.work_items import WorkItem
 
 log = logging.getLogger(__name__)
+
+# Claims of one call (a crash makes the next worker call again) before its task fails instead.
+MAX_CALL_ATTEMPTS = 5
+CAUSE_LIMIT = 32_768
 
 
 class TaskRunner:
@@ -49,15 +56,33 @@ class TaskRunner:
     def _run(self, item: WorkItem) -> None:
         invocation = Invocation.from_json(item.payload)
         try:
-            answer = call_safely(self.caller, item.execution_arn, invocation)
+            if item.attempts > MAX_CALL_ATTEMPTS:  # called again and again, its news never stored
+                cause = f"The task was called {MAX_CALL_ATTEMPTS} times and its result could never be recorded"
+                answer = news.failed(invocation.task_id, "States.Runtime", cause)
+            else:
+                answer = call_safely(self.caller, item.execution_arn, invocation)
         finally:
             with self._lock:
                 self._in_flight.discard(item.id)
         crash_point("after_integration_call")
         try:
+            self._report(item, invocation, answer)
+        except Exception:  # the lease runs out and the call is retried, a bounded number of times
+            log.exception("the news of a task of %s could not be recorded", item.execution_arn)
+
+    def _report(self, item: WorkItem, invocation: Invocation, answer: TaskNews) -> None:
+        """Deliver the call's news; news that cannot be stored fails the task (``States.Runtime``)."""
+        try:
             deliver(self.runtime, item.execution_arn, new_trigger(WorkKind.TASK, news=answer), item.id)
+            return
         except ExecutionNotRunningError:
             return
+        except Exception as exc:
+            log.exception("the result of a task of %s could not be stored", item.execution_arn)
+            cause = f"The task's result could not be stored: {type(exc).__name__}: {exc}"
+        failure = news.failed(invocation.task_id, "States.Runtime", cause[:CAUSE_LIMIT])
+        with contextlib.suppress(ExecutionNotRunningError):
+            deliver(self.runtime, item.execution_arn, new_trigger(WorkKind.TASK, news=failure), item.id)
 
     def _keep_leases(self) -> None:
         lease = self.runtime.settings.lease_seconds

@@ -8,6 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from app.arns import Qualified
+from app.codec import dumps
 from app.durable.statuses import OPEN_TOKEN_STATUSES, ExecutionStatus, TokenStatus
 from app.store import compiled, task_tokens, work_items
 from app.store.compiled import Query, columns
@@ -238,6 +239,37 @@ def reopen(
         return False
     _write_effects(conn, rows)
     return True
+
+
+def force_fail(conn: sa.Connection, arn: str, error: str, cause: str, now: float) -> None:
+    """End a RUNNING execution the engine cannot advance (its snapshot unreadable): FAILED with its
+    terminal event, its work items deleted and its tokens closed."""
+    row = get(conn, arn)
+    if row is None or row.status != ExecutionStatus.RUNNING:
+        return
+    event = {
+        "execution_arn": arn,
+        "event_id": row.next_event_id,
+        "type": "ExecutionFailed",
+        "previous_event_id": row.next_event_id - 1,
+        "timestamp": now,
+        "details": dumps({"executionFailedEventDetails": {"error": error, "cause": cause}}),
+    }
+    conn.execute(
+        executions.update()
+        .where(executions.c.arn == arn, executions.c.version == row.version)
+        .values(
+            status=ExecutionStatus.FAILED,
+            stop_date=now,
+            error=error,
+            cause=cause,
+            version=row.version + 1,
+            next_event_id=row.next_event_id + 1,
+        )
+    )
+    _INSERT_EVENTS.execute_many(conn, [event])
+    work_items.delete_for_execution(conn, arn)
+    task_tokens.close_for_execution(conn, arn, TokenStatus.CLOSED)
 
 
 def _fenced_values(rows: TransitionRows, version: int) -> dict[str, Any]:

@@ -1,0 +1,73 @@
+"""Payloads and failures that must not wedge an execution: lone surrogates, unreadable state, repeated failure."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import sqlalchemy as sa
+from mypy_boto3_stepfunctions import SFNClient
+
+from app.codec import dumps, dumps_stored, loads, loads_stored
+from app.executions.runtime import build_runtime
+from app.scheduler.loop import MAX_ATTEMPTS, Scheduler
+from app.scheduler.tasks import TaskRunner
+from app.service import executions as execution_service
+from app.service import state_machines
+from app.settings import Settings
+from app.store import executions, migrate, work_items
+from app.store.tables import executions as executions_table
+from tests.conftest import ROLE_ARN, CreateMachine
+from tests.support.waiting import wait_for_status
+
+SURROGATE_ARN = "arn:aws:lambda:us-east-1:123456789012:function:surrogate"
+
+
+def test_a_lone_surrogate_is_written_as_an_escape() -> None:
+    value = {"text": "a\ud800b"}
+    for text in (dumps(value), dumps_stored(value)):
+        text.encode("utf-8")  # valid UTF-8: any database stores it
+        assert "\\ud800" in text
+    assert loads(dumps(value)) == value
+    assert loads_stored(dumps_stored(value)) == value
+
+
+def test_a_function_result_with_a_lone_surrogate_ends_the_execution(
+    sfn: SFNClient, create_machine: CreateMachine
+) -> None:
+    machine = create_machine(
+        {"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": SURROGATE_ARN, "End": True}}}
+    )
+    execution = sfn.start_execution(stateMachineArn=machine)["executionArn"]
+    done = wait_for_status(sfn, execution, "SUCCEEDED", timeout=20)
+    assert json.loads(done["output"]) == {"text": "\ud800"}
+    assert sfn.get_execution_history(executionArn=execution)["events"][-1]["type"] == "ExecutionSucceeded"
+
+
+def test_an_execution_that_cannot_advance_fails_after_bounded_retries(tmp_path: Path) -> None:
+    """Its snapshot unreadable, the execution's work fails every time: after MAX_ATTEMPTS it is FAILED."""
+    url = f"sqlite:///{tmp_path / 'poison.db'}"
+    migrate.upgrade(url)
+    runtime = build_runtime(Settings(database_url=url, wait_time_scale=0.001))
+    try:
+        definition = {"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 1, "End": True}}}
+        machine = state_machines.create(runtime, name="poison", definition=json.dumps(definition), role_arn=ROLE_ARN)
+        arn = execution_service.start(runtime, machine["stateMachineArn"])["executionArn"]
+        with runtime.db.write() as conn:
+            conn.execute(sa.update(executions_table).where(executions_table.c.arn == arn).values(snapshot="{broken"))
+        scheduler = Scheduler(runtime, TaskRunner(runtime, caller=None, threads=1))  # type: ignore[arg-type]
+        for _ in range(MAX_ATTEMPTS):
+            with runtime.db.write() as conn:  # make the timer due now, as the clock would
+                conn.execute(sa.text("UPDATE work_items SET visible_at = 0"))
+            items = scheduler._claim()
+            assert items, "the failing work stays queued until the last attempt"
+            scheduler._process(items)
+        with runtime.db.read() as conn:
+            row = executions.get(conn, arn)
+            assert row is not None and row.status == "FAILED" and row.error == "States.Runtime"
+            assert "could not take its next step" in (row.cause or "")
+            assert work_items.next_due(conn) is None
+        history = execution_service.history(runtime, arn, include_execution_data=False)["events"]
+        assert [event["type"] for event in history][-1] == "ExecutionFailed"
+    finally:
+        runtime.close()
