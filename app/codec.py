@@ -27,6 +27,9 @@ JSONDecodeError = json.JSONDecodeError
 # A run of 19 digits may be an integer past 64 bits, which orjson would turn into a float.
 _LONG_NUMBER = re.compile(r"\d{19}")
 _LONG_NUMBER_BYTES = re.compile(rb"\d{19}")
+#: The deepest nesting a JSON value may have here (deeper values cannot be written back reliably).
+MAX_DEPTH = 512
+_UNSTORABLE_TEXT = re.compile("[\x00\ud800-\udfff]")
 
 
 def dumps(value: Any) -> str:
@@ -35,6 +38,12 @@ def dumps(value: Any) -> str:
         return orjson.dumps(value).decode()
     except TypeError:  # an integer past 64 bits, or a lone surrogate
         return _careful_dumps(value)
+
+
+def storable_text(text: str | None) -> str | None:
+    """Plain text (an error, a cause) as every database stores it: NUL and unpaired surrogates,
+    which PostgreSQL refuses, become U+FFFD. JSON text needs none of this: it escapes them."""
+    return None if text is None else _UNSTORABLE_TEXT.sub("\ufffd", text)
 
 
 def _careful_dumps(value: Any) -> str:
@@ -64,10 +73,36 @@ def loads(text: str | bytes) -> Any:
     pattern: Any = _LONG_NUMBER_BYTES if isinstance(text, bytes) else _LONG_NUMBER
     if pattern.search(text) is None:
         try:
-            return orjson.loads(text)
+            parsed = orjson.loads(text)
         except orjson.JSONDecodeError:
             pass  # perhaps a lone surrogate: the standard library decides
-    return json.loads(text, parse_constant=_refuse_constant)
+        else:
+            _require_shallow(text, parsed)
+            return parsed
+    try:
+        value = json.loads(text, parse_constant=_refuse_constant)
+    except RecursionError:
+        raise ValueError("JSON nesting is too deep") from None
+    _require_shallow(text, value)
+    return value
+
+
+def _require_shallow(text: str | bytes, value: Any) -> None:
+    """Refuse values nested past :data:`MAX_DEPTH`, which could not be written back reliably (orjson
+    writes 255 levels, the standard library fewer than its recursion limit); only text with that
+    many brackets is walked."""
+    brackets = text.count(b"[") + text.count(b"{") if isinstance(text, bytes) else text.count("[") + text.count("{")
+    if brackets <= MAX_DEPTH:
+        return
+    level = [(value, 1)]
+    while level:
+        node, depth = level.pop()
+        if depth > MAX_DEPTH:
+            raise ValueError(f"JSON nesting is too deep (more than {MAX_DEPTH} levels)")
+        if isinstance(node, dict):
+            level.extend((child, depth + 1) for child in node.values())
+        elif isinstance(node, list):
+            level.extend((child, depth + 1) for child in node)
 
 
 def dumps_stored(value: Any) -> str:

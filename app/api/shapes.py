@@ -8,9 +8,10 @@ Timestamps are epoch seconds (a float, UTC), as in the AWS API.
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 Arn = Annotated[str, Field(min_length=1, max_length=256)]
 # Name length is checked by the service, which answers InvalidName as AWS does.
@@ -23,9 +24,20 @@ StateMachineType = Literal["STANDARD", "EXPRESS"]
 
 
 class Request(BaseModel):
-    """Base of every request: strict types, unknown members ignored (as AWS ignores them)."""
+    """Base of every request: strict types, unknown members ignored (as AWS ignores them), and no
+    text that cannot be stored as it is (NUL, unpaired surrogates)."""
 
     model_config = ConfigDict(strict=True, extra="ignore")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _storable(cls, value: Any) -> Any:
+        if isinstance(value, str) and _UNSTORABLE.search(value):
+            raise ValueError("Member must not contain NUL or unpaired surrogate characters")
+        return value
+
+
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 class Tag(Request):

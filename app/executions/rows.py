@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.codec import dumps, dumps_stored
+from app.codec import dumps, dumps_stored, storable_text
 from app.durable import snapshot
 from app.durable.statuses import ExecutionStatus, TokenStatus
 from app.durable.work import Invocation, WorkKind
@@ -24,8 +24,8 @@ def transition_rows(arn: str, transition: Transition, now: float) -> TransitionR
         snapshot=dumps_stored(snapshot.encode(transition.snapshot)),
         next_event_id=transition.snapshot.last_event_id + 1,
         output=transition.output,
-        error=transition.error,
-        cause=transition.cause,
+        error=storable_text(transition.error),
+        cause=storable_text(transition.cause),
         events=[
             {
                 "execution_arn": arn,

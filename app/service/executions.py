@@ -171,7 +171,7 @@ def list_page(
     if state_machine_arn is None:
         raise errors.ValidationException("Must provide a StateMachine ARN or MapRun ARN")
     qualified = arns.require_qualified(state_machine_arn)
-    position = pagination.decode("executions", next_token)
+    position = pagination.decode("executions", next_token, (float, str))
     after = None if position is None else (float(position[0]), str(position[1]))
     limit = pagination.page_size(max_results)
     with runtime.db.read() as conn:
@@ -197,7 +197,7 @@ def history(
     """GetExecutionHistory; with execution data, events come as ready JSON fragments for the response."""
     arns.require_execution(arn)
     kind = f"history:{arn}:{int(reverse_order)}"
-    after = pagination.decode(kind, next_token)
+    after = pagination.decode(kind, next_token, int)
     limit = pagination.page_size(max_results)
     with runtime.db.read() as conn:
         require_execution(conn, arn)

@@ -7,7 +7,7 @@ import re
 from app.errors import InvalidName
 
 # Whitespace, brackets, wildcards, special and control characters that AWS forbids in names.
-_FORBIDDEN = re.compile(r"[\s<>{}\[\]?*\"#%\\^|~`$&,;:/\x00-\x1f\x7f-\x9f]")
+_FORBIDDEN = re.compile(r"[\s<>{}\[\]?*\"#%\\^|~`$&,;:/\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def require_valid_name(name: str) -> None:

@@ -11,6 +11,8 @@ from app.codec import dumps, loads
 from app.errors import InvalidToken
 
 Row = TypeVar("Row")
+#: What a position holds: a type, or a list of positions of these types (``(float, str)``).
+Shape = type | tuple[type, ...]
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000
 
@@ -25,17 +27,32 @@ def encode(kind: str, position: Any) -> str:
     return base64.urlsafe_b64encode(raw).decode()
 
 
-def decode(kind: str, token: str | None) -> Any:
-    """The position a token carries; ``InvalidToken`` for a token that is not one of ours for ``kind``."""
+def decode(kind: str, token: str | None, shape: Shape = str) -> Any:
+    """The position a token carries; ``InvalidToken`` for a token that is not one of ours for ``kind``,
+    or whose position is not of ``shape`` (a forged token must not reach a query)."""
     if token is None:
         return None
     try:
         data = loads(base64.urlsafe_b64decode(token.encode()))
     except (binascii.Error, ValueError, UnicodeDecodeError) as exc:
         raise InvalidToken(f"Invalid Token: '{token}'") from exc
-    if not isinstance(data, dict) or data.get("k") != kind or "p" not in data:
+    if not isinstance(data, dict) or data.get("k") != kind or not _fits(data.get("p"), shape):
         raise InvalidToken(f"Invalid Token: '{token}'")
     return data["p"]
+
+
+def _fits(position: Any, shape: Shape) -> bool:
+    if isinstance(shape, tuple):
+        return (
+            isinstance(position, list)
+            and len(position) == len(shape)
+            and all(_fits(part, kind) for part, kind in zip(position, shape, strict=True))
+        )
+    if isinstance(position, bool):
+        return shape is bool
+    if shape is float:
+        return isinstance(position, int | float)
+    return isinstance(position, shape)
 
 
 def page(

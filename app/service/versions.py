@@ -82,7 +82,7 @@ def list_page(
     """ListStateMachineVersions: newest first."""
     arns.require_state_machine(state_machine_arn)
     kind = f"versions:{state_machine_arn}"
-    after = pagination.decode(kind, next_token)
+    after = pagination.decode(kind, next_token, int)
     limit = pagination.page_size(max_results)
     with runtime.db.read() as conn:
         rows = versions.version_page(conn, state_machine_arn, after, limit + 1)

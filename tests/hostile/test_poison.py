@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 from mypy_boto3_stepfunctions import SFNClient
 
-from app.codec import dumps, dumps_stored, loads, loads_stored
+from app.codec import MAX_DEPTH, dumps, dumps_stored, loads, loads_stored
 from app.executions.runtime import build_runtime
 from app.scheduler.loop import MAX_ATTEMPTS, Scheduler
 from app.scheduler.tasks import TaskRunner
@@ -71,3 +72,12 @@ def test_an_execution_that_cannot_advance_fails_after_bounded_retries(tmp_path: 
         assert [event["type"] for event in history][-1] == "ExecutionFailed"
     finally:
         runtime.close()
+
+
+def test_values_nested_past_the_bound_are_refused() -> None:
+    deep = "[" * (MAX_DEPTH + 1) + "]" * (MAX_DEPTH + 1)
+    for text in (deep, deep.encode(), '{"n": 12345678901234567890, "x": ' + deep + "}"):
+        with pytest.raises(ValueError, match="too deep"):
+            loads(text)
+    within = "[" * MAX_DEPTH + "]" * MAX_DEPTH
+    assert loads(dumps(loads(within))) == loads(within)
