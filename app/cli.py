@@ -13,6 +13,7 @@ from app.gc_tuning import tune_for_server
 from app.settings import Settings, get_settings
 
 GRACEFUL_SHUTDOWN_SECONDS = 5
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -59,6 +60,12 @@ def _serve(host: str, port: int, log_level: str) -> int:
     from app.main import create_app
 
     settings = _prepare_process(log_level)
+    if settings.auth == "none" and host not in LOOPBACK_HOSTS:
+        logging.getLogger("sfn").warning(
+            "serving on %s WITHOUT AUTHENTICATION: anyone who reaches this port can run and read every workflow; "
+            "set SFN_AUTH=sigv4 and SFN_CREDENTIALS",
+            host,
+        )
     if settings.public_url is None:
         reachable = "127.0.0.1" if host in ("0.0.0.0", "::") else host
         settings.public_url = f"http://{reachable}:{port}"

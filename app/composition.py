@@ -6,6 +6,7 @@ from typing import Any
 
 import httpx
 
+from app.api.auth import read_credentials
 from app.executions.express import ExpressRunner, express_options
 from app.executions.runtime import Runtime
 from app.integrations.connections import ConnectionStore
@@ -14,6 +15,7 @@ from app.integrations.functions import FunctionInvoker, FunctionSettings
 from app.scheduler.loop import Scheduler
 from app.scheduler.tasks import TaskRunner
 from app.service import executions
+from app.settings import Settings
 
 HTTP_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
 
@@ -28,6 +30,7 @@ def build_integrations(runtime: Runtime) -> Integrations:
             region=settings.region,
             account_id=settings.account_id,
             self_endpoint=settings.public_url,
+            callback_credentials=_first_key(settings),
         )
     )
 
@@ -41,6 +44,13 @@ def build_integrations(runtime: Runtime) -> Integrations:
         start_execution=start_execution,
         region=settings.region,
     )
+
+
+def _first_key(settings: Settings) -> tuple[str, str] | None:
+    """The key functions call back with when the server requires signatures."""
+    if settings.auth == "none" or not settings.credentials:
+        return None
+    return next(iter(read_credentials(settings.credentials).items()))
 
 
 def build_express(runtime: Runtime, integrations: Integrations) -> ExpressRunner:

@@ -156,3 +156,19 @@ class ExecutionNotRedrivable(ServiceError):
 
 class InvalidEncryptionConfiguration(ServiceError):
     """An encryptionConfiguration whose members do not fit its type."""
+
+
+class MissingAuthenticationTokenException(ProtocolError):
+    """A request without a signature, to a server that requires one."""
+
+
+class IncompleteSignatureException(ProtocolError):
+    """An ``Authorization`` header that is not a whole Signature Version 4."""
+
+
+class UnrecognizedClientException(ProtocolError):
+    """A signature made with an access key the server does not know."""
+
+
+class InvalidSignatureException(ProtocolError):
+    """A signature that does not match the request, or that has expired."""

@@ -9,7 +9,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from app.api import aws_json, health, rest
+from app.api import auth, aws_json, health, rest
 from app.api.aws_json import AwsJsonEndpoint
 from app.composition import build_express, build_integrations, build_scheduler
 from app.executions.runtime import Runtime, build_runtime
@@ -71,4 +71,4 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]
-    return aws_json.AwsJsonEndpoint(app)
+    return aws_json.AwsJsonEndpoint(app, auth.verifier(settings.auth, settings.credentials))

@@ -69,6 +69,17 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("SFN_EXECUTION_LOG", "execution_log"),
         description="Where the log records of state machines with a loggingConfiguration go: stdout, a file, or off.",
     )
+    auth: str = Field(
+        default="none",
+        pattern="^(none|sigv4)$",
+        validation_alias=AliasChoices("SFN_AUTH", "auth"),
+        description="none, or sigv4: every API call must be signed with a key of SFN_CREDENTIALS.",
+    )
+    credentials: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("SFN_CREDENTIALS", "credentials"),
+        description='JSON object of access key id -> secret (or {"secret": ...}), or a file holding it.',
+    )
     task_threads: int = Field(default=32, ge=1, validation_alias=AliasChoices("SFN_TASK_THREADS", "task_threads"))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -10,12 +11,16 @@ from starlette.applications import Starlette
 from starlette.types import Message, Receive, Scope, Send
 
 from app import arns, errors
+from app.api.auth import Request as SignedRequest
+from app.api.auth import Verifier
 from app.api.operations import OPERATIONS, CallContext, invoke, json_members
 from app.codec import dumps_bytes
 from app.executions.runtime import Runtime
 
 TARGET_PREFIX = "AWSStepFunctions."
 CONTENT_TYPE = "application/x-amz-json-1.0"
+REST_PREFIX = "/v1/"
+REST_REFUSED = 403
 
 
 class AwsJsonEndpoint:
@@ -27,15 +32,25 @@ class AwsJsonEndpoint:
     to the wrapped app, whose state holds the runtime.
     """
 
-    def __init__(self, app: Starlette) -> None:
+    def __init__(self, app: Starlette, verifier: Verifier | None = None) -> None:
         self.app = app
+        self.verifier = verifier
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         ours, caller = _route(scope)
         if not ours:
+            if self.verifier is not None and _guarded(scope):
+                await self._guard_rest(scope, receive, send)
+                return
             await self.app(scope, receive, send)
             return
         body = await _read_body(receive)
+        if self.verifier is not None:
+            try:
+                self.verifier.check_signature(_signed(scope, body), dt.datetime.now(dt.UTC))
+            except errors.ServiceError as exc:
+                await _respond(send, *error(exc))
+                return
         watcher = _DisconnectWatcher(receive)
         try:
             status, payload, error_type = await dispatch(
@@ -47,11 +62,55 @@ class AwsJsonEndpoint:
             )
         finally:
             watcher.close()
-        headers = [(b"content-type", CONTENT_TYPE.encode()), (b"content-length", str(len(payload)).encode())]
-        if error_type is not None:
-            headers.append((b"x-amzn-errortype", error_type.encode()))
-        await send({"type": "http.response.start", "status": status, "headers": headers})
-        await send({"type": "http.response.body", "body": payload})
+        await _respond(send, status, payload, error_type)
+
+    async def _guard_rest(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """A REST call goes on with a bearer key or a valid signature; otherwise it gets a 403."""
+        assert self.verifier is not None
+        body = await _read_body(receive)
+        if self.verifier.check_bearer(_header(scope, b"authorization")) is None:
+            try:
+                self.verifier.check_signature(_signed(scope, body), dt.datetime.now(dt.UTC))
+            except errors.ServiceError as exc:
+                _, payload, error_type = error(exc)
+                await _respond(send, REST_REFUSED, payload, error_type, "application/json")
+                return
+        await self.app(scope, _replay(body, receive), send)
+
+
+async def _respond(
+    send: Send, status: int, payload: bytes, error_type: str | None, content_type: str = CONTENT_TYPE
+) -> None:
+    headers = [(b"content-type", content_type.encode()), (b"content-length", str(len(payload)).encode())]
+    if error_type is not None:
+        headers.append((b"x-amzn-errortype", error_type.encode()))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": payload})
+
+
+def _guarded(scope: Scope) -> bool:
+    """The REST routes are guarded; health, the docs and the OpenAPI document stay open."""
+    return scope["type"] == "http" and str(scope["path"]).startswith(REST_PREFIX)
+
+
+def _signed(scope: Scope, body: bytes) -> SignedRequest:
+    headers = {bytes(key).decode("latin-1").lower(): bytes(value).decode("latin-1") for key, value in scope["headers"]}
+    query = bytes(scope.get("query_string", b"")).decode("latin-1")
+    return SignedRequest(str(scope["method"]), str(scope["path"]), query, headers, body)
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    """A ``receive`` that hands the already-read body to the app, then whatever comes after."""
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
 
 
 def _route(scope: Scope) -> tuple[bool, str | None]:

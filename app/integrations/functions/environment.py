@@ -33,13 +33,15 @@ def base_environment(
     self_endpoint: str | None,
     functions_dir: Path | None,
     parent: Mapping[str, str] | None = None,
+    callback_credentials: tuple[str, str] | None = None,
 ) -> dict[str, str]:
     """Variables set once when a worker process starts (on top of the server's own environment)."""
     source = os.environ if parent is None else parent
     environment = {"AWS_REGION": region, "AWS_DEFAULT_REGION": region}
     if not _has_credentials(source):
-        environment["AWS_ACCESS_KEY_ID"] = DUMMY_ACCESS_KEY_ID
-        environment["AWS_SECRET_ACCESS_KEY"] = DUMMY_SECRET_ACCESS_KEY
+        key, secret = callback_credentials or (DUMMY_ACCESS_KEY_ID, DUMMY_SECRET_ACCESS_KEY)
+        environment["AWS_ACCESS_KEY_ID"] = key
+        environment["AWS_SECRET_ACCESS_KEY"] = secret
     if self_endpoint:
         environment["AWS_ENDPOINT_URL_SFN"] = self_endpoint
     if functions_dir is not None:

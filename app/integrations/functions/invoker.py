@@ -53,7 +53,10 @@ class FunctionInvoker:
         self._pool = WorkerPool(
             workers,
             base_environment(
-                region=settings.region, self_endpoint=settings.self_endpoint, functions_dir=settings.functions_dir
+                region=settings.region,
+                self_endpoint=settings.self_endpoint,
+                functions_dir=settings.functions_dir,
+                callback_credentials=settings.callback_credentials,
             ),
         )
         self._local = LocalFunctions(settings.functions_dir, self._pool) if settings.functions_dir else None

@@ -13,6 +13,9 @@ class FunctionSettings:
     """The three function sources, tried in this order, and the identity functions run under."""
 
     functions_dir: Path | None = None
+    #: The access key (id, secret) functions sign their calls back to this server with, when it
+    #: requires signatures and has no AWS credentials of its own for them.
+    callback_credentials: tuple[str, str] | None = None
     function_urls: Mapping[str, str] = field(default_factory=dict)
     lambda_endpoint: str | None = None
     region: str = "us-east-1"
