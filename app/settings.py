@@ -80,6 +80,12 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("SFN_CREDENTIALS", "credentials"),
         description='JSON object of access key id -> secret (or {"secret": ...}), or a file holding it.',
     )
+    step_seconds: float = Field(
+        default=0.1,
+        gt=0,
+        validation_alias=AliasChoices("SFN_STEP_SECONDS", "step_seconds"),
+        description="Longest time one execution runs states before others get their turn.",
+    )
     task_threads: int = Field(default=32, ge=1, validation_alias=AliasChoices("SFN_TASK_THREADS", "task_threads"))
 
 

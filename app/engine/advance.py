@@ -120,7 +120,7 @@ def _drive(run: Run, frame: Frame, states: Mapping[str, StateSpec]) -> None:
             continue
         if frame.entered is not None:
             return  # entered and waiting for an outside trigger
-        if run.steps >= run.options.step_budget:
+        if run.budget_spent():
             run.run_again = True
             return
         run.steps += 1

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import random
+import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -66,10 +67,17 @@ class Run:
         self.run_again = False
         self.applied = False
         self.steps = 0
+        self._yield_at = None if options.step_seconds is None else time.monotonic() + options.step_seconds
         self.frame: Frame = snapshot.root
         self._context_key: tuple[Any, ...] | None = None
         self._context_value: dict[str, Any] = {}
         self.states: Mapping[str, StateSpec] = model.states
+
+    def budget_spent(self) -> bool:
+        """Whether this ``advance()`` has entered as many states, or spent as long, as it may."""
+        if self.steps >= self.options.step_budget:
+            return True
+        return self._yield_at is not None and time.monotonic() >= self._yield_at
 
     def inspect(self, step: str, value: Any) -> None:
         """Record a step of the inspected state's data flow (TestState); nothing otherwise."""

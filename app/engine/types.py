@@ -121,10 +121,14 @@ class EngineOptions:
 
     ``step_budget`` caps the states one ``advance()`` enters, so one commit stays small and other
     executions get their turn; every caller of the execution core uses the same budget.
+    ``step_seconds`` caps the wall time one ``advance()`` spends entering states (states that are
+    each cheap to count but slow to evaluate); None leaves only the count, and the engine
+    deterministic.
     """
 
     wait_time_scale: float = 1.0
     step_budget: int = 1000
+    step_seconds: float | None = None
     max_history_events: int = 25_000
     max_execution_seconds: float = 365 * 24 * 3600
     limit_warning_share: float = 0.8

@@ -10,6 +10,7 @@ under the one step budget of :attr:`Runtime.engine_options`.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -66,7 +67,8 @@ class Computed:
 
 @dataclass
 class BatchOutcome:
-    """Statuses after the applied deliveries; those whose execution had ended; those that lost a race."""
+    """Statuses after the applied deliveries; those whose execution had ended; those to try again (they
+    lost a race to another writer, or the batch ran out of time before them)."""
 
     statuses: list[str] = field(default_factory=list)
     gone: list[Delivery] = field(default_factory=list)
@@ -138,8 +140,8 @@ def deliver_batch(runtime: Runtime, deliveries: Sequence[Delivery]) -> BatchOutc
     to another writer keeps its items claimed; the caller releases or retries it.
     """
     now = runtime.clock.now()
-    computed, gone = _compute_batch(runtime, deliveries, now)
-    outcome = BatchOutcome(gone=gone)
+    computed, gone, later = _compute_batch(runtime, deliveries, now)
+    outcome = BatchOutcome(gone=gone, lost=later)
     applied: list[Transition] = []
     with runtime.db.write() as conn:
         for delivery in gone:
@@ -214,19 +216,26 @@ def settle(runtime: Runtime, computed: Sequence[Computed], applied: Sequence[Tra
 
 def _compute_batch(
     runtime: Runtime, deliveries: Sequence[Delivery], now: float
-) -> tuple[list[Computed], list[Delivery]]:
+) -> tuple[list[Computed], list[Delivery], list[Delivery]]:
+    """The transitions of the deliveries, in order, while the batch's time lasts (one step's time);
+    the deliveries of ended executions; and those left for later, whose items go back to the queue
+    at once, so that one batch of slow executions does not hold back a timer claimed with them."""
     with runtime.db.read() as conn:
         rows = executions.get_many(conn, [delivery.arn for delivery in deliveries])
         revisions = {row.revision_id: runtime.revision(conn, row.revision_id) for row in rows.values()}
+    step_seconds = runtime.engine_options.step_seconds
+    yield_at = None if step_seconds is None else time.monotonic() + step_seconds
     computed: list[Computed] = []
     gone: list[Delivery] = []
-    for delivery in deliveries:
+    for index, delivery in enumerate(deliveries):
+        if computed and yield_at is not None and time.monotonic() >= yield_at:
+            return computed, gone, list(deliveries[index:])
         row = rows.get(delivery.arn)
         if row is None or row.status != ExecutionStatus.RUNNING:
             gone.append(delivery)
             continue
         computed.append(_computed(runtime, delivery, row, revisions[row.revision_id], now))
-    return computed, gone
+    return computed, gone, []
 
 
 def _computed(runtime: Runtime, delivery: Delivery, row: ExecutionRecord, revision: Revision, now: float) -> Computed:

@@ -91,6 +91,7 @@ class Runtime:
             max_history_events=settings.max_history_events,
             max_execution_seconds=settings.max_execution_seconds,
             limit_warning_share=settings.limit_warning_share,
+            step_seconds=settings.step_seconds,
         )
 
     def open_executions(self, conn: sa.Connection) -> int:

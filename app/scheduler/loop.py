@@ -92,8 +92,11 @@ class Scheduler:
             delivery.item_ids.append(item.id)
         if not deliveries:
             return
+        # Executions that just used a whole step (a RUN trigger) go after those a timer or a task
+        # woke: a busy loop never makes a waiting execution late.
+        ordered = sorted(deliveries.values(), key=lambda delivery: delivery.triggers[0].kind == WorkKind.RUN)
         try:
-            outcome = deliver_batch(self.runtime, list(deliveries.values()))
+            outcome = deliver_batch(self.runtime, ordered)
         except Exception:
             log.exception("a batch of %d executions failed; retrying them one by one", len(deliveries))
             exhausted = {item.execution_arn for item in items if item.attempts >= MAX_ATTEMPTS}
