@@ -10,6 +10,7 @@ from app.api.auth import read_credentials
 from app.executions.express import ExpressRunner, express_options
 from app.executions.runtime import Runtime
 from app.integrations.connections import ConnectionStore
+from app.integrations.destinations import Destinations, GuardedTransport
 from app.integrations.dispatch import Integrations
 from app.integrations.functions import FunctionInvoker, FunctionSettings
 from app.scheduler.loop import Scheduler
@@ -40,7 +41,7 @@ def build_integrations(runtime: Runtime) -> Integrations:
     return Integrations(
         functions=functions,
         connections=ConnectionStore.from_environment(),
-        http=httpx.Client(timeout=HTTP_TIMEOUT),
+        http=httpx.Client(timeout=HTTP_TIMEOUT, transport=GuardedTransport(Destinations.parse(settings.http_allow))),
         start_execution=start_execution,
         region=settings.region,
     )

@@ -86,6 +86,11 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("SFN_STEP_SECONDS", "step_seconds"),
         description="Longest time one execution runs states before others get their turn.",
     )
+    http_allow: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("SFN_HTTP_ALLOW", "http_allow"),
+        description="Private destinations HTTP Tasks may reach: host names, IP addresses or CIDR networks.",
+    )
     task_threads: int = Field(default=32, ge=1, validation_alias=AliasChoices("SFN_TASK_THREADS", "task_threads"))
 
 

@@ -73,6 +73,7 @@ def server(
         "SFN_FUNCTIONS_DIR": str(FUNCTIONS_DIR),
         "SFN_CONNECTIONS": json.dumps(TEST_CONNECTIONS),
         "SFN_EXECUTION_LOG": str(execution_log),
+        "SFN_HTTP_ALLOW": "127.0.0.1,::1,localhost",  # the tests' HTTP endpoints listen on loopback
     }
     process = new_server(database_url, log, env).start()
     yield process

@@ -42,6 +42,7 @@ import httpx
 
 from app.codec import dumps, loads
 from app.integrations.connections import Connection, ConnectionResourceError, ConnectionStore, OAuthClientCredentials
+from app.integrations.destinations import DestinationRefusedError
 from app.integrations.results import TaskFailure, TaskResult, TaskSuccess
 
 RESOURCE = "arn:aws:states:::http:invoke"
@@ -50,6 +51,8 @@ SOCKET = "States.Http.Socket"
 STATUS_PREFIX = "States.Http.StatusCode."
 TIMEOUT = httpx.Timeout(60.0, connect=10.0)
 RANGE = "bytes=0-262144"
+# A response is read no further than this (the Range header asks for 256 KiB, a server may ignore it).
+MAX_RESPONSE_BYTES = 4 * 1024 * 1024
 METHODS = frozenset({"GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD"})
 ARRAY_FORMATS = frozenset({"INDICES", "REPEAT", "COMMAS", "BRACKETS"})
 FORBIDDEN_HEADERS = frozenset(
@@ -92,23 +95,40 @@ def invoke_http(
     except (_TaskError, ConnectionResourceError) as exc:
         return TaskFailure(exc.error, exc.cause)
     try:
-        response = _send(client, request)
+        response, content = _send(client, request)
     except _TaskError as exc:
         return TaskFailure(exc.error, exc.cause)
     if response.status_code in (401, 407) and isinstance(connection.auth, OAuthClientCredentials):
         connections.invalidate_token(connection.arn)
-    return _result(response)
+    return _result(response, content)
 
 
-def _send(client: httpx.Client, request: _Request) -> httpx.Response:
-    """Send with AWS's time limit; no answer at all is ``States.Http.Socket``."""
+def _send(client: httpx.Client, request: _Request) -> tuple[httpx.Response, bytes]:
+    """Send with AWS's time limit and read at most :data:`MAX_RESPONSE_BYTES`; no answer at all is
+    ``States.Http.Socket``, a destination the server does not allow is ``States.Runtime``."""
     headers = [(name.encode("utf-8"), value.encode("utf-8")) for name, value in request.headers.items()]
     try:
-        return client.request(request.method, request.url, headers=headers, content=request.body, timeout=TIMEOUT)
+        with client.stream(
+            request.method, request.url, headers=headers, content=request.body, timeout=TIMEOUT
+        ) as response:
+            return response, _read_capped(response)
+    except DestinationRefusedError as exc:
+        raise _TaskError(RUNTIME, str(exc)) from exc
     except httpx.TransportError as exc:
         raise _TaskError(SOCKET, f"{type(exc).__name__}: {exc} ({request.method} {request.url})") from exc
     except httpx.RequestError as exc:  # an invalid URL, too many redirects, an undecodable content encoding
         raise _TaskError(RUNTIME, f"{type(exc).__name__}: {exc} ({request.method} {request.url})") from exc
+
+
+def _read_capped(response: httpx.Response) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    for chunk in response.iter_bytes():
+        size += len(chunk)
+        if size > MAX_RESPONSE_BYTES:
+            raise _TaskError(RUNTIME, f"The HTTP response is larger than {MAX_RESPONSE_BYTES} bytes.")
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 @dataclass
@@ -311,13 +331,13 @@ def _scalar(value: Any) -> str:
     return dumps(value)
 
 
-def _result(response: httpx.Response) -> TaskResult:
+def _result(response: httpx.Response, content: bytes) -> TaskResult:
     """Map a response to AWS's output, or to its failure for a non-2xx or unsupported answer."""
     media_type, charset = _content_type(response.headers.get("content-type", ""))
     if media_type == "application/octet-stream" or media_type.startswith(UNSUPPORTED_MEDIA_PREFIXES):
         return TaskFailure(RUNTIME, f"The HTTP Task does not support responses of content type {media_type}.")
     try:
-        text = response.content.decode(charset or "utf-8")
+        text = content.decode(charset or "utf-8")
     except (UnicodeDecodeError, LookupError):
         return TaskFailure(RUNTIME, "The HTTP response body can't be read as a valid string.")
     status_text = response.reason_phrase or _phrase(response.status_code)
