@@ -91,6 +91,12 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("SFN_HTTP_ALLOW", "http_allow"),
         description="Private destinations HTTP Tasks may reach: host names, IP addresses or CIDR networks.",
     )
+    retention_days: float = Field(
+        default=90.0,
+        gt=0,
+        validation_alias=AliasChoices("SFN_RETENTION_DAYS", "retention_days"),
+        description="Days a closed execution and its history are kept (AWS: 90).",
+    )
     task_threads: int = Field(default=32, ge=1, validation_alias=AliasChoices("SFN_TASK_THREADS", "task_threads"))
 
 

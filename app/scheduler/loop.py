@@ -22,6 +22,9 @@ RETRY_DELAY = 5.0
 # Claims of one work item before its execution is failed instead of retried (bounded retries).
 MAX_ATTEMPTS = 5
 CAUSE_LIMIT = 32_768
+# Retention: closed executions deleted per transaction, and how often an idle scheduler looks.
+RETENTION_BATCH = 200
+RETENTION_EVERY_SECONDS = 60.0
 
 
 class Scheduler:
@@ -34,6 +37,8 @@ class Scheduler:
         self._thread_count = threads or runtime.settings.workers
         self._threads: list[threading.Thread] = []
         self._stopping = threading.Event()
+        self._next_sweep = 0.0
+        self._sweep_lock = threading.Lock()
 
     def start(self) -> None:
         reconcile(self.runtime)
@@ -58,11 +63,32 @@ class Scheduler:
                 if items:
                     crash_point("after_claim")
                     self._process(items)
-                else:
+                elif not self.sweep():
                     self.runtime.wakeup.wait(seen, self._sleep_seconds())
             except Exception:  # the loop must survive a database hiccup
                 log.exception("scheduler iteration failed")
                 self._stopping.wait(1.0)
+
+    def sweep(self) -> bool:
+        """When idle and due, delete one batch of executions closed longer ago than the retention;
+        True when a full batch went (more may be waiting), so the thread looks again at once."""
+        now = self.runtime.clock.now()
+        with self._sweep_lock:
+            if now < self._next_sweep:
+                return False
+            self._next_sweep = now + RETENTION_EVERY_SECONDS
+        before = now - self.runtime.settings.retention_days * 86_400
+        with self.runtime.db.write() as conn:
+            deleted = executions.delete_closed_before(conn, before, RETENTION_BATCH)
+        if deleted:
+            log.info(
+                "deleted %d executions closed more than %g days ago", deleted, self.runtime.settings.retention_days
+            )
+        if deleted < RETENTION_BATCH:
+            return False
+        with self._sweep_lock:
+            self._next_sweep = now  # a full batch: the next idle moment takes the next one
+        return True
 
     def _claim(self) -> list[work_items.WorkItem]:
         settings = self.runtime.settings

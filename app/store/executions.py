@@ -241,6 +241,24 @@ def reopen(
     return True
 
 
+def delete_closed_before(conn: sa.Connection, before: float, limit: int) -> int:
+    """Delete up to ``limit`` executions that ended before ``before``, with their history and tokens;
+    returns how many (fewer than ``limit``: none is left to delete)."""
+    arns = list(
+        conn.execute(
+            sa.select(executions.c.arn)
+            .where(executions.c.status != ExecutionStatus.RUNNING, executions.c.stop_date < before)
+            .limit(limit)
+        ).scalars()
+    )
+    if arns:
+        conn.execute(sa.delete(history_events).where(history_events.c.execution_arn.in_(arns)))
+        conn.execute(sa.delete(task_tokens_table).where(task_tokens_table.c.execution_arn.in_(arns)))
+        conn.execute(sa.delete(work_items_table).where(work_items_table.c.execution_arn.in_(arns)))
+        conn.execute(sa.delete(executions).where(executions.c.arn.in_(arns)))
+    return len(arns)
+
+
 def force_fail(conn: sa.Connection, arn: str, error: str, cause: str, now: float) -> None:
     """End a RUNNING execution the engine cannot advance (its snapshot unreadable): FAILED with its
     terminal event, its work items deleted and its tokens closed."""
