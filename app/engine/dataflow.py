@@ -46,10 +46,11 @@ def select_input(run: Run) -> Any:
         run.inspect("afterArguments", arguments)
         return arguments
     effective = _io_path(run, spec.input_path, run.state_input)
-    run.inspect("afterInputPath", effective)
+    if run.inspecting:
+        run.inspect("afterInputPath", effective)
     if spec.parameters is not MISSING:
         effective = render(run, spec.parameters, effective)
-    if spec.type in PARAMETER_STATES:
+    if run.inspecting and spec.type in PARAMETER_STATES:
         run.inspect("afterParameters", effective)
     return effective
 
@@ -70,7 +71,7 @@ def complete(run: Run, result: Any, *, result_path: bool = True) -> Proceed:
     selected = result if spec.result_selector is MISSING else render(run, spec.result_selector, result)
     assigned = render(run, spec.assign, selected) if spec.assign else {}
     combined = set_result_path(spec.result_path, run.state_input, selected) if result_path else selected
-    if result_path:
+    if run.inspecting and result_path:
         run.inspect("afterResultSelector", selected)
         run.inspect("afterResultPath", combined)
     return Proceed(filter_output(run, combined), assigned)

@@ -68,6 +68,7 @@ class Run:
         self.applied = False
         self.steps = 0
         self._yield_at = None if options.step_seconds is None else time.monotonic() + options.step_seconds
+        self.inspecting = options.inspection is not None  # TestState: checked before each inspect() call
         self.frame: Frame = snapshot.root
         self._context_key: tuple[Any, ...] | None = None
         self._context_value: dict[str, Any] = {}
@@ -75,9 +76,8 @@ class Run:
 
     def budget_spent(self) -> bool:
         """Whether this ``advance()`` has entered as many states, or spent as long, as it may."""
-        if self.steps >= self.options.step_budget:
-            return True
-        return self._yield_at is not None and time.monotonic() >= self._yield_at
+        yield_at = self._yield_at
+        return self.steps >= self.options.step_budget or (yield_at is not None and time.monotonic() >= yield_at)
 
     def inspect(self, step: str, value: Any) -> None:
         """Record a step of the inspected state's data flow (TestState); nothing otherwise."""
