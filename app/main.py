@@ -9,7 +9,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from app.api import auth, aws_json, health, rest
+from app.api import auth, aws_json, health, metrics_route, rest
 from app.api.aws_json import AwsJsonEndpoint
 from app.composition import build_express, build_integrations, build_scheduler
 from app.executions.runtime import Runtime, build_runtime
@@ -60,6 +60,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app = FastAPI(title="Step Functions server", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
     app.state.ready = False
     app.include_router(health.router)
+    app.include_router(metrics_route.router)
     app.include_router(rest.build_router())
 
     def openapi() -> dict[str, Any]:

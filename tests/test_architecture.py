@@ -23,6 +23,7 @@ RANKS: dict[str, int] = {
     "crashpoints": 0,
     "gc_tuning": 0,
     "server_process": 0,
+    "metrics": 0,
     "arns": 1,
     # the durable vocabulary, the language, then the pure interpreter beside the SQL and the integrations
     "durable": 1,

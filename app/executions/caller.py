@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+import time
 from typing import Protocol
 
+from app import metrics
 from app.durable import news
-from app.durable.news import TaskNews
+from app.durable.news import Phase, TaskNews
 from app.durable.work import Invocation
 
 log = logging.getLogger(__name__)
@@ -20,8 +22,13 @@ class Caller(Protocol):
 
 def call_safely(caller: Caller, execution_arn: str, invocation: Invocation) -> TaskNews:
     """The call's news; a bug in an integration fails the task with ``States.Runtime`` instead of losing it."""
+    began = time.perf_counter()
     try:
-        return caller.call(execution_arn, invocation)
+        answer = caller.call(execution_arn, invocation)
     except Exception as exc:
         log.exception("integration call for %s failed", execution_arn)
-        return news.failed(invocation.task_id, "States.Runtime", f"Internal error calling the task: {exc}")
+        answer = news.failed(invocation.task_id, "States.Runtime", f"Internal error calling the task: {exc}")
+    metrics.INTEGRATION_CALL_SECONDS.labels(invocation.resource).observe(time.perf_counter() - began)
+    if answer.phase == Phase.FAILED:
+        metrics.INTEGRATION_ERRORS.labels(invocation.resource, answer.error or "").inc()
+    return answer

@@ -17,7 +17,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from app import arns
+from app import arns, metrics
 from app.asl.model import StateMachineModel
 from app.codec import loads, loads_stored
 from app.crashpoints import crash_point
@@ -143,6 +143,7 @@ def deliver_batch(runtime: Runtime, deliveries: Sequence[Delivery]) -> BatchOutc
     computed, gone, later = _compute_batch(runtime, deliveries, now)
     outcome = BatchOutcome(gone=gone, lost=later)
     applied: list[Transition] = []
+    began = time.perf_counter()
     with runtime.db.write() as conn:
         for delivery in gone:
             for item_id in delivery.item_ids:
@@ -156,6 +157,7 @@ def deliver_batch(runtime: Runtime, deliveries: Sequence[Delivery]) -> BatchOutc
             else:
                 outcome.lost.append(entry.delivery)
         crash_point("before_commit")
+    metrics.COMMIT_SECONDS.observe(time.perf_counter() - began)
     crash_point("after_commit")
     settle(runtime, computed, applied)
     return outcome
@@ -205,6 +207,10 @@ def settle(runtime: Runtime, computed: Sequence[Computed], applied: Sequence[Tra
     for entry in computed:
         if committed is None or id(entry.transition) in committed:
             runtime.log_events(entry.row.state_machine_arn, entry.row.arn, entry.transition.events)
+            metrics.HISTORY_EVENTS.inc(len(entry.transition.events))
+            if entry.transition.status != ExecutionStatus.RUNNING:
+                name = arns.state_machine_name(entry.row.state_machine_arn)
+                metrics.EXECUTIONS_ENDED.labels(name, entry.transition.status).inc()
     ended_with_news = any(
         entry.transition.status != ExecutionStatus.RUNNING
         and lineage.may_queue_news(entry.row, entry.waits_for_children)

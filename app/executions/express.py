@@ -18,6 +18,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
+from app import metrics
 from app.asl.model import StateMachineModel
 from app.clock import Clock
 from app.durable.news import TaskNews
@@ -87,13 +88,14 @@ class ExpressRunner:
         Its first states run here, on the caller's thread, up to :data:`INLINE_STEPS`: an execution
         of a few Pass and Choice states ends without a hop to the loop thread and back.
         """
+        metrics.EXECUTIONS_STARTED.labels(start.info.state_machine_name, "EXPRESS").inc()
         first = self._first_steps(start)
         if first.status == ExecutionStatus.RUNNING or start.on_end is not None:
             return asyncio.run_coroutine_threadsafe(self._execute(start, first), self._loop)
         if start.listener is not None:
             start.listener(first.events)
         done: concurrent.futures.Future[ExpressOutcome] = concurrent.futures.Future()
-        done.set_result(self._outcome(first))
+        done.set_result(self._outcome(start, first))
         return done
 
     def stop(self) -> None:
@@ -116,7 +118,8 @@ class ExpressRunner:
         inline = replace(options, step_budget=INLINE_STEPS)
         return started.then(advance(model, started.snapshot, new_trigger(WorkKind.RUN), self.clock.now(), info, inline))
 
-    def _outcome(self, transition: Transition) -> ExpressOutcome:
+    def _outcome(self, start: ExpressStart, transition: Transition) -> ExpressOutcome:
+        metrics.EXECUTIONS_ENDED.labels(start.info.state_machine_name, transition.status).inc()
         return ExpressOutcome(
             transition.status, self.clock.now(), transition.output, transition.error, transition.cause
         )
@@ -128,7 +131,7 @@ class ExpressRunner:
         while True:
             self._absorb(start, progress, transition)
             if transition.status != ExecutionStatus.RUNNING:
-                outcome = self._outcome(transition)
+                outcome = self._outcome(start, transition)
                 if start.on_end is not None:
                     await self._loop.run_in_executor(self._pool, start.on_end, outcome)
                 return outcome

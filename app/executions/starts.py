@@ -13,6 +13,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from app import metrics
 from app.codec import dumps
 from app.durable.statuses import ExecutionStatus
 from app.durable.work import WorkKind
@@ -98,6 +99,10 @@ def begin(runtime: Runtime, new: NewExecution, revision: Revision, now: float) -
             raise
         raise NameTakenError(existing) from None
     runtime.log_events(new.state_machine_arn, new.arn, transition.events)
+    metrics.EXECUTIONS_STARTED.labels(new.state_machine_name, "STANDARD").inc()
+    metrics.HISTORY_EVENTS.inc(len(transition.events))
+    if transition.status != ExecutionStatus.RUNNING:
+        metrics.EXECUTIONS_ENDED.labels(new.state_machine_name, transition.status).inc()
     announce(runtime, [transition], queued=reports)
 
 

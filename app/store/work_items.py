@@ -123,6 +123,13 @@ def release(conn: sa.Connection, item_id: int, visible_at: float) -> None:
     conn.execute(work_items.update().where(work_items.c.id == item_id).values(visible_at=visible_at, lease_owner=None))
 
 
+def due_now(conn: sa.Connection, now: float) -> tuple[int, float | None]:
+    """How many items are claimable at ``now``, and since when the oldest of them has been."""
+    query = sa.select(sa.func.count(), sa.func.min(work_items.c.visible_at)).where(work_items.c.visible_at <= now)
+    count, oldest = conn.execute(query).one()
+    return int(count), None if oldest is None else float(oldest)
+
+
 def next_due(conn: sa.Connection) -> float | None:
     """When the earliest item becomes claimable, or None when the queue is empty."""
     value = _NEXT_DUE.scalar(conn)
