@@ -11,6 +11,7 @@ from mypy_boto3_stepfunctions import SFNClient
 
 from app.codec import MAX_DEPTH, dumps, dumps_stored, loads, loads_stored
 from app.executions.runtime import build_runtime
+from app.integrations.functions.loader import shown_path
 from app.scheduler.loop import MAX_ATTEMPTS, Scheduler
 from app.scheduler.tasks import TaskRunner
 from app.service import executions as execution_service
@@ -81,3 +82,9 @@ def test_values_nested_past_the_bound_are_refused() -> None:
             loads(text)
     within = "[" * MAX_DEPTH + "]" * MAX_DEPTH
     assert loads(dumps(loads(within))) == loads(within)
+
+
+def test_a_function_s_stack_trace_tells_no_host_path(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("LAMBDA_TASK_ROOT", str(tmp_path))
+    assert shown_path(str(tmp_path / "pkg" / "handler.py")) == "/var/task/pkg/handler.py"
+    assert shown_path("/usr/lib/python3.11/json/decoder.py") == "decoder.py"

@@ -234,7 +234,10 @@ def test_modules_that_do_not_load(tmp_path: Path, function_name: str, source: st
     assert function_name not in sys.modules
 
 
-def test_execute_shapes_an_exception_like_lambda(tmp_path: Path, function_name: str) -> None:
+def test_execute_shapes_an_exception_like_lambda(
+    tmp_path: Path, function_name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LAMBDA_TASK_ROOT", str(tmp_path))  # as the worker's environment sets it
     path = tmp_path / f"{function_name}.py"
     _write(
         path, "class CustomError(Exception):\n    pass\n\ndef handler(event, context):\n    raise CustomError('no')\n"
@@ -247,8 +250,9 @@ def test_execute_shapes_an_exception_like_lambda(tmp_path: Path, function_name: 
         "CustomError",
         "rid",
     )
-    # The trace starts in the handler's file, like Lambda's (which hides its bootstrap frames).
-    assert reply.error["stackTrace"] == [f"  File \"{path}\", line 5, in handler\n    raise CustomError('no')\n"]
+    # The trace starts in the handler's file, like Lambda's (which hides its bootstrap frames), under /var/task.
+    shown = f"/var/task/{path.name}"
+    assert reply.error["stackTrace"] == [f"  File \"{shown}\", line 5, in handler\n    raise CustomError('no')\n"]
 
 
 def test_execute_marshals_like_lambda(tmp_path: Path, function_name: str) -> None:

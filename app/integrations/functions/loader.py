@@ -19,6 +19,10 @@ HANDLER_NAMES = ("handler", "lambda_handler")
 Handler = Callable[[Any, Any], Any]
 
 
+# Where Lambda keeps a function's code, and so where the frames of an error's stack trace say they are.
+TASK_ROOT = "/var/task"
+
+
 class LoadError(Exception):
     """The module could not be loaded or has no handler; ``error_type`` is the Lambda runtime's name for it."""
 
@@ -55,7 +59,7 @@ class ModuleCache:
         try:
             status = os.stat(path)
         except OSError as exc:
-            raise LoadError("Runtime.ImportModuleError", f"Unable to import module '{name}': {exc}") from exc
+            raise LoadError("Runtime.ImportModuleError", f"Unable to import module '{name}': {exc.strerror}") from exc
         stamp = (status.st_mtime_ns, status.st_size)
         loaded = self._modules.get(path)
         if loaded is not None and loaded.stamp == stamp:
@@ -63,6 +67,15 @@ class ModuleCache:
         module = _load(path, name)
         self._modules[path] = _Loaded(stamp, module)
         return module
+
+
+def shown_path(path: str) -> str:
+    """A function's own file under ``/var/task`` (Lambda's task root); any other file by its name alone."""
+    absolute = os.path.abspath(path)
+    root = os.environ.get("LAMBDA_TASK_ROOT")
+    if root and absolute.startswith(os.path.abspath(root) + os.sep):
+        return f"{TASK_ROOT}/{os.path.relpath(absolute, root)}"
+    return os.path.basename(absolute)
 
 
 def _load(path: str, name: str) -> types.ModuleType:
@@ -79,10 +92,12 @@ def _load(path: str, name: str) -> types.ModuleType:
             source = source_file.read()
         code = compile(source, path, "exec", dont_inherit=True)
     except SyntaxError as exc:
-        trace = [f'  File "{exc.filename}" Line {exc.lineno}\n    {(exc.text or "").strip()}\n']
-        raise LoadError("Runtime.UserCodeSyntaxError", f"Syntax error in module '{name}': {exc}", trace) from exc
+        shown = shown_path(exc.filename or path)
+        trace = [f'  File "{shown}" Line {exc.lineno}\n    {(exc.text or "").strip()}\n']
+        message = f"Syntax error in module '{name}': {exc.msg} ({os.path.basename(shown)}, line {exc.lineno})"
+        raise LoadError("Runtime.UserCodeSyntaxError", message, trace) from exc
     except OSError as exc:
-        raise LoadError("Runtime.ImportModuleError", f"Unable to import module '{name}': {exc}") from exc
+        raise LoadError("Runtime.ImportModuleError", f"Unable to import module '{name}': {exc.strerror}") from exc
     previous = sys.modules.get(module_name)
     sys.modules[module_name] = module
     try:

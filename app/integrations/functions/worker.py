@@ -82,12 +82,17 @@ def _failed(invocation: Invocation, message: str, error_type: str, stack_trace: 
 
 
 def _user_frames(exc: BaseException) -> list[str]:
-    """The traceback from the handler down, without this module's frames (the runtime drops its bootstrap too)."""
+    """The traceback from the handler down, without this module's frames (the runtime drops its bootstrap too),
+    its files named as Lambda names them: an error's cause must not tell the host's paths."""
     frames = traceback.extract_tb(exc.__traceback__)
     index = 0
     while index < len(frames) and os.path.abspath(frames[index].filename) in _RUNTIME_FILES:
         index += 1
-    return traceback.format_list(frames[index:])
+    shown = frames[index:]
+    for frame in shown:
+        _ = frame.line  # read the source line while the real path still finds it
+        frame.filename = loader.shown_path(frame.filename)
+    return traceback.format_list(shown)
 
 
 def _exit_with(lifeline: Connection) -> None:
