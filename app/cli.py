@@ -9,10 +9,13 @@ import sys
 import threading
 from collections.abc import Sequence
 
+from pythonjsonlogger.json import JsonFormatter
+
 from app.gc_tuning import tune_for_server
 from app.settings import Settings, get_settings
 
 GRACEFUL_SHUTDOWN_SECONDS = 5
+LOG_FIELDS = "%(asctime)s %(levelname)s %(name)s %(message)s"
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
@@ -48,10 +51,20 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _prepare_process(log_level: str) -> Settings:
-    """Logging and garbage collection for a long-running server or worker; its settings."""
+    """Logging and garbage collection for a long-running server or worker; its settings.
+
+    One handler on the root logger writes every line, the server's own and uvicorn's, in one
+    format: text for people, or one JSON object per line (``SFN_LOG_FORMAT=json``) for machines.
+    """
     tune_for_server()
-    logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    return get_settings()
+    settings = get_settings()
+    handler = logging.StreamHandler()
+    if settings.log_format == "json":
+        handler.setFormatter(JsonFormatter(LOG_FIELDS, rename_fields={"levelname": "level", "name": "logger"}))
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=log_level.upper(), handlers=[handler], force=True)
+    return settings
 
 
 def _serve(host: str, port: int, log_level: str) -> int:
@@ -75,6 +88,7 @@ def _serve(host: str, port: int, log_level: str) -> int:
         port=port,
         log_level=log_level,
         access_log=False,
+        log_config=None,  # uvicorn's lines go through the root handler, in the process's format
         # Activity workers long-poll for up to a minute; a stopping server does not wait for them.
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
     )

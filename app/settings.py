@@ -97,6 +97,12 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("SFN_RETENTION_DAYS", "retention_days"),
         description="Days a closed execution and its history are kept (AWS: 90).",
     )
+    log_format: str = Field(
+        default="text",
+        pattern="^(text|json)$",
+        validation_alias=AliasChoices("SFN_LOG_FORMAT", "log_format"),
+        description="text, or json: one JSON object per log line.",
+    )
     task_threads: int = Field(default=32, ge=1, validation_alias=AliasChoices("SFN_TASK_THREADS", "task_threads"))
 
 
