@@ -11,6 +11,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+#: Step Functions' cause field holds at most this many characters.
+MAX_CAUSE = 32_768
+
 
 class Phase(StrEnum):
     """How far a task has got."""

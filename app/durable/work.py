@@ -28,6 +28,10 @@ class WorkKind(StrEnum):
     FAIL = "fail"
 
 
+#: Claims of one work item before the service gives up on it (a crash or a hiccup makes a second
+#: claim normal; a step or call that keeps failing must end, not retry for ever).
+MAX_ATTEMPTS = 5
+
 #: The id of the execution's deadline timer, which every execution arms at its start.
 DEADLINE_TIMER_ID = 0
 

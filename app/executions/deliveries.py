@@ -206,11 +206,7 @@ def settle(runtime: Runtime, computed: Sequence[Computed], applied: Sequence[Tra
     committed = None if applied is None else {id(transition) for transition in applied}
     for entry in computed:
         if committed is None or id(entry.transition) in committed:
-            runtime.log_events(entry.row.state_machine_arn, entry.row.arn, entry.transition.events)
-            metrics.HISTORY_EVENTS.inc(len(entry.transition.events))
-            if entry.transition.status != ExecutionStatus.RUNNING:
-                name = arns.state_machine_name(entry.row.state_machine_arn)
-                metrics.EXECUTIONS_ENDED.labels(name, entry.transition.status).inc()
+            record(runtime, entry.row.state_machine_arn, entry.row.arn, entry.transition)
     ended_with_news = any(
         entry.transition.status != ExecutionStatus.RUNNING
         and lineage.may_queue_news(entry.row, entry.waits_for_children)
@@ -272,6 +268,15 @@ def _commit(conn: sa.Connection, entry: Computed, now: float) -> bool:
 def _stops(delivery: Delivery) -> bool:
     """DeleteStateMachine stops every running execution; the last stop lets the machine go."""
     return any(trigger.kind == WorkKind.STOP for trigger in delivery.triggers)
+
+
+def record(runtime: Runtime, state_machine_arn: str, execution_arn: str, transition: Transition) -> None:
+    """After the commit of a transition: its log records, and its events and end in the metrics."""
+    runtime.log_events(state_machine_arn, execution_arn, transition.events)
+    metrics.HISTORY_EVENTS.inc(len(transition.events))
+    if transition.status != ExecutionStatus.RUNNING:
+        name = arns.state_machine_name(state_machine_arn)
+        metrics.EXECUTIONS_ENDED.labels(name, transition.status).inc()
 
 
 def announce(runtime: Runtime, transitions: Sequence[Transition], *, queued: bool = False) -> None:

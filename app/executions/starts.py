@@ -20,7 +20,7 @@ from app.durable.work import WorkKind
 from app.engine.advance import start as start_transition
 from app.engine.types import ExecutionInfo, Transition
 from app.executions import lineage
-from app.executions.deliveries import announce, compute
+from app.executions.deliveries import announce, compute, record
 from app.executions.rows import transition_rows
 from app.executions.runtime import Revision, Runtime
 from app.executions.triggers import new_trigger
@@ -98,11 +98,8 @@ def begin(runtime: Runtime, new: NewExecution, revision: Revision, now: float) -
         if existing is None:
             raise
         raise NameTakenError(existing) from None
-    runtime.log_events(new.state_machine_arn, new.arn, transition.events)
     metrics.EXECUTIONS_STARTED.labels(new.state_machine_name, "STANDARD").inc()
-    metrics.HISTORY_EVENTS.inc(len(transition.events))
-    if transition.status != ExecutionStatus.RUNNING:
-        metrics.EXECUTIONS_ENDED.labels(new.state_machine_name, transition.status).inc()
+    record(runtime, new.state_machine_arn, new.arn, transition)
     announce(runtime, [transition], queued=reports)
 
 

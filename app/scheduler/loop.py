@@ -7,8 +7,9 @@ import threading
 import uuid
 
 from app.crashpoints import crash_point
+from app.durable.news import MAX_CAUSE
 from app.durable.statuses import ExecutionStatus
-from app.durable.work import WorkKind
+from app.durable.work import MAX_ATTEMPTS, WorkKind
 from app.executions.deliveries import Delivery, deliver_batch
 from app.executions.runtime import Runtime
 from app.executions.triggers import new_trigger, trigger_for
@@ -19,9 +20,6 @@ log = logging.getLogger(__name__)
 
 CLAIM_BATCH = 64
 RETRY_DELAY = 5.0
-# Claims of one work item before its execution is failed instead of retried (bounded retries).
-MAX_ATTEMPTS = 5
-CAUSE_LIMIT = 32_768
 # Retention: closed executions deleted per transaction, and how often an idle scheduler looks.
 RETENTION_BATCH = 200
 RETENTION_EVERY_SECONDS = 60.0
@@ -164,7 +162,7 @@ class Scheduler:
         """End an execution whose next step failed :data:`MAX_ATTEMPTS` times, from its stored snapshot."""
         log.error("work on %s failed %d times; the execution fails: %s", delivery.arn, MAX_ATTEMPTS, exc)
         cause = f"Internal error: the execution could not take its next step: {type(exc).__name__}: {exc}"
-        trigger = new_trigger(WorkKind.FAIL, error="States.Runtime", cause=cause[:CAUSE_LIMIT])
+        trigger = new_trigger(WorkKind.FAIL, error="States.Runtime", cause=cause[:MAX_CAUSE])
         try:
             deliver_batch(self.runtime, [Delivery(delivery.arn, [trigger], delivery.item_ids)])
         except Exception:  # not even from its snapshot: end it in the store, without the engine

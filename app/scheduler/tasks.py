@@ -13,8 +13,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 from app.crashpoints import crash_point
 from app.durable import news
-from app.durable.news import TaskNews
-from app.durable.work import Invocation, WorkKind
+from app.durable.news import MAX_CAUSE, TaskNews
+from app.durable.work import MAX_ATTEMPTS, Invocation, WorkKind
 from app.executions.caller import Caller, call_safely
 from app.executions.deliveries import ExecutionNotRunningError, deliver
 from app.executions.runtime import Runtime
@@ -23,10 +23,6 @@ from app.store import work_items
 from app.store.work_items import WorkItem
 
 log = logging.getLogger(__name__)
-
-# Claims of one call (a crash makes the next worker call again) before its task fails instead.
-MAX_CALL_ATTEMPTS = 5
-CAUSE_LIMIT = 32_768
 
 
 class TaskRunner:
@@ -56,8 +52,8 @@ class TaskRunner:
     def _run(self, item: WorkItem) -> None:
         invocation = Invocation.from_json(item.payload)
         try:
-            if item.attempts > MAX_CALL_ATTEMPTS:  # called again and again, its news never stored
-                cause = f"The task was called {MAX_CALL_ATTEMPTS} times and its result could never be recorded"
+            if item.attempts > MAX_ATTEMPTS:  # called again and again, its news never stored
+                cause = f"The task was called {MAX_ATTEMPTS} times and its result could never be recorded"
                 answer = news.failed(invocation.task_id, "States.Runtime", cause)
             else:
                 answer = call_safely(self.caller, item.execution_arn, invocation)
@@ -80,7 +76,7 @@ class TaskRunner:
         except Exception as exc:
             log.exception("the result of a task of %s could not be stored", item.execution_arn)
             cause = f"The task's result could not be stored: {type(exc).__name__}: {exc}"
-        failure = news.failed(invocation.task_id, "States.Runtime", cause[:CAUSE_LIMIT])
+        failure = news.failed(invocation.task_id, "States.Runtime", cause[:MAX_CAUSE])
         with contextlib.suppress(ExecutionNotRunningError):
             deliver(self.runtime, item.execution_arn, new_trigger(WorkKind.TASK, news=failure), item.id)
 

@@ -10,9 +10,10 @@ import sqlalchemy as sa
 from mypy_boto3_stepfunctions import SFNClient
 
 from app.codec import MAX_DEPTH, dumps, dumps_stored, loads, loads_stored
+from app.durable.work import MAX_ATTEMPTS
 from app.executions.runtime import build_runtime
 from app.integrations.functions.loader import shown_path
-from app.scheduler.loop import MAX_ATTEMPTS, Scheduler
+from app.scheduler.loop import Scheduler
 from app.scheduler.tasks import TaskRunner
 from app.service import executions as execution_service
 from app.service import state_machines

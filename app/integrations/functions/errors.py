@@ -14,12 +14,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from app.codec import dumps, dumps_spaced, loads
+from app.durable.news import MAX_CAUSE
 from app.integrations.results import TaskFailure
 
 from .names import FunctionRef
 
-# Step Functions' cause field holds at most 32,768 characters.
-MAX_CAUSE = 32768
 # Error codes the Lambda API answers with that are not exceptions of its SDK model.
 _UNMODELLED_CODES = frozenset(
     {"ValidationException", "AccessDeniedException", "UnrecognizedClientException", "InvalidSignatureException"}
