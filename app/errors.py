@@ -8,8 +8,10 @@ codes that say a resource does not exist.
     ├── ResourceMissing                 a named resource does not exist (REST: 404)
     │   ├── StateMachineDoesNotExist, ExecutionDoesNotExist, ActivityDoesNotExist
     │   └── ResourceNotFound, TaskDoesNotExist
-    ├── ProtocolError                   the request is not an AWS JSON call this server can read
-    │   └── UnknownOperationException, SerializationException
+    ├── CommonError                     errors of every AWS service, outside this one's model
+    │   ├── ProtocolError               the request is not an AWS JSON call this server can read
+    │   │   └── UnknownOperationException, SerializationException
+    │   └── InternalFailure (500), ServiceUnavailable (503)   the server's fault: SDKs retry them
     └── ValidationException, InvalidArn, InvalidName, InvalidDefinition, ... (the rest below)
 
 Raise the class (``raise InvalidArn(message)``); :data:`REGISTRY` maps every code to its class.
@@ -50,8 +52,24 @@ class ResourceMissing(ServiceError, abstract=True):
     """The request names a resource that does not exist (the REST surface answers 404)."""
 
 
-class ProtocolError(ServiceError, abstract=True):
-    """The request is not a well-formed call of the AWS JSON protocol; not in the service model."""
+class CommonError(ServiceError, abstract=True):
+    """An error every AWS service may answer, so none of them lists it in its model."""
+
+
+class ProtocolError(CommonError, abstract=True):
+    """The request is not a well-formed call of the AWS JSON protocol."""
+
+
+class InternalFailure(CommonError):
+    """The server failed in a way the request did not cause; SDKs retry it."""
+
+    status = 500
+
+
+class ServiceUnavailable(CommonError):
+    """The database does not take the request now (unreachable, or no longer writable); SDKs retry it."""
+
+    status = 503
 
 
 class UnknownOperationException(ProtocolError):

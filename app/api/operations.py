@@ -17,8 +17,8 @@ from pydantic import BaseModel, ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from app import errors
+from app.api import faults, shapes
 from app.api import rest_models as bodies
-from app.api import shapes
 from app.codec import loads
 from app.executions.runtime import Runtime
 from app.service import (
@@ -101,12 +101,18 @@ async def invoke(
         request = operation.request.model_validate(members, strict=not lax)
     except ValidationError as exc:
         raise errors.ValidationException(validation_message(exc)) from exc
-    if operation.waits:
-        result: dict[str, Any] = await operation.call(runtime, request, context)
-    elif operation.read_only and runtime.db.dialect.reads_without_waiting:
-        result = operation.call(runtime, request, context)
-    else:
-        result = await run_in_threadpool(operation.call, runtime, request, context)
+    try:
+        if operation.waits:
+            result: dict[str, Any] = await operation.call(runtime, request, context)
+        elif operation.read_only and runtime.db.dialect.reads_without_waiting:
+            result = operation.call(runtime, request, context)
+        else:
+            result = await run_in_threadpool(operation.call, runtime, request, context)
+    except errors.ServiceError:
+        raise
+    except Exception as exc:
+        raise faults.server_fault(exc) from exc
+    faults.served()
     return result
 
 

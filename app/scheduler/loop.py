@@ -13,6 +13,7 @@ from app.durable.work import MAX_ATTEMPTS, WorkKind
 from app.executions.deliveries import Delivery, deliver_batch
 from app.executions.runtime import Runtime
 from app.executions.triggers import new_trigger, trigger_for
+from app.failure_log import RepeatingFailure
 from app.scheduler.tasks import TaskRunner
 from app.store import executions, work_items
 
@@ -37,6 +38,7 @@ class Scheduler:
         self._stopping = threading.Event()
         self._next_sweep = 0.0
         self._sweep_lock = threading.Lock()
+        self._failures = RepeatingFailure(log, "the scheduler")
 
     def start(self) -> None:
         reconcile(self.runtime)
@@ -63,8 +65,9 @@ class Scheduler:
                     self._process(items)
                 elif not self.sweep():
                     self.runtime.wakeup.wait(seen, self._sleep_seconds())
-            except Exception:  # the loop must survive a database hiccup
-                log.exception("scheduler iteration failed")
+                self._failures.succeeded()
+            except Exception as exc:  # the loop must survive a database hiccup, and say so once
+                self._failures.failed(exc)
                 self._stopping.wait(1.0)
 
     def sweep(self) -> bool:

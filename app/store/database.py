@@ -47,6 +47,14 @@ class Database:
         with self.write() as conn:
             return write(conn)
 
+    def check_writable(self) -> None:
+        """Raise unless the database takes a write now: a write transaction that changes nothing.
+
+        A read-only SQLite file, a full disk or a PostgreSQL standby fails here, as every real write would.
+        """
+        with self.write() as conn:
+            conn.execute(sa.text("UPDATE alembic_version SET version_num = version_num WHERE 1 = 0"))
+
     def dispose(self) -> None:
         if self._combiner is not None:
             self._combiner.close()

@@ -56,12 +56,13 @@ def test_the_errors_are_those_aws_answers_with(operation: Operation) -> None:
     assert declared <= listed | COMMON_ERRORS
 
 
-def test_every_error_code_is_aws_s_or_the_protocol_s() -> None:
+def test_every_error_code_is_aws_s_or_common_to_every_service() -> None:
     modelled = {shape.name for shape in MODEL.error_shapes}
     for code, error in errors.REGISTRY.items():
         assert error.code == code
-        assert code in modelled or issubclass(error, errors.ProtocolError), code
-        assert error.status == 400
+        assert code in modelled or issubclass(error, errors.CommonError), code
+        server_fault = code in ("InternalFailure", "ServiceUnavailable")
+        assert error.status == (500 if code == "InternalFailure" else 503 if server_fault else 400), code
 
 
 def test_the_table_names_operations_of_the_model_once() -> None:
