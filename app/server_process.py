@@ -52,8 +52,10 @@ class ServerProcess:
         *,
         cwd: Path | None = None,
         startup_timeout: float = STARTUP_TIMEOUT,
+        log_level: str = "warning",
     ) -> None:
         self.log_path = log_path
+        self.log_level = log_level
         self.env = {**os.environ, **env}
         self.cwd = cwd
         self.startup_timeout = startup_timeout
@@ -65,7 +67,7 @@ class ServerProcess:
 
     def command(self) -> list[str]:
         """The program to run: this project's server on ``self.port``."""
-        serve = ["serve", "--host", HOST, "--port", str(self.port), "--log-level", "warning"]
+        serve = ["serve", "--host", HOST, "--port", str(self.port), "--log-level", self.log_level]
         return [sys.executable, "-m", "app.cli", *serve]
 
     def start(self) -> Self:

@@ -28,7 +28,7 @@ from app.durable.statuses import ExecutionStatus
 from app.durable.work import WorkKind
 from app.engine.advance import advance
 from app.engine.types import ExecutionInfo, Transition, Trigger
-from app.executions import lineage
+from app.executions import lineage, server_log
 from app.executions.rows import transition_rows
 from app.executions.runtime import Revision, Runtime
 from app.executions.triggers import new_trigger
@@ -206,7 +206,8 @@ def settle(runtime: Runtime, computed: Sequence[Computed], applied: Sequence[Tra
     committed = None if applied is None else {id(transition) for transition in applied}
     for entry in computed:
         if committed is None or id(entry.transition) in committed:
-            record(runtime, entry.row.state_machine_arn, entry.row.arn, entry.transition)
+            started_at = entry.row.redrive_date or entry.row.start_date
+            record(runtime, entry.row.state_machine_arn, entry.row.arn, entry.transition, started_at)
     ended_with_news = any(
         entry.transition.status != ExecutionStatus.RUNNING
         and lineage.may_queue_news(entry.row, entry.waits_for_children)
@@ -270,9 +271,17 @@ def _stops(delivery: Delivery) -> bool:
     return any(trigger.kind == WorkKind.STOP for trigger in delivery.triggers)
 
 
-def record(runtime: Runtime, state_machine_arn: str, execution_arn: str, transition: Transition) -> None:
-    """After the commit of a transition: its log records, and its events and end in the metrics."""
+def record(
+    runtime: Runtime, state_machine_arn: str, execution_arn: str, transition: Transition, started_at: float
+) -> None:
+    """After the commit of a transition: its log records and server log lines, its events and end in the metrics.
+
+    ``started_at`` is when the execution started (or was last redriven), for the duration an end reports.
+    """
     runtime.log_events(state_machine_arn, execution_arn, transition.events)
+    server_log.log_transition(
+        execution_arn, transition.events, transition.status, started_at, transition.error, transition.cause
+    )
     metrics.HISTORY_EVENTS.inc(len(transition.events))
     if transition.status != ExecutionStatus.RUNNING:
         name = arns.state_machine_name(state_machine_arn)

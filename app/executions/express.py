@@ -27,6 +27,7 @@ from app.durable.work import Invocation, WorkKind
 from app.engine.advance import advance
 from app.engine.advance import start as start_transition
 from app.engine.types import EngineOptions, ExecutionInfo, HistoryEvent, Timer, Transition, Trigger
+from app.executions import server_log
 from app.executions.caller import Caller, call_safely
 from app.executions.triggers import new_trigger
 
@@ -60,6 +61,7 @@ class ExpressStart:
     listener: EventListener | None = None
     on_end: Callable[[ExpressOutcome], None] | None = None
     options: EngineOptions | None = None  # the runner's own when None
+    logged: bool = True  # whether the server's log tells of it (TestState's runs are not executions)
 
 
 @dataclass
@@ -94,6 +96,7 @@ class ExpressRunner:
             return asyncio.run_coroutine_threadsafe(self._execute(start, first), self._loop)
         if start.listener is not None:
             start.listener(first.events)
+        _log(start, first)
         done: concurrent.futures.Future[ExpressOutcome] = concurrent.futures.Future()
         done.set_result(self._outcome(start, first))
         return done
@@ -142,6 +145,7 @@ class ExpressRunner:
         """Hand out what a transition asks for: log its events, arm its timers, call its tasks."""
         if start.listener is not None and transition.events:
             start.listener(transition.events)
+        _log(start, transition)
         for timer in transition.timers:
             progress.timers[timer.timer_id] = timer
         for task in transition.tasks:
@@ -167,6 +171,18 @@ class ExpressRunner:
                 del progress.timers[due.timer_id]
                 return new_trigger(due.kind, timer_id=due.timer_id)
             return new_trigger(WorkKind.TASK, news=news)
+
+
+def _log(start: ExpressStart, transition: Transition) -> None:
+    if start.logged:
+        server_log.log_transition(
+            start.info.arn,
+            transition.events,
+            transition.status,
+            start.info.start_time,
+            transition.error,
+            transition.cause,
+        )
 
 
 def express_options(options: EngineOptions, max_seconds: float) -> EngineOptions:

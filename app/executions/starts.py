@@ -99,7 +99,7 @@ def begin(runtime: Runtime, new: NewExecution, revision: Revision, now: float) -
             raise
         raise NameTakenError(existing) from None
     metrics.EXECUTIONS_STARTED.labels(new.state_machine_name, "STANDARD").inc()
-    record(runtime, new.state_machine_arn, new.arn, transition)
+    record(runtime, new.state_machine_arn, new.arn, transition, now)
     announce(runtime, [transition], queued=reports)
 
 

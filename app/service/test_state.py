@@ -83,7 +83,7 @@ class _Plan:
         runner = runtime.require_express()
         options = replace(runner.options, inspection=self.inspection)
         model = parse_definition(dumps(self.machine))
-        return ExpressStart(info.knowing_input(self.input), model, self.events.extend, options=options)
+        return ExpressStart(info.knowing_input(self.input), model, self.events.extend, options=options, logged=False)
 
     def answer(self, outcome: ExpressOutcome, level: str) -> dict[str, Any]:
         result, details = self._verdict(outcome, self.inspection.steps.get("error"))

@@ -12,7 +12,9 @@ from app.server_process import ServerProcess
 POLL_SECONDS = "0.2"
 
 
-def new_server(database_url: str, log_path: Path, extra_env: Mapping[str, str] | None = None) -> ServerProcess:
+def new_server(
+    database_url: str, log_path: Path, extra_env: Mapping[str, str] | None = None, *, log_level: str = "warning"
+) -> ServerProcess:
     """A server, not started yet, on ``database_url``; ``extra_env`` adds to its environment."""
     env = {"SFN_DATABASE_URL": database_url, "SFN_POLL_SECONDS": POLL_SECONDS, **(extra_env or {})}
-    return ServerProcess(log_path, env)
+    return ServerProcess(log_path, env, log_level=log_level)
