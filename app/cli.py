@@ -1,4 +1,4 @@
-"""The ``sfn`` command: ``serve``, ``worker``, ``migrate`` and ``validate``."""
+"""The ``sfn`` command: run a server or worker, migrate, validate, and look at what runs."""
 
 from __future__ import annotations
 
@@ -7,87 +7,149 @@ import logging
 import signal
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from pythonjsonlogger.json import JsonFormatter
+from rich.console import Console
 
 from app.gc_tuning import tune_for_server
+from app.preflight import EXIT_STATUS, ConfigurationError, checked_settings
 from app.settings import Settings, get_settings
 
 GRACEFUL_SHUTDOWN_SECONDS = 5
 LOG_FIELDS = "%(asctime)s %(levelname)s %(name)s %(message)s"
+LOG_LEVELS = ("critical", "error", "warning", "info", "debug")
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+DEFAULT_ENDPOINT = "http://127.0.0.1:8083"
+EPILOG = (
+    "Configuration comes from environment variables (SFN_DATABASE_URL, SFN_FUNCTIONS_DIR, SFN_AUTH, ...): "
+    "`sfn config` lists every one with its meaning and effective value."
+)
+
+
+class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    """Shows an option's default where it has one worth saying (not None, not an off switch)."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        if action.default in (None, False):
+            return action.help or ""
+        return super()._get_help_string(action) or ""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="sfn", description="A self-hosted AWS Step Functions server.")
-    commands = parser.add_subparsers(dest="command", required=True)
-    serve = commands.add_parser("serve", help="run the API server and the scheduler")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8083)
-    serve.add_argument("--log-level", default="info")
-    worker = commands.add_parser("worker", help="run only the scheduler (PostgreSQL: beside any number of servers)")
-    worker.add_argument("--log-level", default="info")
-    commands.add_parser("migrate", help="apply database migrations and exit")
-    validate = commands.add_parser("validate", help="check a state machine definition file")
-    validate.add_argument("file")
-    args = parser.parse_args(argv)
-
-    if args.command == "serve":
-        return _serve(args.host, args.port, args.log_level)
-    if args.command == "worker":
-        return _worker(args.log_level)
-    if args.command == "migrate":
-        from app.store import migrate
-
-        migrate.upgrade(get_settings().database_url)
-        print("database is up to date")
-        return 0
-    from app.asl.validation.machine import validate_file_report
-
-    code, report = validate_file_report(args.file)
-    print(report)
+    """Run one command; a configuration mistake is one line per problem on stderr and exit status 2."""
+    args = _parser().parse_args(argv)
+    try:
+        code: int = args.run(args)
+    except ConfigurationError as exc:
+        for problem in exc.problems:
+            print(f"sfn: {problem}", file=sys.stderr)
+        return EXIT_STATUS
     return code
 
 
-def _prepare_process(log_level: str) -> Settings:
-    """Logging and garbage collection for a long-running server or worker; its settings.
+def _parser() -> argparse.ArgumentParser:
+    from app.version import version
+
+    formatter = _HelpFormatter
+    parser = argparse.ArgumentParser(
+        prog="sfn", description="A self-hosted AWS Step Functions server.", epilog=EPILOG, formatter_class=formatter
+    )
+    parser.add_argument("--version", action="version", version=f"sfn {version()}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, help: str) -> argparse.ArgumentParser:
+        return commands.add_parser(name, help=help, description=help, epilog=EPILOG, formatter_class=formatter)
+
+    serve = command("serve", "run the API server and the scheduler")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (0.0.0.0: every interface)")
+    serve.add_argument("--port", type=int, default=8083, help="TCP port to listen on")
+    _logging_options(serve)
+    serve.add_argument("--access-log", action="store_true", help="log one line per HTTP request (SFN_ACCESS_LOG)")
+    serve.set_defaults(run=_serve)
+
+    worker = command("worker", "run only the scheduler (PostgreSQL: beside any number of servers)")
+    _logging_options(worker)
+    worker.set_defaults(run=_worker)
+
+    command("migrate", "apply database migrations to SFN_DATABASE_URL and exit").set_defaults(run=_migrate)
+
+    command("config", "print every environment variable: effective value, origin, meaning").set_defaults(run=_config)
+
+    validate = command("validate", "check a state machine definition file")
+    validate.add_argument("file", help="the definition (JSON)")
+    validate.set_defaults(run=_validate)
+
+    executions = command("executions", "list the newest executions of a running server")
+    _endpoint_option(executions)
+    executions.add_argument("--state-machine", help="only this state machine (name or ARN)")
+    executions.add_argument("--status", choices=("RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"))
+    executions.add_argument("--limit", type=int, default=20, help="rows to show")
+    executions.set_defaults(run=_executions)
+
+    history = command("history", "show an execution's status and its history events")
+    _endpoint_option(history)
+    history.add_argument("execution_arn", metavar="EXECUTION_ARN")
+    history.set_defaults(run=_history)
+    return parser
+
+
+def _logging_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--log-level",
+        choices=LOG_LEVELS,
+        default=None,
+        help="least severe lines logged (default: SFN_LOG_LEVEL, else info)",
+    )
+
+
+def _endpoint_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--endpoint", default=DEFAULT_ENDPOINT, help="the server's URL")
+
+
+def _prepare_process(log_level: str | None) -> Settings:
+    """Checked settings, logging and garbage collection for a long-running server or worker.
 
     One handler on the root logger writes every line, the server's own and uvicorn's, in one
     format: text for people, or one JSON object per line (``SFN_LOG_FORMAT=json``) for machines.
     """
+    settings = checked_settings()
     tune_for_server()
-    settings = get_settings()
     handler = logging.StreamHandler()
     if settings.log_format == "json":
         handler.setFormatter(JsonFormatter(LOG_FIELDS, rename_fields={"levelname": "level", "name": "logger"}))
     else:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    logging.basicConfig(level=log_level.upper(), handlers=[handler], force=True)
+    logging.basicConfig(level=(log_level or settings.log_level).upper(), handlers=[handler], force=True)
     return settings
 
 
-def _serve(host: str, port: int, log_level: str) -> int:
+def _serve(args: argparse.Namespace) -> int:
+    settings = _prepare_process(args.log_level)  # before the server's imports: a mistake is told at once
     import uvicorn
 
+    from app.config_report import startup_lines
     from app.main import create_app
 
-    settings = _prepare_process(log_level)
-    if settings.auth == "none" and host not in LOOPBACK_HOSTS:
-        logging.getLogger("sfn").warning(
+    log = logging.getLogger("sfn")
+    if settings.public_url is None:
+        reachable = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
+        settings.public_url = f"http://{reachable}:{args.port}"
+    for line in startup_lines(settings, settings.public_url):
+        log.info("%s", line)
+    if settings.auth == "none" and args.host not in LOOPBACK_HOSTS:
+        log.warning(
             "serving on %s WITHOUT AUTHENTICATION: anyone who reaches this port can run and read every workflow; "
             "set SFN_AUTH=sigv4 and SFN_CREDENTIALS",
-            host,
+            args.host,
         )
-    if settings.public_url is None:
-        reachable = "127.0.0.1" if host in ("0.0.0.0", "::") else host
-        settings.public_url = f"http://{reachable}:{port}"
     uvicorn.run(
         create_app(settings),
-        host=host,
-        port=port,
-        log_level=log_level,
-        access_log=False,
+        host=args.host,
+        port=args.port,
+        log_level=args.log_level or settings.log_level,
+        access_log=args.access_log or settings.access_log,
         log_config=None,  # uvicorn's lines go through the root handler, in the process's format
         # Activity workers long-poll for up to a minute; a stopping server does not wait for them.
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
@@ -95,13 +157,17 @@ def _serve(host: str, port: int, log_level: str) -> int:
     return 0
 
 
-def _worker(log_level: str) -> int:
+def _worker(args: argparse.Namespace) -> int:
     """Run the scheduler without the HTTP API until SIGTERM or SIGINT."""
     from app.composition import build_integrations, build_scheduler
+    from app.config_report import database_description, functions_description
     from app.executions.runtime import build_runtime
     from app.store import migrate
 
-    settings = _prepare_process(log_level)
+    settings = _prepare_process(args.log_level)
+    log = logging.getLogger("sfn")
+    log.info("database: %s", database_description(settings.database_url))
+    log.info("functions: %s", functions_description(settings))
     migrate.upgrade(settings.database_url)
     runtime = build_runtime(settings)
     integrations = build_integrations(runtime)
@@ -110,11 +176,74 @@ def _worker(log_level: str) -> int:
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stopping.set())
     scheduler.start()
-    logging.getLogger(__name__).info("worker running; stop with SIGTERM")
+    log.info("worker running %d scheduler threads; stop with SIGTERM", settings.workers)
     stopping.wait()
     scheduler.stop()
     integrations.close()
     runtime.close()
+    return 0
+
+
+def _migrate(_args: argparse.Namespace) -> int:
+    from app.config_report import database_description
+    from app.store import migrate
+
+    settings = checked_settings()
+    migrate.upgrade(settings.database_url)
+    print(f"database is up to date: {database_description(settings.database_url)}")
+    return 0
+
+
+def _config(_args: argparse.Namespace) -> int:
+    """The effective configuration; then its problems, if any (exit status 2), else ``configuration OK``."""
+    from app.config_report import configuration_lines
+
+    for line in configuration_lines(get_settings()):
+        print(line)
+    checked_settings()
+    print("configuration OK")
+    return 0
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from app.asl.validation.machine import validate_file_report
+
+    code, report = validate_file_report(args.file)
+    print(report)
+    return code
+
+
+def _executions(args: argparse.Namespace) -> int:
+    from app.terminal_views import show_executions
+
+    return _look(args, lambda sfn, console: show_executions(sfn, console, args.state_machine, args.status, args.limit))
+
+
+def _history(args: argparse.Namespace) -> int:
+    from app.terminal_views import show_history
+
+    return _look(args, lambda sfn, console: show_history(sfn, console, args.execution_arn))
+
+
+def _look(args: argparse.Namespace, show: Callable[[Any, Console], None]) -> int:
+    """Run a terminal view against ``--endpoint``; an unreachable server or an API error is one line."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    from app.terminal_views import client
+
+    sfn = client(args.endpoint, get_settings().region)
+    try:
+        show(sfn, Console())
+    except ClientError as exc:
+        error = exc.response.get("Error", {})
+        print(f"sfn: {error.get('Code')}: {error.get('Message')}", file=sys.stderr)
+        return 1
+    except BotoCoreError as exc:
+        print(f"sfn: {exc} (is the server running at {args.endpoint}?)", file=sys.stderr)
+        return 1
+    except LookupError as exc:
+        print(f"sfn: {exc.args[0]}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -8,6 +8,8 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.responses import RedirectResponse
+from fastapi_offline import FastAPIOffline
 
 from app.api import auth, aws_json, health, metrics_route, rest
 from app.api.aws_json import AwsJsonEndpoint
@@ -15,6 +17,7 @@ from app.composition import build_express, build_integrations, build_scheduler
 from app.executions.runtime import Runtime, build_runtime
 from app.settings import Settings, get_settings
 from app.store import migrate
+from app.version import version
 
 GIL_SWITCH_INTERVAL = 0.0005
 DESCRIPTION = """
@@ -24,6 +27,11 @@ A self-hosted, durable engine for Amazon States Language workflows.
   AWS SDK at this server with `endpoint_url`.
 * **`/v1/...`** are readable REST routes over the same operations, for browsers and scripts.
 """
+
+
+async def _home() -> RedirectResponse:
+    """A browser at the server's root goes to the API documentation."""
+    return RedirectResponse("/docs")
 
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> AwsJsonEndpoint:
@@ -57,8 +65,10 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
             integrations.close()
             rt.close()
 
-    app = FastAPI(title="Step Functions server", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
+    # Swagger UI and ReDoc from files installed with the server: the docs work offline.
+    app = FastAPIOffline(title="Step Functions server", version=version(), description=DESCRIPTION, lifespan=lifespan)
     app.state.ready = False
+    app.add_api_route("/", _home, include_in_schema=False)
     app.include_router(health.router)
     app.include_router(metrics_route.router)
     app.include_router(rest.build_router())

@@ -24,6 +24,9 @@ RANKS: dict[str, int] = {
     "gc_tuning": 0,
     "server_process": 0,
     "metrics": 0,
+    "failure_log": 0,
+    "version": 0,
+    "terminal_views": 0,
     "arns": 1,
     # the durable vocabulary, the language, then the pure interpreter beside the SQL and the integrations
     "durable": 1,
@@ -37,7 +40,9 @@ RANKS: dict[str, int] = {
     "service": 5,
     "api": 6,
     "composition": 7,
+    "preflight": 7,
     "main": 8,
+    "config_report": 8,
     "cli": 9,
 }
 
