@@ -45,12 +45,13 @@ def _machine_language(definition: Any, report: Report) -> str:
     return str(language)
 
 
-def validate_definition(text: str, machine_type: str = "STANDARD") -> list[Diagnostic]:
+def validate_definition(text: str, machine_type: str = "STANDARD", *, explain: bool = False) -> list[Diagnostic]:
     """Every diagnostic AWS would report for this definition text; no ERROR means it is valid.
 
-    ``machine_type`` EXPRESS also refuses what Express workflows cannot run.
+    ``machine_type`` EXPRESS also refuses what Express workflows cannot run. ``explain`` adds
+    the hints a person needs and the API never shows (see ``Report``).
     """
-    report = Report()
+    report = Report(explain=explain)
     definition = _parse(text, report)
     if report.items:
         return report.items
