@@ -29,8 +29,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     worker = commands.add_parser("worker", help="run only the scheduler (PostgreSQL: beside any number of servers)")
     worker.add_argument("--log-level", default="info")
     commands.add_parser("migrate", help="apply database migrations and exit")
-    validate = commands.add_parser("validate", help="check a state machine definition file")
-    validate.add_argument("file")
+    validate = commands.add_parser("validate", help="check state machine definition files")
+    validate.add_argument("files", nargs="+", help="definition files to check; - reads standard input")
     args = parser.parse_args(argv)
 
     if args.command == "serve":
@@ -43,9 +43,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         migrate.upgrade(get_settings().database_url)
         print("database is up to date")
         return 0
-    from app.asl.validation.machine import validate_file_report
+    from app.asl.validation.report import validate_files_report
 
-    code, report = validate_file_report(args.file)
+    code, report = validate_files_report(args.files, sys.stdin)
     print(report)
     return code
 

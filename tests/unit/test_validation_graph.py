@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from app.asl.validation.diagnostics import MAX_GUESSES, Diagnostic, format_invalid_definition
-from app.asl.validation.machine import validate_definition, validate_file_report
+from app.asl.validation.machine import validate_definition
 
 MISSING = "MISSING_TRANSITION_TARGET"
 PASS_END: dict[str, Any] = {"Type": "Pass", "End": True}
@@ -340,19 +340,6 @@ def test_format_from_validation() -> None:
         "Invalid State Machine Definition: "
         "'SCHEMA_VALIDATION_FAILED: Field 'TimeoutSeconds' is not supported at /States/A'"
     )
-
-
-def test_validate_file_report(tmp_path: Path) -> None:
-    good = tmp_path / "good.json"
-    good.write_text(machine({"A": PASS_END}), encoding="utf-8")
-    bad = tmp_path / "bad.json"
-    bad.write_text(machine({"A": {"Type": "Pass"}}), encoding="utf-8")
-    assert validate_file_report(str(good)) == (0, f"{good}: OK")
-    code, text = validate_file_report(str(bad))
-    assert code == 1
-    assert f"{bad}/States/A: ERROR SCHEMA_VALIDATION_FAILED:" in text
-    assert text.endswith(f"{bad}: FAIL")
-    assert validate_file_report(str(tmp_path / "missing.json"))[0] == 2
 
 
 def _accepted_cases() -> list[Path]:
