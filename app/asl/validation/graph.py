@@ -71,7 +71,7 @@ def check_transitions(report: Report, machine: dict[str, Any], location: str, *,
         report.error(MISSING_END_STATE, "Workflow has no terminal state", "")
         return
     reached = _reachable(start, edges)
-    causes = _causes(reached, (start, start_location), edges, guesses) if len(reached) < len(states) else {}
+    causes = _causes(reached, start_location, edges, guesses) if len(reached) < len(states) else {}
     for name in states:
         if name not in reached:
             message = f'State "{name}" is not reachable.'
@@ -98,7 +98,7 @@ def _reachable(start: str, edges: Edges) -> set[str]:
     return reached
 
 
-def _causes(reached: set[str], start: tuple[str, str], edges: Edges, guesses: dict[str, str | None]) -> dict[str, str]:
+def _causes(reached: set[str], start_location: str, edges: Edges, guesses: dict[str, str | None]) -> dict[str, str]:
     """For each unreachable state that the guessed targets would reach: the dangling reference to blame.
 
     Such a state is not reachable only because of a misspelt ``Next`` (or ``StartAt``); one the
@@ -106,8 +106,8 @@ def _causes(reached: set[str], start: tuple[str, str], edges: Edges, guesses: di
     """
     causes: dict[str, str] = {}
     pending = [(name, "") for name in reached]
-    if guess := guesses.get(start[1]):
-        pending.append((guess, start[1]))
+    if guess := guesses.get(start_location):
+        pending.append((guess, start_location))
     while pending:
         name, cause = pending.pop()
         if cause:  # a state only a guess reaches
