@@ -77,8 +77,8 @@ def _parser() -> argparse.ArgumentParser:
 
     command("config", "print every environment variable: effective value, origin, meaning").set_defaults(run=_config)
 
-    validate = command("validate", "check a state machine definition file")
-    validate.add_argument("file", help="the definition (JSON)")
+    validate = command("validate", "check state machine definition files")
+    validate.add_argument("files", nargs="+", metavar="FILE", help="definition files to check; - reads standard input")
     validate.set_defaults(run=_validate)
 
     executions = command("executions", "list the newest executions of a running server")
@@ -206,9 +206,9 @@ def _config(_args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from app.asl.validation.machine import validate_file_report
+    from app.asl.validation.report import validate_files_report
 
-    code, report = validate_file_report(args.file)
+    code, report = validate_files_report(args.files, sys.stdin)
     print(report)
     return code
 

@@ -6,8 +6,9 @@ faster too. The standard library stays behind it for what orjson refuses or cann
 
 - integers beyond 64 bits, which orjson cannot write and would read as floats (AWS keeps them);
 - lone UTF-16 surrogates in ``\\u`` escapes, which JSON allows and orjson rejects;
-- parsers that must see every member (to refuse duplicate keys), and the spaced form the Lambda
-  Python runtime writes its error documents in.
+- parsers that must see every member (to refuse duplicate keys), scanners that need the
+  offset where a value ends, and the spaced form the Lambda Python runtime writes its error
+  documents in.
 
 No other module imports ``json`` or ``orjson``: a test checks it.
 """
@@ -30,6 +31,7 @@ _LONG_NUMBER_BYTES = re.compile(rb"\d{19}")
 #: The deepest nesting a JSON value may have here (deeper values cannot be written back reliably).
 MAX_DEPTH = 512
 _UNSTORABLE_TEXT = re.compile("[\x00\ud800-\udfff]")
+_SCANNER = json.JSONDecoder()
 
 
 def dumps(value: Any) -> str:
@@ -134,6 +136,14 @@ def loads_members(
     """
     parse_constant = _refuse_constant if refuse_constants else None
     return json.loads(text, object_pairs_hook=object_pairs_hook, parse_constant=parse_constant)
+
+
+def decode_at(text: str, index: int) -> tuple[Any, int]:
+    """The JSON value that starts exactly at ``index``, and the offset just past its end.
+
+    For scanners that must know where things are in a text (orjson tells no offsets).
+    """
+    return _SCANNER.raw_decode(text, index)
 
 
 def dumps_canonical(value: Any) -> str:

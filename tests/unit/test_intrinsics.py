@@ -156,8 +156,9 @@ SYNTAX_ERRORS = [
     ("States.Array(-)", "malformed number"),
     ("States.Array([1,2])", "expected an argument"),
     ("States.Array(nope)", "expected '('"),
-    ("States.Nope(1)", "unknown intrinsic function 'States.Nope'"),
-    ("States.Array(States.Nope())", "unknown intrinsic function 'States.Nope'"),
+    ("States.Nope(1)", "unknown intrinsic function States.Nope"),
+    ("States.Array(States.Nope())", "unknown intrinsic function States.Nope"),
+    ("States.Formatt('{}', 1)", "unknown intrinsic function States.Formatt (did you mean States.Format?)"),
 ]
 
 

@@ -1,4 +1,4 @@
-"""Transitions, names, expression syntax, the InvalidDefinition message and the accepted corpus."""
+"""Transitions, names, expression syntax, hints for people, the InvalidDefinition message and the corpus."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from app.asl.validation.diagnostics import Diagnostic, format_invalid_definition
-from app.asl.validation.machine import validate_definition, validate_file_report
+from app.asl.validation.diagnostics import MAX_GUESSES, Diagnostic, format_invalid_definition
+from app.asl.validation.machine import validate_definition
 
 MISSING = "MISSING_TRANSITION_TARGET"
 PASS_END: dict[str, Any] = {"Type": "Pass", "End": True}
@@ -206,6 +206,108 @@ def test_invalid_intrinsic() -> None:
     ]
 
 
+def explained(text: str) -> list[tuple[str, str, str]]:
+    """(location, hint, cause) of each ERROR, with the hints a person gets."""
+    return [(d.location, d.hint, d.cause) for d in validate_definition(text, explain=True) if d.severity == "ERROR"]
+
+
+def test_misspelt_next_gets_a_guess_and_the_states_it_cuts_off_name_it_as_cause() -> None:
+    text = machine(
+        {
+            "First": {"Type": "Pass", "Next": "Secnd"},
+            "Second": {"Type": "Pass", "Next": "Third"},
+            "Third": {"Type": "Pass", "Next": "Done"},
+            "Done": {"Type": "Succeed"},
+        }
+    )
+    assert explained(text) == [
+        ("/States/First/Next", 'did you mean "Second"?', ""),
+        ("/States/Second", "", "/States/First/Next"),
+        ("/States/Third", "", "/States/First/Next"),
+        ("/States/Done", "", "/States/First/Next"),
+    ]
+
+
+def test_the_api_gets_no_hints_and_keeps_aws_order() -> None:
+    text = machine({"First": {"Type": "Pass", "Next": "Secnd"}, "Second": PASS_END})
+    assert [(d.message, d.hint, d.cause) for d in validate_definition(text)] == [
+        ("Missing 'Next' target: Secnd", "", ""),
+        ('State "Second" is not reachable.', "", ""),
+    ]
+
+
+def test_a_state_no_guess_reaches_is_unreachable_in_its_own_right() -> None:
+    text = machine(
+        {
+            "First": {"Type": "Pass", "Next": "Secnd"},
+            "Second": PASS_END,
+            "Orphan": PASS_END,
+            "Ghost": {"Type": "Pass", "Next": "Nowhere"},
+        }
+    )
+    assert explained(text) == [
+        ("/States/First/Next", 'did you mean "Second"?', ""),
+        ("/States/Ghost/Next", "", ""),
+        ("/States/Second", "", "/States/First/Next"),
+        ("/States/Orphan", "", ""),
+        ("/States/Ghost", "", ""),
+    ]
+
+
+def test_misspelt_start_at_is_the_cause_of_every_state() -> None:
+    text = machine({"First": {"Type": "Pass", "Next": "Done"}, "Done": PASS_END}).replace(
+        '"StartAt": "First"', '"StartAt": "first"'
+    )
+    assert explained(text) == [
+        ("/StartAt", 'did you mean "First"?', ""),
+        ("/States/First", "", "/StartAt"),
+        ("/States/Done", "", "/StartAt"),
+    ]
+
+
+def test_guesses_stay_inside_their_block() -> None:
+    text = machine(
+        {"Outer": {"Type": "Parallel", "Branches": [branch({"W": {"Type": "Pass", "Next": "Outr"}})], "End": True}}
+    )
+    assert explained(text) == [("/States/Outer/Branches[0]/States/W/Next", "", "")]
+
+
+def test_catch_next_gets_a_guess() -> None:
+    task: dict[str, Any] = {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Next": "Done"}
+    task["Catch"] = [{"ErrorEquals": ["States.ALL"], "Next": "Recover"}]
+    text = machine({"T": task, "Done": PASS_END, "Recovery": PASS_END})
+    assert explained(text) == [
+        ("/States/T/Catch[0]/Next", 'did you mean "Recovery"?', ""),
+        ("/States/Recovery", "", "/States/T/Catch[0]/Next"),
+    ]
+
+
+def test_guesses_are_bounded() -> None:
+    states: dict[str, Any] = {f"State{i}": {"Type": "Pass", "Next": f"Stat{i}"} for i in range(MAX_GUESSES + 5)}
+    states["End"] = PASS_END
+    hints = [hint for location, hint, _ in explained(machine(states)) if location.endswith("/Next")]
+    assert sum(bool(hint) for hint in hints) == MAX_GUESSES
+    assert hints[0] == 'did you mean "State0"?'
+
+
+@pytest.mark.parametrize(
+    ("state", "location"),
+    [
+        ({"Type": "Pass", "Parameters": {"v.$": "States.Formatt('{}', $.a)"}, "End": True}, "/States/A/Parameters/v.$"),
+        ({"Type": "Fail", "ErrorPath": "States.Formatt('{}', $.e)"}, "/States/A/ErrorPath"),
+    ],
+)
+def test_unknown_intrinsic_is_named_in_the_hint(state: dict[str, Any], location: str) -> None:
+    assert explained(machine({"A": state})) == [
+        (location, "unknown intrinsic function States.Formatt (did you mean States.Format?)", "")
+    ]
+
+
+def test_bad_path_gets_no_hint() -> None:
+    text = machine({"A": {"Type": "Pass", "Parameters": {"v.$": "not a path"}, "End": True}})
+    assert explained(text) == [("/States/A/Parameters/v.$", "", "")]
+
+
 FORMAT_CASES: list[tuple[list[Diagnostic], str]] = [
     (
         [Diagnostic("ERROR", MISSING, "Missing 'Next' target: B", "/States/A/Next")],
@@ -238,19 +340,6 @@ def test_format_from_validation() -> None:
         "Invalid State Machine Definition: "
         "'SCHEMA_VALIDATION_FAILED: Field 'TimeoutSeconds' is not supported at /States/A'"
     )
-
-
-def test_validate_file_report(tmp_path: Path) -> None:
-    good = tmp_path / "good.json"
-    good.write_text(machine({"A": PASS_END}), encoding="utf-8")
-    bad = tmp_path / "bad.json"
-    bad.write_text(machine({"A": {"Type": "Pass"}}), encoding="utf-8")
-    assert validate_file_report(str(good)) == (0, f"{good}: OK")
-    code, text = validate_file_report(str(bad))
-    assert code == 1
-    assert f"{bad}/States/A: ERROR SCHEMA_VALIDATION_FAILED:" in text
-    assert text.endswith(f"{bad}: FAIL")
-    assert validate_file_report(str(tmp_path / "missing.json"))[0] == 2
 
 
 def _accepted_cases() -> list[Path]:

@@ -28,6 +28,7 @@ from app.asl.intrinsics.parser import (
     parse_call,
 )
 from app.asl.scope import DataScope
+from app.asl.suggest import closest
 
 __all__ = [
     "FUNCTIONS",
@@ -49,16 +50,18 @@ PathResolver = Callable[[str, DataScope], Any]
 def parse_intrinsic(text: str) -> IntrinsicCall:
     """Parse ``text`` and check that every function it calls exists."""
     call = parse_call(text)
-    _check_names(call, text)
+    _check_names(call)
     return call
 
 
-def _check_names(call: IntrinsicCall, text: str) -> None:
+def _check_names(call: IntrinsicCall) -> None:
     if call.name not in FUNCTIONS:
-        raise IntrinsicSyntaxError(f"unknown intrinsic function {call.name!r} in {text!r}")
+        guess = closest(call.name, FUNCTIONS)
+        suggestion = f" (did you mean {guess}?)" if guess else ""
+        raise IntrinsicSyntaxError(f"unknown intrinsic function {call.name}{suggestion}")
     for argument in call.args:
         if isinstance(argument, IntrinsicCall):
-            _check_names(argument, text)
+            _check_names(argument)
 
 
 def evaluate_intrinsic(expression: str | IntrinsicCall, scope: DataScope, resolve_path: PathResolver) -> Any:

@@ -2,7 +2,7 @@
 
 ``machine.validate_definition`` returns the diagnostics ValidateStateMachineDefinition reports;
 ``diagnostics.format_invalid_definition`` turns them into the message of CreateStateMachine's
-``InvalidDefinition`` error; ``machine.validate_file_report`` serves the ``sfn validate`` command.
+``InvalidDefinition`` error; ``report.validate_files_report`` serves the ``sfn validate`` command.
 The rules of each state type live with its model in ``app.asl.states``; this package walks a
 definition and applies them, with the rules that every state or object shares.
 """

@@ -31,20 +31,23 @@ def jsonata_error(expression: str) -> str | None:
     return None if message is None else _JSONATA_CODE_PREFIX.sub("", message)
 
 
-def intrinsic_is_valid(text: str) -> bool:
-    """Whether an intrinsic function call (``States.Format('{}', $.a)``) parses."""
+def intrinsic_error(text: str) -> str | None:
+    """Why an intrinsic function call does not parse or names an unknown function, else None.
+
+    AWS's message for a bad call is the same for every mistake; this one names it.
+    """
     try:
         intrinsics.parse_intrinsic(text)
-    except intrinsics.IntrinsicSyntaxError:
-        return False
-    return True
+    except intrinsics.IntrinsicSyntaxError as error:
+        return str(error)
+    return None
 
 
-def dynamic_value_is_valid(text: str) -> bool:
-    """Whether the value of a ``.$`` key is a valid JSONPath or intrinsic function call."""
-    if text.startswith(_INTRINSIC_PREFIX):
-        return intrinsic_is_valid(text)
-    return is_valid_path(text)
+def dynamic_value_error(value: Any) -> str | None:
+    """None for a valid JSONPath or intrinsic function call; else why not ("" when nothing more is known)."""
+    if isinstance(value, str) and value.startswith(_INTRINSIC_PREFIX):
+        return intrinsic_error(value)
+    return None if isinstance(value, str) and is_valid_path(value) else ""
 
 
 def check_template(report: Report, value: Any, location: str) -> None:
@@ -52,10 +55,12 @@ def check_template(report: Report, value: Any, location: str) -> None:
     if isinstance(value, dict):
         for key, member in value.items():
             where = child(location, key)
-            if key.endswith(".$") and not (isinstance(member, str) and dynamic_value_is_valid(member)):
+            error = dynamic_value_error(member) if key.endswith(".$") else None
+            if error is not None:
                 report.schema(
                     f"The value for the field '{key}' must be a valid JSONPath or a valid intrinsic function call",
                     where,
+                    hint=error,
                 )
             check_template(report, member, where)
     elif isinstance(value, list):

@@ -11,7 +11,7 @@ from typing import Any
 
 from app.asl.validation import schema
 from app.asl.validation.diagnostics import Report, child
-from app.asl.validation.expressions import check_template, intrinsic_is_valid, is_jsonata
+from app.asl.validation.expressions import check_template, dynamic_value_error, is_jsonata
 from app.asl.validation.paths import is_valid_path, reference_path_error
 from app.asl.validation.schema import JSONATA, JSONPATH, Kind, Number
 
@@ -123,12 +123,12 @@ def check_path(report: Report, name: str, value: Any, location: str) -> None:
     """Report a ``...Path`` field that is not a JSONPath (or, where allowed, an intrinsic call)."""
     if value is None and name in schema.NULLABLE_PATHS:
         return
-    if name in _INTRINSIC_PATHS and isinstance(value, str) and value.startswith("States."):
-        valid = intrinsic_is_valid(value)
+    if name in _INTRINSIC_PATHS:
+        error = dynamic_value_error(value)
     else:
-        valid = isinstance(value, str) and is_valid_path(value)
-    if not valid:
-        report.schema(f"The value for the field '{name}' must be a valid JSONPath", location)
+        error = None if isinstance(value, str) and is_valid_path(value) else ""
+    if error is not None:
+        report.schema(f"The value for the field '{name}' must be a valid JSONPath", location, hint=error)
 
 
 def check_result_path(report: Report, value: Any, location: str) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from app.asl.validation import schema
@@ -45,12 +44,13 @@ def _machine_language(definition: Any, report: Report) -> str:
     return str(language)
 
 
-def validate_definition(text: str, machine_type: str = "STANDARD") -> list[Diagnostic]:
+def validate_definition(text: str, machine_type: str = "STANDARD", *, explain: bool = False) -> list[Diagnostic]:
     """Every diagnostic AWS would report for this definition text; no ERROR means it is valid.
 
-    ``machine_type`` EXPRESS also refuses what Express workflows cannot run.
+    ``machine_type`` EXPRESS also refuses what Express workflows cannot run. ``explain`` adds
+    the hints a person needs and the API never shows (see ``Report``).
     """
-    report = Report()
+    report = Report(explain=explain)
     definition = _parse(text, report)
     if report.items:
         return report.items
@@ -68,19 +68,3 @@ def _check_top_level_values(report: Report, definition: dict[str, Any]) -> None:
         check_enum(report, definition["Version"], ("1.0",), child("", "Version"))
     numbers = {key: definition[key] for key in schema.TOP_LEVEL_NUMBERS if key in definition}
     check_values(report, numbers, "", JSONPATH, schema.TOP_LEVEL_NUMBERS)
-
-
-def validate_file_report(path: str) -> tuple[int, str]:
-    """Validate a definition file for ``sfn validate``: (exit code, printable report).
-
-    Exit code 0 when the definition has no ERROR, 1 when it has, 2 when the file cannot be read.
-    """
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return 2, f"{path}: cannot read: {exc}"
-    diagnostics = validate_definition(text)
-    lines = [f"{path}{d.location or '/'}: {d.severity} {d.code}: {d.message}" for d in diagnostics]
-    failed = any(d.severity == "ERROR" for d in diagnostics)
-    lines.append(f"{path}: {'FAIL' if failed else 'OK'}")
-    return (1 if failed else 0), "\n".join(lines)
