@@ -32,7 +32,7 @@ class Settings(BaseSettings):
     wait_time_scale: float = Field(
         default=1.0,
         ge=0,
-        description="Multiplies every Wait state's and timeout's duration: 0.01 runs a day-long Wait in 15 minutes.",
+        description="Multiplies Wait durations, retry intervals, task timeouts, heartbeats: 0.01 makes an hour 36 s.",
         validation_alias=AliasChoices("WAIT_TIME_SCALE", "wait_time_scale"),
     )
     workers: int = Field(

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import time
+import urllib.request
 import uuid
 from pathlib import Path
 from typing import Any
@@ -29,7 +31,19 @@ def argument_parser(doc: str | None) -> argparse.ArgumentParser:
 
 
 def client(endpoint: str) -> Any:
-    """A boto3 Step Functions client for the server at ``endpoint`` (dummy credentials are fine)."""
+    """A boto3 Step Functions client for the server at ``endpoint`` (dummy credentials are fine).
+
+    Says on stderr what it is about to do, and ends the script with one line when no server answers there.
+    """
+    try:
+        with urllib.request.urlopen(f"{endpoint}/healthz", timeout=5):
+            pass
+    except (OSError, ValueError) as exc:
+        raise SystemExit(
+            f"cannot reach the server at {endpoint} ({exc}): start one with `sfn serve` (see the README), "
+            "or pass --endpoint URL"
+        ) from None
+    print(f"running against {endpoint}; this takes a few seconds...", file=sys.stderr, flush=True)
     return boto3.client(
         "stepfunctions",
         endpoint_url=endpoint,

@@ -43,6 +43,7 @@ RANKS: dict[str, int] = {
     "preflight": 7,
     "main": 8,
     "config_report": 8,
+    "docs_tables": 8,
     "cli": 9,
 }
 
