@@ -15,6 +15,7 @@ from mypy_boto3_stepfunctions import SFNClient
 
 from app.server_process import ServerProcess
 from tests.support.databases import BACKENDS, drop_database, new_database
+from tests.support.resources import Resource, missing_resource
 from tests.support.server import new_server
 
 ROLE_ARN = "arn:aws:iam::123456789012:role/test"
@@ -25,6 +26,32 @@ TEST_CONNECTIONS = {TEST_CONNECTION_ARN: {"type": "API_KEY", "key": "X-Api-Key",
 FUNCTIONS_DIR = Path(__file__).resolve().parent / "functions"
 # Waits in tests last 1% of their written duration: a "Seconds": 100 Wait takes one second.
 TEST_WAIT_TIME_SCALE = "0.01"
+
+
+LEFT_OUT = pytest.StashKey[dict[Resource, int]]()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Leave out the tests whose resource this run lacks; :func:`pytest_terminal_summary` says so once."""
+    kept: list[pytest.Item] = []
+    left_out: list[pytest.Item] = []
+    counts: dict[Resource, int] = {}
+    for item in items:
+        resource = missing_resource({mark.name for mark in item.iter_markers()})
+        if resource is None:
+            kept.append(item)
+        else:
+            left_out.append(item)
+            counts[resource] = counts.get(resource, 0) + 1
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = kept
+    config.stash[LEFT_OUT] = counts
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    for resource, count in config.stash.get(LEFT_OUT, {}).items():
+        terminalreporter.write_line(f"not run: {count} {resource.tests}: {resource.missing_because}", yellow=True)
 
 
 class CreateMachine(Protocol):

@@ -1,7 +1,7 @@
 """The AWS-recorded conformance cases, run against a live server by the shared conformance runner.
 
 The cases and their runner live in ``../shared/conformance`` (they are not copied here); where that
-directory is absent the tier skips with the reason. Each case is one test, so a regression names
+directory is absent the tier is left out, with one line saying so. Each case is one test, so a regression names
 the case that broke.
 """
 
@@ -10,16 +10,14 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from app.server_process import ServerProcess
+from tests.support.shared import CASES_DIR, RUNNER, case_files
 
-CONFORMANCE = Path(__file__).resolve().parents[3] / "shared" / "conformance"
-CASES = CONFORMANCE / "cases"
-RUNNER = CONFORMANCE / "run.py"
+pytestmark = pytest.mark.conformance
 
 # Cases whose recorded history this server does not reproduce, with the reason.
 KNOWN_HISTORY_DIFFERENCES = {
@@ -31,9 +29,7 @@ KNOWN_HISTORY_DIFFERENCES = {
 
 
 def _case_ids() -> list[str]:
-    if not CASES.is_dir():
-        return []
-    return sorted(json.loads(path.read_text())["id"] for path in CASES.glob("*.json"))
+    return sorted(json.loads(path.read_text())["id"] for path in case_files())
 
 
 CASE_IDS = _case_ids()
@@ -49,7 +45,7 @@ def conformance_results(server: ServerProcess, tmp_path_factory: pytest.TempPath
         "--endpoint",
         server.endpoint,
         "--corpus",
-        str(CASES),
+        str(CASES_DIR),
         "--json",
         str(output),
         "--workers",
@@ -61,8 +57,7 @@ def conformance_results(server: ServerProcess, tmp_path_factory: pytest.TempPath
     return {result["id"]: result for result in results}
 
 
-@pytest.mark.skipif(not CASE_IDS, reason=f"no conformance cases at {CASES} (../shared is absent)")
-@pytest.mark.parametrize("case_id", CASE_IDS or ["none"])
+@pytest.mark.parametrize("case_id", CASE_IDS)
 def test_case_matches_aws(case_id: str, conformance_results: dict[str, Any]) -> None:
     result = conformance_results[case_id]
     assert result["result_match"], result["error"] or result["diffs"]

@@ -372,3 +372,12 @@ def test_examples_are_ruff_clean(arguments: list[str]) -> None:
         [sys.executable, "-m", "ruff", *arguments], cwd=ROOT, capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("example", ALL_EXAMPLES)
+def test_without_a_server_an_example_says_so_in_one_line(example: str) -> None:
+    command = [sys.executable, str(EXAMPLES / example / "run.py"), "--endpoint", "http://127.0.0.1:9"]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=30, check=False, cwd=ROOT)
+    assert result.returncode == 1
+    [line] = result.stderr.splitlines()
+    assert line.startswith("cannot reach the server at http://127.0.0.1:9 (") and "sfn serve" in line

@@ -14,6 +14,8 @@ from tests.support.browser import launch
 from tests.support.databases import sqlite_url
 from tests.support.server import new_server
 
+pytestmark = pytest.mark.browser
+
 
 @pytest.fixture(scope="module")
 def docs_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:

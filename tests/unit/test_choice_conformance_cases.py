@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,13 +19,12 @@ from app.asl.errors import StatesError
 from app.asl.paths import apply_io_path, set_result_path
 from app.asl.payload import render_template
 from app.asl.scope import DataScope
+from tests.support.shared import case_files
 
-CASES_DIR = Path(__file__).resolve().parents[3] / "shared" / "conformance" / "cases"
 SIMULATED_TYPES = frozenset({"Pass", "Choice", "Succeed", "Fail"})
 MAX_TRANSITIONS = 100
 
-if not CASES_DIR.is_dir():
-    pytest.skip(f"AWS-recorded conformance cases not found at {CASES_DIR}", allow_module_level=True)
+pytestmark = pytest.mark.conformance
 
 
 def _is_simulated(case: dict[str, Any]) -> bool:
@@ -45,7 +43,7 @@ def _is_simulated(case: dict[str, Any]) -> bool:
 
 
 def _load_cases() -> list[dict[str, Any]]:
-    cases = [json.loads(path.read_text()) for path in sorted(CASES_DIR.glob("*.json"))]
+    cases = [json.loads(path.read_text()) for path in case_files()]
     return [case for case in cases if _is_simulated(case)]
 
 
@@ -110,7 +108,7 @@ def _expected(case: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_every_choice_operator_case_is_simulated() -> None:
-    recorded = sorted(path.stem for path in CASES_DIR.glob("choice_operators.*.json"))
+    recorded = sorted(path.stem for path in case_files("choice_operators.*.json"))
     assert recorded
     assert recorded == sorted(case["id"] for case in CASES if case["id"].startswith("choice_operators."))
 

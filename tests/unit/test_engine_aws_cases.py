@@ -12,7 +12,8 @@ import json
 
 import pytest
 
-from tests.unit.test_engine_harness import CONFORMANCE_CASES, check_case, load_case
+from tests.support.shared import case_files
+from tests.unit.test_engine_harness import check_case, load_case
 
 # Where the engine's history differs from AWS's recording, with what is wrong.
 KNOWN_DIFFERENCES = {
@@ -24,9 +25,7 @@ KNOWN_DIFFERENCES = {
 
 
 def _case_ids() -> list[str]:
-    if not CONFORMANCE_CASES.is_dir():
-        return []
-    return sorted(json.loads(path.read_text())["id"] for path in CONFORMANCE_CASES.glob("*.json"))
+    return sorted(json.loads(path.read_text())["id"] for path in case_files())
 
 
 def _params() -> list[object]:
@@ -39,7 +38,7 @@ def _params() -> list[object]:
     return params
 
 
-@pytest.mark.skipif(not CONFORMANCE_CASES.is_dir(), reason="the shared conformance corpus is absent")
+@pytest.mark.conformance
 @pytest.mark.parametrize("case_id", _params())
 def test_recorded_case_on_the_pure_engine(case_id: str) -> None:
     check_case(load_case(case_id))

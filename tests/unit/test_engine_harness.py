@@ -16,7 +16,6 @@ import importlib.util
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -39,6 +38,7 @@ from app.engine.types import (
     Transition,
     Trigger,
 )
+from tests.support.shared import CASES_DIR, RUNNER
 
 T0 = 1_700_000_000.0
 REGION = "us-east-1"
@@ -55,7 +55,6 @@ TERMINAL_EVENTS = {
     ExecutionStatus.ABORTED: "ExecutionAborted",
     ExecutionStatus.TIMED_OUT: "ExecutionTimedOut",
 }
-CONFORMANCE_CASES = Path(__file__).resolve().parents[3] / "shared" / "conformance" / "cases"
 
 # What a responder returns for a task: a list of news payloads (without ``task_id``) to feed in
 # order, or None to leave the task waiting (so its timers fire).
@@ -313,18 +312,15 @@ def machine(states: Mapping[str, Any], start_at: str | None = None, **top: Any) 
 
 
 def load_case(case_id: str) -> dict[str, Any]:
-    """An AWS-recorded conformance case; the test skips where the shared corpus is absent."""
-    path = CONFORMANCE_CASES / f"{case_id}.json"
-    if not path.is_file():
-        pytest.skip(f"conformance case {case_id} not available")
-    case: dict[str, Any] = json.loads(path.read_text())
+    """An AWS-recorded conformance case (tests that read one are marked ``conformance``)."""
+    case: dict[str, Any] = json.loads((CASES_DIR / f"{case_id}.json").read_text())
     return case
 
 
 @functools.cache
 def _conformance_runner() -> ModuleType:
     """The shared runner's comparison functions (redactions, JSON text), loaded without running it."""
-    spec = importlib.util.spec_from_file_location("sfn_conformance_run", CONFORMANCE_CASES.parent / "run.py")
+    spec = importlib.util.spec_from_file_location("sfn_conformance_run", RUNNER)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

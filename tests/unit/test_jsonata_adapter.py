@@ -23,6 +23,7 @@ from app.asl.jsonata_adapter import (
     render,
 )
 from app.asl.scope import DataScope
+from tests.support.shared import case_files
 
 SCOPE = DataScope(
     input={"name": "Ada", "total": 3.0, "items": [1, 2, 3], "nothing": None},
@@ -493,7 +494,6 @@ def test_check_syntax(text: str, message: str | None) -> None:
 # AWS-recorded cases
 # --------------------------------------------------------------------------------------------
 
-CASES_DIR = Path(__file__).resolve().parents[3] / "shared" / "conformance" / "cases"
 _CAUSE_PREFIX = re.compile(r"^An error occurred while executing the state '[^']*' \(entered at the event id #\d+\)\. ")
 
 
@@ -508,10 +508,10 @@ def _single_pass_output(case: dict[str, Any]) -> Any:
 
 
 def _case_params(pattern: str, wanted: Callable[[Path], bool] = lambda _: True) -> list[pytest.ParameterSet]:
-    """One parameter per case file matching ``pattern`` that is ``wanted``; a skipped one without the cases."""
-    if not CASES_DIR.is_dir():
-        return [pytest.param(None, marks=pytest.mark.skip(reason=f"no conformance cases at {CASES_DIR}"))]
-    return [pytest.param(path, id=path.stem) for path in sorted(CASES_DIR.glob(pattern)) if wanted(path)]
+    """One parameter per case file matching ``pattern`` that is ``wanted`` (none without the corpus)."""
+    return [
+        pytest.param(path, id=path.stem, marks=pytest.mark.conformance) for path in case_files(pattern) if wanted(path)
+    ]
 
 
 def _check_case(case: dict[str, Any], output_template: Any) -> None:
@@ -526,13 +526,16 @@ def _check_case(case: dict[str, Any], output_template: Any) -> None:
     assert raised.value.cause == _CAUSE_PREFIX.sub("", expected["cause"])
 
 
-@pytest.mark.parametrize("path", _case_params("evaluate_jsonata.*.json"))
+def _single_pass_case(path: Path) -> bool:
+    """A machine of one Pass state with a JSONata Output (the engine's tests cover the other cases)."""
+    return _single_pass_output(json.loads(path.read_text())) is not None
+
+
+@pytest.mark.conformance
+@pytest.mark.parametrize("path", _case_params("evaluate_jsonata.*.json", _single_pass_case))
 def test_evaluate_jsonata_cases(path: Path) -> None:
     case = json.loads(path.read_text())
-    output_template = _single_pass_output(case)
-    if output_template is None:
-        pytest.skip("not a single Pass state with a JSONata Output; the engine's tests cover it")
-    _check_case(case, output_template)
+    _check_case(case, _single_pass_output(case))
 
 
 def _other_single_pass_case(path: Path) -> bool:
@@ -542,6 +545,7 @@ def _other_single_pass_case(path: Path) -> bool:
     )
 
 
+@pytest.mark.conformance
 @pytest.mark.parametrize("path", _case_params("*.json", _other_single_pass_case))
 def test_other_single_pass_jsonata_cases(path: Path) -> None:
     case = json.loads(path.read_text())

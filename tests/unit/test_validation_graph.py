@@ -10,10 +10,10 @@ import pytest
 
 from app.asl.validation.diagnostics import MAX_GUESSES, Diagnostic, format_invalid_definition
 from app.asl.validation.machine import validate_definition
+from tests.support.shared import case_files
 
 MISSING = "MISSING_TRANSITION_TARGET"
 PASS_END: dict[str, Any] = {"Type": "Pass", "End": True}
-CASES_DIR = Path(__file__).resolve().parents[3] / "shared" / "conformance" / "cases"
 
 
 def machine(states: dict[str, Any], **top: Any) -> str:
@@ -342,12 +342,8 @@ def test_format_from_validation() -> None:
     )
 
 
-def _accepted_cases() -> list[Path]:
-    return sorted(CASES_DIR.glob("*.json")) if CASES_DIR.is_dir() else []
-
-
-@pytest.mark.skipif(not CASES_DIR.is_dir(), reason=f"conformance cases not found at {CASES_DIR}")
-@pytest.mark.parametrize("case", _accepted_cases(), ids=lambda path: path.stem)
+@pytest.mark.conformance
+@pytest.mark.parametrize("case", case_files(), ids=lambda path: path.stem)
 def test_accepted_definitions_have_no_errors(case: Path) -> None:
     """Every definition AWS accepted validates with no ERROR (some of them fail only at run time)."""
     definition = json.loads(case.read_text(encoding="utf-8"))["definition"]
