@@ -60,7 +60,7 @@ class RepeatingFailure:
         with self._lock:
             was, self._failing = self._failing, None
         if was is not None:
-            self._logger.warning("%s works again (it failed with: %s)", self._what, was)
+            self._logger.warning("%s: working again (it failed with: %s)", self._what, was)
 
 
 def describe(exc: BaseException) -> str:

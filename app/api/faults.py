@@ -28,5 +28,6 @@ def server_fault(exc: Exception) -> errors.ServiceError:
 
 
 def served() -> None:
-    """A request went through: an outage that was being logged is over."""
+    """A request that writes went through: an outage that was being logged is over (reads may work
+    while writes still fail, so they do not count)."""
     _failures.succeeded()

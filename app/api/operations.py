@@ -112,7 +112,8 @@ async def invoke(
         raise
     except Exception as exc:
         raise faults.server_fault(exc) from exc
-    faults.served()
+    if not operation.read_only:
+        faults.served()  # a write went through: an outage of the database (if any) is over
     return result
 
 
