@@ -89,10 +89,12 @@ def show_history(sfn: Any, console: Console, execution_arn: str) -> None:
 
 
 def _machine_arns(sfn: Any) -> list[str]:
+    """The Standard machines: Express executions keep no record to list (as on AWS)."""
     return [
         machine["stateMachineArn"]
         for page in sfn.get_paginator("list_state_machines").paginate()
         for machine in page["stateMachines"]
+        if machine.get("type", "STANDARD") == "STANDARD"
     ]
 
 
