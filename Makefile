@@ -11,10 +11,10 @@ test:
 	.venv/bin/python -m pytest
 
 check:
-	.venv/bin/ruff check app tests migrations bench
-	.venv/bin/ruff format --check app tests migrations bench
+	.venv/bin/ruff check app tests bench
+	.venv/bin/ruff format --check app tests bench
 	.venv/bin/mypy
 
 format:
-	.venv/bin/ruff format app tests migrations bench
-	.venv/bin/ruff check --fix app tests migrations bench
+	.venv/bin/ruff format app tests bench
+	.venv/bin/ruff check --fix app tests bench
