@@ -13,6 +13,7 @@ insert go through ``COPY``; processes wake each other with LISTEN/NOTIFY.
 from __future__ import annotations
 
 import contextlib
+import select
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
@@ -106,11 +107,11 @@ class PostgresDialect(Dialect):
     streams_inserts = True
 
     def create_engine(self, url: URL, *, isolation: str = "READ COMMITTED") -> sa.Engine:
-        # No pre-ping: it costs a round trip per transaction. A connection a restarted server broke
-        # fails its first statement, and SQLAlchemy then replaces the pool's connections.
         # The pool keeps as many connections as the API's worker threads use at once under load:
         # an overflow connection is closed on return, and opening one costs a PostgreSQL backend.
-        return sa.create_engine(url, pool_size=PG_POOL_SIZE, max_overflow=PG_MAX_OVERFLOW, isolation_level=isolation)
+        engine = sa.create_engine(url, pool_size=PG_POOL_SIZE, max_overflow=PG_MAX_OVERFLOW, isolation_level=isolation)
+        sa.event.listen(engine, "checkout", _replace_if_server_hung_up)
+        return engine
 
     def reader(self, url: URL, writer: sa.Engine) -> sa.Engine:
         return self.create_engine(url, isolation="AUTOCOMMIT")
@@ -124,6 +125,17 @@ class PostgresDialect(Dialect):
 
     def notifier(self, engine: sa.Engine, on_message: Callable[[str], None]) -> PostgresNotifier | None:
         return PostgresNotifier(engine, on_message)
+
+
+def _replace_if_server_hung_up(dbapi_connection: Any, record: object, proxy: object) -> None:
+    """Keep a connection the server has closed (a restart, a terminated backend) from serving a request.
+
+    An idle connection has nothing to read unless the server said goodbye (its FATAL message, or
+    the end of the stream), so a zero-timeout poll of the socket, without a round trip as
+    ``pool_pre_ping`` would make on every checkout, finds it; the pool then opens a fresh one.
+    """
+    if dbapi_connection.closed or select.select([dbapi_connection], [], [], 0)[0]:
+        raise sa.exc.DisconnectionError("the server closed this pooled connection")
 
 
 _KINDS: dict[str, Callable[[], Dialect]] = {"sqlite": SqliteDialect, "postgresql": PostgresDialect}
