@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SOURCES = ["app", "tests", "migrations", "bench"]
+SOURCES = ["app", "tests", "bench"]
 
 
 def _run(*command: str) -> subprocess.CompletedProcess[str]:

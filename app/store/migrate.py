@@ -7,13 +7,13 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+SCRIPTS = Path(__file__).resolve().parent / "migrations"
 
 
 def alembic_config(database_url: str) -> Config:
-    """An Alembic configuration for ``database_url`` that finds ``migrations/`` beside the package."""
+    """An Alembic configuration for ``database_url`` with the package's own ``migrations/`` scripts."""
     config = Config()
-    config.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
+    config.set_main_option("script_location", str(SCRIPTS))
     config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
     return config
 

@@ -40,6 +40,13 @@ RESOURCES = (
         required_under_ci=False,
     ),
     Resource(
+        "container",
+        "container-stack tests",
+        "SFN_TEST_CONTAINER_STACK does not name container-stack.sh (README: Compose)",
+        lambda: bool(os.environ.get("SFN_TEST_CONTAINER_STACK")),
+        required_under_ci=False,
+    ),
+    Resource(
         "browser",
         "browser tests",
         "Debian's chromium is not installed (.ci/run installs it)",
