@@ -20,6 +20,8 @@ from app.settings import Settings, get_settings
 GRACEFUL_SHUTDOWN_SECONDS = 5
 LOG_FIELDS = "%(asctime)s %(levelname)s %(name)s %(message)s"
 LOG_LEVELS = ("critical", "error", "warning", "info", "debug")
+#: Loggers whose INFO lines say nothing a person running the server needs.
+QUIET_LOGGERS = ("alembic.runtime.plugins",)
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 DEFAULT_ENDPOINT = "http://127.0.0.1:8083"
 EPILOG = (
@@ -122,6 +124,8 @@ def _prepare_process(log_level: str | None) -> Settings:
     else:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logging.basicConfig(level=(log_level or settings.log_level).upper(), handlers=[handler], force=True)
+    for chatty in QUIET_LOGGERS:
+        logging.getLogger(chatty).setLevel(logging.WARNING)
     return settings
 
 
