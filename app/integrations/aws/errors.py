@@ -31,8 +31,8 @@ def sdk_failure(exc: ClientError | BotoCoreError, model: ServiceModel) -> TaskFa
     prefix = error_prefix(model)
     if not isinstance(exc, ClientError):
         return TaskFailure(f"{prefix}.{CLIENT_EXCEPTION}", str(exc))
-    code, message, status, request_id, host_id = _parts(exc)
-    shape = _modeled(model).get(code)
+    _, message, status, request_id, host_id = _parts(exc)
+    shape = _shape_of(exc, model)
     exception = _java_exception(shape) if shape else f"{prefix}{EXCEPTION}"
     details = [f"Service: {prefix}", f"Status Code: {status}", f"Request ID: {request_id}"]
     if host_id:
@@ -45,7 +45,7 @@ def optimized_failure(exc: ClientError | BotoCoreError, model: ServiceModel, pre
     if not isinstance(exc, ClientError):
         return TaskFailure(f"{prefix}.{CLIENT_EXCEPTION}", str(exc))
     code, message, status, request_id, _ = _parts(exc)
-    name = _modeled(model).get(code) or code
+    name = _shape_of(exc, model) or code
     name = name if name.endswith(EXCEPTION) else name + EXCEPTION
     cause = (
         f"{message} (Service: {service}; Status Code: {status}; Error Code: {code}; "
@@ -64,6 +64,13 @@ def _parts(exc: ClientError) -> tuple[str, str, Any, str, str]:
         str(metadata.get("RequestId") or "null"),
         str(metadata.get("HostId") or ""),
     )
+
+
+def _shape_of(exc: ClientError, model: ServiceModel) -> str | None:
+    """The modeled error an answer names; SQS names it by ``QueryErrorCode`` (botocore keeps its JSON code there)."""
+    error = exc.response.get("Error") or {}
+    codes = (error.get("QueryErrorCode"), error.get("Code"))
+    return next((_modeled(model)[code] for code in codes if code in _modeled(model)), None)
 
 
 @functools.cache
