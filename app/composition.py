@@ -9,6 +9,7 @@ import httpx
 from app.api.auth import read_credentials
 from app.executions.express import ExpressRunner, express_options
 from app.executions.runtime import Runtime
+from app.integrations.aws.services import AwsServices
 from app.integrations.connections import ConnectionStore
 from app.integrations.destinations import Destinations, GuardedTransport
 from app.integrations.dispatch import Integrations
@@ -44,6 +45,7 @@ def build_integrations(runtime: Runtime) -> Integrations:
         http=httpx.Client(timeout=HTTP_TIMEOUT, transport=GuardedTransport(Destinations.parse(settings.http_allow))),
         start_execution=start_execution,
         region=settings.region,
+        aws=AwsServices(region=settings.region),
     )
 
 

@@ -42,8 +42,11 @@ class ServerProcess:
 
     ``env`` is added to this process's environment for the child; ``cwd`` is where it runs (this
     process's working directory if None). Output goes to ``log_path``. Subclasses run another program
-    that answers ``GET /healthz`` on ``self.port`` by overriding :meth:`command`.
+    on ``self.port`` by overriding :meth:`command`, and ``ready_path`` if it answers readiness elsewhere.
     """
+
+    #: The path that answers 200 once the process serves.
+    ready_path = "/healthz"
 
     def __init__(
         self,
@@ -166,6 +169,6 @@ class ServerProcess:
 
     def _answers(self) -> bool:
         try:
-            return httpx.get(f"{self.endpoint}/healthz", timeout=1.0).status_code == 200
+            return httpx.get(f"{self.endpoint}{self.ready_path}", timeout=1.0).status_code == 200
         except httpx.TransportError:
             return False

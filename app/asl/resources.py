@@ -24,7 +24,8 @@ class Resource:
     """A parsed Task resource.
 
     ``service``/``action`` name a service integration (``lambda``/``invoke``,
-    ``states``/``startExecution``, ``http``/``invoke``); for the Lambda function ARN form,
+    ``states``/``startExecution``, ``http``/``invoke``, ``aws-sdk:s3``/``getObject``: the
+    ``resourceType`` and ``resource`` of AWS's Task* events); for the Lambda function ARN form,
     ``service`` is ``lambda`` and ``action`` the function name.
     """
 
@@ -51,8 +52,11 @@ def parse_resource(arn: str) -> Resource | None:
     service = _SERVICE.match(arn)
     if service is None:
         return None
-    action = service.group(4)
+    name, action = service.group(3), service.group(4)
+    if name == "aws-sdk" and ":" in action:  # aws-sdk:<service>:<action>: AWS's events name the service with it
+        sdk_service, action = action.split(":", 1)
+        name = f"{name}:{sdk_service}"
     for suffix, pattern in _SUFFIXES:
         if action.endswith(suffix):
-            return Resource(arn, "service", service.group(3), action.removesuffix(suffix), pattern, suffix)
-    return Resource(arn, "service", service.group(3), action)
+            return Resource(arn, "service", name, action.removesuffix(suffix), pattern, suffix)
+    return Resource(arn, "service", name, action)

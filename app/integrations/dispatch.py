@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import httpx
@@ -19,6 +19,7 @@ from app.durable import news
 from app.durable.news import Phase, TaskNews
 from app.durable.work import Invocation
 from app.errors import ServiceError
+from app.integrations.aws.services import AwsServices
 from app.integrations.connections import ConnectionStore
 from app.integrations.http_task import invoke_http
 from app.integrations.results import TaskFailure
@@ -64,10 +65,12 @@ class Integrations:
     http: httpx.Client
     start_execution: ExecutionStarter
     region: str = "us-east-1"
+    aws: AwsServices = field(default_factory=AwsServices)
 
     def close(self) -> None:
         self.functions.close()
         self.http.close()
+        self.aws.close()
 
     def call(self, execution_arn: str, invocation: Invocation) -> TaskNews:
         """Run one task invocation; never raises for the task's own failures."""
@@ -77,6 +80,8 @@ class Integrations:
         if resource.kind == "lambda_function":
             return self._lambda_function(execution_arn, resource, invocation)
         handler = self._services().get((resource.service, resource.action))
+        if handler is None and self.aws.supports(resource):
+            handler = self._aws
         if handler is None:
             return _failed(
                 invocation, TaskFailure("States.Runtime", f"The resource '{resource.arn}' is not supported.")
@@ -149,6 +154,13 @@ class Integrations:
         response = {"ExecutionArn": started["executionArn"], "StartDate": int(started["startDate"] * 1000)}
         phase = Phase.SUBMITTED if resource.pattern in ("sync", "sync2", "wait_for_task_token") else Phase.SUCCEEDED
         return TaskNews(invocation.task_id, phase, output=response)
+
+    # --- AWS services (aws-sdk:*, DynamoDB, SQS, SNS, EventBridge) -----------------------------
+    def _aws(self, execution_arn: str, resource: Resource, invocation: Invocation) -> TaskNews:
+        result = self.aws.call(execution_arn, resource, invocation.input, _call_timeout(invocation))
+        if isinstance(result, TaskFailure):
+            return _failed(invocation, result)
+        return _succeeded_or_submitted(invocation, resource, result.output)
 
     # --- HTTP ----------------------------------------------------------------------------------
     def _http_invoke(self, _: str, resource: Resource, invocation: Invocation) -> TaskNews:

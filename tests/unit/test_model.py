@@ -362,10 +362,18 @@ def test_task_resource_is_parsed() -> None:
         (
             "arn:aws:states:us-west-2:123456789012:aws-sdk:s3:getObject",
             "service",
-            "aws-sdk",
-            "s3:getObject",
+            "aws-sdk:s3",
+            "getObject",
             "request_response",
-            "s3:getObject",
+            "getObject",
+        ),
+        (
+            "arn:aws:states:::aws-sdk:sqs:sendMessage.waitForTaskToken",
+            "service",
+            "aws-sdk:sqs",
+            "sendMessage",
+            "wait_for_task_token",
+            "sendMessage.waitForTaskToken",
         ),
     ],
 )
