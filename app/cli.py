@@ -158,7 +158,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _worker(args: argparse.Namespace) -> int:
-    """Run the scheduler without the HTTP API until SIGTERM or SIGINT."""
+    """Run the scheduler without the HTTP API until SIGTERM or SIGINT (SIGHUP reads the mock file again)."""
     from app.composition import build_integrations, build_scheduler
     from app.config_report import database_description, functions_description
     from app.executions.runtime import build_runtime
@@ -175,6 +175,9 @@ def _worker(args: argparse.Namespace) -> int:
     stopping = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stopping.set())
+    if runtime.mocks is not None:
+        mocks = runtime.mocks
+        signal.signal(signal.SIGHUP, lambda *_: mocks.reload())
     scheduler.start()
     log.info("worker running %d scheduler threads; stop with SIGTERM", settings.workers)
     stopping.wait()
