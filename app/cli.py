@@ -8,6 +8,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 from pythonjsonlogger.json import JsonFormatter
@@ -90,6 +91,17 @@ def _parser() -> argparse.ArgumentParser:
     executions.add_argument("--limit", type=int, default=20, help="rows to show")
     executions.set_defaults(run=_executions)
 
+    run = command("run", "run one execution in this process on a temporary database; print its result and history")
+    run.add_argument("definition", type=Path, metavar="DEFINITION.json", help="the state machine's definition")
+    run.add_argument("--input", default="{}", help="the execution's input (JSON)")
+    run.add_argument("--name", help="the state machine's name (default: DEFINITION's file name without .json)")
+    run.add_argument("--mock", type=Path, metavar="FILE", help="a Step Functions Local mock file (SFN_MOCK_CONFIG)")
+    run.add_argument("--test-case", help="the mock file's test case to run (MACHINE_ARN#TestCase)")
+    run.add_argument("--functions-dir", type=Path, metavar="DIR", help="local Lambda functions (SFN_FUNCTIONS_DIR)")
+    run.add_argument("--wait-time-scale", type=float, help="multiplies waits and retry intervals (WAIT_TIME_SCALE)")
+    run.add_argument("--timeout", type=float, default=300.0, help="seconds to wait for the execution's end")
+    run.set_defaults(run=_run)
+
     history = command("history", "show an execution's status and its history events")
     _endpoint_option(history)
     history.add_argument("execution_arn", metavar="EXECUTION_ARN")
@@ -162,7 +174,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _worker(args: argparse.Namespace) -> int:
-    """Run the scheduler without the HTTP API until SIGTERM or SIGINT."""
+    """Run the scheduler without the HTTP API until SIGTERM or SIGINT (SIGHUP reads the mock file again)."""
     from app.composition import build_integrations, build_scheduler
     from app.config_report import database_description, functions_description
     from app.executions.runtime import build_runtime
@@ -179,6 +191,9 @@ def _worker(args: argparse.Namespace) -> int:
     stopping = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stopping.set())
+    if runtime.mocks is not None:
+        mocks = runtime.mocks
+        signal.signal(signal.SIGHUP, lambda *_: mocks.reload())
     scheduler.start()
     log.info("worker running %d scheduler threads; stop with SIGTERM", settings.workers)
     stopping.wait()
@@ -215,6 +230,26 @@ def _validate(args: argparse.Namespace) -> int:
     code, report = validate_files_report(args.files, sys.stdin)
     print(report)
     return code
+
+
+def _run(args: argparse.Namespace) -> int:
+    """Exit status 0 when the execution SUCCEEDED, 1 otherwise, 2 for a mistake in what was asked."""
+    from app.local_run import LocalRun, run
+
+    logging.basicConfig(
+        level=logging.ERROR
+    )  # the history tells of failed tasks; the server's log lines would repeat it
+    request = LocalRun(
+        definition=args.definition,
+        input=args.input,
+        state_machine=args.name or args.definition.stem,
+        test_case=args.test_case,
+        mock=args.mock,
+        functions_dir=args.functions_dir,
+        wait_time_scale=args.wait_time_scale,
+        timeout=args.timeout,
+    )
+    return run(request, Console())
 
 
 def _executions(args: argparse.Namespace) -> int:

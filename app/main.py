@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import signal
 import sys
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -27,6 +30,14 @@ A self-hosted, durable engine for Amazon States Language workflows.
   AWS SDK at this server with `endpoint_url`.
 * **`/v1/...`** are readable REST routes over the same operations, for browsers and scripts.
 """
+
+
+def _reload_mocks_on_hangup(runtime: Runtime) -> bool:
+    """SIGHUP reads the mock file again (only the main thread's loop can take signals)."""
+    if runtime.mocks is None or threading.current_thread() is not threading.main_thread():
+        return False
+    asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, runtime.mocks.reload)
+    return True
 
 
 async def _home() -> RedirectResponse:
@@ -54,10 +65,13 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         scheduler = build_scheduler(rt, integrations) if settings.run_scheduler else None
         if scheduler is not None:
             scheduler.start()
+        reloads_on_hangup = _reload_mocks_on_hangup(rt)
         app.state.ready = True
         try:
             yield
         finally:
+            if reloads_on_hangup:
+                asyncio.get_running_loop().remove_signal_handler(signal.SIGHUP)
             app.state.ready = False
             if scheduler is not None:
                 scheduler.stop()

@@ -20,6 +20,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
 from app.api.auth import read_credentials
+from app.executions import mocks
 from app.failure_log import describe
 from app.integrations.connections import ENV_VAR as CONNECTIONS_VARIABLE
 from app.integrations.connections import ConnectionStore
@@ -74,6 +75,8 @@ def problems_of(settings: Settings, *, database: bool = True) -> list[str]:
     for name, url in settings.function_urls.items():
         check("SFN_FUNCTION_URLS", f"{name}: {url}", _url_problem(url))
     check("SFN_EXECUTION_LOG", settings.execution_log, _log_target_problem(settings.execution_log))
+    for problem in mock_problems(settings.mock_config):
+        check("SFN_MOCK_CONFIG", settings.mock_config, problem)
     check("SFN_CREDENTIALS", settings.credentials, _credentials_problem(settings.auth, settings.credentials))
     connections = os.environ.get(CONNECTIONS_VARIABLE, "")
     check(CONNECTIONS_VARIABLE, connections, _parse_problem(ConnectionStore.from_environment))
@@ -188,6 +191,17 @@ def _log_target_problem(target: str) -> str | None:
     if target.lower() in ("stdout", "off") or Path(target).parent.is_dir():
         return None
     return f"the directory {Path(target).parent.resolve()} does not exist; expected stdout, off or a file path"
+
+
+def mock_problems(path: Path | None) -> list[str]:
+    """Every mistake in the mock file, one line each naming its field (test case, response, index)."""
+    if path is None:
+        return []
+    try:
+        mocks.read(path)
+    except mocks.MockConfigError as exc:
+        return exc.problems
+    return []
 
 
 def _credentials_problem(auth: str, credentials: str | None) -> str | None:

@@ -73,6 +73,11 @@ class Settings(BaseSettings):
         description="URL of a Lambda API for functions found neither locally nor in SFN_FUNCTION_URLS.",
         validation_alias=AliasChoices("LAMBDA_ENDPOINT", "lambda_endpoint"),
     )
+    mock_config: Path | None = Field(
+        default=None,
+        description="Step Functions Local MockConfigFile (JSON): starting MACHINE_ARN#TestCase mocks its Task states.",
+        validation_alias=AliasChoices("SFN_MOCK_CONFIG", "mock_config"),
+    )
     public_url: str | None = Field(
         default=None,
         validation_alias=AliasChoices("SFN_PUBLIC_URL", "public_url"),

@@ -69,23 +69,33 @@ def show_executions(sfn: Any, console: Console, state_machine: str | None, statu
 def show_history(sfn: Any, console: Console, execution_arn: str) -> None:
     """An execution's status line, then its events: id, time since the start, type, what matters."""
     described = sfn.describe_execution(executionArn=execution_arn)
+    pages = sfn.get_paginator("get_execution_history").paginate(executionArn=execution_arn)
+    print_history(console, described, [event for page in pages for event in page["events"]])
+
+
+def print_history(console: Console, described: dict[str, Any], events: list[dict[str, Any]]) -> None:
+    """DescribeExecution's status line and GetExecutionHistory's events, as boto3 or the service
+    answers them (times as datetimes or as seconds)."""
     summary = f"{described['name']}: {_status(described['status'])}"
     if described.get("error"):
         summary += f" {described['error']}: {described.get('cause', '')}"[: MAX_DETAIL * 2]
     console.print(summary)
     table = Table("id", "+seconds", "type", "details", box=None)
-    start = described["startDate"]
-    for page in sfn.get_paginator("get_execution_history").paginate(executionArn=execution_arn):
-        for event in page["events"]:
-            style = "red" if event["type"].endswith(("Failed", "TimedOut", "Aborted")) else None
-            table.add_row(
-                str(event["id"]),
-                f"{(event['timestamp'] - start).total_seconds():.3f}",
-                event["type"],
-                _details(event),
-                style=style,
-            )
+    start = _seconds(described["startDate"])
+    for event in events:
+        style = "red" if event["type"].endswith(("Failed", "TimedOut", "Aborted")) else None
+        table.add_row(
+            str(event["id"]),
+            f"{_seconds(event['timestamp']) - start:.3f}",
+            event["type"],
+            _details(event),
+            style=style,
+        )
     console.print(table)
+
+
+def _seconds(moment: dt.datetime | float) -> float:
+    return moment.timestamp() if isinstance(moment, dt.datetime) else float(moment)
 
 
 def _machine_arns(sfn: Any) -> list[str]:

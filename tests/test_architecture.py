@@ -44,6 +44,7 @@ RANKS: dict[str, int] = {
     "main": 8,
     "config_report": 8,
     "docs_tables": 8,
+    "local_run": 8,
     "cli": 9,
 }
 

@@ -23,7 +23,7 @@ from typing import Any
 
 from app.durable.news import TaskNews
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 
 
 class TimerPurpose(StrEnum):
@@ -183,32 +183,56 @@ class Frame:
 
 
 @dataclass(slots=True)
+class MockedRun:
+    """The mock test case an execution runs (``…:stateMachine:name#TestCase``), and how many times
+    each Task state was invoked so far: the index of the mocked response its next invocation takes."""
+
+    test_case: str
+    invocations: dict[str, int] = field(default_factory=dict)
+
+    def copy(self) -> MockedRun:
+        return MockedRun(self.test_case, dict(self.invocations))
+
+
+@dataclass(slots=True)
 class Snapshot:
-    """The root frame, the id of the last history event written, and the last fencing number given."""
+    """The root frame, the id of the last history event written, the last fencing number given, and
+    the mock test case the execution runs, if any."""
 
     root: Frame
     last_event_id: int = 0
     seq: int = 0
+    mocked: MockedRun | None = None
 
     def copy(self) -> Snapshot:
-        return Snapshot(self.root.copy(), self.last_event_id, self.seq)
+        mocked = None if self.mocked is None else self.mocked.copy()
+        return Snapshot(self.root.copy(), self.last_event_id, self.seq, mocked)
 
 
 # --- the stored form --------------------------------------------------------------------------
 def encode(snapshot: Snapshot) -> dict[str, Any]:
     """The JSON form of the current format."""
-    return {
+    data: dict[str, Any] = {
         "format": FORMAT_VERSION,
         "last_event_id": snapshot.last_event_id,
         "seq": snapshot.seq,
         "root": _encode_frame(snapshot.root),
     }
+    if snapshot.mocked is not None:
+        data["mocked"] = {"test_case": snapshot.mocked.test_case, "invocations": snapshot.mocked.invocations}
+    return data
 
 
 def decode(data: dict[str, Any]) -> Snapshot:
     """A snapshot from its JSON form in any format this service has written."""
     data = upgrade(data)
-    return Snapshot(_decode_frame(data["root"]), int(data["last_event_id"]), int(data["seq"]))
+    mocked = data.get("mocked")
+    return Snapshot(
+        _decode_frame(data["root"]),
+        int(data["last_event_id"]),
+        int(data["seq"]),
+        None if mocked is None else MockedRun(str(mocked["test_case"]), dict(mocked["invocations"])),
+    )
 
 
 def _encode_frame(frame: Frame) -> dict[str, Any]:
@@ -342,9 +366,13 @@ def upgrade(data: dict[str, Any]) -> dict[str, Any]:
     under ``kids``, and no mark on reported child ends. Format 1 recorded the end of a child only
     when it ended while its parent drove it, so its ended children count as reported, and its Map
     count of ended iterations is the number of ended frames.
+
+    Format 2 is format 3 without ``mocked`` (no execution ran a mock test case before format 3).
     """
     if data.get("format") == FORMAT_VERSION:
         return data
+    if data.get("format") == 2:
+        return {**data, "format": FORMAT_VERSION}
     root = dict(data)
     last_event_id = root.pop("last_event_id", 0)
     seq = root.pop("seq", 0)

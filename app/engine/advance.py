@@ -14,7 +14,7 @@ from app.asl.model import StateMachineModel
 from app.asl.states.base import StateSpec
 from app.codec import dumps
 from app.durable.news import Phase, TaskNews, TimeoutKind
-from app.durable.snapshot import Frame, Snapshot, TimerPurpose
+from app.durable.snapshot import Frame, MockedRun, Snapshot, TimerPurpose
 from app.durable.statuses import ExecutionStatus
 from app.durable.work import DEADLINE_TIMER_ID, WorkKind
 from app.engine import dataflow
@@ -42,7 +42,8 @@ def start(
     options: EngineOptions = DEFAULT_OPTIONS,
 ) -> Transition:
     """The first transition of an execution: ``ExecutionStarted`` and the initial snapshot."""
-    run = Run(model, Snapshot(root=Frame(state=model.start_at, input=info.input)), now, info, options)
+    mocked = None if info.test_case is None else MockedRun(info.test_case)
+    run = Run(model, Snapshot(root=Frame(state=model.start_at, input=info.input), mocked=mocked), now, info, options)
     run.emit(
         "ExecutionStarted",
         "executionStartedEventDetails",

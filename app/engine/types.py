@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, Protocol
 
 from app.codec import loads
 from app.durable.news import TaskNews
@@ -19,7 +19,8 @@ class ExecutionInfo:
 
     ``input_text`` is the execution's input as it was given; :attr:`input` is its value, parsed
     the first time something reads it (``$$.Execution.Input``) unless the caller already had it
-    (:meth:`knowing_input`): most deliveries never need it.
+    (:meth:`knowing_input`): most deliveries never need it. ``test_case`` names the mock test case
+    a new execution runs (the snapshot keeps it from then on).
     """
 
     arn: str
@@ -31,6 +32,7 @@ class ExecutionInfo:
     input_text: str
     redrive_count: int = 0
     redrive_time: float | None = None
+    test_case: str | None = None
 
     @cached_property
     def input(self) -> Any:
@@ -106,6 +108,25 @@ class TaskInvocation:
     heartbeat_timer_id: int | None = None
 
 
+@dataclass(frozen=True)
+class MockedResult:
+    """What a mocked Task invocation answers: its result (``Return``), or the error it throws."""
+
+    output: Any = None
+    error: str | None = None
+    cause: str | None = None
+
+
+class MockedResponses(Protocol):
+    """The mocked responses of test cases, as the Task state asks for them where it calls out."""
+
+    def response(self, state_machine: str, test_case: str, state: str, index: int) -> MockedResult | None:
+        """The answer of invocation ``index`` of ``state``; None when the test case does not mock the
+        state (it runs for real). Raises ``StatesError`` (``States.Runtime``) when the test case
+        mocks the state but has no response for that invocation."""
+        ...
+
+
 @dataclass
 class Inspection:
     """TestState's look into one state: what each step of its data flow produced, by AWS's names
@@ -123,7 +144,7 @@ class EngineOptions:
     executions get their turn; every caller of the execution core uses the same budget.
     ``step_seconds`` caps the wall time one ``advance()`` spends entering states (states that are
     each cheap to count but slow to evaluate); None leaves only the count, and the engine
-    deterministic.
+    deterministic. ``mocks`` answers the Task states of executions that run a mock test case.
     """
 
     wait_time_scale: float = 1.0
@@ -133,6 +154,7 @@ class EngineOptions:
     max_execution_seconds: float = 365 * 24 * 3600
     limit_warning_share: float = 0.8
     inspection: Inspection | None = None
+    mocks: MockedResponses | None = None
 
 
 @dataclass

@@ -112,6 +112,8 @@ class ExpressRunner:
         if self._loop.is_running():
             self._loop.call_soon_threadsafe(cancel_all)
             self._thread.join(timeout=5)
+        if not self._thread.is_alive():
+            self._loop.close()
         self._pool.shutdown(wait=False, cancel_futures=True)
 
     def _first_steps(self, start: ExpressStart) -> Transition:

@@ -14,6 +14,7 @@ from app.clock import Clock, SystemClock
 from app.engine.types import EngineOptions, HistoryEvent
 from app.executions.express import ExpressRunner
 from app.executions.logs import LogLevel, LogSink, records
+from app.executions.mocks import MockSource
 from app.executions.signals import ActivityWaiters, Wakeup
 from app.settings import Settings
 from app.store import executions, state_machines
@@ -51,6 +52,7 @@ class Runtime:
     notifier: PostgresNotifier | None = None
     logs: LogSink = field(default_factory=lambda: LogSink("off"))
     express: ExpressRunner | None = None
+    mocks: MockSource | None = None
 
     def close(self) -> None:
         if self.notifier is not None:
@@ -92,6 +94,7 @@ class Runtime:
             max_execution_seconds=settings.max_execution_seconds,
             limit_warning_share=settings.limit_warning_share,
             step_seconds=settings.step_seconds,
+            mocks=self.mocks,
         )
 
     def open_executions(self, conn: sa.Connection) -> int:
@@ -152,6 +155,7 @@ def build_runtime(settings: Settings, clock: Clock | None = None) -> Runtime:
         db=Database(settings.database_url),
         clock=clock or SystemClock(),
         logs=LogSink(settings.execution_log),
+        mocks=None if settings.mock_config is None else MockSource(settings.mock_config),
     )
     runtime.notifier = runtime.db.dialect.notifier(runtime.db.engine, runtime.receive)
     if runtime.notifier is not None:

@@ -35,7 +35,8 @@ class NewExecution:
     """An execution to start, its request already checked.
 
     ``input`` is the parsed ``input_text``; ``started_by`` is the execution that started this one
-    (lineage); ``parent_task`` the ``.sync`` task that waits for its end.
+    (lineage); ``parent_task`` the ``.sync`` task that waits for its end; ``test_case`` the mock
+    test case it runs.
     """
 
     arn: str
@@ -50,6 +51,7 @@ class NewExecution:
     parent_task: dict[str, Any] | None = None
     version_arn: str | None = None
     alias_arn: str | None = None
+    test_case: str | None = None
 
 
 class NameTakenError(Exception):
@@ -63,7 +65,14 @@ class NameTakenError(Exception):
 def begin(runtime: Runtime, new: NewExecution, revision: Revision, now: float) -> None:
     """Insert the execution with its first transition, then wake whoever has work from it."""
     info = ExecutionInfo(
-        new.arn, new.name, new.state_machine_arn, new.state_machine_name, revision.role_arn, now, new.input_text
+        new.arn,
+        new.name,
+        new.state_machine_arn,
+        new.state_machine_name,
+        revision.role_arn,
+        now,
+        new.input_text,
+        test_case=new.test_case,
     ).knowing_input(new.input)
     transition = _first_steps(runtime, revision, info, now)
     values = {

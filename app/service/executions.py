@@ -46,17 +46,21 @@ def start(
 ) -> dict[str, Any]:
     """StartExecution, idempotent for the same name and input while the first is RUNNING.
 
-    ``state_machine_arn`` may name a version, or an alias that picks one. ``started_by`` records
-    the execution that started this one (lineage); ``parent_task`` the ``.sync`` task that waits
-    for its end.
+    ``state_machine_arn`` may name a version, or an alias that picks one, and end in ``#TestCase``
+    to run a test case of the mock file. ``started_by`` records the execution that started this
+    one (lineage); ``parent_task`` the ``.sync`` task that waits for its end.
     """
+    state_machine_arn, test_case = _split_test_case(state_machine_arn)
     request = _StartRequest.of(state_machine_arn, name, input)
     now = runtime.clock.now()
     with runtime.db.read() as conn:
         target, revision = _resolve(runtime, conn, state_machine_arn)
         machine = target.machine
+        _require_test_case(runtime, machine.name, test_case)
         if machine.type == EXPRESS:
-            start = express.new_start(runtime, machine, revision, request.name, request.input_text, request.input)
+            start = express.new_start(
+                runtime, machine, revision, request.name, request.input_text, request.input, test_case
+            )
             return express.start_async(runtime, start, parent_task)
         _require_room(runtime, conn)
     name, input_text, parsed_input = request.name, request.input_text, request.input
@@ -73,6 +77,7 @@ def start(
         trace_header=trace_header,
         started_by=started_by,
         parent_task=parent_task,
+        test_case=test_case,
     )
     try:
         starts.begin(runtime, new, revision, now)
@@ -91,15 +96,18 @@ async def start_sync(
     trace_header: str | None = None,
     metadata_only: bool = False,
 ) -> dict[str, Any]:
-    """StartSyncExecution: run an Express execution to its end within the request."""
+    """StartSyncExecution: run an Express execution (or a test case of it) to its end within the request."""
+    state_machine_arn, test_case = _split_test_case(state_machine_arn)
     request = _StartRequest.of(state_machine_arn, name, input)
 
     def prepare() -> ExpressStart:
         with runtime.db.read() as conn:
             target, revision = _resolve(runtime, conn, state_machine_arn)
-        if target.machine.type != EXPRESS:
+        machine = target.machine
+        if machine.type != EXPRESS:
             raise errors.StateMachineTypeNotSupported(express.NOT_SUPPORTED)
-        return express.new_start(runtime, target.machine, revision, request.name, request.input_text, request.input)
+        _require_test_case(runtime, machine.name, test_case)
+        return express.new_start(runtime, machine, revision, request.name, request.input_text, request.input, test_case)
 
     start = prepare() if runtime.db.dialect.reads_without_waiting else await run_in_threadpool(prepare)
     return await express.run_sync(runtime, start, trace_header, metadata_only=metadata_only)
@@ -247,6 +255,24 @@ class _StartRequest:
         input_text = "{}" if input is None else input
         label = "Invalid State Machine Execution Input"
         return cls(name, input_text, parse_payload(input_text, errors.InvalidExecutionInput, label))
+
+
+def _split_test_case(state_machine_arn: str) -> tuple[str, str | None]:
+    """``…:stateMachine:name#TestCase`` (a mocked run, as Step Functions Local takes it) as the
+    machine's ARN and the test case's name."""
+    arn, mark, test_case = state_machine_arn.partition("#")
+    return arn, test_case if mark else None
+
+
+def _require_test_case(runtime: Runtime, state_machine_name: str, test_case: str | None) -> None:
+    """InvalidName when the mock file (``SFN_MOCK_CONFIG``) has no such test case for the machine."""
+    if test_case is None or (runtime.mocks is not None and runtime.mocks.has_test_case(state_machine_name, test_case)):
+        return
+    where = "no mock file (SFN_MOCK_CONFIG is not set)" if runtime.mocks is None else str(runtime.mocks.path)
+    raise errors.InvalidName(
+        f"Invalid mock test case name '{test_case}' for state machine '{state_machine_name}': "
+        f"{where} defines no such test case"
+    )
 
 
 def _resolve(runtime: Runtime, conn: sa.Connection, state_machine_arn: str) -> tuple[versions.Target, Revision]:

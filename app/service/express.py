@@ -27,12 +27,21 @@ BILLED_MEMORY_MB = 64
 
 
 def new_start(
-    runtime: Runtime, machine: StateMachineRecord, revision: Revision, name: str, input_text: str, input: Any
+    runtime: Runtime,
+    machine: StateMachineRecord,
+    revision: Revision,
+    name: str,
+    input_text: str,
+    input: Any,
+    test_case: str | None = None,
 ) -> ExpressStart:
-    """An Express execution of ``machine``'s ``revision``, with a listener for its log records."""
+    """An Express execution of ``machine``'s ``revision`` (running mock ``test_case``, if any), with a
+    listener for its log records."""
     arn = arns.express_execution(machine.arn, name, str(uuid.uuid4()))
     now = runtime.clock.now()
-    info = ExecutionInfo(arn, name, machine.arn, machine.name, revision.role_arn, now, input_text).knowing_input(input)
+    info = ExecutionInfo(
+        arn, name, machine.arn, machine.name, revision.role_arn, now, input_text, test_case=test_case
+    ).knowing_input(input)
     level = logs.LogLevel.of(machine.logging_configuration)
     if not level.enabled:
         return ExpressStart(info, revision.model)

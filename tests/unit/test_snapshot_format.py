@@ -123,3 +123,27 @@ def test_a_reported_child_is_shared_by_copies_and_written_as_it_was_read() -> No
     stored = snapshots.encode(snapshot)["root"]["children"]["frames"][0]["children"]["frames"][0]
     assert stored is ended.stored
     assert snapshots.encode(copy) == snapshots.encode(snapshot)
+
+
+FORMAT_2 = Path(__file__).resolve().parent / "snapshots" / "format2_map_in_parallel.json"
+
+
+def test_an_execution_stored_in_format_2_goes_on_exactly_as_it_did() -> None:
+    """``format2_map_in_parallel.json``: the same execution as stored by format 2, with the events and
+    timers that version wrote for each trigger. Format 3 only adds the mock test case."""
+    recorded = json.loads(FORMAT_2.read_text())
+    assert recorded["snapshot"]["format"] == 2
+    upgraded = snapshots.upgrade(recorded["snapshot"])
+    assert upgraded == {**recorded["snapshot"], "format": FORMAT_VERSION}
+    model = parse_definition(json.dumps(recorded["definition"]))
+    info = _info(recorded)
+    snapshot = snapshots.decode(recorded["snapshot"])
+    assert snapshot.mocked is None
+    for step in recorded["steps"]:
+        payload = step["payload"]
+        news = None if payload is None else TaskNews.from_json(payload)
+        trigger = Trigger(WorkKind(step["kind"]), timer_id=step["timer_id"], news=news, entropy=b"test")
+        transition = advance(model, snapshot, trigger, step["now"], info)
+        assert _events(transition) == step["events"]
+        assert [[timer.timer_id, timer.due] for timer in transition.timers] == step["timers"]
+        snapshot = transition.snapshot

@@ -2,6 +2,10 @@
 
 Events are named by the resource kind, as AWS names them: ``LambdaFunction*`` for the Lambda
 function ARN form, ``Activity*`` for activities, ``Task*`` for service integrations.
+
+In an execution that runs a mock test case, a Task state the test case mocks takes its answer from
+the mocked responses where it would call out, whatever its resource: it writes the same events as a
+real call, within the same transition, and nothing is called, queued or waited for.
 """
 
 from __future__ import annotations
@@ -13,13 +17,14 @@ from app.asl.resources import Resource
 from app.asl.states.base import MISSING
 from app.asl.states.task import TaskSpec
 from app.codec import dumps
+from app.durable import news as task_news
 from app.durable.news import Phase, TaskNews, TimeoutKind
 from app.durable.snapshot import PendingTask, TaskCall, TimerPurpose
 from app.engine import dataflow
 from app.engine.outcomes import Failure, Outcome, Suspend
 from app.engine.run import Run
 from app.engine.states.base import StateHandler
-from app.engine.types import TaskInvocation
+from app.engine.types import MockedResult, TaskInvocation
 
 EVENT_PREFIX = {"lambda_function": "LambdaFunction", "activity": "Activity", "service": "Task"}
 TIMEOUT_ERRORS = {TimeoutKind.TASK: errors.TIMEOUT, TimeoutKind.HEARTBEAT: errors.HEARTBEAT_TIMEOUT}
@@ -39,10 +44,13 @@ def enter(run: Run) -> Outcome:
         effective = dataflow.select_input(run)
         timeout = _seconds(run, spec.timeout_seconds, spec.timeout_seconds_path, "TimeoutSeconds")
         heartbeat = _seconds(run, spec.heartbeat_seconds, spec.heartbeat_seconds_path, "HeartbeatSeconds")
+        mocked = _mocked(run)
     except errors.StatesError:
         run.frame.task = None
         raise
     _scheduled_event(run, resource, effective, timeout, heartbeat)
+    if mocked is not None:
+        return _answer_mocked(run, resource, mocked)
     scale = run.options.wait_time_scale
     if timeout is not None:
         run.arm_timer(run.now + timeout * scale, TimerPurpose.TASK_TIMEOUT)
@@ -112,6 +120,31 @@ def on_task(run: Run, news: TaskNews) -> Outcome:
         run.closed_tokens.append(task.token)
     _event(run, spec.resource, "TimedOut", _error_details(error, None))
     return Failure(error, None)
+
+
+def _mocked(run: Run) -> MockedResult | None:
+    """The mocked answer of this invocation of the state, taking the next index; None: call for real."""
+    mocked, mocks = run.snapshot.mocked, run.options.mocks
+    if mocked is None or mocks is None:
+        return None
+    state = run.state.name
+    index = mocked.invocations.get(state, 0)
+    result = mocks.response(run.info.state_machine_name, mocked.test_case, state, index)
+    if result is not None:
+        mocked.invocations[state] = index + 1
+    return result
+
+
+def _answer_mocked(run: Run, resource: Resource, result: MockedResult) -> Outcome:
+    """The task's news as a real call would bring it: submitted first where the call goes on waiting
+    (``.sync``, ``.waitForTaskToken``), then the mocked result or error."""
+    task = run.frame.task
+    assert task is not None
+    if _awaits_submission(resource, task):
+        on_task(run, TaskNews(task.id, Phase.SUBMITTED, output={}))
+    if result.error is not None:
+        return on_task(run, task_news.failed(task.id, result.error, result.cause))
+    return on_task(run, task_news.succeeded(task.id, result.output))
 
 
 def _awaits_submission(resource: Resource, task: PendingTask) -> bool:
