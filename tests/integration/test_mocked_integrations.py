@@ -20,6 +20,7 @@ from mypy_boto3_stepfunctions import SFNClient
 from app.server_process import ServerProcess
 from tests.conftest import ROLE_ARN, TEST_WAIT_TIME_SCALE, make_client
 from tests.support.databases import drop_database, new_database
+from tests.support.moto_server import NO_AWS
 from tests.support.server import new_server
 from tests.support.waiting import history_types, wait_for_status
 
@@ -62,7 +63,7 @@ def mock_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def mocked_server(backend: str, mock_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     directory = tmp_path_factory.mktemp(f"mocked-{backend}")
     url = new_database(backend, directory)
-    env = {"SFN_MOCK_CONFIG": str(mock_path), "WAIT_TIME_SCALE": TEST_WAIT_TIME_SCALE}
+    env = {"SFN_MOCK_CONFIG": str(mock_path), "WAIT_TIME_SCALE": TEST_WAIT_TIME_SCALE, **NO_AWS}
     process = new_server(url, directory / "server.log", env).start()
     yield process
     process.stop()
@@ -137,8 +138,8 @@ def test_retry_path_of_the_aws_example_takes_the_indexes_in_turn(client: SFNClie
 def test_hybrid_path_of_the_aws_example_calls_the_unmocked_state_for_real(client: SFNClient) -> None:
     machine = create(client, "LambdaSQSIntegration", LAMBDA_SQS)
     described = run(client, machine, "HybridPath", "FAILED")
-    assert described["error"] == "States.Runtime", "this server has no SQS to call"
-    assert "sqs" in described["cause"]
+    assert described["error"] == "SQS.SdkClientException", "the real call found no SQS at its endpoint"
+    assert "127.0.0.1:9" in described["cause"]
     assert history_types(client, described["executionArn"])[2:5] == ["TaskScheduled", "TaskStarted", "TaskSucceeded"]
 
 

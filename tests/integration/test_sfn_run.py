@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from app.cli import main
+from tests.support.moto_server import NO_AWS
 
 MOCKS = Path(__file__).resolve().parents[1] / "support" / "mocks"
 DEFINITION = MOCKS / "LambdaSQSIntegration.json"
@@ -28,10 +29,12 @@ def test_a_test_case_that_succeeds(capsys: pytest.CaptureFixture[str]) -> None:
     assert printed.count("TaskFailed") == 3 and "ExecutionSucceeded" in printed
 
 
-def test_an_execution_that_fails_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_execution_that_fails_exits_1(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    for variable, value in NO_AWS.items():
+        monkeypatch.setenv(variable, value)
     assert sfn_run("--test-case", "HybridPath") == 1, "SQSState is not mocked, and there is no SQS to call"
     lines = capsys.readouterr().out.splitlines()
-    assert lines[:2] == ["status: FAILED", "error: States.Runtime"]
+    assert lines[:2] == ["status: FAILED", "error: SQS.SdkClientException"]
     assert lines[2].startswith("cause: ")
 
 

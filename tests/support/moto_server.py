@@ -9,6 +9,8 @@ from app.server_process import HOST, ServerProcess
 
 #: The credentials the tests and the servers under test sign moto's calls with (moto takes any).
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1"}
+#: Where AWS calls that are not mocked go when a test wants no service: a port where nothing listens.
+NO_AWS = {**CREDENTIALS, "AWS_ENDPOINT_URL": "http://127.0.0.1:9"}
 
 
 class MotoServer(ServerProcess):
