@@ -90,6 +90,7 @@ SIMPLE = {
     "Segfault": "import ctypes\n\ndef handler(event, context):\n    ctypes.string_at(0)\n",
     "Echo": "def handler(event, context):\n    return {'echo': event}\n",
     "Unmarshallable": "def handler(event, context):\n    return object()\n",
+    "Bytes": "def handler(event, context):\n    return event.encode()\n",
 }
 
 
@@ -294,6 +295,24 @@ def test_a_non_json_return_is_a_marshal_error(
     assert isinstance(outcome.result, TaskFailure)
     assert outcome.result.error == "Runtime.MarshalError"
     assert "Unable to marshal response: Object of type object is not JSON serializable" in outcome.result.cause
+
+
+@pytest.mark.parametrize(
+    ("body", "value"), [('"HelloWorld!"', "HelloWorld!"), ("[1, 2]", [1, 2]), ("not json", "not json"), ("", None)]
+)
+def test_returned_bytes_are_the_response_body(
+    make_invoker: Callable[..., FunctionInvoker], functions_dir: Path, body: str, value: Any
+) -> None:
+    outcome = make_invoker(functions_dir=functions_dir).invoke("Bytes", body)
+    assert outcome.result == TaskSuccess(value)
+    assert outcome.body_bytes == len(body)
+
+
+def test_the_body_size_is_that_of_the_runtime_json(
+    make_invoker: Callable[..., FunctionInvoker], functions_dir: Path
+) -> None:
+    outcome = make_invoker(functions_dir=functions_dir).invoke("Echo", {"a": [1, 2]})
+    assert outcome.body_bytes == len('{"echo": {"a": [1, 2]}}')
 
 
 def test_an_event_invocation_returns_before_the_function_ends(

@@ -260,12 +260,18 @@ def test_execute_marshals_like_lambda(tmp_path: Path, function_name: str) -> Non
     _write(
         path, "import decimal\ndef handler(event, context):\n    return event['n'] and {'d': decimal.Decimal('1.5')}\n"
     )
-    assert execute(_invocation(path, function_name, {"n": 1}), ModuleCache()).result_json == '{"d": 1.5}'
+    assert execute(_invocation(path, function_name, {"n": 1}), ModuleCache()).body == '{"d": 1.5}'
     _write(path, "def handler(event, context):\n    return {1, 2}\n", bump=1)
     reply = execute(_invocation(path, function_name), ModuleCache())
     assert reply.error is not None
     assert reply.error["errorType"] == "Runtime.MarshalError"
     assert reply.error["errorMessage"] == "Unable to marshal response: Object of type set is not JSON serializable"
+
+
+def test_execute_passes_returned_bytes_through_as_the_body(tmp_path: Path, function_name: str) -> None:
+    path = tmp_path / f"{function_name}.py"
+    _write(path, "def handler(event, context):\n    return b'\"HelloWorld!\"'\n")
+    assert execute(_invocation(path, function_name), ModuleCache()).body == '"HelloWorld!"'
 
 
 # --- reloading through real worker processes ---------------------------------------------------------------------
