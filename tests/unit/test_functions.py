@@ -107,11 +107,12 @@ def test_exit_error_wording(exitcode: int | None, reason: str) -> None:
     }
 
 
-def test_not_found_wording() -> None:
-    ref = parse_function_ref("Nope:2", region=REGION, account_id=ACCOUNT)
+@pytest.mark.parametrize(("reference", "qualified"), [("Nope:2", "Nope:2"), ("Nope", "Nope:$LATEST")])
+def test_not_found_wording_names_the_version(reference: str, qualified: str) -> None:
+    ref = parse_function_ref(reference, region=REGION, account_id=ACCOUNT)
     assert errors.not_found(ref, "rid") == TaskFailure(
         "Lambda.ResourceNotFoundException",
-        "Function not found: arn:aws:lambda:us-east-1:123456789012:function:Nope:2 (Service: AWSLambda; "
+        f"Function not found: arn:aws:lambda:us-east-1:123456789012:function:{qualified} (Service: AWSLambda; "
         "Status Code: 404; Error Code: ResourceNotFoundException; Request ID: rid; Proxy: null)",
     )
 
@@ -298,7 +299,7 @@ def test_an_unknown_function_is_resource_not_found(tmp_path: Path) -> None:
     assert isinstance(outcome.result, TaskFailure)
     assert outcome.result.error == "Lambda.ResourceNotFoundException"
     assert outcome.result.cause.startswith(
-        "Function not found: arn:aws:lambda:us-east-1:123456789012:function:Missing ("
+        "Function not found: arn:aws:lambda:us-east-1:123456789012:function:Missing:$LATEST ("
     )
     assert outcome.status_code == 404
 
