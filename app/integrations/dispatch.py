@@ -20,6 +20,8 @@ from app.durable.news import Phase, TaskNews
 from app.durable.work import Invocation
 from app.errors import ServiceError
 from app.integrations.connections import ConnectionStore
+from app.integrations.functions.errors import invalid_request_content
+from app.integrations.functions.response import lambda_response
 from app.integrations.http_task import invoke_http
 from app.integrations.results import TaskFailure
 
@@ -107,17 +109,22 @@ class Integrations:
         function = str(arguments["FunctionName"])
         if arguments.get("Qualifier"):
             function = f"{function}:{arguments['Qualifier']}"
+        payload = arguments.get("Payload")
+        if isinstance(payload, str):  # Lambda's Payload is a blob: a string is the JSON text of the event
+            try:
+                payload = loads(payload)
+            except ValueError:
+                return _failed(invocation, invalid_request_content())
         outcome = self.functions.invoke(
             function,
-            arguments.get("Payload"),
+            payload,
             timeout_seconds=_call_timeout(invocation),
             invocation_type=str(arguments.get("InvocationType", "RequestResponse")),
             caller=execution_arn,
         )
         if isinstance(outcome.result, TaskFailure):
             return _failed(invocation, outcome.result)
-        wrapped = _lambda_response(outcome.result.output, outcome.executed_version, outcome.status_code)
-        return _succeeded_or_submitted(invocation, resource, wrapped)
+        return _succeeded_or_submitted(invocation, resource, lambda_response(outcome.result.output, outcome))
 
     # --- nested executions ---------------------------------------------------------------------
     def _start_execution(self, execution_arn: str, resource: Resource, invocation: Invocation) -> TaskNews:
@@ -180,29 +187,6 @@ def _child_input(value: Any, parent_arn: str) -> str:
     if isinstance(value, dict):
         value = {**value, STARTED_BY_KEY: parent_arn}
     return dumps(value)
-
-
-def _lambda_response(payload: Any, executed_version: str, status_code: int) -> dict[str, Any]:
-    """The lambda:invoke output, shaped as the AWS SDK response Step Functions returns."""
-    request_id = str(uuid.uuid4())
-    headers = {
-        "Connection": "keep-alive",
-        "Content-Type": "application/json",
-        "X-Amz-Executed-Version": executed_version,
-        "x-amzn-Remapped-Content-Length": "0",
-        "x-amzn-RequestId": request_id,
-    }
-    return {
-        "ExecutedVersion": executed_version,
-        "Payload": payload,
-        "SdkHttpMetadata": {
-            "AllHttpHeaders": {key: [value] for key, value in headers.items()},
-            "HttpHeaders": headers,
-            "HttpStatusCode": status_code,
-        },
-        "SdkResponseMetadata": {"RequestId": request_id},
-        "StatusCode": status_code,
-    }
 
 
 def _succeeded_or_submitted(invocation: Invocation, resource: Resource, output: Any) -> TaskNews:

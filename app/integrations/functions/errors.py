@@ -142,6 +142,12 @@ def invalid_invocation_type(value: str, request_id: str) -> TaskFailure:
     return service_error("ValidationException", message, 400, request_id)
 
 
+def invalid_request_content(request_id: str | None = None) -> TaskFailure:
+    """The event is not JSON text: Lambda refuses the request before any function runs."""
+    message = "Could not parse request body into json: Could not parse payload into json"
+    return service_error("InvalidRequestContentException", message, 400, request_id or new_request_id())
+
+
 def client_error(reason: str) -> TaskFailure:
     """The HTTP call itself failed (refused, reset): the SDK's ``SdkClientException``, which AWS suggests retrying."""
     return TaskFailure("Lambda.SdkClientException", truncate(f"Unable to execute HTTP request: {reason}"))
