@@ -13,6 +13,8 @@ from typing import Any
 
 #: Step Functions' cause field holds at most this many characters.
 MAX_CAUSE = 32_768
+#: The payload quota: an input, output or task result holds at most this many bytes of UTF-8 JSON.
+MAX_PAYLOAD_BYTES = 262_144
 
 
 class Phase(StrEnum):

@@ -13,7 +13,7 @@ from app.asl import errors, handlers
 from app.asl.model import StateMachineModel
 from app.asl.states.base import StateSpec
 from app.codec import dumps
-from app.durable.news import Phase, TaskNews, TimeoutKind
+from app.durable.news import MAX_PAYLOAD_BYTES, Phase, TaskNews, TimeoutKind
 from app.durable.snapshot import Frame, Snapshot, TimerPurpose
 from app.durable.statuses import ExecutionStatus
 from app.durable.work import DEADLINE_TIMER_ID, WorkKind
@@ -25,7 +25,6 @@ from app.engine.states import task as task_state
 from app.engine.types import EngineOptions, ExecutionInfo, Timer, Transition, Trigger
 
 DEFAULT_OPTIONS = EngineOptions()
-MAX_PAYLOAD_BYTES = 262_144
 FAILED_EVENT_TYPES = {"Map": "MapStateFailed", "Parallel": "ParallelStateFailed"}
 ENDING_EVENTS = {
     ExecutionStatus.FAILED: "ExecutionFailed",

@@ -13,10 +13,11 @@ from typing import Any, Protocol
 
 import httpx
 
+from app.asl.errors import DATA_LIMIT_EXCEEDED
 from app.asl.resources import Resource, parse_resource
 from app.codec import dumps, loads
 from app.durable import news
-from app.durable.news import Phase, TaskNews
+from app.durable.news import MAX_PAYLOAD_BYTES, Phase, TaskNews
 from app.durable.work import Invocation
 from app.errors import ServiceError
 from app.integrations.connections import ConnectionStore
@@ -77,13 +78,13 @@ class Integrations:
         if resource is None:
             return _failed(invocation, TaskFailure("States.Runtime", f"Unsupported resource: {invocation.resource}"))
         if resource.kind == "lambda_function":
-            return self._lambda_function(execution_arn, resource, invocation)
+            return _within_limit(resource, self._lambda_function(execution_arn, resource, invocation))
         handler = self._services().get((resource.service, resource.action))
         if handler is None:
             return _failed(
                 invocation, TaskFailure("States.Runtime", f"The resource '{resource.arn}' is not supported.")
             )
-        return handler(execution_arn, resource, invocation)
+        return _within_limit(resource, handler(execution_arn, resource, invocation))
 
     def _services(self) -> dict[tuple[str, str], Callable[[str, Resource, Invocation], TaskNews]]:
         return {
@@ -192,6 +193,17 @@ def _child_input(value: Any, parent_arn: str) -> str:
 def _succeeded_or_submitted(invocation: Invocation, resource: Resource, output: Any) -> TaskNews:
     phase = Phase.SUBMITTED if resource.pattern == "wait_for_task_token" else Phase.SUCCEEDED
     return TaskNews(invocation.task_id, phase, output=output)
+
+
+def _within_limit(resource: Resource, answer: TaskNews) -> TaskNews:
+    """A result over the payload quota fails the task with ``States.DataLimitExceeded``, as AWS fails it."""
+    if answer.phase != Phase.SUCCEEDED or len(dumps(answer.output).encode()) <= MAX_PAYLOAD_BYTES:
+        return answer
+    cause = (
+        f"The state/task '{resource.service}' returned a result with a size exceeding the maximum number of bytes "
+        "service limit."
+    )
+    return news.failed(answer.task_id, DATA_LIMIT_EXCEEDED, cause)
 
 
 def _failed(invocation: Invocation, failure: TaskFailure) -> TaskNews:

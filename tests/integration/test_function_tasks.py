@@ -131,6 +131,29 @@ def test_lambda_invoke_answers_with_the_bytes_a_handler_returns(sfn: SFNClient, 
     assert output["SdkResponseMetadata"]["RequestId"] == headers["x-amzn-RequestId"]
 
 
+def test_an_oversized_result_is_data_limit_exceeded_which_states_all_catches(
+    sfn: SFNClient, create_machine: CreateMachine
+) -> None:
+    definition = invoke_machine(Catch=[{"ErrorEquals": ["States.ALL"], "Next": "Caught"}])
+    definition["States"]["Call"].pop("End")
+    definition["States"]["Call"]["Next"] = "Done"
+    definition["States"].update({"Done": {"Type": "Succeed"}, "Caught": {"Type": "Pass", "End": True}})
+    payload = json.dumps({"FunctionName": "raw_body", "Payload": {"text": "a", "times": 257 * 1024}})
+    execution = sfn.start_execution(stateMachineArn=create_machine(definition), input=payload)["executionArn"]
+    assert json.loads(wait_for_status(sfn, execution, "SUCCEEDED")["output"]) == {
+        "Error": "States.DataLimitExceeded",
+        "Cause": "The state/task 'lambda' returned a result with a size exceeding the maximum number of bytes "
+        "service limit.",
+    }
+    assert history_types(sfn, execution)[2:7] == [
+        "TaskScheduled",
+        "TaskStarted",
+        "TaskFailed",
+        "TaskStateExited",
+        "PassStateEntered",
+    ]
+
+
 def test_a_missing_function_names_the_latest_version(sfn: SFNClient, create_machine: CreateMachine) -> None:
     arn = create_machine(invoke_machine())
     execution = sfn.start_execution(stateMachineArn=arn, input='{"FunctionName": "no_such", "Payload": {}}')
