@@ -138,9 +138,18 @@ def test_task_timeout_timer(resource: str, timed_out: str, details: dict[str, An
     driver.fire(timer)
     assert driver.status == ExecutionStatus.FAILED
     assert driver.details(timed_out) == details
-    assert (driver.error, driver.cause) == ("States.Timeout", None)
+    assert (driver.error, driver.cause) == ("States.Timeout", "")
     assert driver.types[-2:] == [timed_out, "ExecutionFailed"]
     assert driver.closed_tokens == ([driver.tasks[0].token] if driver.tasks[0].token else [])
+
+
+def test_a_caught_timeout_has_an_empty_cause() -> None:
+    definition = task(INVOKE, TimeoutSeconds=5, Parameters={"FunctionName": "f"})
+    definition["States"]["T"].update(Catch=[{"ErrorEquals": ["States.Timeout"], "Next": "Caught"}])
+    definition["States"]["Caught"] = {"Type": "Pass", "End": True}
+    driver = waiting(definition)
+    driver.fire(driver.timers[0])
+    assert driver.result == {"Error": "States.Timeout", "Cause": ""}
 
 
 def test_timeout_seconds_path() -> None:

@@ -111,7 +111,7 @@ def on_task(run: Run, news: TaskNews) -> Outcome:
     if task.token:
         run.closed_tokens.append(task.token)
     _event(run, spec.resource, "TimedOut", _error_details(error, None))
-    return Failure(error, None)
+    return Failure(error, "")  # AWS's timeouts have an empty cause ("Cause": "" in a Catch's output)
 
 
 def _awaits_submission(resource: Resource, task: PendingTask) -> bool:
