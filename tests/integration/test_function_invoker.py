@@ -18,6 +18,8 @@ from typing import Any
 import pytest
 
 from app.integrations.functions import FunctionInvoker, FunctionSettings
+from app.integrations.functions.pool import WorkerPool
+from app.integrations.functions.protocol import Invocation, Reply
 from app.integrations.results import TaskFailure, TaskSuccess
 from tests.support.waiting import wait_until
 
@@ -489,3 +491,16 @@ def test_sources_are_tried_in_order(
     assert invoker.invoke("Echo", 1).result == TaskSuccess({"echo": 1})
     assert invoker.invoke("OnlyUrl", 1).result == TaskSuccess("from url")
     assert invoker.invoke("Elsewhere", 1).result == TaskSuccess("from lambda")
+
+
+def test_a_warmed_pool_starts_a_worker_before_the_first_call(functions_dir: Path) -> None:
+    pool = WorkerPool(1, {})
+    try:
+        pool.warm()
+        wait_until(lambda: len(pool._idle) == 1, 30, "no worker was started ahead of the first call")
+        (warm,) = pool._idle
+        invocation = Invocation("r", str(functions_dir / "Echo.py"), "Echo", "$LATEST", "arn", "1", 2**62)
+        assert pool.run(invocation, 10) == Reply("r", body='{"echo": 1}')
+        assert pool._idle == [warm]
+    finally:
+        pool.close()
