@@ -273,6 +273,13 @@ def _settle(run: Run, step: Callable[[Run], Outcome | None]) -> None:
         outcome = step(run)
     except errors.StatesError as failure:
         cause = failure.cause if failure.error == errors.DATA_LIMIT_EXCEEDED else _prefix(run, failure.cause)
+        if failure.error == errors.QUERY_EVALUATION_ERROR:
+            # Only where the expression failed: a Map or Parallel that a failed branch fails records none.
+            run.emit(
+                "EvaluationFailed",
+                "evaluationFailedEventDetails",
+                {"error": failure.error, "cause": cause, "state": run.state.name},
+            )
         _state_error(run, failure.error, cause)
         return
     if isinstance(outcome, Proceed):
@@ -316,12 +323,6 @@ def _state_error(run: Run, error: str | None, cause: str | None) -> None:
     spec = run.state
     name = error or ""
     run.inspect("error", {"error": name, "cause": cause})
-    if name == errors.QUERY_EVALUATION_ERROR:
-        run.emit(
-            "EvaluationFailed",
-            "evaluationFailedEventDetails",
-            {"error": name, "cause": cause or "", "state": spec.name},
-        )
     if _retry(run, spec, name):
         return
     if spec.type in FAILED_EVENT_TYPES:
