@@ -87,4 +87,3 @@ def _api_error(response: httpx.Response, fallback_request_id: str) -> TaskResult
     message = str(body.get("Message") or body.get("message") or body.get("errorMessage") or response.reason_phrase)
     request_id = response.headers.get("X-Amzn-RequestId") or fallback_request_id
     return service_error(code, message, response.status_code, request_id)
-

@@ -64,4 +64,3 @@ def _http_failure(url: str, response: httpx.Response) -> TaskFailure:
     if failure.error != "Lambda.Unknown":
         return failure
     return TaskFailure("Lambda.Unknown", truncate(f"HTTP {response.status_code} from {url}: {response.text}"))
-
