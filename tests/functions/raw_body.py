@@ -9,4 +9,5 @@ if TYPE_CHECKING:  # for the checker only: a function file imports nothing of th
 
 
 def handler(event: dict[str, Any], context: LambdaContext) -> bytes:
-    return (event["text"] * event.get("times", 1)).encode()
+    text: str = event["text"] * event.get("times", 1)
+    return text.encode()
