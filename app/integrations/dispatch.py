@@ -203,8 +203,8 @@ def _within_limit(resource: Resource, answer: TaskNews) -> TaskNews:
         f"The state/task '{resource.service}' returned a result with a size exceeding the maximum number of bytes "
         "service limit."
     )
-    return news.failed(answer.task_id, DATA_LIMIT_EXCEEDED, cause)
+    return news.call_failed(answer.task_id, DATA_LIMIT_EXCEEDED, cause)
 
 
 def _failed(invocation: Invocation, failure: TaskFailure) -> TaskNews:
-    return news.failed(invocation.task_id, failure.error, failure.cause)
+    return news.call_failed(invocation.task_id, failure.error, failure.cause)

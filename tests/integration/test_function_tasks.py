@@ -161,3 +161,32 @@ def test_a_missing_function_names_the_latest_version(sfn: SFNClient, create_mach
     assert described["cause"].startswith(
         "Function not found: arn:aws:lambda:us-east-1:123456789012:function:no_such:$LATEST (Service: AWSLambda; "
     )
+
+
+def test_a_callback_task_whose_call_fails_fails_at_once(sfn: SFNClient, create_machine: CreateMachine) -> None:
+    definition = task_machine(
+        "arn:aws:states:::lambda:invoke.waitForTaskToken",
+        Parameters={"FunctionName": "no_such_function", "Payload": {"token.$": "$$.Task.Token"}},
+    )
+    execution = sfn.start_execution(stateMachineArn=create_machine(definition), input="{}")["executionArn"]
+    described = wait_for_status(sfn, execution, "FAILED", timeout=10)
+    assert described["error"] == "Lambda.ResourceNotFoundException"
+    assert history_types(sfn, execution)[2:] == ["TaskScheduled", "TaskStarted", "TaskFailed", "ExecutionFailed"]
+
+
+def test_a_callback_task_whose_function_raises_is_retried_then_caught(
+    sfn: SFNClient, create_machine: CreateMachine
+) -> None:
+    definition = task_machine(
+        "arn:aws:states:::lambda:invoke.waitForTaskToken",
+        Parameters={"FunctionName": "raise_custom", "Payload": {"id": 1, "token.$": "$$.Task.Token"}},
+        Retry=[{"ErrorEquals": ["CustomError"], "IntervalSeconds": 1, "MaxAttempts": 1}],
+        Catch=[{"ErrorEquals": ["States.ALL"], "Next": "Caught"}],
+    )
+    definition["States"]["Call"].pop("End")
+    definition["States"]["Call"]["Next"] = "Caught"
+    definition["States"]["Caught"] = {"Type": "Pass", "End": True}
+    execution = sfn.start_execution(stateMachineArn=create_machine(definition), input="{}")["executionArn"]
+    output = json.loads(wait_for_status(sfn, execution, "SUCCEEDED", timeout=10)["output"])
+    assert output["Error"] == "CustomError"
+    assert history_types(sfn, execution).count("TaskFailed") == 2

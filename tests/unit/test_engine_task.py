@@ -248,6 +248,31 @@ def test_a_callback_failure_before_submitted_is_held_back_too() -> None:
     }
 
 
+@pytest.mark.parametrize(
+    "definition",
+    [
+        task(CALLBACK, Parameters={"FunctionName": "f", "Payload.$": "$$.Task.Token"}),
+        task(CHILD_SYNC, Parameters={"StateMachineArn": "arn:missing"}),
+    ],
+)
+def test_a_call_that_fails_ends_a_waiting_task_at_once(definition: dict[str, Any]) -> None:
+    driver = waiting(definition)
+    (invocation,) = driver.tasks
+    driver.news(invocation, "call_failed", error="Lambda.ResourceNotFoundException", cause="gone")
+    assert driver.types[2:] == ["TaskScheduled", "TaskStarted", "TaskFailed", "ExecutionFailed"]
+    assert (driver.error, driver.cause) == ("Lambda.ResourceNotFoundException", "gone")
+    assert driver.closed_tokens == ([invocation.token] if invocation.token else [])
+
+
+def test_a_failed_call_drops_a_callback_held_back_for_its_submission() -> None:
+    driver = waiting(task(CALLBACK, Parameters={"FunctionName": "f", "Payload.$": "$$.Task.Token"}))
+    (invocation,) = driver.tasks
+    driver.news(invocation, "succeeded", output={"from": "callback"})
+    driver.news(invocation, "call_failed", error="Boom", cause="raised after answering")
+    assert driver.types[2:] == ["TaskScheduled", "TaskStarted", "TaskFailed", "ExecutionFailed"]
+    assert driver.error == "Boom"
+
+
 def test_stale_task_news_is_ignored() -> None:
     driver = waiting(task(ACTIVITY_ARN))
     (invocation,) = driver.tasks
