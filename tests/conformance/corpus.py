@@ -22,13 +22,15 @@ def case_ids(directory: Path) -> list[str]:
     return sorted(json.loads(path.read_text())["id"] for path in case_files(directory=directory))
 
 
-def run_corpus(endpoint: str, corpus: Path, output: Path, functions_dir: Path | None = None) -> dict[str, Any]:
-    """Run every case of ``corpus`` against ``endpoint``; results by case id.
+def run_corpus(
+    endpoint: str, corpus: Path, output: Path, functions_dir: Path | None = None, workers: int = 8
+) -> dict[str, Any]:
+    """Run every case of ``corpus`` against ``endpoint``, ``workers`` cases at a time; results by case id.
 
     With ``functions_dir`` the runner first copies the corpus's functions there (the server must serve it).
     """
     command = [sys.executable, str(RUNNER), "--endpoint", endpoint, "--corpus", str(corpus)]
-    command += ["--json", str(output), "--workers", "8"]
+    command += ["--json", str(output), "--workers", str(workers)]
     if functions_dir is not None:
         command += ["--functions-dir", str(functions_dir)]
     completed = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)

@@ -38,7 +38,9 @@ def lambda_results(backend: str, tmp_path_factory: pytest.TempPathFactory) -> It
     database_url = new_database(backend, directory)
     server = new_server(database_url, directory / "server.log", {"SFN_FUNCTIONS_DIR": str(functions)}).start()
     try:
-        yield run_corpus(server.endpoint, LAMBDA_CASES_DIR, directory / "results.json", functions)
+        # No more cases at once than the server has function workers: a case with a one-second TimeoutSeconds
+        # must not wait for a worker that another case holds.
+        yield run_corpus(server.endpoint, LAMBDA_CASES_DIR, directory / "results.json", functions, workers=4)
     finally:
         server.stop()
         drop_database(backend, database_url)
