@@ -1,8 +1,10 @@
 """Retry and Catch: which errors a state handles, and how long to back off before retrying.
 
-Matching follows the States Language: ``States.ALL`` matches every error except the terminal
-``States.Runtime`` and ``States.DataLimitExceeded``; ``States.TaskFailed`` matches every error
-except ``States.Timeout`` (and the terminal ones).
+Matching follows the States Language: ``States.ALL`` matches every error except ``States.Runtime``;
+``States.TaskFailed`` matches every error except ``States.Timeout``, ``States.Runtime`` and
+``States.DataLimitExceeded``. A ``States.DataLimitExceeded`` that a task's integration reports (its
+result is over the quota) is caught by ``States.ALL``, as AWS catches it; a state whose own output
+is over the quota fails its branch without reaching Retry or Catch at all (``engine.advance``).
 """
 
 from __future__ import annotations
@@ -14,8 +16,8 @@ from typing import Any
 
 from app.asl import errors
 
-TERMINAL_ERRORS = frozenset({errors.RUNTIME, errors.DATA_LIMIT_EXCEEDED})
-_NOT_TASK_FAILED = frozenset({errors.TIMEOUT, *TERMINAL_ERRORS})
+_NOT_ALL = frozenset({errors.RUNTIME})
+_NOT_TASK_FAILED = frozenset({errors.TIMEOUT, errors.RUNTIME, errors.DATA_LIMIT_EXCEEDED})
 
 
 @dataclass(frozen=True)
@@ -71,7 +73,7 @@ def matches(error_equals: Sequence[str], error: str) -> bool:
     for name in error_equals:
         if name == error:
             return True
-        if name == errors.ALL and error not in TERMINAL_ERRORS:
+        if name == errors.ALL and error not in _NOT_ALL:
             return True
         if name == errors.TASK_FAILED and error not in _NOT_TASK_FAILED:
             return True

@@ -13,6 +13,8 @@ from typing import Any
 
 #: Step Functions' cause field holds at most this many characters.
 MAX_CAUSE = 32_768
+#: The payload quota: an input, output or task result holds at most this many bytes of UTF-8 JSON.
+MAX_PAYLOAD_BYTES = 262_144
 
 
 class Phase(StrEnum):
@@ -22,6 +24,7 @@ class Phase(StrEnum):
     SUBMITTED = "submitted"  # the call went out and the task goes on waiting (.sync, .waitForTaskToken)
     SUCCEEDED = "succeeded"
     FAILED = "failed"
+    CALL_FAILED = "call_failed"  # the call itself failed: nothing was submitted, whatever the task waits for
     TIMED_OUT = "timed_out"  # one of the task's timers fired
 
 
@@ -36,7 +39,7 @@ class TimeoutKind(StrEnum):
 class TaskNews:
     """News of task ``task_id``: its ``phase`` and what comes with it.
 
-    ``output`` with SUCCEEDED and SUBMITTED; ``error`` and ``cause`` with FAILED; ``reason`` with
+    ``output`` with SUCCEEDED and SUBMITTED; ``error`` and ``cause`` with FAILED and CALL_FAILED; ``reason`` with
     TIMED_OUT; ``worker_name`` names the activity worker that took the task, when there is one.
     """
 
@@ -80,3 +83,8 @@ def succeeded(task_id: int, output: Any) -> TaskNews:
 
 def failed(task_id: int, error: str | None, cause: str | None) -> TaskNews:
     return TaskNews(task_id, Phase.FAILED, error=error, cause=cause)
+
+
+def call_failed(task_id: int, error: str | None, cause: str | None) -> TaskNews:
+    """The task's integration call failed: a callback or ``.sync`` task has nothing to wait for and ends now."""
+    return TaskNews(task_id, Phase.CALL_FAILED, error=error, cause=cause)

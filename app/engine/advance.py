@@ -13,7 +13,7 @@ from app.asl import errors, handlers
 from app.asl.model import StateMachineModel
 from app.asl.states.base import StateSpec
 from app.codec import dumps
-from app.durable.news import Phase, TaskNews, TimeoutKind
+from app.durable.news import MAX_PAYLOAD_BYTES, Phase, TaskNews, TimeoutKind
 from app.durable.snapshot import Frame, MockedRun, Snapshot, TimerPurpose
 from app.durable.statuses import ExecutionStatus
 from app.durable.work import DEADLINE_TIMER_ID, WorkKind
@@ -25,7 +25,6 @@ from app.engine.states import task as task_state
 from app.engine.types import EngineOptions, ExecutionInfo, Timer, Transition, Trigger
 
 DEFAULT_OPTIONS = EngineOptions()
-MAX_PAYLOAD_BYTES = 262_144
 FAILED_EVENT_TYPES = {"Map": "MapStateFailed", "Parallel": "ParallelStateFailed"}
 ENDING_EVENTS = {
     ExecutionStatus.FAILED: "ExecutionFailed",
@@ -275,6 +274,13 @@ def _settle(run: Run, step: Callable[[Run], Outcome | None]) -> None:
         outcome = step(run)
     except errors.StatesError as failure:
         cause = failure.cause if failure.error == errors.DATA_LIMIT_EXCEEDED else _prefix(run, failure.cause)
+        if failure.error == errors.QUERY_EVALUATION_ERROR:
+            # Only where the expression failed: a Map or Parallel that a failed branch fails records none.
+            run.emit(
+                "EvaluationFailed",
+                "evaluationFailedEventDetails",
+                {"error": failure.error, "cause": cause, "state": run.state.name},
+            )
         _state_error(run, failure.error, cause)
         return
     if isinstance(outcome, Proceed):
@@ -318,12 +324,6 @@ def _state_error(run: Run, error: str | None, cause: str | None) -> None:
     spec = run.state
     name = error or ""
     run.inspect("error", {"error": name, "cause": cause})
-    if name == errors.QUERY_EVALUATION_ERROR:
-        run.emit(
-            "EvaluationFailed",
-            "evaluationFailedEventDetails",
-            {"error": name, "cause": cause or "", "state": spec.name},
-        )
     if _retry(run, spec, name):
         return
     if spec.type in FAILED_EVENT_TYPES:

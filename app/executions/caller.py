@@ -27,8 +27,8 @@ def call_safely(caller: Caller, execution_arn: str, invocation: Invocation) -> T
         answer = caller.call(execution_arn, invocation)
     except Exception as exc:
         log.exception("integration call for %s failed", execution_arn)
-        answer = news.failed(invocation.task_id, "States.Runtime", f"Internal error calling the task: {exc}")
+        answer = news.call_failed(invocation.task_id, "States.Runtime", f"Internal error calling the task: {exc}")
     metrics.INTEGRATION_CALL_SECONDS.labels(invocation.resource).observe(time.perf_counter() - began)
-    if answer.phase == Phase.FAILED:
+    if answer.phase == Phase.CALL_FAILED:
         metrics.INTEGRATION_ERRORS.labels(invocation.resource, answer.error or "").inc()
     return answer

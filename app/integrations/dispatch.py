@@ -13,14 +13,17 @@ from typing import Any, Protocol
 
 import httpx
 
+from app.asl.errors import DATA_LIMIT_EXCEEDED
 from app.asl.resources import Resource, parse_resource
 from app.codec import dumps, loads
 from app.durable import news
-from app.durable.news import Phase, TaskNews
+from app.durable.news import MAX_PAYLOAD_BYTES, Phase, TaskNews
 from app.durable.work import Invocation
 from app.errors import ServiceError
 from app.integrations.aws.services import AwsServices
 from app.integrations.connections import ConnectionStore
+from app.integrations.functions.errors import invalid_request_content
+from app.integrations.functions.response import lambda_response
 from app.integrations.http_task import invoke_http
 from app.integrations.results import TaskFailure
 
@@ -78,7 +81,7 @@ class Integrations:
         if resource is None:
             return _failed(invocation, TaskFailure("States.Runtime", f"Unsupported resource: {invocation.resource}"))
         if resource.kind == "lambda_function":
-            return self._lambda_function(execution_arn, resource, invocation)
+            return _within_limit(resource, self._lambda_function(execution_arn, resource, invocation))
         handler = self._services().get((resource.service, resource.action))
         if handler is None and self.aws.supports(resource):
             handler = self._aws
@@ -86,7 +89,7 @@ class Integrations:
             return _failed(
                 invocation, TaskFailure("States.Runtime", f"The resource '{resource.arn}' is not supported.")
             )
-        return handler(execution_arn, resource, invocation)
+        return _within_limit(resource, handler(execution_arn, resource, invocation))
 
     def _services(self) -> dict[tuple[str, str], Callable[[str, Resource, Invocation], TaskNews]]:
         return {
@@ -112,17 +115,22 @@ class Integrations:
         function = str(arguments["FunctionName"])
         if arguments.get("Qualifier"):
             function = f"{function}:{arguments['Qualifier']}"
+        payload = arguments.get("Payload")
+        if isinstance(payload, str):  # Lambda's Payload is a blob: a string is the JSON text of the event
+            try:
+                payload = loads(payload)
+            except ValueError:
+                return _failed(invocation, invalid_request_content())
         outcome = self.functions.invoke(
             function,
-            arguments.get("Payload"),
+            payload,
             timeout_seconds=_call_timeout(invocation),
             invocation_type=str(arguments.get("InvocationType", "RequestResponse")),
             caller=execution_arn,
         )
         if isinstance(outcome.result, TaskFailure):
             return _failed(invocation, outcome.result)
-        wrapped = _lambda_response(outcome.result.output, outcome.executed_version, outcome.status_code)
-        return _succeeded_or_submitted(invocation, resource, wrapped)
+        return _succeeded_or_submitted(invocation, resource, lambda_response(outcome.result.output, outcome))
 
     # --- nested executions ---------------------------------------------------------------------
     def _start_execution(self, execution_arn: str, resource: Resource, invocation: Invocation) -> TaskNews:
@@ -194,33 +202,21 @@ def _child_input(value: Any, parent_arn: str) -> str:
     return dumps(value)
 
 
-def _lambda_response(payload: Any, executed_version: str, status_code: int) -> dict[str, Any]:
-    """The lambda:invoke output, shaped as the AWS SDK response Step Functions returns."""
-    request_id = str(uuid.uuid4())
-    headers = {
-        "Connection": "keep-alive",
-        "Content-Type": "application/json",
-        "X-Amz-Executed-Version": executed_version,
-        "x-amzn-Remapped-Content-Length": "0",
-        "x-amzn-RequestId": request_id,
-    }
-    return {
-        "ExecutedVersion": executed_version,
-        "Payload": payload,
-        "SdkHttpMetadata": {
-            "AllHttpHeaders": {key: [value] for key, value in headers.items()},
-            "HttpHeaders": headers,
-            "HttpStatusCode": status_code,
-        },
-        "SdkResponseMetadata": {"RequestId": request_id},
-        "StatusCode": status_code,
-    }
-
-
 def _succeeded_or_submitted(invocation: Invocation, resource: Resource, output: Any) -> TaskNews:
     phase = Phase.SUBMITTED if resource.pattern == "wait_for_task_token" else Phase.SUCCEEDED
     return TaskNews(invocation.task_id, phase, output=output)
 
 
+def _within_limit(resource: Resource, answer: TaskNews) -> TaskNews:
+    """A result over the payload quota fails the task with ``States.DataLimitExceeded``, as AWS fails it."""
+    if answer.phase != Phase.SUCCEEDED or len(dumps(answer.output).encode()) <= MAX_PAYLOAD_BYTES:
+        return answer
+    cause = (
+        f"The state/task '{resource.service}' returned a result with a size exceeding the maximum number of bytes "
+        "service limit."
+    )
+    return news.call_failed(answer.task_id, DATA_LIMIT_EXCEEDED, cause)
+
+
 def _failed(invocation: Invocation, failure: TaskFailure) -> TaskNews:
-    return news.failed(invocation.task_id, failure.error, failure.cause)
+    return news.call_failed(invocation.task_id, failure.error, failure.cause)

@@ -54,7 +54,7 @@ class TaskRunner:
         try:
             if item.attempts > MAX_ATTEMPTS:  # called again and again, its news never stored
                 cause = f"The task was called {MAX_ATTEMPTS} times and its result could never be recorded"
-                answer = news.failed(invocation.task_id, "States.Runtime", cause)
+                answer = news.call_failed(invocation.task_id, "States.Runtime", cause)
             else:
                 answer = call_safely(self.caller, item.execution_arn, invocation)
         finally:
@@ -76,7 +76,7 @@ class TaskRunner:
         except Exception as exc:
             log.exception("the result of a task of %s could not be stored", item.execution_arn)
             cause = f"The task's result could not be stored: {type(exc).__name__}: {exc}"
-        failure = news.failed(invocation.task_id, "States.Runtime", cause[:MAX_CAUSE])
+        failure = news.call_failed(invocation.task_id, "States.Runtime", cause[:MAX_CAUSE])
         with contextlib.suppress(ExecutionNotRunningError):
             deliver(self.runtime, item.execution_arn, new_trigger(WorkKind.TASK, news=failure), item.id)
 

@@ -33,6 +33,8 @@ _VOLATILE: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{64}(?![A-Za-z0-9_-])"), "<token>"),
     (re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"), "<uuid>"),
     (re.compile(r'(\\*"(?:StartDate|StopDate)\\*":)\d+'), r"\g<1>0"),
+    (re.compile(r"[A-Z][a-z]{2}, \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d GMT"), "<date>"),
+    (re.compile(r"Root=1-[0-9a-f]{8}-[0-9a-f]{24}"), "Root=<trace>"),
     (re.compile(re.escape(ROOT)), "<root>"),
 )
 

@@ -18,6 +18,8 @@ from typing import Any
 import pytest
 
 from app.integrations.functions import FunctionInvoker, FunctionSettings
+from app.integrations.functions.pool import WorkerPool
+from app.integrations.functions.protocol import Invocation, Reply
 from app.integrations.results import TaskFailure, TaskSuccess
 from tests.support.waiting import wait_until
 
@@ -90,6 +92,7 @@ SIMPLE = {
     "Segfault": "import ctypes\n\ndef handler(event, context):\n    ctypes.string_at(0)\n",
     "Echo": "def handler(event, context):\n    return {'echo': event}\n",
     "Unmarshallable": "def handler(event, context):\n    return object()\n",
+    "Bytes": "def handler(event, context):\n    return event.encode()\n",
 }
 
 
@@ -296,6 +299,24 @@ def test_a_non_json_return_is_a_marshal_error(
     assert "Unable to marshal response: Object of type object is not JSON serializable" in outcome.result.cause
 
 
+@pytest.mark.parametrize(
+    ("body", "value"), [('"HelloWorld!"', "HelloWorld!"), ("[1, 2]", [1, 2]), ("not json", "not json"), ("", None)]
+)
+def test_returned_bytes_are_the_response_body(
+    make_invoker: Callable[..., FunctionInvoker], functions_dir: Path, body: str, value: Any
+) -> None:
+    outcome = make_invoker(functions_dir=functions_dir).invoke("Bytes", body)
+    assert outcome.result == TaskSuccess(value)
+    assert outcome.body_bytes == len(body)
+
+
+def test_the_body_size_is_that_of_the_runtime_json(
+    make_invoker: Callable[..., FunctionInvoker], functions_dir: Path
+) -> None:
+    outcome = make_invoker(functions_dir=functions_dir).invoke("Echo", {"a": [1, 2]})
+    assert outcome.body_bytes == len('{"echo": {"a": [1, 2]}}')
+
+
 def test_an_event_invocation_returns_before_the_function_ends(
     make_invoker: Callable[..., FunctionInvoker], functions_dir: Path, tmp_path: Path
 ) -> None:
@@ -470,3 +491,16 @@ def test_sources_are_tried_in_order(
     assert invoker.invoke("Echo", 1).result == TaskSuccess({"echo": 1})
     assert invoker.invoke("OnlyUrl", 1).result == TaskSuccess("from url")
     assert invoker.invoke("Elsewhere", 1).result == TaskSuccess("from lambda")
+
+
+def test_a_warmed_pool_starts_a_worker_before_the_first_call(functions_dir: Path) -> None:
+    pool = WorkerPool(1, {})
+    try:
+        pool.warm()
+        wait_until(lambda: len(pool._idle) == 1, 30, "no worker was started ahead of the first call")
+        (warm,) = pool._idle
+        invocation = Invocation("r", str(functions_dir / "Echo.py"), "Echo", "$LATEST", "arn", "1", 2**62)
+        assert pool.run(invocation, 10) == Reply("r", body='{"echo": 1}')
+        assert pool._idle == [warm]
+    finally:
+        pool.close()

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 import httpx
+import pytest
 from mypy_boto3_stepfunctions import SFNClient
 
 from app.server_process import ServerProcess
@@ -112,8 +113,18 @@ def test_wait_for_task_token_child_answers_parent(
     sfn.stop_execution(executionArn=child_arn)
 
 
-def test_unknown_child_machine_fails_with_service_error(sfn: SFNClient, create_machine: CreateMachine) -> None:
+@pytest.mark.parametrize("suffix", ["", ".sync", ".sync:2", ".waitForTaskToken"])
+def test_unknown_child_machine_fails_with_service_error(
+    sfn: SFNClient, create_machine: CreateMachine, suffix: str
+) -> None:
+    """Also a task that would wait for the child fails at once: nothing was started to wait for."""
     missing = "arn:aws:states:us-east-1:123456789012:stateMachine:does-not-exist"
-    execution = sfn.start_execution(stateMachineArn=create_machine(parent(missing, "")), input='{"value": 1}')
-    described = wait_for_status(sfn, execution["executionArn"], "FAILED")
+    execution = sfn.start_execution(stateMachineArn=create_machine(parent(missing, suffix)), input='{"value": 1}')
+    described = wait_for_status(sfn, execution["executionArn"], "FAILED", timeout=10)
     assert described["error"] == "StepFunctions.StateMachineDoesNotExistException"
+    assert history_types(sfn, execution["executionArn"])[2:] == [
+        "TaskScheduled",
+        "TaskStarted",
+        "TaskFailed",
+        "ExecutionFailed",
+    ]

@@ -10,9 +10,11 @@ from pathlib import Path
 
 CONFORMANCE = Path(__file__).resolve().parents[2].parent / "shared" / "conformance"
 CASES_DIR = CONFORMANCE / "cases"
+# Cases whose machines call Lambda functions, and (in its functions/ folder) the functions they call.
+LAMBDA_CASES_DIR = CONFORMANCE / "lambda-cases"
 RUNNER = CONFORMANCE / "run.py"
 
 
-def case_files(pattern: str = "*.json") -> list[Path]:
+def case_files(pattern: str = "*.json", directory: Path = CASES_DIR) -> list[Path]:
     """The recorded cases whose file names match ``pattern``, sorted; none where the corpus is absent."""
-    return sorted(CASES_DIR.glob(pattern)) if CASES_DIR.is_dir() else []
+    return sorted(directory.glob(pattern)) if directory.is_dir() else []

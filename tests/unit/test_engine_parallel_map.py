@@ -344,3 +344,14 @@ def test_a_retried_parallel_closes_the_tokens_of_its_old_branches() -> None:
     driver = Driver(definition).run(fire_timers=False)
     assert len(driver.tasks) == 1
     assert driver.closed_tokens == [driver.tasks[0].token]
+
+
+def test_a_map_failed_by_an_expression_in_an_iteration_records_one_evaluation_failure() -> None:
+    iteration = branch(("E", {"Type": "Pass", "Output": "{% $missing %}", "End": True}))
+    definition = machine({"M": {"Type": "Map", "Items": [1], "ItemProcessor": iteration, "End": True}})
+    definition["QueryLanguage"] = "JSONata"
+    run = execute(definition)
+    assert run.status == ExecutionStatus.FAILED
+    assert run.error == "States.QueryEvaluationError"
+    assert run.types.count("EvaluationFailed") == 1
+    assert run.types[-4:] == ["EvaluationFailed", "MapIterationFailed", "MapStateFailed", "ExecutionFailed"]

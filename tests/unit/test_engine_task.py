@@ -138,9 +138,18 @@ def test_task_timeout_timer(resource: str, timed_out: str, details: dict[str, An
     driver.fire(timer)
     assert driver.status == ExecutionStatus.FAILED
     assert driver.details(timed_out) == details
-    assert (driver.error, driver.cause) == ("States.Timeout", None)
+    assert (driver.error, driver.cause) == ("States.Timeout", "")
     assert driver.types[-2:] == [timed_out, "ExecutionFailed"]
     assert driver.closed_tokens == ([driver.tasks[0].token] if driver.tasks[0].token else [])
+
+
+def test_a_caught_timeout_has_an_empty_cause() -> None:
+    definition = task(INVOKE, TimeoutSeconds=5, Parameters={"FunctionName": "f"})
+    definition["States"]["T"].update(Catch=[{"ErrorEquals": ["States.Timeout"], "Next": "Caught"}])
+    definition["States"]["Caught"] = {"Type": "Pass", "End": True}
+    driver = waiting(definition)
+    driver.fire(driver.timers[0])
+    assert driver.result == {"Error": "States.Timeout", "Cause": ""}
 
 
 def test_timeout_seconds_path() -> None:
@@ -237,6 +246,31 @@ def test_a_callback_failure_before_submitted_is_held_back_too() -> None:
         "error": "Rejected",
         "cause": "no",
     }
+
+
+@pytest.mark.parametrize(
+    "definition",
+    [
+        task(CALLBACK, Parameters={"FunctionName": "f", "Payload.$": "$$.Task.Token"}),
+        task(CHILD_SYNC, Parameters={"StateMachineArn": "arn:missing"}),
+    ],
+)
+def test_a_call_that_fails_ends_a_waiting_task_at_once(definition: dict[str, Any]) -> None:
+    driver = waiting(definition)
+    (invocation,) = driver.tasks
+    driver.news(invocation, "call_failed", error="Lambda.ResourceNotFoundException", cause="gone")
+    assert driver.types[2:] == ["TaskScheduled", "TaskStarted", "TaskFailed", "ExecutionFailed"]
+    assert (driver.error, driver.cause) == ("Lambda.ResourceNotFoundException", "gone")
+    assert driver.closed_tokens == ([invocation.token] if invocation.token else [])
+
+
+def test_a_failed_call_drops_a_callback_held_back_for_its_submission() -> None:
+    driver = waiting(task(CALLBACK, Parameters={"FunctionName": "f", "Payload.$": "$$.Task.Token"}))
+    (invocation,) = driver.tasks
+    driver.news(invocation, "succeeded", output={"from": "callback"})
+    driver.news(invocation, "call_failed", error="Boom", cause="raised after answering")
+    assert driver.types[2:] == ["TaskScheduled", "TaskStarted", "TaskFailed", "ExecutionFailed"]
+    assert driver.error == "Boom"
 
 
 def test_stale_task_news_is_ignored() -> None:

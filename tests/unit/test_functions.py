@@ -107,11 +107,12 @@ def test_exit_error_wording(exitcode: int | None, reason: str) -> None:
     }
 
 
-def test_not_found_wording() -> None:
-    ref = parse_function_ref("Nope:2", region=REGION, account_id=ACCOUNT)
+@pytest.mark.parametrize(("reference", "qualified"), [("Nope:2", "Nope:2"), ("Nope", "Nope:$LATEST")])
+def test_not_found_wording_names_the_version(reference: str, qualified: str) -> None:
+    ref = parse_function_ref(reference, region=REGION, account_id=ACCOUNT)
     assert errors.not_found(ref, "rid") == TaskFailure(
         "Lambda.ResourceNotFoundException",
-        "Function not found: arn:aws:lambda:us-east-1:123456789012:function:Nope:2 (Service: AWSLambda; "
+        f"Function not found: arn:aws:lambda:us-east-1:123456789012:function:{qualified} (Service: AWSLambda; "
         "Status Code: 404; Error Code: ResourceNotFoundException; Request ID: rid; Proxy: null)",
     )
 
@@ -260,12 +261,18 @@ def test_execute_marshals_like_lambda(tmp_path: Path, function_name: str) -> Non
     _write(
         path, "import decimal\ndef handler(event, context):\n    return event['n'] and {'d': decimal.Decimal('1.5')}\n"
     )
-    assert execute(_invocation(path, function_name, {"n": 1}), ModuleCache()).result_json == '{"d": 1.5}'
+    assert execute(_invocation(path, function_name, {"n": 1}), ModuleCache()).body == '{"d": 1.5}'
     _write(path, "def handler(event, context):\n    return {1, 2}\n", bump=1)
     reply = execute(_invocation(path, function_name), ModuleCache())
     assert reply.error is not None
     assert reply.error["errorType"] == "Runtime.MarshalError"
     assert reply.error["errorMessage"] == "Unable to marshal response: Object of type set is not JSON serializable"
+
+
+def test_execute_passes_returned_bytes_through_as_the_body(tmp_path: Path, function_name: str) -> None:
+    path = tmp_path / f"{function_name}.py"
+    _write(path, "def handler(event, context):\n    return b'\"HelloWorld!\"'\n")
+    assert execute(_invocation(path, function_name), ModuleCache()).body == '"HelloWorld!"'
 
 
 # --- reloading through real worker processes ---------------------------------------------------------------------
@@ -292,7 +299,7 @@ def test_an_unknown_function_is_resource_not_found(tmp_path: Path) -> None:
     assert isinstance(outcome.result, TaskFailure)
     assert outcome.result.error == "Lambda.ResourceNotFoundException"
     assert outcome.result.cause.startswith(
-        "Function not found: arn:aws:lambda:us-east-1:123456789012:function:Missing ("
+        "Function not found: arn:aws:lambda:us-east-1:123456789012:function:Missing:$LATEST ("
     )
     assert outcome.status_code == 404
 

@@ -95,23 +95,25 @@ def on_task(run: Run, news: TaskNews) -> Outcome:
     task = run.frame.task
     assert task is not None
     phase = news.phase
-    ends = phase in (Phase.SUCCEEDED, Phase.FAILED)
+    ends = phase in (Phase.SUCCEEDED, Phase.FAILED, Phase.CALL_FAILED)
     if phase in (Phase.STARTED, Phase.SUBMITTED):
         _progress_event(run, spec.resource, news)
         early, task.early = (task.early, None) if phase == Phase.SUBMITTED else (None, task.early)
         return on_task(run, early) if early else Suspend()
-    if ends and _awaits_submission(spec.resource, task):
+    if phase in (Phase.SUCCEEDED, Phase.FAILED) and _awaits_submission(spec.resource, task):
         task.early = news  # the callback or child beat the call's own return: keep AWS's order
         return Suspend()
     if not task.started and (spec.resource.kind != "activity" or ends):
         _progress_event(run, spec.resource, TaskNews(task.id, Phase.STARTED, worker_name=news.worker_name))
-    _forget_task(run)
+    _forget_task(run)  # news held back for a submission that never came goes with it
     if phase == Phase.SUCCEEDED:
         output = news.output
         _event(run, spec.resource, "Succeeded", {"output": dumps(output), "outputDetails": {"truncated": False}})
         run.inspect("result", output)
         return dataflow.complete(run, output)
-    if phase == Phase.FAILED:
+    if phase in (Phase.FAILED, Phase.CALL_FAILED):
+        if phase == Phase.CALL_FAILED and task.token:
+            run.closed_tokens.append(task.token)  # the task is over: its token can no longer be answered
         _event(run, spec.resource, "Failed", _error_details(news.error, news.cause))
         return Failure(news.error, news.cause)
     assert news.reason is not None
@@ -119,7 +121,7 @@ def on_task(run: Run, news: TaskNews) -> Outcome:
     if task.token:
         run.closed_tokens.append(task.token)
     _event(run, spec.resource, "TimedOut", _error_details(error, None))
-    return Failure(error, None)
+    return Failure(error, "")  # AWS's timeouts have an empty cause ("Cause": "" in a Catch's output)
 
 
 def _mocked(run: Run) -> MockedResult | None:

@@ -115,10 +115,12 @@ def service_error(code: str, message: str, status: int, request_id: str) -> Task
 
 
 def not_found(function: FunctionRef, request_id: str | None = None) -> TaskFailure:
-    """No source has the function: ``Lambda.ResourceNotFoundException``, as AWS words it."""
-    return service_error(
-        "ResourceNotFoundException", f"Function not found: {function.invoked_arn}", 404, request_id or new_request_id()
-    )
+    """No source has the function: ``Lambda.ResourceNotFoundException``, as AWS words it.
+
+    The ARN always carries the version asked for, ``$LATEST`` when the call named none.
+    """
+    message = f"Function not found: {function.arn}:{function.version}"
+    return service_error("ResourceNotFoundException", message, 404, request_id or new_request_id())
 
 
 def invalid_name(reference: str, request_id: str | None = None) -> TaskFailure:
@@ -138,6 +140,12 @@ def invalid_invocation_type(value: str, request_id: str) -> TaskFailure:
         "Member must satisfy enum value set: [Event, RequestResponse, DryRun]"
     )
     return service_error("ValidationException", message, 400, request_id)
+
+
+def invalid_request_content(request_id: str | None = None) -> TaskFailure:
+    """The event is not JSON text: Lambda refuses the request before any function runs."""
+    message = "Could not parse request body into json: Could not parse payload into json"
+    return service_error("InvalidRequestContentException", message, 400, request_id or new_request_id())
 
 
 def client_error(reason: str) -> TaskFailure:

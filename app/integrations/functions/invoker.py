@@ -60,6 +60,8 @@ class FunctionInvoker:
             ),
         )
         self._local = LocalFunctions(settings.functions_dir, self._pool) if settings.functions_dir else None
+        if self._local is not None:
+            self._pool.warm()
         self._urls = UrlFunctions(settings.function_urls, self._client)
         self._lambda = (
             LambdaApi(settings.lambda_endpoint, settings.region, self._client) if settings.lambda_endpoint else None

@@ -14,13 +14,12 @@ from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
-from app.codec import loads
 from app.integrations.results import TaskResult, TaskSuccess
 
 from .call import Call
 from .environment import DUMMY_ACCESS_KEY_ID, DUMMY_SECRET_ACCESS_KEY
 from .errors import client_error, from_error_document, service_error
-from .outcome import FunctionOutcome
+from .outcome import FunctionOutcome, answered
 
 
 class LambdaApi:
@@ -47,14 +46,11 @@ class LambdaApi:
         if not response.is_success:
             return FunctionOutcome(_api_error(response, call.request_id), version, response.status_code)
         function_error = response.headers.get("X-Amz-Function-Error")
-        result: TaskResult
         if function_error:
-            result = from_error_document(response.text)
-        elif invocation_type != "RequestResponse":
-            result = TaskSuccess("")
-        else:
-            result = TaskSuccess(_json_or_text(response.text))
-        return FunctionOutcome(result, version, response.status_code, function_error or None)
+            return FunctionOutcome(from_error_document(response.text), version, response.status_code, function_error)
+        if invocation_type != "RequestResponse":
+            return FunctionOutcome(TaskSuccess(""), version, response.status_code)
+        return answered(response.text, version, response.status_code)
 
     def _signed_headers(self, url: str, body: str, invocation_type: str) -> dict[str, str]:
         request = AWSRequest(
@@ -91,12 +87,3 @@ def _api_error(response: httpx.Response, fallback_request_id: str) -> TaskResult
     message = str(body.get("Message") or body.get("message") or body.get("errorMessage") or response.reason_phrase)
     request_id = response.headers.get("X-Amzn-RequestId") or fallback_request_id
     return service_error(code, message, response.status_code, request_id)
-
-
-def _json_or_text(text: str) -> object:
-    if not text.strip():
-        return None
-    try:
-        return loads(text)
-    except ValueError:
-        return text

@@ -5,14 +5,11 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from app.codec import loads
-from app.integrations.results import TaskResult, TaskSuccess
-
 from .call import Call
 from .environment import call_environment
 from .errors import exit_error, function_error
 from .names import FunctionRef
-from .outcome import FunctionOutcome
+from .outcome import FunctionOutcome, answered
 from .pool import TimedOut, WorkerPool
 from .protocol import Invocation, Reply
 
@@ -58,5 +55,4 @@ class LocalFunctions:
             return FunctionOutcome(exit_error(call.request_id, outcome.exitcode), version, function_error="Unhandled")
         if outcome.error is not None:
             return FunctionOutcome(function_error(outcome.error), version, function_error="Unhandled")
-        result: TaskResult = TaskSuccess(loads(outcome.result_json or "null"))
-        return FunctionOutcome(result, version)
+        return answered(outcome.body or "", version)

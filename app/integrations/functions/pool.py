@@ -7,6 +7,7 @@ worker that dies is dropped, and either is replaced by a fresh process on the ne
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import sys
 import threading
@@ -19,6 +20,8 @@ from typing import Any
 
 from .protocol import Invocation, Reply
 from .worker import serve
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -115,6 +118,26 @@ class WorkerPool:
             return result
         finally:
             self._slots.release()
+
+    def warm(self) -> None:
+        """Start one idle worker in the background, so the first call does not wait for a process to start.
+
+        The first start also starts the fork server, which imports the server's modules: about a second,
+        enough for a Task with a short ``TimeoutSeconds`` to time out on its first call.
+        """
+        threading.Thread(target=self._start_idle, name="sfn-function-warm", daemon=True).start()
+
+    def _start_idle(self) -> None:
+        try:
+            worker = _Worker(self._context, self._lifeline, self._environment)
+        except Exception:  # the pool was closed meanwhile, or no process can start: calls will say so
+            log.debug("could not start a worker ahead of time", exc_info=True)
+            return
+        with self._lock:
+            if not self._closed:
+                self._idle.append(worker)
+                return
+        worker.kill()
 
     def close(self) -> None:
         """Kill every worker, idle or busy; calls still running fail as lost workers."""

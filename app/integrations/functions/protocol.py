@@ -21,8 +21,9 @@ class Invocation:
 
 @dataclass(frozen=True)
 class Reply:
-    """What the worker sends back: the result as JSON text, or Lambda's error document as a dict."""
+    """What the worker sends back: the response body (JSON text, unless the handler returned other bytes),
+    or Lambda's error document as a dict."""
 
     request_id: str
-    result_json: str | None = None
+    body: str | None = None
     error: dict[str, object] | None = None

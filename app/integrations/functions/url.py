@@ -10,13 +10,12 @@ from collections.abc import Mapping
 
 import httpx
 
-from app.codec import loads
-from app.integrations.results import TaskFailure, TaskSuccess
+from app.integrations.results import TaskFailure
 
 from .call import Call
 from .errors import client_error, from_error_document, truncate
 from .names import FunctionRef
-from .outcome import FunctionOutcome
+from .outcome import FunctionOutcome, answered
 
 
 class UrlFunctions:
@@ -56,7 +55,7 @@ class UrlFunctions:
             return FunctionOutcome(client_error(f"{type(exc).__name__}: {exc}"), version)
         if not response.is_success:
             return FunctionOutcome(_http_failure(url, response), version, function_error="Unhandled")
-        return FunctionOutcome(_parse_output(response.text), version)
+        return answered(response.text, version)
 
 
 def _http_failure(url: str, response: httpx.Response) -> TaskFailure:
@@ -65,13 +64,3 @@ def _http_failure(url: str, response: httpx.Response) -> TaskFailure:
     if failure.error != "Lambda.Unknown":
         return failure
     return TaskFailure("Lambda.Unknown", truncate(f"HTTP {response.status_code} from {url}: {response.text}"))
-
-
-def _parse_output(text: str) -> TaskSuccess:
-    """JSON text as a value; an empty body is ``null``, and text that is not JSON stays a string."""
-    if not text.strip():
-        return TaskSuccess(None)
-    try:
-        return TaskSuccess(loads(text))
-    except ValueError:
-        return TaskSuccess(text)

@@ -72,9 +72,16 @@ def execute(invocation: Invocation, cache: ModuleCache) -> Reply:
     except Exception as exc:
         return _failed(invocation, str(exc), type(exc).__name__, _user_frames(exc))
     try:
-        return Reply(invocation.request_id, result_json=dumps_spaced(result, default=_decimal))
+        return Reply(invocation.request_id, body=_marshal(result))
     except (TypeError, ValueError) as exc:
         return _failed(invocation, f"Unable to marshal response: {exc}", "Runtime.MarshalError", [])
+
+
+def _marshal(result: Any) -> str:
+    """The response body: JSON as the Python runtime writes it, except that bytes are the body as they are."""
+    if isinstance(result, bytes | bytearray):
+        return bytes(result).decode("utf-8", errors="replace")
+    return dumps_spaced(result, default=_decimal)
 
 
 def _failed(invocation: Invocation, message: str, error_type: str, stack_trace: list[str]) -> Reply:
