@@ -77,7 +77,9 @@ class Operation:
 
     ``call`` runs on a worker thread (the service is synchronous), except ``waits`` operations,
     whose call is a coroutine that waits without holding a thread (the activity long poll), and
-    ``read_only`` ones where reads never wait for a writer (SQLite), which run on the event loop.
+    ``read_only`` ones where reads never wait for a writer (SQLite), which run on the event loop
+    unless their answer can be ``large`` (a history page of a thousand 256 KiB events): reading
+    that on the event loop would hold every other request back.
     """
 
     name: str
@@ -87,6 +89,7 @@ class Operation:
     errors: tuple[type[errors.ServiceError], ...]
     read_only: bool = False
     waits: bool = False
+    large: bool = False
     rest: Rest | None = None
 
 
@@ -104,7 +107,7 @@ async def invoke(
     try:
         if operation.waits:
             result: dict[str, Any] = await operation.call(runtime, request, context)
-        elif operation.read_only and runtime.db.dialect.reads_without_waiting:
+        elif operation.read_only and not operation.large and runtime.db.dialect.reads_without_waiting:
             result = operation.call(runtime, request, context)
         else:
             result = await run_in_threadpool(operation.call, runtime, request, context)
@@ -580,6 +583,7 @@ _TABLE: tuple[Operation, ...] = (
         ),
         (errors.ExecutionDoesNotExist, errors.InvalidArn, errors.InvalidToken),
         read_only=True,
+        large=True,
         rest=Rest(
             "GET",
             "/executions/{arn}/history",

@@ -186,8 +186,16 @@ class Scheduler:
 
 
 def reconcile(runtime: Runtime) -> int:
-    """Re-enqueue RUNNING executions that have no pending work item; returns how many."""
+    """Re-enqueue RUNNING executions that have no pending work item; returns how many.
+
+    On a database one process serves (SQLite), work that a dead process had claimed is released
+    at once, instead of after its lease: the restarted server goes on where the crash stopped it.
+    """
     with runtime.db.write() as conn:
+        if runtime.db.dialect.single_process:
+            released = work_items.release_all_leases(conn, runtime.clock.now())
+            if released:
+                log.warning("took back %d work items claimed before a crash; their work runs again", released)
         arns = executions.orphaned(conn)
         for arn in arns:
             log.warning("execution %s was RUNNING with no pending work; recovering its timers and calls", arn)

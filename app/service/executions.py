@@ -193,6 +193,11 @@ def list_page(
     return pagination.page("executions", rows, limit, _list_item, "executions", lambda row: [row.start_date, row.arn])
 
 
+#: Bytes of event details after which a history page ends, and the events read per query meanwhile.
+HISTORY_PAGE_BYTES = 8 * 1024 * 1024
+HISTORY_CHUNK = 100
+
+
 def history(
     runtime: Runtime,
     arn: str,
@@ -209,11 +214,37 @@ def history(
     limit = pagination.page_size(max_results)
     with runtime.db.read() as conn:
         require_execution(conn, arn)
-        rows = executions.history_page(conn, arn, after, limit + 1, reverse_order)
+        rows, shown = _history_rows(conn, arn, after, limit, reverse_order)
     render: Callable[[HistoryEventRecord], Any] = (
         _event_fragment if include_execution_data else functools.partial(_event, include_data=False)
     )
-    return pagination.page("events", rows, limit, render, kind, lambda row: row.event_id)
+    return pagination.page("events", rows, shown, render, kind, lambda row: row.event_id)
+
+
+def _history_rows(
+    conn: sa.Connection, arn: str, after: int | None, limit: int, reverse: bool
+) -> tuple[list[HistoryEventRecord], int]:
+    """The events of one page plus the next one if any (which only says another page follows), and
+    how many the page shows: ``limit``, or fewer once their details reach :data:`HISTORY_PAGE_BYTES`.
+
+    AWS's ``maxResults`` is an upper limit only; a thousand events of 256 KiB would make one answer
+    of 256 MB, whose reading and sending would hold the server, so big events make shorter pages.
+    """
+    rows: list[HistoryEventRecord] = []
+    size = 0
+    while len(rows) <= limit:
+        wanted = min(HISTORY_CHUNK, limit + 1 - len(rows))
+        chunk = executions.history_page(conn, arn, rows[-1].event_id if rows else after, wanted, reverse)
+        for row in chunk:
+            rows.append(row)
+            size += len(row.details or "")
+            if len(rows) > limit or size >= HISTORY_PAGE_BYTES:
+                shown = min(len(rows), limit)
+                following = rows[shown:] or executions.history_page(conn, arn, rows[-1].event_id, 1, reverse)
+                return rows[:shown] + following[:1], shown
+        if len(chunk) < wanted:
+            break
+    return rows, limit
 
 
 def describe_state_machine(runtime: Runtime, arn: str) -> dict[str, Any]:

@@ -42,6 +42,8 @@ class Dialect:
     reads_without_waiting: bool = False
     #: Many rows of one table can be sent as one stream (:meth:`insert_many`).
     streams_inserts: bool = False
+    #: One process serves the database: a lease found at start belongs to a process that died.
+    single_process: bool = False
 
     def create_engine(self, url: URL) -> sa.Engine:
         raise NotImplementedError
@@ -67,6 +69,7 @@ class SqliteDialect(Dialect):
     name = "sqlite"
     groups_commits = True
     reads_without_waiting = True
+    single_process = True
 
     def __init__(self) -> None:
         self._lock = threading.Lock()

@@ -118,6 +118,13 @@ def become_timeout(conn: sa.Connection, item_id: int, due: float) -> None:
     )
 
 
+def release_all_leases(conn: sa.Connection, now: float) -> int:
+    """Make every claimed item claimable at once (the claiming process is known dead); how many."""
+    leased = sa.and_(work_items.c.lease_owner.is_not(None), work_items.c.visible_at > now)
+    result = conn.execute(work_items.update().where(leased).values(visible_at=now, lease_owner=None))
+    return int(result.rowcount or 0)
+
+
 def release(conn: sa.Connection, item_id: int, visible_at: float) -> None:
     """Give a claimed item back, to be claimed again at ``visible_at``."""
     conn.execute(work_items.update().where(work_items.c.id == item_id).values(visible_at=visible_at, lease_owner=None))
