@@ -31,14 +31,20 @@ class RepeatingFailure:
         self._clock = clock
         self._lock = threading.Lock()
         self._failing: str | None = None
+        self._failed_at = 0.0
         self._repeats = 0
         self._next_report = 0.0
+
+    def now(self) -> float:
+        """The moment work begins, for :meth:`succeeded`."""
+        return self._clock()
 
     def failed(self, exc: BaseException) -> None:
         """Report ``exc`` (call inside its ``except`` block): in full when it is new, else counted."""
         summary = describe(exc)
         with self._lock:
             now = self._clock()
+            self._failed_at = now
             if summary != self._failing:
                 self._failing, self._repeats, self._next_report = summary, 0, now + self._every
                 report_in_full = True
@@ -53,11 +59,14 @@ class RepeatingFailure:
         elif due:
             self._logger.error("%s still failing (%d more times): %s", self._what, repeats, summary)
 
-    def succeeded(self) -> None:
-        """Work went through: if it was failing, say that the failure is over."""
+    def succeeded(self, began: float) -> None:
+        """Work that began at ``began`` (:meth:`now`) went through: if it began after the last
+        failure, the failure is over and is said to be (work begun before it proves nothing)."""
         if self._failing is None:
             return
         with self._lock:
+            if began <= self._failed_at:
+                return
             was, self._failing = self._failing, None
         if was is not None:
             self._logger.warning("%s: working again (it failed with: %s)", self._what, was)

@@ -27,7 +27,12 @@ def server_fault(exc: Exception) -> errors.ServiceError:
     return errors.InternalFailure(INTERNAL_FAILURE)
 
 
-def served() -> None:
-    """A request that writes went through: an outage that was being logged is over (reads may work
-    while writes still fail, so they do not count)."""
-    _failures.succeeded()
+def began() -> float:
+    """The moment a request's work begins, for :func:`served`."""
+    return _failures.now()
+
+
+def served(began: float) -> None:
+    """A request that writes, begun at ``began``, went through: an outage that was being logged is
+    over (reads may work while writes still fail, so they do not count)."""
+    _failures.succeeded(began)

@@ -104,6 +104,7 @@ async def invoke(
         request = operation.request.model_validate(members, strict=not lax)
     except ValidationError as exc:
         raise errors.ValidationException(validation_message(exc)) from exc
+    started = faults.began()
     try:
         if operation.waits:
             result: dict[str, Any] = await operation.call(runtime, request, context)
@@ -116,7 +117,7 @@ async def invoke(
     except Exception as exc:
         raise faults.server_fault(exc) from exc
     if not operation.read_only:
-        faults.served()  # a write went through: an outage of the database (if any) is over
+        faults.served(started)  # a write went through: an outage of the database (if any) is over
     return result
 
 

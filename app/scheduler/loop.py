@@ -58,14 +58,15 @@ class Scheduler:
     def _work(self) -> None:
         while not self._stopping.is_set():
             seen = self.runtime.wakeup.generation
+            began = self._failures.now()
             try:
                 items = self._claim()
+                self._failures.succeeded(began)
                 if items:
                     crash_point("after_claim")
                     self._process(items)
                 elif not self.sweep():
                     self.runtime.wakeup.wait(seen, self._sleep_seconds())
-                self._failures.succeeded()
             except Exception as exc:  # the loop must survive a database hiccup, and say so once
                 self._failures.failed(exc)
                 self._stopping.wait(1.0)

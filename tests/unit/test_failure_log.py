@@ -19,8 +19,9 @@ def test_an_outage_is_told_once_counted_and_ended(caplog: pytest.LogCaptureFixtu
             raise OSError("disk full\nsecond line")
         except OSError as exc:
             failures.failed(exc)
-    failures.succeeded()
-    failures.succeeded()  # nothing was failing any more: nothing to say
+    failures.succeeded(began=119.0)  # began before the last failure: proves nothing
+    failures.succeeded(began=119.5)
+    failures.succeeded(began=120.0)  # nothing was failing any more: nothing to say
     messages = [(record.levelname, record.getMessage(), record.exc_info is not None) for record in caplog.records]
     assert messages == [
         ("ERROR", "the thing failed: OSError: disk full", True),
