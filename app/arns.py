@@ -6,6 +6,8 @@ requests under ``/_from/<quoted execution ARN>`` (see :func:`caller_endpoint`).
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 from dataclasses import dataclass
 from urllib.parse import quote, unquote
@@ -17,6 +19,7 @@ _ARN = re.compile(
     r"(?P<kind>stateMachine|execution|activity|express|mapRun):(?P<rest>.+)$"
 )
 CALLER_PATH_PREFIX = "/_from/"
+CALLER_PROOF_DIGITS = 32
 
 
 @dataclass(frozen=True)
@@ -168,14 +171,25 @@ def _require(arn: str, kind: str, parts: int) -> ParsedArn:
     return parsed
 
 
-def caller_endpoint(endpoint: str, execution_arn: str) -> str:
-    """The URL a function of ``execution_arn`` calls this server at, so new executions record their starter."""
-    return f"{endpoint.rstrip('/')}{CALLER_PATH_PREFIX}{quote(execution_arn, safe='')}"
+def caller_endpoint(endpoint: str, execution_arn: str, key: bytes) -> str:
+    """The URL a function of ``execution_arn`` calls this server at, so new executions record their starter.
+
+    The path carries a proof (an HMAC of the ARN under the database's shared ``key``): only the
+    server that called the function can make it, so no client can claim to be an execution.
+    """
+    return f"{endpoint.rstrip('/')}{CALLER_PATH_PREFIX}{quote(execution_arn, safe='')}/{_proof(execution_arn, key)}"
 
 
-def caller_of_path(path: str) -> str | None:
-    """The calling execution's ARN in a request path under :data:`CALLER_PATH_PREFIX`, if there is one."""
-    if not path.startswith(CALLER_PATH_PREFIX) or len(path) <= len(CALLER_PATH_PREFIX):
+def caller_of_path(path: str, key: bytes) -> str | None:
+    """The calling execution's ARN in a request path under :data:`CALLER_PATH_PREFIX`, if its proof holds."""
+    if not path.startswith(CALLER_PATH_PREFIX):
         return None
-    # SDKs may quote the already-quoted ARN of the endpoint URL once more.
-    return unquote(path[len(CALLER_PATH_PREFIX) :].rstrip("/"))
+    quoted, _, proof = path[len(CALLER_PATH_PREFIX) :].rstrip("/").rpartition("/")
+    arn = unquote(quoted)  # SDKs may quote the already-quoted ARN of the endpoint URL once more
+    if not arn or not hmac.compare_digest(proof, _proof(arn, key)):
+        return None
+    return arn
+
+
+def _proof(execution_arn: str, key: bytes) -> str:
+    return hmac.new(key, execution_arn.encode(), hashlib.sha256).hexdigest()[:CALLER_PROOF_DIGITS]

@@ -33,6 +33,7 @@ def build_integrations(runtime: Runtime) -> Integrations:
             account_id=settings.account_id,
             self_endpoint=settings.public_url,
             callback_credentials=_first_key(settings),
+            caller_key=runtime.caller_key,
         )
     )
 

@@ -37,7 +37,7 @@ class AwsJsonEndpoint:
         self.verifier = verifier
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        ours, caller = _route(scope)
+        ours, caller = _route(scope, lambda: self.app.state.runtime.caller_key())
         if not ours:
             if self.verifier is not None and _guarded(scope):
                 await self._guard_rest(scope, receive, send)
@@ -113,14 +113,16 @@ def _replay(body: bytes, receive: Receive) -> Receive:
     return replay
 
 
-def _route(scope: Scope) -> tuple[bool, str | None]:
-    """Whether the request is an AWS JSON call, and the calling execution (``POST /_from/<arn>``)."""
+def _route(scope: Scope, caller_key: Callable[[], bytes]) -> tuple[bool, str | None]:
+    """Whether the request is an AWS JSON call, and the calling execution (``POST /_from/<arn>/<proof>``)."""
     if scope["type"] != "http" or scope["method"] != "POST":
         return False, None
     path: str = scope["path"]
     if path == "/":
         return True, None
-    caller = arns.caller_of_path(path)
+    if not path.startswith(arns.CALLER_PATH_PREFIX):
+        return False, None
+    caller = arns.caller_of_path(path, caller_key())
     return caller is not None, caller
 
 

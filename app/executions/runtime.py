@@ -17,7 +17,7 @@ from app.executions.logs import LogLevel, LogSink, records
 from app.executions.mocks import MockSource
 from app.executions.signals import ActivityWaiters, Wakeup
 from app.settings import Settings
-from app.store import executions, state_machines
+from app.store import executions, secrets, state_machines
 from app.store.database import Database
 from app.store.notifications import PostgresNotifier
 
@@ -25,6 +25,7 @@ MODEL_CACHE_SIZE = 256
 WORK_MESSAGE = "work"
 ACTIVITY_PREFIX = "activity:"
 OPEN_COUNT_TTL = 1.0
+CALLER_SECRET = "caller"
 LOG_LEVEL_TTL = 1.0
 
 
@@ -53,6 +54,14 @@ class Runtime:
     logs: LogSink = field(default_factory=lambda: LogSink("off"))
     express: ExpressRunner | None = None
     mocks: MockSource | None = None
+    _caller_key: bytes | None = None
+
+    def caller_key(self) -> bytes:
+        """The key that proves a call comes from one of this database's executions' functions
+        (shared by every process of the database; made by the first that needs it)."""
+        if self._caller_key is None:
+            self._caller_key = secrets.get_or_create(self.db, CALLER_SECRET).encode()
+        return self._caller_key
 
     def close(self) -> None:
         if self.notifier is not None:

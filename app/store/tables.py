@@ -177,3 +177,11 @@ task_tokens = sa.Table(
         postgresql_where=sa.text("status = 'SCHEDULED'"),
     ),
 )
+
+# Secrets every process of this database shares, made once (the key that proves a function's calls).
+server_secrets = sa.Table(
+    "server_secrets",
+    metadata,
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("value", sa.String(128), nullable=False),
+)

@@ -108,7 +108,7 @@ class FunctionInvoker:
         endpoint = self.settings.self_endpoint
         if not endpoint or not caller:
             return None
-        return caller_endpoint(endpoint, caller)
+        return caller_endpoint(endpoint, caller, self.settings.caller_key())
 
     def close(self) -> None:
         """Stop background calls and worker processes; close the HTTP client if this invoker made it."""

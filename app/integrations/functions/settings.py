@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,3 +21,6 @@ class FunctionSettings:
     region: str = "us-east-1"
     account_id: str = "123456789012"
     self_endpoint: str | None = None
+    #: The key that proves a function's calls back come from an execution of this server's (see
+    #: ``arns.caller_endpoint``); read when the first call needs it.
+    caller_key: Callable[[], bytes] = bytes
