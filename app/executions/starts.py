@@ -13,9 +13,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from app import metrics
+from app import errors, metrics
 from app.codec import dumps
-from app.durable.statuses import ExecutionStatus
+from app.durable.statuses import ExecutionStatus, StateMachineStatus
 from app.durable.work import WorkKind
 from app.engine.advance import start as start_transition
 from app.engine.types import ExecutionInfo, Transition
@@ -24,7 +24,7 @@ from app.executions.deliveries import announce, compute, record
 from app.executions.rows import transition_rows
 from app.executions.runtime import Revision, Runtime
 from app.executions.triggers import new_trigger
-from app.store import executions
+from app.store import executions, state_machines
 from app.store.records import ExecutionRecord
 
 log = logging.getLogger(__name__)
@@ -93,6 +93,7 @@ def begin(runtime: Runtime, new: NewExecution, revision: Revision, now: float) -
     reports = transition.status != ExecutionStatus.RUNNING and new.parent_task is not None
 
     def insert(conn: sa.Connection) -> None:
+        _require_active(conn, new.state_machine_arn)
         executions.insert_started(conn, values, rows)
         if reports:
             inserted = executions.get(conn, new.arn)
@@ -110,6 +111,15 @@ def begin(runtime: Runtime, new: NewExecution, revision: Revision, now: float) -
     metrics.EXECUTIONS_STARTED.labels(new.state_machine_name, "STANDARD").inc()
     record(runtime, new.state_machine_arn, new.arn, transition, now)
     announce(runtime, [transition], queued=reports)
+
+
+def _require_active(conn: sa.Connection, state_machine_arn: str) -> None:
+    """The machine still exists and is not being deleted, and stays so until the start commits."""
+    status = state_machines.status_locked(conn, state_machine_arn)
+    if status is None:
+        raise errors.StateMachineDoesNotExist(f"State Machine Does Not Exist: '{state_machine_arn}'")
+    if status != StateMachineStatus.ACTIVE:
+        raise errors.StateMachineDeleting(f"State Machine is being deleted: '{state_machine_arn}'")
 
 
 def _first_steps(runtime: Runtime, revision: Revision, info: ExecutionInfo, now: float) -> Transition:

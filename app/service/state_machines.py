@@ -166,8 +166,7 @@ def delete(runtime: Runtime, arn: str) -> dict[str, Any]:
     arns.require_state_machine(arn)
     now = runtime.clock.now()
     with runtime.db.write() as conn:
-        machine = state_machines.get(conn, arn)
-        if machine is None:
+        if state_machines.status_locked(conn, arn, exclusive=True) is None:
             return {}
         running = executions.running_arns(conn, arn)
         if not running:

@@ -40,6 +40,18 @@ def get(conn: sa.Connection, arn: str) -> StateMachineRecord | None:
     return _GET.first(conn, {"arn": arn})
 
 
+def status_locked(conn: sa.Connection, arn: str, *, exclusive: bool = False) -> str | None:
+    """The machine's status (None when it does not exist), its row locked until the transaction ends.
+
+    A start holds it shared while it inserts its execution, a delete exclusively while it looks for
+    running executions (PostgreSQL; SQLite has one writer at a time): a start and a delete of one
+    machine never interleave, so no execution can begin on a machine already deleted.
+    """
+    query = sa.select(state_machines.c.status).where(state_machines.c.arn == arn)
+    status = conn.execute(query.with_for_update(read=not exclusive)).scalar()
+    return None if status is None else str(status)
+
+
 def update(conn: sa.Connection, arn: str, values: dict[str, Any]) -> None:
     conn.execute(state_machines.update().where(state_machines.c.arn == arn).values(**values))
 
