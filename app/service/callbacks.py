@@ -17,7 +17,7 @@ from app.durable.statuses import OPEN_TOKEN_STATUSES, TokenStatus
 from app.executions import deliveries
 from app.executions.runtime import Runtime
 from app.service.executions import parse_payload
-from app.store import task_tokens
+from app.store import executions, task_tokens
 
 # Tokens this server issues: URL-safe base64 of 48 random bytes.
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{64}$")
@@ -62,6 +62,13 @@ def _complete(
     now = runtime.clock.now()
 
     def complete(conn: sa.Connection) -> deliveries.Computed | None:
+        # The execution first, as the scheduler locks it before it closes the tokens of a task that
+        # timed out: an answer and a timeout at the same moment commit one after the other, and
+        # the one that comes second sees the first (the answer then gets TaskTimedOut).
+        row = task_tokens.get(conn, token)
+        _require_open(row, token)
+        assert row is not None
+        executions.lock(conn, row.execution_arn)
         closed = task_tokens.complete(conn, token, status)
         if closed is None:
             _require_open(task_tokens.get(conn, token), token)

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from app.arns import Qualified
 from app.codec import dumps
+from app.crashpoints import crash_point
 from app.durable.statuses import OPEN_TOKEN_STATUSES, ExecutionStatus, TokenStatus
 from app.store import compiled, task_tokens, work_items
 from app.store.compiled import Query, columns
@@ -27,6 +28,7 @@ _GET = Query(_BY_ARN, ExecutionRecord)
 # PostgreSQL: the row, locked for this transaction, or nothing when another writer holds it
 # (SQLite's compiler leaves FOR UPDATE out; it has one writer anyway).
 _LOCK_IF_FREE = Query(_BY_ARN.with_for_update(skip_locked=True), ExecutionRecord)
+_LOCK = compiled.Compiled(sa.select(executions.c.arn).where(executions.c.arn == sa.bindparam("arn")).with_for_update())
 _STARTED_BY = Query(
     sa.select(executions.c.arn).where(executions.c.started_by == sa.bindparam("arn")).order_by(executions.c.start_date),
     ArnRecord,
@@ -84,6 +86,12 @@ def lock_if_free(conn: sa.Connection, arn: str) -> ExecutionRecord | None:
     take it without risking a deadlock with the scheduler, which locks executions first.
     """
     return _LOCK_IF_FREE.first(conn, {"arn": arn})
+
+
+def lock(conn: sa.Connection, arn: str) -> None:
+    """Lock the execution's row until commit, waiting for a transaction that holds it (PostgreSQL;
+    SQLite has one writer at a time). Taken before any other row, as the scheduler takes it."""
+    _LOCK.execute(conn, {"arn": arn})
 
 
 def get_many(conn: sa.Connection, arns: list[str]) -> dict[str, ExecutionRecord]:
@@ -224,6 +232,7 @@ def apply_transition(conn: sa.Connection, rows: TransitionRows, version: int, no
         updated = _ADVANCE.rowcount(conn, values)
     if updated != 1:
         return False
+    crash_point("after_fence")
     _write_effects(conn, rows)
     return True
 

@@ -23,7 +23,13 @@ from tests.support.waiting import wait_until
 
 COUNTS = {kind: 4 for kind in KINDS if kind != "whoami"}
 # Die on the n-th time the point is reached: far enough into the workload that work is in every stage.
-CRASH_AFTER = {"after_claim": 6, "after_integration_call": 3, "before_commit": 12, "after_commit": 12}
+CRASH_AFTER = {
+    "after_claim": 6,
+    "after_integration_call": 3,
+    "after_fence": 12,
+    "before_commit": 12,
+    "after_commit": 12,
+}
 PASS_EVERY_POINT = """
 from app.crashpoints import POINTS, crash_point
 
