@@ -46,7 +46,8 @@ def transition_rows(arn: str, transition: Transition, now: float) -> TransitionR
             payload = {"timer_id": timer.timer_id, "timeout_at": timer.due}
             rows.items.append(work_items.row(arn, WorkKind.WARN, payload, timer.warn_at, timer.timer_id))
         else:
-            rows.items.append(work_items.row(arn, timer.kind, {"timer_id": timer.timer_id}, timer.due, timer.timer_id))
+            payload = {"timer_id": timer.timer_id, "due": timer.due}
+            rows.items.append(work_items.row(arn, timer.kind, payload, timer.due, timer.timer_id))
     for task in transition.tasks:
         if task.token is not None:
             rows.tokens.append(_token_row(arn, task, now))

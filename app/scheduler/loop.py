@@ -6,6 +6,7 @@ import logging
 import threading
 import uuid
 
+from app import metrics
 from app.crashpoints import crash_point
 from app.durable.news import MAX_CAUSE
 from app.durable.statuses import ExecutionStatus
@@ -108,7 +109,10 @@ class Scheduler:
     def _process(self, items: list[work_items.WorkItem]) -> None:
         """Hand integration calls to the task runner; deliver everything else as one batch."""
         deliveries: dict[str, Delivery] = {}
+        now = self.runtime.clock.now()
         for item in items:
+            if "due" in item.payload:  # a timer: how late it is, for the lateness metric
+                metrics.TIMER_LATENESS_SECONDS.observe(max(now - float(item.payload["due"]), 0.0))
             if item.kind == WorkKind.INVOKE:
                 self.tasks.submit(item)
                 continue

@@ -113,7 +113,7 @@ def become_timeout(conn: sa.Connection, item_id: int, due: float) -> None:
             kind=WorkKind.TIMEOUT,
             visible_at=due,
             lease_owner=None,
-            payload=dumps({"timer_id": DEADLINE_TIMER_ID}),
+            payload=dumps({"timer_id": DEADLINE_TIMER_ID, "due": due}),
         )
     )
 

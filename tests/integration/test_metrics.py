@@ -39,3 +39,19 @@ def test_metrics_count_executions_transitions_and_calls(server: ServerProcess, s
     assert found[("sfn_integration_call_seconds_count", (("resource", ECHO_ARN),))] >= 1
     assert ("sfn_open_executions", ()) in found and ("sfn_work_items_due", ()) in found
     assert found[("sfn_commit_seconds_count", ())] >= 1
+
+
+def test_timers_report_their_lateness(server: ServerProcess, sfn: SFNClient) -> None:
+    before = samples(server).get(("sfn_timer_lateness_seconds_count", ()), 0.0)
+    definition = {"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 10, "End": True}}}
+    machine = sfn.create_state_machine(
+        name=f"late-{uuid.uuid4().hex[:8]}", definition=json.dumps(definition), roleArn=ROLE_ARN
+    )
+    execution = sfn.start_execution(stateMachineArn=machine["stateMachineArn"])["executionArn"]
+    wait_for_status(sfn, execution, "SUCCEEDED")
+    found = samples(server)
+    assert found[("sfn_timer_lateness_seconds_count", ())] >= before + 1
+    assert (
+        found[("sfn_timer_lateness_seconds_bucket", (("le", "+Inf"),))]
+        == found[("sfn_timer_lateness_seconds_count", ())]
+    )

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from app.durable.statuses import ExecutionStatus
+from app.engine.types import EngineOptions
 from tests.unit.test_engine_harness import ACTIVITY_ARN, Driver, details_of, echo, execute, machine
 
 
@@ -355,3 +356,34 @@ def test_a_map_failed_by_an_expression_in_an_iteration_records_one_evaluation_fa
     assert run.error == "States.QueryEvaluationError"
     assert run.types.count("EvaluationFailed") == 1
     assert run.types[-4:] == ["EvaluationFailed", "MapIterationFailed", "MapStateFailed", "ExecutionFailed"]
+
+
+def test_a_map_whose_iterations_cannot_fit_in_the_history_fails_before_building_them() -> None:
+    definition = machine(
+        {
+            "M": {
+                "Type": "Map",
+                "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}},
+                "End": True,
+            }
+        }
+    )
+    driver = Driver(definition, json.dumps(list(range(13_000))), EngineOptions(max_history_events=25_000)).run()
+    assert (driver.status, driver.error) == (ExecutionStatus.FAILED, "States.Runtime")
+    assert "limit of 25000 history events" in (driver.cause or "")
+    assert [event.type for event in driver.events][-1] == "ExecutionFailed"
+    assert len(driver.events) < 10, "no iteration was started"
+
+
+def test_a_map_that_fits_in_the_history_runs() -> None:
+    definition = machine(
+        {
+            "M": {
+                "Type": "Map",
+                "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}},
+                "End": True,
+            }
+        }
+    )
+    driver = Driver(definition, json.dumps(list(range(100))), EngineOptions(max_history_events=25_000)).run()
+    assert driver.status == ExecutionStatus.SUCCEEDED

@@ -14,7 +14,7 @@ from app.durable.snapshot import Children, Frame, MapItem, MapProgress
 from app.durable.statuses import ExecutionStatus
 from app.engine import dataflow
 from app.engine.outcomes import Failure, Fork, Outcome
-from app.engine.run import Run, new_frame
+from app.engine.run import HistoryLimitReachedError, Run, new_frame
 from app.engine.states.base import Fan, StateHandler
 
 THRESHOLD_CAUSE = "The specified tolerated failure threshold was exceeded"
@@ -25,6 +25,7 @@ def enter(run: Run) -> Outcome:
     assert isinstance(spec, MapSpec)
     effective = run.state_input if spec.is_jsonata else dataflow.select_input(run)
     items = _items(run, spec, effective)
+    _require_history_room(run, len(items))
     run.emit("MapStateStarted", "mapStateStartedEventDetails", {"length": len(items)})
     progress = MapProgress(
         items=items,
@@ -84,6 +85,15 @@ def join(run: Run) -> Outcome:
     run.emit("MapStateSucceeded")
     results = [_iteration_result(frame) for frame in children.frames]
     return dataflow.complete(run, results)
+
+
+def _require_history_room(run: Run, count: int) -> None:
+    """Fail at once, as the history limit would fail it later, a Map whose iterations cannot fit in
+    the history (each writes at least a start and an end event): its iterations are never built,
+    so a hundred thousand items cost nothing but this count."""
+    room = run.options.max_history_events - run.snapshot.last_event_id
+    if 2 * count + 2 > room:
+        raise HistoryLimitReachedError
 
 
 def _children(run: Run) -> tuple[Children, MapProgress]:
