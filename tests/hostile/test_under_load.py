@@ -103,7 +103,12 @@ def test_the_api_and_a_light_timer_hold_while_every_bomb_runs(tmp_path: Path) ->
             assert (described["status"], described.get("error")) == ("FAILED", "States.QueryEvaluationError")
         for loop in loops:
             sfn.stop_execution(executionArn=loop)
-            assert wait_for_end(sfn, loop)["status"] == "ABORTED"
+            described = wait_for_end(sfn, loop)
+            # Stopped, unless a fast loop already filled its history: the limit ended it first.
+            ended = described["status"], described.get("error")
+            assert ended in (("ABORTED", None), ("FAILED", "States.Runtime")), ended
+            if ended[0] == "FAILED":
+                assert "history events" in described.get("cause", "")
     finally:
         server.stop()
     latencies.sort()
