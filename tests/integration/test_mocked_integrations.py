@@ -19,9 +19,8 @@ from mypy_boto3_stepfunctions import SFNClient
 
 from app.server_process import ServerProcess
 from tests.conftest import ROLE_ARN, TEST_WAIT_TIME_SCALE, make_client
-from tests.support.databases import drop_database, new_database
 from tests.support.moto_server import NO_AWS
-from tests.support.server import new_server
+from tests.support.server import server_on_new_database
 from tests.support.waiting import history_types, wait_for_status
 
 MOCKS = Path(__file__).resolve().parents[1] / "support" / "mocks"
@@ -61,13 +60,9 @@ def mock_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def mocked_server(backend: str, mock_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    directory = tmp_path_factory.mktemp(f"mocked-{backend}")
-    url = new_database(backend, directory)
     env = {"SFN_MOCK_CONFIG": str(mock_path), "WAIT_TIME_SCALE": TEST_WAIT_TIME_SCALE, **NO_AWS}
-    process = new_server(url, directory / "server.log", env).start()
-    yield process
-    process.stop()
-    drop_database(backend, url)
+    with server_on_new_database(backend, tmp_path_factory.mktemp(f"mocked-{backend}"), env) as process:
+        yield process
 
 
 @pytest.fixture(scope="module")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 from app.server_process import ServerProcess
+from tests.support.databases import drop_database, new_database
 
 # The scheduler looks at the database at least this often (1 s by default): work queued by another process,
 # or a timer that the tests' scaled-down clock makes due soon, waits for it at most 0.2 s.
@@ -18,3 +20,15 @@ def new_server(
     """A server, not started yet, on ``database_url``; ``extra_env`` adds to its environment."""
     env = {"SFN_DATABASE_URL": database_url, "SFN_POLL_SECONDS": POLL_SECONDS, **(extra_env or {})}
     return ServerProcess(log_path, env, log_level=log_level)
+
+
+@contextmanager
+def server_on_new_database(backend: str, directory: Path, env: Mapping[str, str]) -> Iterator[ServerProcess]:
+    """A started server on a new database of ``backend`` in ``directory``; stopped, its database dropped, after."""
+    url = new_database(backend, directory)
+    process = new_server(url, directory / "server.log", env).start()
+    try:
+        yield process
+    finally:
+        process.stop()
+        drop_database(backend, url)

@@ -358,17 +358,19 @@ def test_a_map_failed_by_an_expression_in_an_iteration_records_one_evaluation_fa
     assert run.types[-4:] == ["EvaluationFailed", "MapIterationFailed", "MapStateFailed", "ExecutionFailed"]
 
 
-def test_a_map_whose_iterations_cannot_fit_in_the_history_fails_before_building_them() -> None:
-    definition = machine(
-        {
-            "M": {
-                "Type": "Map",
-                "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}},
-                "End": True,
-            }
+ONE_PASS_MAP = machine(
+    {
+        "M": {
+            "Type": "Map",
+            "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}},
+            "End": True,
         }
-    )
-    driver = Driver(definition, json.dumps(list(range(13_000))), EngineOptions(max_history_events=25_000)).run()
+    }
+)
+
+
+def test_a_map_whose_iterations_cannot_fit_in_the_history_fails_before_building_them() -> None:
+    driver = Driver(ONE_PASS_MAP, json.dumps(list(range(13_000))), EngineOptions(max_history_events=25_000)).run()
     assert (driver.status, driver.error) == (ExecutionStatus.FAILED, "States.Runtime")
     assert "limit of 25000 history events" in (driver.cause or "")
     assert [event.type for event in driver.events][-1] == "ExecutionFailed"
@@ -376,14 +378,5 @@ def test_a_map_whose_iterations_cannot_fit_in_the_history_fails_before_building_
 
 
 def test_a_map_that_fits_in_the_history_runs() -> None:
-    definition = machine(
-        {
-            "M": {
-                "Type": "Map",
-                "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}},
-                "End": True,
-            }
-        }
-    )
-    driver = Driver(definition, json.dumps(list(range(100))), EngineOptions(max_history_events=25_000)).run()
+    driver = Driver(ONE_PASS_MAP, json.dumps(list(range(100))), EngineOptions(max_history_events=25_000)).run()
     assert driver.status == ExecutionStatus.SUCCEEDED

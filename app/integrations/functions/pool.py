@@ -120,7 +120,7 @@ class WorkerPool:
             self._slots.release()
 
     def warm(self) -> None:
-        """Start one idle worker in the background, so the first call does not wait for a process to start.
+        """Start one idle worker in the background, so the next call does not wait for a process to start.
 
         The first start also starts the fork server, which imports the server's modules: about a second,
         enough for a Task with a short ``TimeoutSeconds`` to time out on its first call.
@@ -172,4 +172,7 @@ class WorkerPool:
             if keep and not self._closed:
                 self._idle.append(worker)
                 return
+            closed = self._closed
         worker.kill()
+        if not closed:
+            self.warm()  # its replacement starts now, not when the next call (with its own timeout) comes

@@ -13,9 +13,8 @@ from mypy_boto3_stepfunctions import SFNClient
 
 from app.server_process import ServerProcess
 from tests.conftest import ROLE_ARN, TEST_WAIT_TIME_SCALE, make_client
-from tests.support.databases import drop_database, new_database
 from tests.support.moto_server import CREDENTIALS, MotoServer
-from tests.support.server import new_server
+from tests.support.server import server_on_new_database
 from tests.support.waiting import wait_for_end
 
 #: Runs a definition to its end on the server under test: (description, history events).
@@ -31,13 +30,9 @@ def moto(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MotoServer]:
 
 @pytest.fixture(scope="session")
 def aws_server(backend: str, moto: MotoServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    directory = tmp_path_factory.mktemp(f"aws-{backend}")
-    url = new_database(backend, directory)
     env = {**CREDENTIALS, "AWS_ENDPOINT_URL": moto.endpoint, "WAIT_TIME_SCALE": TEST_WAIT_TIME_SCALE}
-    process = new_server(url, directory / "server.log", env).start()
-    yield process
-    process.stop()
-    drop_database(backend, url)
+    with server_on_new_database(backend, tmp_path_factory.mktemp(f"aws-{backend}"), env) as process:
+        yield process
 
 
 @pytest.fixture(scope="session")
