@@ -45,30 +45,32 @@ def log_transition(
     error: str | None = None,
     cause: str | None = None,
 ) -> None:
-    """Log what a committed transition tells a person: a start, failed tasks, an end."""
-    execution = _execution_label(execution_arn)
+    """Log what a committed transition tells a person: a start, failed tasks, an end.
+
+    Called for every transition; most tell nothing, so the ARN is only parsed for a line written.
+    """
     resource = None
     for event in events:
         if event.type == "ExecutionStarted":
-            log.info("started %s", execution, extra={"execution_arn": execution_arn})
+            log.info("started %s", _execution_label(execution_arn), extra={"execution_arn": execution_arn})
         elif event.type in ("TaskScheduled", "LambdaFunctionScheduled", "ActivityScheduled"):
             resource = _resource(_details(event))
         elif event.type in FAILED_TASK_EVENTS:
-            _log_failed_task(execution, execution_arn, event, resource)
+            _log_failed_task(execution_arn, event, resource)
         elif event.type == "ExecutionRedriven":
-            log.info("redriven %s", execution, extra={"execution_arn": execution_arn})
+            log.info("redriven %s", _execution_label(execution_arn), extra={"execution_arn": execution_arn})
     if status != ExecutionStatus.RUNNING:
-        _log_end(execution, execution_arn, status, started_at, events, error, cause)
+        _log_end(execution_arn, status, started_at, events, error, cause)
 
 
-def _log_failed_task(execution: str, execution_arn: str, event: HistoryEvent, resource: str | None) -> None:
+def _log_failed_task(execution_arn: str, event: HistoryEvent, resource: str | None) -> None:
     details = _details(event)
     resource = _resource(details) or resource or _kind(event.type)
     error = details.get("error") or event.type
     log.warning(
         "task %s failed in %s: %s%s",
         resource,
-        execution,
+        _execution_label(execution_arn),
         error,
         _quoted(details.get("cause")),
         extra={"execution_arn": execution_arn, "resource": resource, "error": error},
@@ -76,7 +78,6 @@ def _log_failed_task(execution: str, execution_arn: str, event: HistoryEvent, re
 
 
 def _log_end(
-    execution: str,
     execution_arn: str,
     status: ExecutionStatus,
     started_at: float,
@@ -90,7 +91,7 @@ def _log_end(
     log.log(
         END_LEVELS.get(status, logging.WARNING),
         "%s %s after %.3f s%s",
-        execution,
+        _execution_label(execution_arn),
         status.value,
         seconds,
         failure,
