@@ -175,7 +175,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _worker(args: argparse.Namespace) -> int:
     """Run the scheduler without the HTTP API until SIGTERM or SIGINT (SIGHUP reads the mock file again)."""
-    from app.composition import build_integrations, build_scheduler
+    from app.composition import running
     from app.config_report import database_description, functions_description
     from app.executions.runtime import build_runtime
     from app.store import migrate
@@ -186,20 +186,18 @@ def _worker(args: argparse.Namespace) -> int:
     log.info("functions: %s", functions_description(settings))
     migrate.upgrade(settings.database_url)
     runtime = build_runtime(settings)
-    integrations = build_integrations(runtime)
-    scheduler = build_scheduler(runtime, integrations)
     stopping = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stopping.set())
     if runtime.mocks is not None:
         mocks = runtime.mocks
         signal.signal(signal.SIGHUP, lambda *_: mocks.reload())
-    scheduler.start()
-    log.info("worker running %d scheduler threads; stop with SIGTERM", settings.workers)
-    stopping.wait()
-    scheduler.stop()
-    integrations.close()
-    runtime.close()
+    try:
+        with running(runtime):  # the Express runner too: a task may start an Express machine
+            log.info("worker running %d scheduler threads; stop with SIGTERM", settings.workers)
+            stopping.wait()
+    finally:
+        runtime.close()
     return 0
 
 
@@ -236,9 +234,8 @@ def _run(args: argparse.Namespace) -> int:
     """Exit status 0 when the execution SUCCEEDED, 1 otherwise, 2 for a mistake in what was asked."""
     from app.local_run import LocalRun, run
 
-    logging.basicConfig(
-        level=logging.ERROR
-    )  # the history tells of failed tasks; the server's log lines would repeat it
+    # The history tells of failed tasks; the server's log lines would only repeat it.
+    logging.basicConfig(level=logging.ERROR)
     request = LocalRun(
         definition=args.definition,
         input=args.input,

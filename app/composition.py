@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import httpx
@@ -66,3 +68,21 @@ def build_express(runtime: Runtime, integrations: Integrations) -> ExpressRunner
 
 def build_scheduler(runtime: Runtime, integrations: Integrations) -> Scheduler:
     return Scheduler(runtime, TaskRunner(runtime, integrations, threads=runtime.settings.task_threads))
+
+
+@contextmanager
+def running(runtime: Runtime, *, scheduler: bool = True) -> Iterator[None]:
+    """The integrations, the Express runner and (with ``scheduler``) the scheduler of ``runtime``,
+    started for the block and stopped after it, the scheduler first: the server and ``sfn run`` alike."""
+    integrations = build_integrations(runtime)
+    runtime.express = build_express(runtime, integrations)
+    runner = build_scheduler(runtime, integrations) if scheduler else None
+    if runner is not None:
+        runner.start()
+    try:
+        yield
+    finally:
+        if runner is not None:
+            runner.stop()
+        runtime.require_express().stop()
+        integrations.close()

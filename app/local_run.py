@@ -17,7 +17,7 @@ from rich.console import Console
 
 from app import errors
 from app.codec import dumps, loads
-from app.composition import build_express, build_integrations, build_scheduler
+from app.composition import running
 from app.executions.runtime import Runtime, build_runtime
 from app.preflight import ConfigurationError, problems_of
 from app.service import executions, state_machines
@@ -92,11 +92,7 @@ def _settings(request: LocalRun, directory: Path) -> Settings:
 
 def _execute(runtime: Runtime, request: LocalRun, definition: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Create the machine, start the execution, wait for its end; its description and history."""
-    integrations = build_integrations(runtime)
-    runtime.express = build_express(runtime, integrations)
-    scheduler = build_scheduler(runtime, integrations)
-    scheduler.start()
-    try:
+    with running(runtime):
         role = f"arn:aws:iam::{runtime.settings.account_id}:role/sfn-run"
         created = state_machines.create(runtime, name=request.state_machine, definition=definition, role_arn=role)
         target = created["stateMachineArn"] + ("" if request.test_case is None else f"#{request.test_case}")
@@ -107,10 +103,6 @@ def _execute(runtime: Runtime, request: LocalRun, definition: str) -> tuple[dict
             time.sleep(POLL_SECONDS)
             described = executions.describe(runtime, execution_arn)
         return described, _history(runtime, execution_arn)
-    finally:
-        scheduler.stop()
-        runtime.require_express().stop()
-        integrations.close()
 
 
 def _history(runtime: Runtime, execution_arn: str) -> list[dict[str, Any]]:

@@ -16,7 +16,7 @@ from fastapi_offline import FastAPIOffline
 
 from app.api import auth, aws_json, health, metrics_route, rest
 from app.api.aws_json import AwsJsonEndpoint
-from app.composition import build_express, build_integrations, build_scheduler
+from app.composition import running
 from app.executions.runtime import Runtime, build_runtime
 from app.settings import Settings, get_settings
 from app.store import migrate
@@ -60,23 +60,17 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         migrate.upgrade(settings.database_url)
         rt = runtime or build_runtime(settings)
         app.state.runtime = rt
-        integrations = build_integrations(rt)
-        rt.express = build_express(rt, integrations)
-        scheduler = build_scheduler(rt, integrations) if settings.run_scheduler else None
-        if scheduler is not None:
-            scheduler.start()
-        reloads_on_hangup = _reload_mocks_on_hangup(rt)
-        app.state.ready = True
         try:
-            yield
+            with running(rt, scheduler=settings.run_scheduler):
+                reloads_on_hangup = _reload_mocks_on_hangup(rt)
+                app.state.ready = True
+                try:
+                    yield
+                finally:
+                    if reloads_on_hangup:
+                        asyncio.get_running_loop().remove_signal_handler(signal.SIGHUP)
+                    app.state.ready = False
         finally:
-            if reloads_on_hangup:
-                asyncio.get_running_loop().remove_signal_handler(signal.SIGHUP)
-            app.state.ready = False
-            if scheduler is not None:
-                scheduler.stop()
-            rt.require_express().stop()
-            integrations.close()
             rt.close()
 
     # Swagger UI and ReDoc from files installed with the server: the docs work offline.
