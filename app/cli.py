@@ -9,14 +9,15 @@ import sys
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pythonjsonlogger.json import JsonFormatter
-from rich.console import Console
+if TYPE_CHECKING:
+    from rich.console import Console
 
-from app.gc_tuning import tune_for_server
-from app.preflight import EXIT_STATUS, ConfigurationError, checked_settings
-from app.settings import Settings, get_settings
+    from app.settings import Settings
+
+# Every command imports what it needs when it runs: this module is also what a function worker process
+# imports first (multiprocessing runs the parent's main module in each child), so it must stay light.
 
 GRACEFUL_SHUTDOWN_SECONDS = 5
 LOG_FIELDS = "%(asctime)s %(levelname)s %(name)s %(message)s"
@@ -42,6 +43,8 @@ class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; a configuration mistake is one line per problem on stderr and exit status 2."""
+    from app.preflight import EXIT_STATUS, ConfigurationError
+
     args = _parser().parse_args(argv)
     try:
         code: int = args.run(args)
@@ -128,6 +131,11 @@ def _prepare_process(log_level: str | None) -> Settings:
     One handler on the root logger writes every line, the server's own and uvicorn's, in one
     format: text for people, or one JSON object per line (``SFN_LOG_FORMAT=json``) for machines.
     """
+    from pythonjsonlogger.json import JsonFormatter
+
+    from app.gc_tuning import tune_for_server
+    from app.preflight import checked_settings
+
     settings = checked_settings()
     tune_for_server()
     handler = logging.StreamHandler()
@@ -203,6 +211,7 @@ def _worker(args: argparse.Namespace) -> int:
 
 def _migrate(_args: argparse.Namespace) -> int:
     from app.config_report import database_description
+    from app.preflight import checked_settings
     from app.store import migrate
 
     settings = checked_settings()
@@ -214,6 +223,8 @@ def _migrate(_args: argparse.Namespace) -> int:
 def _config(_args: argparse.Namespace) -> int:
     """The effective configuration; then its problems, if any (exit status 2), else ``configuration OK``."""
     from app.config_report import configuration_lines
+    from app.preflight import checked_settings
+    from app.settings import get_settings
 
     for line in configuration_lines(get_settings()):
         print(line)
@@ -232,6 +243,8 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     """Exit status 0 when the execution SUCCEEDED, 1 otherwise, 2 for a mistake in what was asked."""
+    from rich.console import Console
+
     from app.local_run import LocalRun, run
 
     # The history tells of failed tasks; the server's log lines would only repeat it.
@@ -264,7 +277,9 @@ def _history(args: argparse.Namespace) -> int:
 def _look(args: argparse.Namespace, show: Callable[[Any, Console], None]) -> int:
     """Run a terminal view against ``--endpoint``; an unreachable server or an API error is one line."""
     from botocore.exceptions import BotoCoreError, ClientError
+    from rich.console import Console
 
+    from app.settings import get_settings
     from app.terminal_views import client
 
     sfn = client(args.endpoint, get_settings().region)

@@ -504,3 +504,28 @@ def test_a_warmed_pool_starts_a_worker_before_the_first_call(functions_dir: Path
         assert pool._idle == [warm]
     finally:
         pool.close()
+
+
+SERVER_LIBRARIES = ("botocore", "fastapi", "httpx", "sqlalchemy", "uvicorn")
+
+
+def test_a_new_worker_carries_none_of_the_servers_libraries(tmp_path: Path) -> None:
+    """Workers fork from a process that imported only the worker's code, so starting one costs milliseconds
+    and a Task's short TimeoutSeconds is spent on the handler, not on importing the server again."""
+    (tmp_path / "loaded.py").write_text(
+        "import sys\n"
+        f"def handler(event, context):\n    return [name for name in {SERVER_LIBRARIES!r} if name in sys.modules]\n"
+    )
+    pool = WorkerPool(1, {})
+    try:
+        invocation = Invocation("r", str(tmp_path / "loaded.py"), "loaded", "$LATEST", "arn", "null", 2**62)
+        assert pool.run(invocation, 30) == Reply("r", body="[]")
+    finally:
+        pool.close()
+
+
+def test_the_command_module_imports_none_of_the_servers_libraries() -> None:
+    """Each worker also imports the parent's main module (multiprocessing's rule), ``app.cli`` for the server."""
+    probe = f"import sys, app.cli; print([name for name in {SERVER_LIBRARIES!r} if name in sys.modules])"
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "[]"

@@ -41,9 +41,13 @@ RunResult = Reply | TimedOut | WorkerLost
 
 def _context() -> BaseContext:
     # Fork-server children start from a clean single-threaded process (forking the threaded server is unsafe)
-    # and much faster than spawn; spawn is the portable fallback.
+    # and much faster than spawn; spawn is the portable fallback. The fork server imports the worker's code
+    # once, so a new worker only forks; the parent's main module it imports too (as multiprocessing does by
+    # default), which is why ``app.cli`` imports little at module level.
     if sys.platform != "win32" and "forkserver" in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("forkserver")
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["__main__", serve.__module__])
+        return context
     return multiprocessing.get_context("spawn")
 
 
