@@ -10,7 +10,16 @@ from app.asl.paths import apply_io_path
 from app.asl.states.base import MISSING, StateSpec
 from app.asl.states.map_ import MapSpec
 from app.codec import dumps
-from app.durable.snapshot import Children, Frame, MapItem, MapProgress
+from app.durable.news import MAX_PAYLOAD_BYTES
+from app.durable.snapshot import (
+    Children,
+    Frame,
+    MapItem,
+    MapProgress,
+    iteration_result,
+    kept_input_bytes,
+    result_bytes,
+)
 from app.durable.statuses import ExecutionStatus
 from app.engine import dataflow
 from app.engine.outcomes import Failure, Fork, Outcome
@@ -18,6 +27,10 @@ from app.engine.run import HistoryLimitReachedError, Run, new_frame
 from app.engine.states.base import Fan, StateHandler
 
 THRESHOLD_CAUSE = "The specified tolerated failure threshold was exceeded"
+#: AWS runs at most 40 iterations of an inline Map at once, whatever ``MaxConcurrency`` asks for.
+INLINE_MAX_CONCURRENCY = 40
+#: The inputs failed iterations keep for a redrive: past this, the Map fails rather than grow the snapshot.
+MAX_KEPT_INPUT_BYTES = 16 * MAX_PAYLOAD_BYTES
 
 
 def enter(run: Run) -> Outcome:
@@ -30,7 +43,10 @@ def enter(run: Run) -> Outcome:
     progress = MapProgress(
         items=items,
         effective=effective,
-        limit=_number(run, spec.max_concurrency, spec.max_concurrency_path, effective) or len(items),
+        limit=min(
+            _number(run, spec.max_concurrency, spec.max_concurrency_path, effective) or INLINE_MAX_CONCURRENCY,
+            INLINE_MAX_CONCURRENCY,
+        ),
         tolerated_count=_optional(run, spec.tolerated_failure_count, spec.tolerated_failure_count_path, effective),
         tolerated_percent=_optional(
             run, spec.tolerated_failure_percentage, spec.tolerated_failure_percentage_path, effective
@@ -53,20 +69,23 @@ def child_done(run: Run, index: int) -> None:
     child = children.frames[index]
     assert child.item is not None
     details = {"name": spec.name, "index": child.item.index}
-    # Ended iterations are counted as they end, so a Map of n items costs O(n), not O(n²).
+    # Ended iterations are counted and measured as they end, so a Map of n items costs O(n), not O(n²).
     progress.finished += 1
+    progress.result_bytes += result_bytes(_iteration_result(child))
     if child.status == ExecutionStatus.SUCCEEDED:
         run.emit("MapIterationSucceeded", "mapIterationSucceededEventDetails", details)
+        child.input, child.variables = None, {}  # only its result is read again, even by a redrive
     else:
         progress.failures += 1
+        progress.kept_input_bytes += kept_input_bytes(child.input)  # a redrive runs it again from this input
         run.emit("MapIterationFailed", "mapIterationFailedEventDetails", details)
-    if not _over_tolerance(progress):
+    if not _over_tolerance(progress) and _over_size(spec.name, progress) is None:
         _start_more(run, spec)
 
 
 def ready(run: Run) -> bool:
     children, progress = _children(run)
-    if _over_tolerance(progress):
+    if _over_tolerance(progress) or _over_size(run.state.name, progress) is not None:
         return True
     return len(children.frames) == len(progress.items) and progress.finished == len(progress.items)
 
@@ -74,17 +93,41 @@ def ready(run: Run) -> bool:
 def join(run: Run) -> Outcome:
     children, progress = _children(run)
     if _over_tolerance(progress):
-        for frame in children.frames:
-            if frame.status is None and frame.item is not None:  # still running: the Map gives up on it
-                details = {"name": run.state.name, "index": frame.item.index}
-                run.emit("MapIterationAborted", "mapIterationAbortedEventDetails", details)
+        _abort_running(run, children)
         if progress.tolerated_count is None and progress.tolerated_percent is None:
             failed = next(frame for frame in children.frames if frame.status == ExecutionStatus.FAILED)
             return Failure(failed.error, failed.cause)
         return Failure(errors.EXCEED_TOLERATED_FAILURE_THRESHOLD, THRESHOLD_CAUSE)
+    too_large = _over_size(run.state.name, progress)
+    if too_large is not None:
+        _abort_running(run, children)
+        return Failure(errors.DATA_LIMIT_EXCEEDED, too_large)
     run.emit("MapStateSucceeded")
     results = [_iteration_result(frame) for frame in children.frames]
     return dataflow.complete(run, results)
+
+
+def _abort_running(run: Run, children: Children) -> None:
+    for frame in children.frames:
+        if frame.status is None and frame.item is not None:  # still running: the Map gives up on it
+            details = {"name": run.state.name, "index": frame.item.index}
+            run.emit("MapIterationAborted", "mapIterationAbortedEventDetails", details)
+
+
+def _over_size(name: str, progress: MapProgress) -> str | None:
+    """Why the Map's ended iterations hold more than it may keep, if they do: results over the payload
+    quota cannot make its result, and failed iterations' inputs are bounded so the snapshot stays small."""
+    if progress.result_bytes + 1 > MAX_PAYLOAD_BYTES:  # the counted commas and the brackets
+        return (
+            f"The state/task '{name}' returned a result with a size exceeding the maximum number of bytes "
+            "service limit."
+        )
+    if progress.kept_input_bytes > MAX_KEPT_INPUT_BYTES:
+        return (
+            f"The Map state '{name}' keeps the inputs of its failed iterations for a redrive, and they exceed "
+            f"{MAX_KEPT_INPUT_BYTES} bytes."
+        )
+    return None
 
 
 def _require_history_room(run: Run, count: int) -> None:
@@ -183,9 +226,8 @@ def _over_tolerance(progress: MapProgress) -> bool:
 
 
 def _iteration_result(frame: Frame) -> Any:
-    if frame.status == ExecutionStatus.FAILED:
-        return {"Error": frame.error, "Cause": frame.cause}
-    return frame.output
+    assert frame.status is not None
+    return iteration_result(frame.status, frame.output, frame.error, frame.cause)
 
 
 FAN = Fan(states_of=states_of, child_done=child_done, ready=ready, join=join)
