@@ -117,7 +117,7 @@ OBJECTS = frozenset(
         "Parameters",
         "ItemSelector",
     }
-    | {"Assign", "ReaderConfig", "ProcessorConfig"}
+    | {"Assign", "ReaderConfig", "ProcessorConfig", "BatchInput"}
 )
 #: Fields whose value is a JSONPath (``$``, ``$.a``, ``$$.x``, ``$var``); null allowed where listed.
 PATHS = frozenset(

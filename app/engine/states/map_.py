@@ -1,4 +1,9 @@
-"""Map (inline): the item processor runs once per item, at most ``MaxConcurrency`` at a time."""
+"""Map: the item processor runs once per item (or per batch of items), at most ``MaxConcurrency`` at a time.
+
+With an ItemBatcher, every item is selected (ItemSelector, with its own ``$$.Map.Item``) when the Map
+starts and the iterations take the batches as their input; without one, an item is selected when its
+iteration starts.
+"""
 
 from __future__ import annotations
 
@@ -21,7 +26,7 @@ from app.durable.snapshot import (
     result_bytes,
 )
 from app.durable.statuses import ExecutionStatus
-from app.engine import dataflow
+from app.engine import batching, dataflow
 from app.engine.outcomes import Failure, Fork, Outcome
 from app.engine.run import HistoryLimitReachedError, Run, new_frame
 from app.engine.states.base import Fan, StateHandler
@@ -38,6 +43,10 @@ def enter(run: Run) -> Outcome:
     assert isinstance(spec, MapSpec)
     effective = run.state_input if spec.is_jsonata else dataflow.select_input(run)
     items = _items(run, spec, effective)
+    if spec.batcher is not None:
+        marks = [MapItem(index, item) for index, item in enumerate(items)]  # alive while selecting: see Run._context
+        selected = [_selected(run, spec, mark, effective) for mark in marks]
+        items = batching.batches(run, spec.batcher, selected, effective)
     _require_history_room(run, len(items))
     run.emit("MapStateStarted", "mapStateStartedEventDetails", {"length": len(items)})
     progress = MapProgress(
@@ -158,20 +167,25 @@ def _start_more(run: Run, spec: MapSpec) -> None:
 def _iteration(run: Run, spec: MapSpec, index: int, item: Any, effective: Any) -> Frame:
     assert spec.processor is not None
     map_item = MapItem(index, item)
-    outer_item = run.frame.item  # the Map may itself run inside an iteration
-    run.frame.item = map_item
-    try:
-        selected = _select_item(run, spec, item, effective)
-    finally:
-        run.frame.item = outer_item
+    selected = item if spec.batcher is not None else _selected(run, spec, map_item, effective)
     frame = new_frame(spec.processor.start_at, selected, run.variables)
     frame.item = map_item
     return frame
 
 
-def _select_item(run: Run, spec: MapSpec, item: Any, effective: Any) -> Any:
+def _selected(run: Run, spec: MapSpec, map_item: MapItem, effective: Any) -> Any:
+    """The input an item gives its iteration: ItemSelector, which sees the item as ``$$.Map.Item``."""
     if spec.item_selector is MISSING:
-        return item
+        return map_item.value
+    outer_item = run.frame.item  # the Map may itself run inside an iteration
+    run.frame.item = map_item
+    try:
+        return _select_item(run, spec, map_item.value, effective)
+    finally:
+        run.frame.item = outer_item
+
+
+def _select_item(run: Run, spec: MapSpec, item: Any, effective: Any) -> Any:
     if spec.is_jsonata:
         return dataflow.jsonata_value(run, spec.item_selector, "ItemSelector")
     return dataflow.render(run, spec.item_selector, effective)
