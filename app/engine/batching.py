@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.asl import errors, jsonata_adapter
+from app.asl import errors
 from app.asl.states.base import MISSING
 from app.asl.states.map_ import BatcherSpec
 from app.codec import dumps
@@ -21,8 +21,8 @@ from app.engine.run import Run
 
 def batches(run: Run, batcher: BatcherSpec, items: list[Any], effective: Any) -> list[dict[str, Any]]:
     """``items`` in order, cut into the batches the batcher allows."""
-    max_items = _limit(run, batcher.max_items, batcher.max_items_path, effective, "MaxItemsPerBatch")
-    max_bytes = _limit(run, batcher.max_bytes, batcher.max_bytes_path, effective, "MaxInputBytesPerBatch")
+    max_items = dataflow.count(run, batcher.max_items, batcher.max_items_path, effective, "MaxItemsPerBatch")
+    max_bytes = dataflow.count(run, batcher.max_bytes, batcher.max_bytes_path, effective, "MaxInputBytesPerBatch")
     byte_limit = MAX_PAYLOAD_BYTES if max_bytes is None else min(max_bytes, MAX_PAYLOAD_BYTES)
     shared = _batch_input(run, batcher, effective)
     wrapper = {"Items": []} if shared is MISSING else {"Items": [], "BatchInput": shared}
@@ -56,23 +56,6 @@ def _batch_input(run: Run, batcher: BatcherSpec, effective: Any) -> Any:
     if run.state.is_jsonata:
         return dataflow.jsonata_value(run, template, "BatchInput")
     return dataflow.render(run, template, effective)
-
-
-def _limit(run: Run, literal: Any, path: str | None, effective: Any, field: str) -> int | None:
-    """A batch limit: a positive integer, or None when the batcher does not set it (0 sets none)."""
-    if path is not None:
-        value = dataflow.resolve_path(run, path, effective, f"{field}Path")
-    elif literal is MISSING:
-        return None
-    elif run.state.is_jsonata and jsonata_adapter.is_expression(literal):
-        value = dataflow.jsonata_value(run, literal, field)
-    else:
-        value = literal
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise errors.StatesError(
-            errors.RUNTIME, f"The value of {field} must be a positive integer, but was: {dumps(value)}"
-        )
-    return value or None
 
 
 def _size(value: Any) -> int:

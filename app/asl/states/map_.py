@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from app.asl.states.base import JSONPATH, MISSING, StateKind, StateSpec, SubMachineParser, common_fields
@@ -33,6 +33,18 @@ class BatcherSpec:
 
 
 @dataclass(frozen=True)
+class ReaderSpec:
+    """A Map's ``ItemReader``: the S3 resource its items are read from, and how to read them."""
+
+    resource: str
+    parameters: Any = MISSING
+    arguments: Any = MISSING
+    config: Mapping[str, Any] = field(default_factory=dict)
+    max_items: Any = MISSING
+    max_items_path: str | None = None
+
+
+@dataclass(frozen=True)
 class MapSpec(StateSpec):
     processor: SubMachine | None = None
     items_path: str = "$"
@@ -46,6 +58,7 @@ class MapSpec(StateSpec):
     tolerated_failure_percentage_path: str | None = None
     label: str | None = None
     batcher: BatcherSpec | None = None
+    reader: ReaderSpec | None = None
 
 
 def parse(name: str, raw: Mapping[str, Any], machine_language: str, sub: SubMachineParser) -> MapSpec:
@@ -67,6 +80,21 @@ def parse(name: str, raw: Mapping[str, Any], machine_language: str, sub: SubMach
         tolerated_failure_percentage_path=raw.get("ToleratedFailurePercentagePath"),
         label=raw.get("Label"),
         batcher=_batcher(raw.get("ItemBatcher")),
+        reader=_reader(raw.get("ItemReader")),
+    )
+
+
+def _reader(raw: Mapping[str, Any] | None) -> ReaderSpec | None:
+    if raw is None:
+        return None
+    config = dict(raw.get("ReaderConfig", {}))
+    return ReaderSpec(
+        resource=raw["Resource"],
+        parameters=raw.get("Parameters", MISSING),
+        arguments=raw.get("Arguments", MISSING),
+        config={key: value for key, value in config.items() if key not in ("MaxItems", "MaxItemsPath")},
+        max_items=config.get("MaxItems", MISSING),
+        max_items_path=config.get("MaxItemsPath"),
     )
 
 

@@ -173,6 +173,7 @@ ENUMS: dict[str, tuple[str, ...]] = {
     "ExecutionType": ("STANDARD", "EXPRESS"),
     "InputType": ("CSV", "JSON", "JSONL", "MANIFEST", "PARQUET"),
     "CSVHeaderLocation": ("FIRST_ROW", "GIVEN"),
+    "CSVDelimiter": ("COMMA", "PIPE", "SEMICOLON", "SPACE", "TAB"),
     "JitterStrategy": ("FULL", "NONE"),
 }
 

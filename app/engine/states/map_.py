@@ -15,21 +15,25 @@ from app.asl.paths import apply_io_path
 from app.asl.states.base import MISSING, StateSpec
 from app.asl.states.map_ import MapSpec
 from app.codec import dumps
-from app.durable.news import MAX_PAYLOAD_BYTES
+from app.durable.news import MAX_PAYLOAD_BYTES, Phase, TaskNews
 from app.durable.snapshot import (
     Children,
     Frame,
     MapItem,
     MapProgress,
+    PendingTask,
+    TaskCall,
     iteration_result,
     kept_input_bytes,
     result_bytes,
 )
 from app.durable.statuses import ExecutionStatus
-from app.engine import batching, dataflow
-from app.engine.outcomes import Failure, Fork, Outcome
+from app.durable.work import ITEM_READER
+from app.engine import batching, dataflow, item_reading
+from app.engine.outcomes import Failure, Fork, Outcome, Suspend
 from app.engine.run import HistoryLimitReachedError, Run, new_frame
 from app.engine.states.base import Fan, StateHandler
+from app.engine.types import TaskInvocation
 
 THRESHOLD_CAUSE = "The specified tolerated failure threshold was exceeded"
 #: AWS runs at most 40 iterations of an inline Map at once, whatever ``MaxConcurrency`` asks for.
@@ -41,8 +45,40 @@ MAX_KEPT_INPUT_BYTES = 16 * MAX_PAYLOAD_BYTES
 def enter(run: Run) -> Outcome:
     spec = run.state
     assert isinstance(spec, MapSpec)
-    effective = run.state_input if spec.is_jsonata else dataflow.select_input(run)
-    items = _items(run, spec, effective)
+    effective = _effective(run, spec)
+    if spec.reader is not None:
+        return _read_items(run, spec, effective)
+    return _fan_out(run, spec, effective, _items(run, spec, effective))
+
+
+def on_task(run: Run, news: TaskNews) -> Outcome:
+    """The answer of the ItemReader: the items to run, or why they could not be read."""
+    spec = run.state
+    assert isinstance(spec, MapSpec)
+    if news.phase in (Phase.STARTED, Phase.SUBMITTED):
+        return Suspend()
+    run.frame.task = None
+    if news.phase == Phase.SUCCEEDED:
+        assert isinstance(news.output, list), "the item reader answers a list of items"
+        return _fan_out(run, spec, _effective(run, spec), news.output)
+    return Failure(news.error, news.cause)
+
+
+def _effective(run: Run, spec: MapSpec) -> Any:
+    return run.state_input if spec.is_jsonata else dataflow.select_input(run)
+
+
+def _read_items(run: Run, spec: MapSpec, effective: Any) -> Outcome:
+    """Ask the integrations to read the items (from S3), and wait for them as a Task waits for its result."""
+    assert spec.reader is not None
+    request = item_reading.request(run, spec.reader, effective)
+    task_id = run.next_id()
+    run.frame.task = PendingTask(task_id, call=TaskCall(ITEM_READER, request, None))  # made again if lost
+    run.tasks.append(TaskInvocation(task_id=task_id, resource=ITEM_READER, input=request, call=True))
+    return Suspend()
+
+
+def _fan_out(run: Run, spec: MapSpec, effective: Any, items: list[Any]) -> Outcome:
     if spec.batcher is not None:
         marks = [MapItem(index, item) for index, item in enumerate(items)]  # alive while selecting: see Run._context
         selected = [_selected(run, spec, mark, effective) for mark in marks]
@@ -247,4 +283,4 @@ def _iteration_result(frame: Frame) -> Any:
 FAN = Fan(states_of=states_of, child_done=child_done, ready=ready, join=join)
 
 
-HANDLER = StateHandler(enter, fan=FAN)
+HANDLER = StateHandler(enter, fan=FAN, on_task=on_task)

@@ -1,13 +1,16 @@
-"""A Map's ItemBatcher on the pure interpreter: batches by count and by bytes, BatchInput, the Path forms."""
+"""A Map's ItemBatcher and ItemReader on the pure interpreter: batches by count and bytes, reading items."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 
 from app.durable.statuses import ExecutionStatus
-from tests.unit.test_engine_harness import execute, machine
+from app.durable.work import ITEM_READER, WorkKind
+from app.engine.types import TaskInvocation
+from tests.unit.test_engine_harness import Driver, execute, machine, sequence
 
 ECHO = {"StartAt": "E", "States": {"E": {"Type": "Pass", "End": True}}}
 
@@ -98,3 +101,60 @@ def test_a_batch_iteration_sees_its_batch_as_the_map_item() -> None:
         {"M": {"Type": "Map", "ItemBatcher": {"MaxItemsPerBatch": 1}, "ItemProcessor": processor, "End": True}}
     )
     assert execute(definition, ["x", "y"]).result == [{"i": 0}, {"i": 1}]
+
+
+# --- ItemReader: the Map waits for its items as a Task waits for its result ------------------------
+def reading_map(**fields: Any) -> dict[str, Any]:
+    reader = {
+        "Resource": "arn:aws:states:::s3:getObject",
+        "ReaderConfig": {"InputType": "JSON", "MaxItemsPath": "$.max"},
+        "Parameters": {"Bucket": "b", "Key.$": "$.key"},
+    }
+    return machine({"M": {"Type": "Map", "ItemReader": reader, "ItemProcessor": ECHO, "End": True, **fields}})
+
+
+def test_the_reader_is_asked_with_its_rendered_parameters_and_the_items_it_answers_run() -> None:
+    asked: list[TaskInvocation] = []
+
+    def respond(task: TaskInvocation) -> list[dict[str, Any]]:
+        asked.append(task)
+        return [{"phase": "succeeded", "output": ["a", "b"]}]
+
+    run = execute(
+        reading_map(ItemSelector={"v.$": "$$.Map.Item.Value", "k.$": "$.key"}),
+        {"key": "k", "max": 5},
+        responder=respond,
+    )
+    assert run.result == [{"v": "a", "k": "k"}, {"v": "b", "k": "k"}]
+    assert [(task.resource, task.input) for task in asked] == [
+        (
+            ITEM_READER,
+            {
+                "Resource": "arn:aws:states:::s3:getObject",
+                "Arguments": {"Bucket": "b", "Key": "k"},
+                "ReaderConfig": {"InputType": "JSON"},
+                "MaxItems": 5,
+            },
+        )
+    ]
+    assert "TaskScheduled" not in run.types
+    assert run.types[:3] == ["ExecutionStarted", "MapStateEntered", "MapStateStarted"]
+
+
+def test_a_reader_failure_fails_the_map_and_can_be_retried() -> None:
+    definition = reading_map(Retry=[{"ErrorEquals": ["States.ItemReaderFailed"], "MaxAttempts": 1}])
+    failed = [{"phase": "failed", "error": "States.ItemReaderFailed", "cause": "no such key"}]
+    run = execute(definition, {"key": "k", "max": 0}, responder=sequence(failed, failed))
+    assert run.status == ExecutionStatus.FAILED
+    assert (run.error, run.cause) == ("States.ItemReaderFailed", "no such key")
+    run = execute(
+        definition, {"key": "k", "max": 0}, responder=sequence(failed, [{"phase": "succeeded", "output": [1]}])
+    )
+    assert run.result == [1]
+
+
+def test_a_lost_reader_call_is_made_again_on_recovery() -> None:
+    driver = Driver(reading_map(), json.dumps({"key": "k", "max": 0})).run()
+    assert driver.status == ExecutionStatus.RUNNING
+    recovered = driver.advance(driver.trigger(WorkKind.RECOVER))
+    assert [task.resource for task in recovered.tasks] == [ITEM_READER]
