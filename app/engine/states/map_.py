@@ -2,7 +2,7 @@
 
 With an ItemBatcher, every item is selected (ItemSelector, with its own ``$$.Map.Item``) when the Map
 starts and the iterations take the batches as their input; without one, an item is selected when its
-iteration starts.
+iteration starts. With an ItemReader, the Map first waits for its items, read by the integrations.
 """
 
 from __future__ import annotations
