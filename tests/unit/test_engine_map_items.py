@@ -158,3 +158,16 @@ def test_a_lost_reader_call_is_made_again_on_recovery() -> None:
     assert driver.status == ExecutionStatus.RUNNING
     recovered = driver.advance(driver.trigger(WorkKind.RECOVER))
     assert [task.resource for task in recovered.tasks] == [ITEM_READER]
+
+
+def test_a_map_whose_reading_failed_reads_again_when_redriven() -> None:
+    failed = [{"phase": "failed", "error": "States.ItemReaderFailed", "cause": "no such key"}]
+    driver = Driver(
+        reading_map(),
+        json.dumps({"key": "k", "max": 0}),
+        responder=sequence(failed, [{"phase": "succeeded", "output": [7]}]),
+    ).run()
+    assert driver.status == ExecutionStatus.FAILED
+    driver.redrive()
+    driver.run()
+    assert driver.result == [7]

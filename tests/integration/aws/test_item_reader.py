@@ -9,7 +9,9 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from mypy_boto3_stepfunctions import SFNClient
 
+from tests.conftest import ROLE_ARN
 from tests.integration.aws.conftest import RunMachine
 
 Aws = Callable[[str], Any]
@@ -129,3 +131,16 @@ def test_a_json_object_that_is_not_an_array_fails(run_machine: RunMachine, aws: 
     assert (description["status"], description["error"]) == ("FAILED", "States.ItemReaderFailed")
     assert "must hold an array" in description["cause"]
     assert [event["type"] for event in events][-2:] == ["MapStateFailed", "ExecutionFailed"]
+
+
+def test_an_express_machine_reads_its_items_too(aws_sfn: SFNClient, aws: Aws, bucket: str) -> None:
+    aws("s3").put_object(Bucket=bucket, Key="items.jsonl", Body=b'"a"\n"b"\n')
+    definition = reading_map(get_object("JSONL"), ItemBatcher={"MaxItemsPerBatch": 5})
+    machine = aws_sfn.create_state_machine(
+        name=f"express-{uuid.uuid4().hex[:10]}", definition=json.dumps(definition), roleArn=ROLE_ARN, type="EXPRESS"
+    )
+    answer = aws_sfn.start_sync_execution(
+        stateMachineArn=machine["stateMachineArn"], input=json.dumps({"bucket": bucket, "key": "items.jsonl"})
+    )
+    assert answer["status"] == "SUCCEEDED", answer
+    assert json.loads(answer["output"]) == [{"Items": ["a", "b"]}]
