@@ -216,15 +216,11 @@ def _selected(run: Run, spec: MapSpec, map_item: MapItem, effective: Any) -> Any
     outer_item = run.frame.item  # the Map may itself run inside an iteration
     run.frame.item = map_item
     try:
-        return _select_item(run, spec, map_item.value, effective)
+        if spec.is_jsonata:
+            return dataflow.jsonata_value(run, spec.item_selector, "ItemSelector")
+        return dataflow.render(run, spec.item_selector, effective)
     finally:
         run.frame.item = outer_item
-
-
-def _select_item(run: Run, spec: MapSpec, item: Any, effective: Any) -> Any:
-    if spec.is_jsonata:
-        return dataflow.jsonata_value(run, spec.item_selector, "ItemSelector")
-    return dataflow.render(run, spec.item_selector, effective)
 
 
 def _items(run: Run, spec: MapSpec, effective: Any) -> list[Any]:

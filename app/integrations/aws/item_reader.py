@@ -85,7 +85,7 @@ def read_items(clients: Clients, region: str, request: dict[str, Any]) -> TaskRe
         details = error.response.get("Error", {})
         cause = f"{details.get('Message') or details.get('Code')} (Service: S3, Error Code: {details.get('Code')})"
         return TaskFailure(ITEM_READER_FAILED, cause)
-    except (BotoCoreError, ValueError, csv.Error, OSError, UnicodeDecodeError) as error:
+    except (BotoCoreError, ValueError, KeyError, TypeError, csv.Error, OSError) as error:  # malformed data
         return TaskFailure(ITEM_READER_FAILED, f"The items could not be read: {error}")
     return TaskSuccess(items.values)
 

@@ -125,6 +125,14 @@ def test_a_missing_object_fails_the_map_with_item_reader_failed(run_machine: Run
     assert "NoSuchKey" in output["Cause"]
 
 
+def test_a_malformed_manifest_fails(run_machine: RunMachine, aws: Aws, bucket: str) -> None:
+    manifest = {"destinationBucket": f"arn:aws:s3:::{bucket}", "fileFormat": "CSV", "files": [{"no key": 1}]}
+    aws("s3").put_object(Bucket=bucket, Key="manifest.json", Body=json.dumps(manifest))
+    description, _ = run_machine(reading_map(get_object("MANIFEST")), {"bucket": bucket, "key": "manifest.json"})
+    assert (description["status"], description["error"]) == ("FAILED", "States.ItemReaderFailed")
+    assert description["cause"].startswith("The items could not be read")
+
+
 def test_a_json_object_that_is_not_an_array_fails(run_machine: RunMachine, aws: Aws, bucket: str) -> None:
     aws("s3").put_object(Bucket=bucket, Key="object.json", Body=b'{"not": "an array"}')
     description, events = run_machine(reading_map(get_object("JSON")), {"bucket": bucket, "key": "object.json"})
