@@ -21,9 +21,11 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from app.codec import dumps
 from app.durable.news import TaskNews
+from app.durable.statuses import ExecutionStatus
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 
 
 class TimerPurpose(StrEnum):
@@ -82,7 +84,9 @@ class PendingTask:
 
 @dataclass(slots=True)
 class MapProgress:
-    """A Map state's bookkeeping: its items, how many may run at once, and the count of ended ones."""
+    """A Map state's bookkeeping: its items, how many may run at once, the count of ended ones, and the
+    bytes its ended iterations hold: their results (the Map's result array) and the inputs that failed
+    ones keep for a redrive."""
 
     items: list[Any]
     effective: Any
@@ -91,6 +95,8 @@ class MapProgress:
     tolerated_percent: Any
     failures: int = 0
     finished: int = 0
+    result_bytes: int = 0
+    kept_input_bytes: int = 0
 
     def copy(self) -> MapProgress:
         return MapProgress(
@@ -101,6 +107,8 @@ class MapProgress:
             self.tolerated_percent,
             self.failures,
             self.finished,
+            self.result_bytes,
+            self.kept_input_bytes,
         )
 
 
@@ -345,6 +353,8 @@ def _encode_children(children: Children) -> dict[str, Any]:
             "tolerated_percent": progress.tolerated_percent,
             "failures": progress.failures,
             "finished": progress.finished,
+            "result_bytes": progress.result_bytes,
+            "kept_input_bytes": progress.kept_input_bytes,
         }
     return data
 
@@ -368,15 +378,60 @@ def upgrade(data: dict[str, Any]) -> dict[str, Any]:
     count of ended iterations is the number of ended frames.
 
     Format 2 is format 3 without ``mocked`` (no execution ran a mock test case before format 3).
+    Format 3 is format 4 without a Map's counts of the bytes its ended iterations hold: they are
+    counted from its reported frames.
     """
     if data.get("format") == FORMAT_VERSION:
         return data
-    if data.get("format") == 2:
-        return {**data, "format": FORMAT_VERSION}
+    if data.get("format") is None:
+        data = _upgrade_v1(data)
+    return {**data, "format": FORMAT_VERSION, "root": _count_map_bytes(data["root"])}
+
+
+def _upgrade_v1(data: dict[str, Any]) -> dict[str, Any]:
     root = dict(data)
     last_event_id = root.pop("last_event_id", 0)
     seq = root.pop("seq", 0)
-    return {"format": FORMAT_VERSION, "last_event_id": last_event_id, "seq": seq, "root": _upgrade_frame_v1(root)}
+    return {"format": 3, "last_event_id": last_event_id, "seq": seq, "root": _upgrade_frame_v1(root)}
+
+
+def _count_map_bytes(frame: dict[str, Any]) -> dict[str, Any]:
+    """A frame of format 3 in format 4: each running Map below it with the bytes its ended iterations hold."""
+    children = frame.get("children")
+    if children is None:
+        return frame
+    frames = [_count_map_bytes(child) for child in children["frames"]]
+    upgraded: dict[str, Any] = {**children, "frames": frames}
+    if "map" in children:
+        ended = [child for child in frames if child.get("reported")]
+        upgraded["map"] = {
+            **children["map"],
+            "result_bytes": sum(result_bytes(_stored_result(child)) for child in ended),
+            "kept_input_bytes": sum(
+                kept_input_bytes(child.get("input")) for child in ended if child["status"] != ExecutionStatus.SUCCEEDED
+            ),
+        }
+    return {**frame, "children": upgraded}
+
+
+def _stored_result(frame: dict[str, Any]) -> Any:
+    return iteration_result(frame["status"], frame.get("output"), frame.get("error"), frame.get("cause"))
+
+
+def iteration_result(status: str, output: Any, error: str | None, cause: str | None) -> Any:
+    """What an ended Map iteration adds to the Map's result: its output, or its error and cause."""
+    if status == ExecutionStatus.SUCCEEDED:
+        return output
+    return {"Error": error, "Cause": cause}
+
+
+def result_bytes(result: Any) -> int:
+    """The size of an iteration's result in the Map's result array (with the comma that follows it)."""
+    return len(dumps(result).encode()) + 1
+
+
+def kept_input_bytes(value: Any) -> int:
+    return len(dumps(value).encode())
 
 
 def _upgrade_frame_v1(old: dict[str, Any]) -> dict[str, Any]:

@@ -32,6 +32,9 @@ class WorkKind(StrEnum):
 #: claim normal; a step or call that keeps failing must end, not retry for ever).
 MAX_ATTEMPTS = 5
 
+#: The resource of the call a Map with an ItemReader makes to read its items (its input names the S3 resource).
+ITEM_READER = "states:itemReader"
+
 #: The id of the execution's deadline timer, which every execution arms at its start.
 DEADLINE_TIMER_ID = 0
 

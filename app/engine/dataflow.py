@@ -109,6 +109,22 @@ def resolve_path(run: Run, path: str, data: Any, field: str) -> Any:
         raise StatesError(RUNTIME, missing_field_message(path, field, path_document(path, scope))) from missing
 
 
+def count(run: Run, literal: Any, path: str | None, data: Any, field: str) -> int | None:
+    """A count a state's field sets literally, by a ``…Path`` into ``data`` or (JSONata) by an expression:
+    a non-negative integer, or None when the field is absent or 0 (no limit)."""
+    if path is not None:
+        value = resolve_path(run, path, data, f"{field}Path")
+    elif literal is MISSING:
+        return None
+    elif run.state.is_jsonata and jsonata_adapter.is_expression(literal):
+        value = jsonata_value(run, literal, field)
+    else:
+        value = literal
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise StatesError(RUNTIME, f"The value of {field} must be a positive integer, but was: {dumps(value)}")
+    return value or None
+
+
 def path_string(run: Run, path: str, field: str) -> str:
     """A path-valued field whose value is used as text (ErrorPath, CausePath: a path or an intrinsic)."""
     if path.startswith("States."):

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 
 from app.asl.model import StateMachineModel
 from app.asl.states.base import StateSpec
-from app.durable.snapshot import Frame, Snapshot
+from app.durable.snapshot import Frame, Snapshot, iteration_result, result_bytes
 from app.durable.statuses import ExecutionStatus
 from app.durable.work import DEADLINE_TIMER_ID, WorkKind
 from app.engine.advance import time_limit
@@ -62,5 +62,11 @@ def _rewind(frame: Frame, states: Mapping[str, StateSpec]) -> None:
         _rewind(child, handler.fan.states_of(spec, child))
     frame.timers = {}
     if children.map is not None:
-        children.map.failures = 0
-        children.map.finished = sum(1 for child in children.frames if child.status is not None)
+        ended = [child for child in children.frames if child.status is not None]
+        children.map.failures = children.map.kept_input_bytes = 0
+        children.map.finished = len(ended)
+        children.map.result_bytes = sum(
+            result_bytes(iteration_result(child.status, child.output, child.error, child.cause))
+            for child in ended
+            if child.status is not None
+        )

@@ -1,4 +1,5 @@
-"""Calls the integration a Task resource names, and turns its outcome into the task's news.
+"""Calls the integration a Task resource names (or reads the items of a Map's ItemReader), and turns its outcome
+into the task's news.
 
 The news is SUCCEEDED with the output, FAILED with an error and cause, or SUBMITTED with the
 call's output for tasks that go on waiting (``.sync`` children, ``.waitForTaskToken`` callbacks).
@@ -18,8 +19,9 @@ from app.asl.resources import Resource, parse_resource
 from app.codec import dumps, loads
 from app.durable import news
 from app.durable.news import MAX_PAYLOAD_BYTES, Phase, TaskNews
-from app.durable.work import Invocation
+from app.durable.work import ITEM_READER, Invocation
 from app.errors import ServiceError
+from app.integrations.aws.item_reader import read_items
 from app.integrations.aws.services import AwsServices
 from app.integrations.connections import ConnectionStore
 from app.integrations.functions.errors import invalid_request_content
@@ -77,6 +79,8 @@ class Integrations:
 
     def call(self, execution_arn: str, invocation: Invocation) -> TaskNews:
         """Run one task invocation; never raises for the task's own failures."""
+        if invocation.resource == ITEM_READER:  # a Map's items, bounded by the reader rather than the payload quota
+            return self._read_items(invocation)
         resource = parse_resource(invocation.resource)
         if resource is None:
             return _failed(invocation, TaskFailure("States.Runtime", f"Unsupported resource: {invocation.resource}"))
@@ -169,6 +173,12 @@ class Integrations:
         if isinstance(result, TaskFailure):
             return _failed(invocation, result)
         return _succeeded_or_submitted(invocation, resource, result.output)
+
+    def _read_items(self, invocation: Invocation) -> TaskNews:
+        result = read_items(self.aws.clients, self.aws.region, invocation.input)
+        if isinstance(result, TaskFailure):
+            return _failed(invocation, result)
+        return news.succeeded(invocation.task_id, result.output)
 
     # --- HTTP ----------------------------------------------------------------------------------
     def _http_invoke(self, _: str, resource: Resource, invocation: Invocation) -> TaskNews:

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from app.durable import snapshot as snapshots
 from app.durable.statuses import ExecutionStatus
 from app.engine.types import EngineOptions
 from tests.unit.test_engine_harness import ACTIVITY_ARN, Driver, details_of, echo, execute, machine
@@ -380,3 +381,83 @@ def test_a_map_whose_iterations_cannot_fit_in_the_history_fails_before_building_
 def test_a_map_that_fits_in_the_history_runs() -> None:
     driver = Driver(ONE_PASS_MAP, json.dumps(list(range(100))), EngineOptions(max_history_events=25_000)).run()
     assert driver.status == ExecutionStatus.SUCCEEDED
+
+
+# --- what a Map holds ----------------------------------------------------------------------------
+@pytest.mark.parametrize("fields", [{}, {"MaxConcurrency": 0}, {"MaxConcurrency": 100}])
+def test_an_inline_map_runs_at_most_40_iterations_at_once(fields: dict[str, Any]) -> None:
+    items = [{"s": 1 + index % 7, "v": index} for index in range(100)]
+    driver = Driver(item_wait_map(**fields), json.dumps(items)).run(fire_timers=False)
+    assert driver.types.count("MapIterationStarted") == 40
+    assert driver.run().result == list(range(100))
+
+
+KIB_10 = "x" * 10_240
+BIG_PASS = {"Type": "Pass", "Result": KIB_10, "End": True}
+BIG_VALUE = "y" * 100_000
+
+
+def test_a_map_whose_results_outgrow_the_payload_quota_fails_when_they_do() -> None:
+    """Results of 10 KiB each: the 26th takes the result array over 256 KiB, and no more iterations start."""
+    definition = machine(
+        {"M": {"Type": "Map", "MaxConcurrency": 1, "End": True, "ItemProcessor": branch(("R", BIG_PASS))}}
+    )
+    driver = Driver(definition, json.dumps(list(range(100)))).run()
+    assert (driver.status, driver.error) == (ExecutionStatus.FAILED, "States.DataLimitExceeded")
+    assert driver.types.count("MapIterationStarted") == driver.types.count("MapIterationSucceeded") == 26
+    assert driver.types[-2:] == ["MapStateFailed", "ExecutionFailed"]
+
+
+def test_a_map_over_the_payload_quota_can_be_caught() -> None:
+    definition = machine(
+        {
+            "M": {
+                "Type": "Map",
+                "ItemProcessor": branch(("R", BIG_PASS)),
+                "Catch": [{"ErrorEquals": ["States.DataLimitExceeded"], "Next": "Handled"}],
+                "End": True,
+            },
+            "Handled": {"Type": "Pass", "Result": "handled", "End": True},
+        }
+    )
+    assert execute(definition, list(range(100))).result == "handled"
+
+
+def test_an_iteration_that_succeeded_keeps_only_its_result() -> None:
+    """An ItemSelector copying a 100 kB value into each of 200 iterations: the snapshot holds the value
+    only for the iterations still running, not for the ones that ended."""
+    processor = branch(
+        ("W", {"Type": "Wait", "SecondsPath": "$.s", "Next": "R"}),
+        ("R", {"Type": "Pass", "InputPath": "$.v", "End": True}),
+    )
+    selector = {"s.$": "$$.Map.Item.Value", "v.$": "$$.Map.Item.Index", "big.$": "$.big"}
+    fields = {"ItemsPath": "$.items", "ItemSelector": selector, "MaxConcurrency": 2, "ItemProcessor": processor}
+    definition = machine({"M": {"Type": "Map", **fields, "End": True}})
+    driver = Driver(definition, json.dumps({"items": [1] * 200, "big": BIG_VALUE})).run(fire_timers=False)
+    for _ in range(150):
+        driver.fire(min(driver.timers, key=lambda timer: timer.due))
+    assert driver.types.count("MapIterationSucceeded") >= 148
+    stored = len(json.dumps(snapshots.encode(driver.snapshot)))
+    assert stored < 5 * len(BIG_VALUE), "the Map's input, and the inputs of the two running iterations"
+    assert driver.run().result == list(range(200))
+
+
+def test_the_inputs_failed_iterations_keep_for_a_redrive_are_bounded() -> None:
+    """Tolerated failures of iterations whose input is 100 kB: past 4 MiB of such inputs the Map fails."""
+    selector = {"big.$": "$.big"}
+    definition = machine(
+        {
+            "M": {
+                "Type": "Map",
+                "ItemsPath": "$.items",
+                "ItemSelector": selector,
+                "ToleratedFailurePercentage": 100,
+                "ItemProcessor": branch(("F", {"Type": "Fail", "Error": "E"})),
+                "End": True,
+            }
+        }
+    )
+    driver = Driver(definition, json.dumps({"items": [1] * 200, "big": BIG_VALUE})).run()
+    assert (driver.status, driver.error) == (ExecutionStatus.FAILED, "States.DataLimitExceeded")
+    assert "failed iterations" in (driver.cause or "")
+    assert 42 <= driver.types.count("MapIterationFailed") < 100, "42 inputs of 100 kB exceed 4 MiB"

@@ -134,7 +134,9 @@ def test_an_execution_stored_in_format_2_goes_on_exactly_as_it_did() -> None:
     recorded = json.loads(FORMAT_2.read_text())
     assert recorded["snapshot"]["format"] == 2
     upgraded = snapshots.upgrade(recorded["snapshot"])
-    assert upgraded == {**recorded["snapshot"], "format": FORMAT_VERSION}
+    mapped = upgraded["root"]["children"]["frames"][0]["children"]["map"]
+    assert (mapped["result_bytes"], mapped["kept_input_bytes"]) == (0, 0), "no iteration had ended"
+    assert snapshots.encode(snapshots.decode(recorded["snapshot"])) == upgraded
     model = parse_definition(json.dumps(recorded["definition"]))
     info = _info(recorded)
     snapshot = snapshots.decode(recorded["snapshot"])
@@ -147,3 +149,23 @@ def test_an_execution_stored_in_format_2_goes_on_exactly_as_it_did() -> None:
         assert _events(transition) == step["events"]
         assert [[timer.timer_id, timer.due] for timer in transition.timers] == step["timers"]
         snapshot = transition.snapshot
+
+
+def test_format_3_counts_the_bytes_a_map_holds_from_its_ended_iterations() -> None:
+    """Format 4 adds to a running Map the bytes of its ended iterations' results and of the inputs its failed
+    iterations keep for a redrive; a snapshot of format 3 gets them counted from its reported frames."""
+    stored = json.loads(FORMAT_2.read_text())["snapshot"]
+    stored["format"] = 3
+    first, second = stored["root"]["children"]["frames"][0]["children"]["frames"]
+    for iteration in (first, second):
+        for waiting_on in ("task", "timers", "entered", "entered_time"):
+            del iteration[waiting_on]
+    first.update(state=None, status="SUCCEEDED", output={"done": 10}, reported=True)
+    second.update(state=None, status="FAILED", error="E", cause="C", output=None, reported=True)
+    upgraded = snapshots.upgrade(stored)
+    assert upgraded["format"] == FORMAT_VERSION
+    counted = upgraded["root"]["children"]["frames"][0]["children"]["map"]
+    results = len('{"done":10},') + len('{"Error":"E","Cause":"C"},')
+    assert (counted["result_bytes"], counted["kept_input_bytes"]) == (results, len('{"i":1,"v":20}'))
+    progress = snapshots.decode(stored).root.children.frames[0].children.map  # type: ignore[union-attr]
+    assert progress is not None and (progress.result_bytes, progress.kept_input_bytes) == (results, 14)

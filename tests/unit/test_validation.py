@@ -612,6 +612,30 @@ CASES: list[tuple[str, str, list[tuple[str, str, str]]]] = [
         [(SCHEMA, "Minimum value is 0", "/States/A/ItemBatcher/MaxItemsPerBatch")],
     ),
     (
+        "map item batcher without a limit",
+        one(
+            {
+                "Type": "Map",
+                "ItemBatcher": {"BatchInput": {"a.$": "not a path"}},
+                "ItemProcessor": {"StartAt": "B", "States": {"B": PASS_END}},
+                "End": True,
+            }
+        ),
+        [
+            (
+                SCHEMA,
+                "This object should have at least one of the following fields: [MaxItemsPerBatch, "
+                "MaxItemsPerBatchPath, MaxInputBytesPerBatch, MaxInputBytesPerBatchPath]",
+                "/States/A/ItemBatcher",
+            ),
+            (
+                SCHEMA,
+                "The value for the field 'a.$' must be a valid JSONPath or a valid intrinsic function call",
+                "/States/A/ItemBatcher/BatchInput/a.$",
+            ),
+        ],
+    ),
+    (
         "map label",
         one(
             {

@@ -1,20 +1,47 @@
-"""The Map state (inline): runs its item processor once per item of an array."""
+"""The Map state: runs its item processor once per item of an array, or once per batch of items."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from app.asl.states.base import MISSING, StateKind, StateSpec, SubMachineParser, common_fields
+from app.asl.states.base import JSONPATH, MISSING, StateKind, StateSpec, SubMachineParser, common_fields
 from app.asl.validation import schema
 from app.asl.validation.diagnostics import DUPLICATE_LABEL_NAME, INVALID_LABEL_NAME, child
+from app.asl.validation.expressions import check_template
 from app.asl.validation.fields import check_nested
 from app.asl.validation.schema import FLOW_FIELDS, IO_FIELDS, RESULT_FIELDS
+
+#: The fields of which an ItemBatcher needs at least one.
+BATCH_LIMITS = ("MaxItemsPerBatch", "MaxItemsPerBatchPath", "MaxInputBytesPerBatch", "MaxInputBytesPerBatchPath")
 
 if TYPE_CHECKING:
     from app.asl.model import SubMachine
     from app.asl.validation.states import Walk
+
+
+@dataclass(frozen=True)
+class BatcherSpec:
+    """A Map's ``ItemBatcher``: how many items, and how many bytes of input, each iteration takes at most."""
+
+    max_items: Any = MISSING
+    max_items_path: str | None = None
+    max_bytes: Any = MISSING
+    max_bytes_path: str | None = None
+    batch_input: Any = MISSING
+
+
+@dataclass(frozen=True)
+class ReaderSpec:
+    """A Map's ``ItemReader``: the S3 resource its items are read from, and how to read them."""
+
+    resource: str
+    parameters: Any = MISSING
+    arguments: Any = MISSING
+    config: Mapping[str, Any] = field(default_factory=dict)
+    max_items: Any = MISSING
+    max_items_path: str | None = None
 
 
 @dataclass(frozen=True)
@@ -30,6 +57,8 @@ class MapSpec(StateSpec):
     tolerated_failure_percentage: Any = MISSING
     tolerated_failure_percentage_path: str | None = None
     label: str | None = None
+    batcher: BatcherSpec | None = None
+    reader: ReaderSpec | None = None
 
 
 def parse(name: str, raw: Mapping[str, Any], machine_language: str, sub: SubMachineParser) -> MapSpec:
@@ -50,6 +79,34 @@ def parse(name: str, raw: Mapping[str, Any], machine_language: str, sub: SubMach
         tolerated_failure_percentage=raw.get("ToleratedFailurePercentage", MISSING),
         tolerated_failure_percentage_path=raw.get("ToleratedFailurePercentagePath"),
         label=raw.get("Label"),
+        batcher=_batcher(raw.get("ItemBatcher")),
+        reader=_reader(raw.get("ItemReader")),
+    )
+
+
+def _reader(raw: Mapping[str, Any] | None) -> ReaderSpec | None:
+    if raw is None:
+        return None
+    config = dict(raw.get("ReaderConfig", {}))
+    return ReaderSpec(
+        resource=raw["Resource"],
+        parameters=raw.get("Parameters", MISSING),
+        arguments=raw.get("Arguments", MISSING),
+        config={key: value for key, value in config.items() if key not in ("MaxItems", "MaxItemsPath")},
+        max_items=config.get("MaxItems", MISSING),
+        max_items_path=config.get("MaxItemsPath"),
+    )
+
+
+def _batcher(raw: Mapping[str, Any] | None) -> BatcherSpec | None:
+    if raw is None:
+        return None
+    return BatcherSpec(
+        max_items=raw.get("MaxItemsPerBatch", MISSING),
+        max_items_path=raw.get("MaxItemsPerBatchPath"),
+        max_bytes=raw.get("MaxInputBytesPerBatch", MISSING),
+        max_bytes_path=raw.get("MaxInputBytesPerBatchPath"),
+        batch_input=raw.get("BatchInput", MISSING),
     )
 
 
@@ -60,9 +117,21 @@ def check(walk: Walk, state: dict[str, Any], location: str, language: str, depth
     for key in ("ItemReader", "ItemBatcher", "ResultWriter"):
         if isinstance(state.get(key), dict):
             check_nested(walk.report, key, state[key], location, language)
+    if isinstance(state.get("ItemBatcher"), dict):
+        _check_batcher(walk, state["ItemBatcher"], child(location, "ItemBatcher"), language)
     label = state.get("Label")
     if isinstance(label, str):
         _check_label(walk, label, child(location, "Label"))
+
+
+def _check_batcher(walk: Walk, batcher: Mapping[str, Any], location: str, language: str) -> None:
+    """An ItemBatcher bounds its batches by a count of items or a number of bytes, at least one of them."""
+    if not any(name in batcher for name in BATCH_LIMITS):
+        walk.report.schema(
+            f"This object should have at least one of the following fields: [{', '.join(BATCH_LIMITS)}]", location
+        )
+    if language == JSONPATH and "BatchInput" in batcher:
+        check_template(walk.report, batcher["BatchInput"], child(location, "BatchInput"))
 
 
 def _check_label(walk: Walk, label: str, location: str) -> None:

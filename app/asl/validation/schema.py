@@ -117,7 +117,7 @@ OBJECTS = frozenset(
         "Parameters",
         "ItemSelector",
     }
-    | {"Assign", "ReaderConfig", "ProcessorConfig"}
+    | {"Assign", "ReaderConfig", "ProcessorConfig", "BatchInput"}
 )
 #: Fields whose value is a JSONPath (``$``, ``$.a``, ``$$.x``, ``$var``); null allowed where listed.
 PATHS = frozenset(
@@ -173,6 +173,7 @@ ENUMS: dict[str, tuple[str, ...]] = {
     "ExecutionType": ("STANDARD", "EXPRESS"),
     "InputType": ("CSV", "JSON", "JSONL", "MANIFEST", "PARQUET"),
     "CSVHeaderLocation": ("FIRST_ROW", "GIVEN"),
+    "CSVDelimiter": ("COMMA", "PIPE", "SEMICOLON", "SPACE", "TAB"),
     "JitterStrategy": ("FULL", "NONE"),
 }
 

@@ -1,4 +1,9 @@
-"""Map (inline): the item processor runs once per item, at most ``MaxConcurrency`` at a time."""
+"""Map: the item processor runs once per item (or per batch of items), at most ``MaxConcurrency`` at a time.
+
+With an ItemBatcher, every item is selected (ItemSelector, with its own ``$$.Map.Item``) when the Map
+starts and the iterations take the batches as their input; without one, an item is selected when its
+iteration starts. With an ItemReader, the Map first waits for its items, read by the integrations.
+"""
 
 from __future__ import annotations
 
@@ -10,27 +15,83 @@ from app.asl.paths import apply_io_path
 from app.asl.states.base import MISSING, StateSpec
 from app.asl.states.map_ import MapSpec
 from app.codec import dumps
-from app.durable.snapshot import Children, Frame, MapItem, MapProgress
+from app.durable.news import MAX_PAYLOAD_BYTES, Phase, TaskNews
+from app.durable.snapshot import (
+    Children,
+    Frame,
+    MapItem,
+    MapProgress,
+    PendingTask,
+    TaskCall,
+    iteration_result,
+    kept_input_bytes,
+    result_bytes,
+)
 from app.durable.statuses import ExecutionStatus
-from app.engine import dataflow
-from app.engine.outcomes import Failure, Fork, Outcome
+from app.durable.work import ITEM_READER
+from app.engine import batching, dataflow, item_reading
+from app.engine.outcomes import Failure, Fork, Outcome, Suspend
 from app.engine.run import HistoryLimitReachedError, Run, new_frame
 from app.engine.states.base import Fan, StateHandler
+from app.engine.types import TaskInvocation
 
 THRESHOLD_CAUSE = "The specified tolerated failure threshold was exceeded"
+#: AWS runs at most 40 iterations of an inline Map at once, whatever ``MaxConcurrency`` asks for.
+INLINE_MAX_CONCURRENCY = 40
+#: The inputs failed iterations keep for a redrive: past this, the Map fails rather than grow the snapshot.
+MAX_KEPT_INPUT_BYTES = 16 * MAX_PAYLOAD_BYTES
 
 
 def enter(run: Run) -> Outcome:
     spec = run.state
     assert isinstance(spec, MapSpec)
-    effective = run.state_input if spec.is_jsonata else dataflow.select_input(run)
-    items = _items(run, spec, effective)
+    effective = _effective(run, spec)
+    if spec.reader is not None:
+        return _read_items(run, spec, effective)
+    return _fan_out(run, spec, effective, _items(run, spec, effective))
+
+
+def on_task(run: Run, news: TaskNews) -> Outcome:
+    """The answer of the ItemReader: the items to run, or why they could not be read."""
+    spec = run.state
+    assert isinstance(spec, MapSpec)
+    if news.phase in (Phase.STARTED, Phase.SUBMITTED):
+        return Suspend()
+    run.frame.task = None
+    if news.phase == Phase.SUCCEEDED:
+        assert isinstance(news.output, list), "the item reader answers a list of items"
+        return _fan_out(run, spec, _effective(run, spec), news.output)
+    return Failure(news.error, news.cause)
+
+
+def _effective(run: Run, spec: MapSpec) -> Any:
+    return run.state_input if spec.is_jsonata else dataflow.select_input(run)
+
+
+def _read_items(run: Run, spec: MapSpec, effective: Any) -> Outcome:
+    """Ask the integrations to read the items (from S3), and wait for them as a Task waits for its result."""
+    assert spec.reader is not None
+    request = item_reading.request(run, spec.reader, effective)
+    task_id = run.next_id()
+    run.frame.task = PendingTask(task_id, call=TaskCall(ITEM_READER, request, None))  # made again if lost
+    run.tasks.append(TaskInvocation(task_id=task_id, resource=ITEM_READER, input=request, call=True))
+    return Suspend()
+
+
+def _fan_out(run: Run, spec: MapSpec, effective: Any, items: list[Any]) -> Outcome:
+    if spec.batcher is not None:
+        marks = [MapItem(index, item) for index, item in enumerate(items)]  # alive while selecting: see Run._context
+        selected = [_selected(run, spec, mark, effective) for mark in marks]
+        items = batching.batches(run, spec.batcher, selected, effective)
     _require_history_room(run, len(items))
     run.emit("MapStateStarted", "mapStateStartedEventDetails", {"length": len(items)})
     progress = MapProgress(
         items=items,
         effective=effective,
-        limit=_number(run, spec.max_concurrency, spec.max_concurrency_path, effective) or len(items),
+        limit=min(
+            _number(run, spec.max_concurrency, spec.max_concurrency_path, effective) or INLINE_MAX_CONCURRENCY,
+            INLINE_MAX_CONCURRENCY,
+        ),
         tolerated_count=_optional(run, spec.tolerated_failure_count, spec.tolerated_failure_count_path, effective),
         tolerated_percent=_optional(
             run, spec.tolerated_failure_percentage, spec.tolerated_failure_percentage_path, effective
@@ -53,20 +114,23 @@ def child_done(run: Run, index: int) -> None:
     child = children.frames[index]
     assert child.item is not None
     details = {"name": spec.name, "index": child.item.index}
-    # Ended iterations are counted as they end, so a Map of n items costs O(n), not O(n²).
+    # Ended iterations are counted and measured as they end, so a Map of n items costs O(n), not O(n²).
     progress.finished += 1
+    progress.result_bytes += result_bytes(_iteration_result(child))
     if child.status == ExecutionStatus.SUCCEEDED:
         run.emit("MapIterationSucceeded", "mapIterationSucceededEventDetails", details)
+        child.input, child.variables = None, {}  # only its result is read again, even by a redrive
     else:
         progress.failures += 1
+        progress.kept_input_bytes += kept_input_bytes(child.input)  # a redrive runs it again from this input
         run.emit("MapIterationFailed", "mapIterationFailedEventDetails", details)
-    if not _over_tolerance(progress):
+    if not _over_tolerance(progress) and _over_size(spec.name, progress) is None:
         _start_more(run, spec)
 
 
 def ready(run: Run) -> bool:
     children, progress = _children(run)
-    if _over_tolerance(progress):
+    if _over_tolerance(progress) or _over_size(run.state.name, progress) is not None:
         return True
     return len(children.frames) == len(progress.items) and progress.finished == len(progress.items)
 
@@ -74,17 +138,41 @@ def ready(run: Run) -> bool:
 def join(run: Run) -> Outcome:
     children, progress = _children(run)
     if _over_tolerance(progress):
-        for frame in children.frames:
-            if frame.status is None and frame.item is not None:  # still running: the Map gives up on it
-                details = {"name": run.state.name, "index": frame.item.index}
-                run.emit("MapIterationAborted", "mapIterationAbortedEventDetails", details)
+        _abort_running(run, children)
         if progress.tolerated_count is None and progress.tolerated_percent is None:
             failed = next(frame for frame in children.frames if frame.status == ExecutionStatus.FAILED)
             return Failure(failed.error, failed.cause)
         return Failure(errors.EXCEED_TOLERATED_FAILURE_THRESHOLD, THRESHOLD_CAUSE)
+    too_large = _over_size(run.state.name, progress)
+    if too_large is not None:
+        _abort_running(run, children)
+        return Failure(errors.DATA_LIMIT_EXCEEDED, too_large)
     run.emit("MapStateSucceeded")
     results = [_iteration_result(frame) for frame in children.frames]
     return dataflow.complete(run, results)
+
+
+def _abort_running(run: Run, children: Children) -> None:
+    for frame in children.frames:
+        if frame.status is None and frame.item is not None:  # still running: the Map gives up on it
+            details = {"name": run.state.name, "index": frame.item.index}
+            run.emit("MapIterationAborted", "mapIterationAbortedEventDetails", details)
+
+
+def _over_size(name: str, progress: MapProgress) -> str | None:
+    """Why the Map's ended iterations hold more than it may keep, if they do: results over the payload
+    quota cannot make its result, and failed iterations' inputs are bounded so the snapshot stays small."""
+    if progress.result_bytes + 1 > MAX_PAYLOAD_BYTES:  # the counted commas and the brackets
+        return (
+            f"The state/task '{name}' returned a result with a size exceeding the maximum number of bytes "
+            "service limit."
+        )
+    if progress.kept_input_bytes > MAX_KEPT_INPUT_BYTES:
+        return (
+            f"The Map state '{name}' keeps the inputs of its failed iterations for a redrive, and they exceed "
+            f"{MAX_KEPT_INPUT_BYTES} bytes."
+        )
+    return None
 
 
 def _require_history_room(run: Run, count: int) -> None:
@@ -115,23 +203,24 @@ def _start_more(run: Run, spec: MapSpec) -> None:
 def _iteration(run: Run, spec: MapSpec, index: int, item: Any, effective: Any) -> Frame:
     assert spec.processor is not None
     map_item = MapItem(index, item)
-    outer_item = run.frame.item  # the Map may itself run inside an iteration
-    run.frame.item = map_item
-    try:
-        selected = _select_item(run, spec, item, effective)
-    finally:
-        run.frame.item = outer_item
+    selected = item if spec.batcher is not None else _selected(run, spec, map_item, effective)
     frame = new_frame(spec.processor.start_at, selected, run.variables)
     frame.item = map_item
     return frame
 
 
-def _select_item(run: Run, spec: MapSpec, item: Any, effective: Any) -> Any:
+def _selected(run: Run, spec: MapSpec, map_item: MapItem, effective: Any) -> Any:
+    """The input an item gives its iteration: ItemSelector, which sees the item as ``$$.Map.Item``."""
     if spec.item_selector is MISSING:
-        return item
-    if spec.is_jsonata:
-        return dataflow.jsonata_value(run, spec.item_selector, "ItemSelector")
-    return dataflow.render(run, spec.item_selector, effective)
+        return map_item.value
+    outer_item = run.frame.item  # the Map may itself run inside an iteration
+    run.frame.item = map_item
+    try:
+        if spec.is_jsonata:
+            return dataflow.jsonata_value(run, spec.item_selector, "ItemSelector")
+        return dataflow.render(run, spec.item_selector, effective)
+    finally:
+        run.frame.item = outer_item
 
 
 def _items(run: Run, spec: MapSpec, effective: Any) -> list[Any]:
@@ -183,12 +272,11 @@ def _over_tolerance(progress: MapProgress) -> bool:
 
 
 def _iteration_result(frame: Frame) -> Any:
-    if frame.status == ExecutionStatus.FAILED:
-        return {"Error": frame.error, "Cause": frame.cause}
-    return frame.output
+    assert frame.status is not None
+    return iteration_result(frame.status, frame.output, frame.error, frame.cause)
 
 
 FAN = Fan(states_of=states_of, child_done=child_done, ready=ready, join=join)
 
 
-HANDLER = StateHandler(enter, fan=FAN)
+HANDLER = StateHandler(enter, fan=FAN, on_task=on_task)

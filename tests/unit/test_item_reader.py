@@ -1,0 +1,76 @@
+"""The ItemReader's parsing and bounds, without S3: CSV rows, JSON lines, the byte bound, refused requests."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+
+from app.integrations.aws import item_reader
+from app.integrations.aws.clients import Clients
+from app.integrations.aws.item_reader import MAX_ITEMS_BYTES, Items, ReadFailedError
+from app.integrations.results import TaskFailure
+
+
+def rows(text: str, **config: Any) -> list[dict[str, str]]:
+    return list(item_reader._csv_rows(io.StringIO(text), config))
+
+
+def test_csv_rows_are_objects_of_strings_named_by_the_first_row() -> None:
+    assert rows('a,b\n1,"x\ny"\n2\n') == [{"a": "1", "b": "x\ny"}, {"a": "2", "b": ""}]
+
+
+def test_csv_rows_with_given_headers_and_a_tab_delimiter() -> None:
+    assert rows("1\t2\n", CSVHeaderLocation="GIVEN", CSVHeaders=["a", "b"], CSVDelimiter="TAB") == [
+        {"a": "1", "b": "2"}
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "config", "message"),
+    [
+        ("a\n1,2\n", {}, "Row 1 of the CSV object has more fields than its 1 headers"),
+        ("1\n", {"CSVHeaderLocation": "GIVEN"}, "CSVHeaders must be a list"),
+        ("1\n", {"CSVDelimiter": "DASH"}, "CSVDelimiter must be one of"),
+    ],
+)
+def test_csv_that_cannot_be_read(text: str, config: dict[str, Any], message: str) -> None:
+    with pytest.raises(ReadFailedError, match=message):
+        rows(text, **config)
+
+
+def test_json_lines_skip_blank_lines() -> None:
+    assert list(item_reader._json_lines(io.StringIO('{"a": 1}\n\n[2]\n'))) == [{"a": 1}, [2]]
+
+
+def test_items_stop_at_max_items_and_fail_past_the_byte_bound() -> None:
+    items = Items(2, [])
+    items.take(iter(range(10)))
+    assert items.values == [0, 1]
+    unbounded = Items(None, [])
+    with pytest.raises(ReadFailedError, match=f"exceed the {MAX_ITEMS_BYTES} bytes"):
+        unbounded.take("x" * 1000 for _ in range(MAX_ITEMS_BYTES))
+    assert unbounded.size <= MAX_ITEMS_BYTES + 1003
+
+
+@pytest.mark.parametrize(
+    ("request_", "cause"),
+    [
+        ({"Resource": "arn:aws:states:::s3:putObject"}, "is not supported"),
+        ({"Resource": "arn:aws:states:::s3:getObject", "Arguments": [1]}, "must be objects"),
+        (
+            {"Resource": "arn:aws:states:::s3:getObject", "Arguments": {}, "ReaderConfig": {}},
+            "InputType must be one of",
+        ),
+    ],
+)
+def test_requests_refused_before_any_call(request_: dict[str, Any], cause: str) -> None:
+    clients = Clients()
+    try:
+        result = item_reader.read_items(clients, "us-east-1", request_)
+    finally:
+        clients.close()
+    assert isinstance(result, TaskFailure)
+    assert result.error == "States.ItemReaderFailed"
+    assert cause in result.cause
