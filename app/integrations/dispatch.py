@@ -20,6 +20,7 @@ from app.durable import news
 from app.durable.news import MAX_PAYLOAD_BYTES, Phase, TaskNews
 from app.durable.work import Invocation
 from app.errors import ServiceError
+from app.integrations.api_gateway import invoke_api_gateway
 from app.integrations.aws.services import AwsServices
 from app.integrations.connections import ConnectionStore
 from app.integrations.functions.errors import invalid_request_content
@@ -96,6 +97,7 @@ class Integrations:
             ("lambda", "invoke"): self._lambda_invoke,
             ("states", "startExecution"): self._start_execution,
             ("http", "invoke"): self._http_invoke,
+            ("apigateway", "invoke"): self._api_gateway_invoke,
         }
 
     # --- Lambda ------------------------------------------------------------------------------
@@ -176,6 +178,13 @@ class Integrations:
         if not isinstance(arguments, dict):
             return _failed(invocation, TaskFailure("States.Runtime", "http:invoke needs an object of arguments."))
         result = invoke_http(arguments, self.connections, self.http, region=self.region)
+        if isinstance(result, TaskFailure):
+            return _failed(invocation, result)
+        return _succeeded_or_submitted(invocation, resource, result.output)
+
+    # --- API Gateway ---------------------------------------------------------------------------
+    def _api_gateway_invoke(self, _: str, resource: Resource, invocation: Invocation) -> TaskNews:
+        result = invoke_api_gateway(invocation.input, self.http, region=self.region)
         if isinstance(result, TaskFailure):
             return _failed(invocation, result)
         return _succeeded_or_submitted(invocation, resource, result.output)
