@@ -167,7 +167,9 @@ class Integrations:
 
     # --- AWS services (aws-sdk:*, DynamoDB, SQS, SNS, EventBridge) -----------------------------
     def _aws(self, execution_arn: str, resource: Resource, invocation: Invocation) -> TaskNews:
-        result = self.aws.call(execution_arn, resource, invocation.input, _call_timeout(invocation))
+        result = self.aws.call(
+            execution_arn, resource, invocation.input, _call_timeout(invocation), invocation.role_arn
+        )
         if isinstance(result, TaskFailure):
             return _failed(invocation, result)
         return _succeeded_or_submitted(invocation, resource, result.output)
