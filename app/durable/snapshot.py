@@ -61,6 +61,7 @@ class TaskCall:
     resource: str
     input: Any
     timeout_seconds: float | None
+    role_arn: str | None = None
 
 
 @dataclass(slots=True)
@@ -319,6 +320,8 @@ def _encode_task(task: PendingTask) -> dict[str, Any]:
     if task.call is not None:
         call = task.call
         data["call"] = {"resource": call.resource, "input": call.input, "timeout_seconds": call.timeout_seconds}
+        if call.role_arn is not None:  # absent before Task Credentials were honoured: no role
+            data["call"]["role_arn"] = call.role_arn
     if task.started:
         data["started"] = True
     if task.submitted:
@@ -334,7 +337,9 @@ def _decode_task(data: dict[str, Any]) -> PendingTask:
     return PendingTask(
         id=int(data["id"]),
         token=data.get("token"),
-        call=None if call is None else TaskCall(call["resource"], call["input"], call["timeout_seconds"]),
+        call=None
+        if call is None
+        else TaskCall(call["resource"], call["input"], call["timeout_seconds"], call.get("role_arn")),
         started=bool(data.get("started", False)),
         submitted=bool(data.get("submitted", False)),
         early=None if early is None else TaskNews.from_json(early),

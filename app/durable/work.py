@@ -48,6 +48,7 @@ class Invocation:
     input: Any
     token: str | None = None
     timeout_seconds: float | None = None
+    role_arn: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -56,6 +57,7 @@ class Invocation:
             "input": self.input,
             "token": self.token,
             "timeout_seconds": self.timeout_seconds,
+            "role_arn": self.role_arn,
         }
 
     @classmethod
@@ -66,4 +68,5 @@ class Invocation:
             input=data.get("input"),
             token=data.get("token"),
             timeout_seconds=data.get("timeout_seconds"),
+            role_arn=data.get("role_arn"),
         )

@@ -105,6 +105,7 @@ class TaskInvocation:
     activity_arn: str | None = None
     timeout_seconds: float | None = None
     heartbeat_seconds: float | None = None
+    role_arn: str | None = None  # the Task's Credentials: the call is made as this role
     heartbeat_timer_id: int | None = None
 
 

@@ -151,7 +151,9 @@ class ExpressRunner:
         for timer in transition.timers:
             progress.timers[timer.timer_id] = timer
         for task in transition.tasks:
-            invocation = Invocation(task.task_id, task.resource, task.input, task.token, task.timeout_seconds)
+            invocation = Invocation(
+                task.task_id, task.resource, task.input, task.token, task.timeout_seconds, task.role_arn
+            )
             self._call(start.info.arn, invocation, progress)
 
     def _call(self, arn: str, invocation: Invocation, progress: _Progress) -> None:

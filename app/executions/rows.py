@@ -52,7 +52,9 @@ def transition_rows(arn: str, transition: Transition, now: float) -> TransitionR
         if task.token is not None:
             rows.tokens.append(_token_row(arn, task, now))
         if task.call:
-            invocation = Invocation(task.task_id, task.resource, task.input, task.token, task.timeout_seconds)
+            invocation = Invocation(
+                task.task_id, task.resource, task.input, task.token, task.timeout_seconds, task.role_arn
+            )
             rows.items.append(work_items.row(arn, WorkKind.INVOKE, invocation.to_json(), now))
     if transition.run_again:
         rows.items.append(work_items.row(arn, WorkKind.RUN, {}, now))

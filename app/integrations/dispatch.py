@@ -21,6 +21,7 @@ from app.durable import news
 from app.durable.news import MAX_PAYLOAD_BYTES, Phase, TaskNews
 from app.durable.work import ITEM_READER, Invocation
 from app.errors import ServiceError
+from app.integrations.api_gateway import invoke_api_gateway
 from app.integrations.aws.item_reader import read_items
 from app.integrations.aws.services import AwsServices
 from app.integrations.connections import ConnectionStore
@@ -100,6 +101,7 @@ class Integrations:
             ("lambda", "invoke"): self._lambda_invoke,
             ("states", "startExecution"): self._start_execution,
             ("http", "invoke"): self._http_invoke,
+            ("apigateway", "invoke"): self._api_gateway_invoke,
         }
 
     # --- Lambda ------------------------------------------------------------------------------
@@ -169,7 +171,9 @@ class Integrations:
 
     # --- AWS services (aws-sdk:*, DynamoDB, SQS, SNS, EventBridge) -----------------------------
     def _aws(self, execution_arn: str, resource: Resource, invocation: Invocation) -> TaskNews:
-        result = self.aws.call(execution_arn, resource, invocation.input, _call_timeout(invocation))
+        result = self.aws.call(
+            execution_arn, resource, invocation.input, _call_timeout(invocation), invocation.role_arn
+        )
         if isinstance(result, TaskFailure):
             return _failed(invocation, result)
         return _succeeded_or_submitted(invocation, resource, result.output)
@@ -186,6 +190,13 @@ class Integrations:
         if not isinstance(arguments, dict):
             return _failed(invocation, TaskFailure("States.Runtime", "http:invoke needs an object of arguments."))
         result = invoke_http(arguments, self.connections, self.http, region=self.region)
+        if isinstance(result, TaskFailure):
+            return _failed(invocation, result)
+        return _succeeded_or_submitted(invocation, resource, result.output)
+
+    # --- API Gateway ---------------------------------------------------------------------------
+    def _api_gateway_invoke(self, _: str, resource: Resource, invocation: Invocation) -> TaskNews:
+        result = invoke_api_gateway(invocation.input, self.http, region=self.region)
         if isinstance(result, TaskFailure):
             return _failed(invocation, result)
         return _succeeded_or_submitted(invocation, resource, result.output)

@@ -33,26 +33,29 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from email.message import Message
-from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlsplit
 
 import httpx
 
-from app.codec import dumps, loads
+from app.codec import dumps
 from app.integrations.connections import Connection, ConnectionResourceError, ConnectionStore, OAuthClientCredentials
 from app.integrations.destinations import DestinationRefusedError
+from app.integrations.http_exchange import (
+    ResponseTooLargeError,
+    content_type,
+    exchange,
+    response_body,
+    response_headers,
+    status_phrase,
+)
 from app.integrations.results import TaskFailure, TaskResult, TaskSuccess
 
 RESOURCE = "arn:aws:states:::http:invoke"
 RUNTIME = "States.Runtime"
 SOCKET = "States.Http.Socket"
 STATUS_PREFIX = "States.Http.StatusCode."
-TIMEOUT = httpx.Timeout(60.0, connect=10.0)
 RANGE = "bytes=0-262144"
-# A response is read no further than this (the Range header asks for 256 KiB, a server may ignore it).
-MAX_RESPONSE_BYTES = 4 * 1024 * 1024
 METHODS = frozenset({"GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD"})
 ARRAY_FORMATS = frozenset({"INDICES", "REPEAT", "COMMAS", "BRACKETS"})
 FORBIDDEN_HEADERS = frozenset(
@@ -104,31 +107,16 @@ def invoke_http(
 
 
 def _send(client: httpx.Client, request: _Request) -> tuple[httpx.Response, bytes]:
-    """Send with AWS's time limit and read at most :data:`MAX_RESPONSE_BYTES`; no answer at all is
-    ``States.Http.Socket``, a destination the server does not allow is ``States.Runtime``."""
-    headers = [(name.encode("utf-8"), value.encode("utf-8")) for name, value in request.headers.items()]
+    """No answer at all is ``States.Http.Socket``; a destination the server does not allow, a request that
+    cannot be made or an answer too long to read is ``States.Runtime``."""
     try:
-        with client.stream(
-            request.method, request.url, headers=headers, content=request.body, timeout=TIMEOUT
-        ) as response:
-            return response, _read_capped(response)
-    except DestinationRefusedError as exc:
+        return exchange(client, request.method, request.url, request.headers, request.body)
+    except (DestinationRefusedError, ResponseTooLargeError) as exc:
         raise _TaskError(RUNTIME, str(exc)) from exc
     except httpx.TransportError as exc:
         raise _TaskError(SOCKET, f"{type(exc).__name__}: {exc} ({request.method} {request.url})") from exc
     except httpx.RequestError as exc:  # an invalid URL, too many redirects, an undecodable content encoding
         raise _TaskError(RUNTIME, f"{type(exc).__name__}: {exc} ({request.method} {request.url})") from exc
-
-
-def _read_capped(response: httpx.Response) -> bytes:
-    chunks: list[bytes] = []
-    size = 0
-    for chunk in response.iter_bytes():
-        size += len(chunk)
-        if size > MAX_RESPONSE_BYTES:
-            raise _TaskError(RUNTIME, f"The HTTP response is larger than {MAX_RESPONSE_BYTES} bytes.")
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 @dataclass
@@ -333,50 +321,21 @@ def _scalar(value: Any) -> str:
 
 def _result(response: httpx.Response, content: bytes) -> TaskResult:
     """Map a response to AWS's output, or to its failure for a non-2xx or unsupported answer."""
-    media_type, charset = _content_type(response.headers.get("content-type", ""))
+    media_type, charset = content_type(response.headers.get("content-type", ""))
     if media_type == "application/octet-stream" or media_type.startswith(UNSUPPORTED_MEDIA_PREFIXES):
         return TaskFailure(RUNTIME, f"The HTTP Task does not support responses of content type {media_type}.")
     try:
         text = content.decode(charset or "utf-8")
     except (UnicodeDecodeError, LookupError):
         return TaskFailure(RUNTIME, "The HTTP response body can't be read as a valid string.")
-    status_text = response.reason_phrase or _phrase(response.status_code)
+    status_text = response.reason_phrase or status_phrase(response.status_code)
     if not response.is_success:
         return TaskFailure(f"{STATUS_PREFIX}{response.status_code}", status_text)
     return TaskSuccess(
         {
-            "Headers": _response_headers(response.headers),
-            "ResponseBody": _response_body(text, media_type),
+            "Headers": response_headers(response.headers),
+            "ResponseBody": response_body(text, media_type),
             "StatusCode": response.status_code,
             "StatusText": status_text,
         }
     )
-
-
-def _content_type(header: str) -> tuple[str, str | None]:
-    message = Message()
-    message["content-type"] = header or "text/plain"
-    return message.get_content_type().lower(), message.get_content_charset()
-
-
-def _response_headers(headers: httpx.Headers) -> dict[str, list[str]]:
-    grouped: dict[str, list[str]] = {}
-    for name, value in headers.multi_items():
-        grouped.setdefault(name.lower(), []).append(value)
-    return grouped
-
-
-def _response_body(text: str, media_type: str) -> Any:
-    if media_type == "application/json" or media_type.endswith("+json"):
-        try:
-            return loads(text)
-        except ValueError:
-            return text
-    return text
-
-
-def _phrase(status_code: int) -> str:
-    try:
-        return HTTPStatus(status_code).phrase
-    except ValueError:
-        return ""

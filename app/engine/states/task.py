@@ -44,11 +44,12 @@ def enter(run: Run) -> Outcome:
         effective = dataflow.select_input(run)
         timeout = _seconds(run, spec.timeout_seconds, spec.timeout_seconds_path, "TimeoutSeconds")
         heartbeat = _seconds(run, spec.heartbeat_seconds, spec.heartbeat_seconds_path, "HeartbeatSeconds")
+        role_arn = _role_arn(run, spec)
         mocked = _mocked(run)
     except errors.StatesError:
         run.frame.task = None
         raise
-    _scheduled_event(run, resource, effective, timeout, heartbeat)
+    _scheduled_event(run, resource, effective, timeout, heartbeat, role_arn)
     if mocked is not None:
         return _answer_mocked(run, resource, mocked)
     scale = run.options.wait_time_scale
@@ -67,9 +68,10 @@ def enter(run: Run) -> Outcome:
         timeout_seconds=timeout,
         heartbeat_seconds=heartbeat if uses_token else None,
         heartbeat_timer_id=heartbeat_timer,
+        role_arn=role_arn,
     )
     if invocation.call:  # kept so a lost call can be made again (see recover())
-        task.call = TaskCall(resource.arn, effective, timeout)
+        task.call = TaskCall(resource.arn, effective, timeout, role_arn)
     run.tasks.append(invocation)
     return Suspend()
 
@@ -83,7 +85,12 @@ def recover(run: Run) -> None:
         return
     run.tasks.append(
         TaskInvocation(
-            task_id=task.id, resource=call.resource, input=call.input, call=True, timeout_seconds=call.timeout_seconds
+            task_id=task.id,
+            resource=call.resource,
+            input=call.input,
+            call=True,
+            timeout_seconds=call.timeout_seconds,
+            role_arn=call.role_arn,
         )
     )
 
@@ -162,7 +169,7 @@ def _spec(run: Run) -> TaskSpec:
 
 
 def _scheduled_event(
-    run: Run, resource: Resource, effective: Any, timeout: float | None, heartbeat: float | None
+    run: Run, resource: Resource, effective: Any, timeout: float | None, heartbeat: float | None, role_arn: str | None
 ) -> None:
     limits = {"timeoutInSeconds": timeout, "heartbeatInSeconds": heartbeat}
     if resource.kind == "service":
@@ -177,6 +184,8 @@ def _scheduled_event(
         if resource.kind == "lambda_function":
             limits.pop("heartbeatInSeconds")
     details.update({key: int(value) for key, value in limits.items() if value is not None})
+    if role_arn is not None:
+        details["taskCredentials"] = {"roleArn": role_arn}
     prefix = EVENT_PREFIX[resource.kind]
     run.emit(f"{prefix}Scheduled", f"{_lower(prefix)}ScheduledEventDetails", details)
 
@@ -211,6 +220,20 @@ def _forget_task(run: Run) -> None:
     frame = run.frame
     frame.task = None
     frame.timers = {timer_id: timer for timer_id, timer in frame.timers.items() if timer.purpose not in TASK_TIMERS}
+
+
+def _role_arn(run: Run, spec: TaskSpec) -> str | None:
+    """The role the Task's ``Credentials`` name (``RoleArn``, ``RoleArn.$`` or a JSONata template), if any."""
+    if spec.credentials is MISSING:
+        return None
+    if spec.is_jsonata:
+        credentials = dataflow.jsonata_value(run, spec.credentials, "Credentials")
+    else:
+        credentials = dataflow.render(run, spec.credentials, run.state_input)
+    role_arn = credentials.get("RoleArn") if isinstance(credentials, dict) else None
+    if not isinstance(role_arn, str) or not role_arn:
+        raise errors.StatesError(errors.RUNTIME, "The Credentials field must give a RoleArn string.")
+    return role_arn
 
 
 def _seconds(run: Run, literal: Any, path: str | None, field: str) -> float | None:

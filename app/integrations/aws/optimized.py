@@ -17,9 +17,9 @@ from botocore.exceptions import BotoCoreError, ClientError, ParamValidationError
 
 from app import arns
 from app.codec import dumps
-from app.integrations.aws.clients import Clients
+from app.integrations.aws.clients import AssumeRoleError, Clients
 from app.integrations.aws.errors import optimized_failure
-from app.integrations.aws.sdk import find_operation, invoke, parameter_failure
+from app.integrations.aws.sdk import Call, find_operation, invoke, parameter_failure, role_failure
 from app.integrations.aws.shapes import UnknownParameterError, from_botocore
 from app.integrations.results import TaskFailure, TaskResult, TaskSuccess
 
@@ -76,15 +76,16 @@ def call_optimized(
     parameters: Any,
     *,
     execution_arn: str,
-    region: str,
-    timeout: float | None,
+    call: Call,
 ) -> TaskResult:
     operation = find_operation(integration.service, action)
     assert operation is not None, (integration.service, action)
     try:
-        response = invoke(clients, operation, integration.prepare(parameters, execution_arn), region, timeout)
+        response = invoke(clients, operation, integration.prepare(parameters, execution_arn), call)
     except (UnknownParameterError, ParamValidationError) as exc:
         return parameter_failure(exc)
+    except AssumeRoleError as exc:
+        return role_failure(exc)
     except (ClientError, BotoCoreError) as exc:
         return optimized_failure(exc, operation.model, integration.prefix, integration.cause_service)
     failure = integration.check(response)

@@ -249,3 +249,22 @@ def test_operations_botocore_does_not_know(run_machine: RunMachine) -> None:
         "States.Runtime",
         "The resource 'arn:aws:states:::aws-sdk:dynamodb:brewCoffee' is not supported.",
     )
+
+
+def test_a_task_with_credentials_calls_as_the_role_it_names(run_machine: RunMachine) -> None:
+    """The server assumes the role through STS and calls with its temporary credentials, as AWS does."""
+    role = "arn:aws:iam::123456789012:role/reader"
+    who = _task("aws-sdk:sts:getCallerIdentity", {}, Credentials={"RoleArn.$": "$.role"})
+    me = _task("aws-sdk:sts:getCallerIdentity", {})
+    description, events = run_machine(_chain(("AsRole", who), ("AsServer", me)), {"role": role})
+    output = _output(description)
+    assert output["AsRole"]["Arn"] == "arn:aws:sts::123456789012:assumed-role/reader/StepFunctions"
+    assert "assumed-role" not in output["AsServer"]["Arn"]
+    scheduled = [event["taskScheduledEventDetails"] for event in events if event["type"] == "TaskScheduled"]
+    assert [detail.get("taskCredentials") for detail in scheduled] == [{"roleArn": role}, None]
+
+
+def test_credentials_without_a_role_arn_fail_the_state(run_machine: RunMachine) -> None:
+    who = _task("aws-sdk:sts:getCallerIdentity", {}, Credentials={"RoleArn.$": "$.missing"}, End=True)
+    description, _ = run_machine({"StartAt": "Who", "States": {"Who": who}}, {"missing": 7})
+    assert (description["status"], description["error"]) == ("FAILED", "States.Runtime")
