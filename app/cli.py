@@ -106,6 +106,13 @@ def _parser() -> argparse.ArgumentParser:
     _endpoint_option(history)
     history.add_argument("execution_arn", metavar="EXECUTION_ARN")
     history.set_defaults(run=_history)
+
+    from app.remote import schedules
+
+    schedule_command = command("schedules", "list, show, create, update, enable, disable or delete schedules")
+    _endpoint_option(schedule_command)
+    schedules.add_arguments(schedule_command)
+    schedule_command.set_defaults(run=_schedules)
     return parser
 
 
@@ -259,6 +266,27 @@ def _history(args: argparse.Namespace) -> int:
     from app.terminal_views import show_history
 
     return _look(args, lambda sfn, console: show_history(sfn, console, args.execution_arn))
+
+
+def _schedules(args: argparse.Namespace) -> int:
+    from app.remote import schedules
+
+    return _remote(args, lambda api, console: schedules.run(api, console, args))
+
+
+def _remote(args: argparse.Namespace, act: Callable[[Any, Console], None]) -> int:
+    """Act on the server at ``--endpoint`` through its REST routes; an error is one line and exit status 1."""
+    from app.remote.client import ApiError, RestClient, UnreachableError
+
+    api = RestClient(args.endpoint)
+    try:
+        act(api, Console())
+    except (ApiError, UnreachableError) as exc:
+        print(f"sfn: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        api.close()
+    return 0
 
 
 def _look(args: argparse.Namespace, show: Callable[[Any, Console], None]) -> int:

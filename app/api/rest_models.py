@@ -153,3 +153,46 @@ class UpdateAliasBody(BaseModel):
 
     description: str | None = Field(default=None, max_length=256)
     routingConfiguration: list[RoutingConfig] | None = None
+
+
+class ScheduleTarget(BaseModel):
+    """What a schedule starts: a state machine, a version or an alias, with the execution's input."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    Arn: str = Field(min_length=1, max_length=256, description="The state machine (version, alias) to start.")
+    Input: JsonValue = Field(default=None, description="The execution's input: a JSON value or its JSON text.")
+    RoleArn: str | None = Field(default=None, max_length=256, description="Stored as given, not assumed.")
+
+
+class ScheduleBody(BaseModel):
+    """EventBridge Scheduler's CreateSchedule and UpdateSchedule members (the name is in the path)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "ScheduleExpression": "cron(0 9 ? * MON-FRI *)",
+                    "ScheduleExpressionTimezone": "Europe/Paris",
+                    "Target": {"Arn": MACHINE_ARN, "Input": {"report": "daily"}},
+                    "State": "ENABLED",
+                }
+            ]
+        },
+    )
+
+    ScheduleExpression: str = Field(
+        description="`rate(N minutes|hours|days)`, `cron(min hour day-of-month month day-of-week year)` "
+        "(with `?`, `L`, `W`, `#`) or `at(yyyy-mm-ddThh:mm:ss)`."
+    )
+    ScheduleExpressionTimezone: str = Field(default="UTC", description="An IANA time zone for cron and at.")
+    Target: ScheduleTarget
+    State: Literal["ENABLED", "DISABLED"] = "ENABLED"
+    Description: str | None = Field(default=None, max_length=512)
+    StartDate: float | str | None = Field(default=None, description="Epoch seconds or ISO 8601: not before.")
+    EndDate: float | str | None = Field(default=None, description="Epoch seconds or ISO 8601: not after.")
+    FlexibleTimeWindow: dict[str, Any] | None = Field(
+        default=None, description="Accepted for compatibility; this server fires at the due time (`OFF`)."
+    )
+    StackName: str | None = Field(default=None, max_length=128, description="The stack that owns the schedule.")
