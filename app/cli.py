@@ -113,6 +113,18 @@ def _parser() -> argparse.ArgumentParser:
     _endpoint_option(schedule_command)
     schedules.add_arguments(schedule_command)
     schedule_command.set_defaults(run=_schedules)
+
+    from app.deploy import command as deploy_command
+
+    deploy = command("deploy", "deploy a SAM or CloudFormation template to a running server (or --delete a stack)")
+    _endpoint_option(deploy)
+    deploy_command.add_arguments(deploy)
+    deploy.set_defaults(run=_deploy)
+
+    stacks = command("stacks", "list the stacks deployed to a running server, or show one")
+    _endpoint_option(stacks)
+    stacks.add_argument("name", nargs="?", metavar="STACK", help="show this stack's resources and outputs")
+    stacks.set_defaults(run=_stacks)
     return parser
 
 
@@ -272,6 +284,31 @@ def _schedules(args: argparse.Namespace) -> int:
     from app.remote import schedules
 
     return _remote(args, lambda api, console: schedules.run(api, console, args))
+
+
+def _deploy(args: argparse.Namespace) -> int:
+    """Exit status 0 when deployed, 1 when the server or the template said no, 2 for a mistake in the command."""
+    from app.deploy import command as deploy_command
+    from app.deploy.errors import DeployError
+    from app.terminal_views import client
+
+    sfn = client(args.endpoint, get_settings().region)
+    try:
+        return _remote(args, lambda api, console: deploy_command.run(api, sfn, console, args))
+    except DeployError as exc:
+        print(f"sfn: {exc}", file=sys.stderr)
+        return 1
+    except ValueError as exc:
+        print(f"sfn: {exc}", file=sys.stderr)
+        return 2
+
+
+def _stacks(args: argparse.Namespace) -> int:
+    from app.remote import stacks
+
+    if args.name:
+        return _remote(args, lambda api, console: stacks.show_one(api, console, args.name))
+    return _remote(args, stacks.show_list)
 
 
 def _remote(args: argparse.Namespace, act: Callable[[Any, Console], None]) -> int:

@@ -20,6 +20,7 @@ from app.scheduler.loop import Scheduler
 from app.scheduler.periodic import Periodic
 from app.scheduler.tasks import TaskRunner
 from app.service import executions
+from app.service.functions import deployed_lookup
 from app.service.schedule_firing import ScheduleFirer
 from app.settings import Settings
 
@@ -38,7 +39,8 @@ def build_integrations(runtime: Runtime) -> Integrations:
             self_endpoint=settings.public_url,
             callback_credentials=_first_key(settings),
             caller_key=runtime.caller_key,
-        )
+        ),
+        deployed=deployed_lookup(runtime),
     )
 
     def start_execution(state_machine_arn: str, **kwargs: Any) -> dict[str, Any]:

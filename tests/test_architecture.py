@@ -29,6 +29,7 @@ RANKS: dict[str, int] = {
     "terminal_views": 0,
     "recurrence": 0,
     "remote": 1,
+    "deploy": 2,
     "arns": 1,
     # the durable vocabulary, the language, then the pure interpreter beside the SQL and the integrations
     "durable": 1,

@@ -196,3 +196,29 @@ class ScheduleBody(BaseModel):
         default=None, description="Accepted for compatibility; this server fires at the due time (`OFF`)."
     )
     StackName: str | None = Field(default=None, max_length=128, description="The stack that owns the schedule.")
+
+
+class FunctionBody(BaseModel):
+    """A Python function for the server to run (what ``sfn deploy`` sends for a template's function)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "Handler": "app.lambda_handler",
+                    "Runtime": "python3.11",
+                    "ZipFile": "UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA==",
+                    "Environment": {"TABLE": "orders"},
+                    "Timeout": 30,
+                }
+            ]
+        },
+    )
+
+    Handler: str = Field(description="MODULE.FUNCTION in the archive, e.g. `app.lambda_handler` for app.py.")
+    Runtime: str = Field(description="`python3.x`: the server runs Python functions.")
+    ZipFile: str = Field(description="The code: a zip archive, base64-encoded (at most 50 MB).")
+    Environment: dict[str, str] = Field(default_factory=dict, description="The function's own variables.")
+    Timeout: float = Field(default=3, gt=0, le=900, description="Seconds a call may take (Lambda's default: 3).")
+    StackName: str | None = Field(default=None, max_length=128, description="The stack that owns the function.")

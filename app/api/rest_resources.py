@@ -1,4 +1,5 @@
-"""REST routes under ``/v1`` for what the Step Functions API has no operation for: schedules.
+"""REST routes under ``/v1`` for what the Step Functions API has no operation for: schedules, deployed
+functions and stacks.
 
 Bodies are checked against their models (``rest_models``) and errors have the AWS body
 (``{"__type": code, "message": ...}``), 404 for a resource that does not exist, like every ``/v1`` route.
@@ -20,65 +21,119 @@ from app.api.operations import json_members
 from app.api.rest import PREFIX, error_response
 from app.codec import dumps_bytes, dumps_spaced
 from app.executions.runtime import Runtime
-from app.service import schedules
+from app.service import functions, schedules, stacks
 
 JSON = "application/json"
 SCHEDULES = "schedules"
+FUNCTIONS = "functions"
+STACKS = "stacks"
 Body = TypeVar("Body", bound=BaseModel)
 #: The request bodies these routes document in ``/docs``.
-BODIES: list[type[BaseModel]] = [bodies.ScheduleBody]
+BODIES: list[type[BaseModel]] = [bodies.ScheduleBody, bodies.FunctionBody]
 
 
 def build_router() -> APIRouter:
     router = APIRouter(prefix=PREFIX)
-    body_doc = _body_doc(bodies.ScheduleBody)
-    router.add_api_route(
-        "/schedules",
-        list_schedules,
-        methods=["GET"],
-        tags=[SCHEDULES],
-        summary="List schedules",
-        description="Schedules in name order; `NamePrefix`, `MaxResults` and `NextToken` as ListSchedules.",
-        response_class=Response,
-    )
-    router.add_api_route(
-        "/schedules/{name}",
-        create_schedule,
-        methods=["POST"],
-        tags=[SCHEDULES],
-        summary="Create a schedule",
-        description="Starts its target at every due time of its expression (ConflictException if the name is taken).",
-        response_class=Response,
-        openapi_extra=body_doc,
-    )
-    router.add_api_route(
-        "/schedules/{name}",
-        update_schedule,
-        methods=["PUT"],
-        tags=[SCHEDULES],
-        summary="Replace a schedule",
-        description="Every member is replaced, as UpdateSchedule does; a changed expression counts from now.",
-        response_class=Response,
-        openapi_extra=body_doc,
-    )
-    router.add_api_route(
-        "/schedules/{name}",
-        get_schedule,
-        methods=["GET"],
-        tags=[SCHEDULES],
-        summary="Describe a schedule",
-        description="GetSchedule's members, with `NextInvocation`, `LastInvocation` and `LastExecutionArn`.",
-        response_class=Response,
-    )
-    router.add_api_route(
-        "/schedules/{name}",
-        delete_schedule,
-        methods=["DELETE"],
-        tags=[SCHEDULES],
-        summary="Delete a schedule",
-        status_code=204,
-        response_class=Response,
-    )
+    routes: list[tuple[str, str, Callable[..., Any], str, str, str, type[BaseModel] | None]] = [
+        (
+            "GET",
+            "/schedules",
+            list_schedules,
+            SCHEDULES,
+            "List schedules",
+            "Schedules in name order; `NamePrefix`, `MaxResults` and `NextToken` as ListSchedules.",
+            None,
+        ),
+        (
+            "POST",
+            "/schedules/{name}",
+            create_schedule,
+            SCHEDULES,
+            "Create a schedule",
+            "Starts its target at every due time of its expression (ConflictException if the name is taken).",
+            bodies.ScheduleBody,
+        ),
+        (
+            "PUT",
+            "/schedules/{name}",
+            update_schedule,
+            SCHEDULES,
+            "Replace a schedule",
+            "Every member is replaced, as UpdateSchedule does; a changed expression counts from now.",
+            bodies.ScheduleBody,
+        ),
+        (
+            "GET",
+            "/schedules/{name}",
+            get_schedule,
+            SCHEDULES,
+            "Describe a schedule",
+            "GetSchedule's members, with `NextInvocation`, `LastInvocation` and `LastExecutionArn`.",
+            None,
+        ),
+        ("DELETE", "/schedules/{name}", delete_schedule, SCHEDULES, "Delete a schedule", "It fires no more.", None),
+        ("GET", "/functions", list_functions, FUNCTIONS, "List deployed functions", "Without their code.", None),
+        (
+            "PUT",
+            "/functions/{name}",
+            put_function,
+            FUNCTIONS,
+            "Deploy a function",
+            "Create or replace a Python function; the next call runs the new code, in every process.",
+            bodies.FunctionBody,
+        ),
+        (
+            "GET",
+            "/functions/{name}",
+            get_function,
+            FUNCTIONS,
+            "Describe a deployed function",
+            "Without its code.",
+            None,
+        ),
+        (
+            "DELETE",
+            "/functions/{name}",
+            delete_function,
+            FUNCTIONS,
+            "Delete a deployed function",
+            "Calls of its name go to the next source (SFN_FUNCTIONS_DIR, SFN_FUNCTION_URLS, LAMBDA_ENDPOINT).",
+            None,
+        ),
+        ("GET", "/stacks", list_stacks, STACKS, "List stacks", "The stacks `sfn deploy` recorded.", None),
+        (
+            "PUT",
+            "/stacks/{name}",
+            put_stack,
+            STACKS,
+            "Record a stack",
+            "What a deployment made: `Resources` (LogicalId, Type, Status, Kind, PhysicalId, Reason), `Outputs`, "
+            "`Parameters`.",
+            None,
+        ),
+        ("GET", "/stacks/{name}", get_stack, STACKS, "Describe a stack", "Its resources and outputs.", None),
+        (
+            "DELETE",
+            "/stacks/{name}",
+            delete_stack,
+            STACKS,
+            "Delete a stack",
+            "Deletes its schedules, state machines, activities and functions, then the record.",
+            None,
+        ),
+    ]
+    for method, path, endpoint, tag, summary, description, body in routes:
+        router.add_api_route(
+            path,
+            endpoint,
+            methods=[method],
+            tags=[tag],
+            summary=summary,
+            description=description,
+            status_code=204 if method == "DELETE" and tag == SCHEDULES else 200,
+            response_class=Response,
+            openapi_extra=None if body is None else _body_doc(body),
+        )
     return router
 
 
@@ -118,6 +173,46 @@ async def get_schedule(name: str, request: Request) -> Response:
 
 async def delete_schedule(name: str, request: Request) -> Response:
     return await _answer(request, lambda runtime: schedules.delete(runtime, name), status=204)
+
+
+async def list_functions(request: Request) -> Response:
+    return await _answer(request, functions.list_all)
+
+
+async def put_function(name: str, request: Request) -> Response:
+    body = await _read(request, bodies.FunctionBody)
+    if isinstance(body, Response):
+        return body
+    return await _answer(request, lambda runtime: functions.put(runtime, name, body.model_dump()))
+
+
+async def get_function(name: str, request: Request) -> Response:
+    return await _answer(request, lambda runtime: functions.get(runtime, name))
+
+
+async def delete_function(name: str, request: Request) -> Response:
+    return await _answer(request, lambda runtime: functions.delete(runtime, name), status=204)
+
+
+async def list_stacks(request: Request) -> Response:
+    return await _answer(request, stacks.list_all)
+
+
+async def put_stack(name: str, request: Request) -> Response:
+    try:
+        body = json_members(await request.body())
+    except errors.ServiceError as exc:
+        return error_response(exc)
+    return await _answer(request, lambda runtime: stacks.put(runtime, name, body))
+
+
+async def get_stack(name: str, request: Request) -> Response:
+    return await _answer(request, lambda runtime: stacks.get(runtime, name))
+
+
+async def delete_stack(name: str, request: Request) -> Response:
+    """The deleted stack, as it was: what its resources were."""
+    return await _answer(request, lambda runtime: stacks.delete(runtime, name))
 
 
 def spec_of(name: str, body: bodies.ScheduleBody) -> schedules.ScheduleSpec:

@@ -6,6 +6,7 @@ its expression (``app.recurrence``), with its input. Firing is in :mod:`app.serv
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -44,7 +45,7 @@ def create(runtime: Runtime, spec: ScheduleSpec) -> dict[str, Any]:
     """A new schedule; ``ConflictException`` when the name is taken."""
     recurrence_ = _check(runtime, spec)
     now = runtime.clock.now()
-    anchor = spec.start_date if spec.start_date is not None else now
+    anchor = spec.start_date if spec.start_date is not None else float(math.ceil(now))  # whole seconds
     with runtime.db.write() as conn:
         if schedules.get(conn, spec.name) is not None:
             raise errors.ConflictException(f"Schedule {spec.name} already exists.")
@@ -68,7 +69,8 @@ def update(runtime: Runtime, spec: ScheduleSpec) -> dict[str, Any]:
     with runtime.db.write() as conn:
         existing = _require(conn, spec.name)
         same_rhythm = existing.expression == spec.expression and existing.start_date == spec.start_date
-        anchor = existing.anchor if same_rhythm else (spec.start_date if spec.start_date is not None else now)
+        fresh = spec.start_date if spec.start_date is not None else float(math.ceil(now))
+        anchor = existing.anchor if same_rhythm else fresh
         values = _values(spec) | {"updated_at": now, "anchor": anchor}
         values["next_fire_at"] = _first_due(recurrence_, spec, anchor, now)
         if same_rhythm and existing.next_fire_at is not None and existing.timezone == spec.timezone:

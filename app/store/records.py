@@ -233,8 +233,14 @@ class FunctionRecord(NamedTuple):
     updated_at: float
 
 
-class FunctionStamp(NamedTuple):
-    """Which code a deployed function runs now, without the code itself."""
+class FunctionMeta(NamedTuple):
+    """A deployed function without its code: what a call needs to find the code it runs now."""
 
     name: str
+    handler: str
+    runtime: str
     code_sha256: str
+    environment: str
+    timeout: float
+    stack_name: str | None
+    updated_at: float
