@@ -357,3 +357,58 @@ def test_the_continue_as_new_template_deploys_and_its_chain_runs(
         chain.append(wait_for_end(sfn, json.loads(chain[-1]["output"])["next"]["ExecutionArn"], timeout=60))
     assert [execution["status"] for execution in chain] == ["SUCCEEDED"] * 3
     assert sfn_cli(server, capsys, "deploy", "--delete", "--stack-name", stack)[0] == 0
+
+
+ALIASED = """
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Machine:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      AutoPublishAlias: live
+      Logging:
+        Level: ERROR
+        IncludeExecutionData: true
+        Destinations:
+          - CloudWatchLogsLogGroup:
+              LogGroupArn: !GetAtt Logs.Arn
+      Tracing: {Enabled: true}
+      Definition:
+        StartAt: P
+        States:
+          P: {Type: Pass, Result: %d, End: true}
+      Events:
+        FirstMonday:
+          Type: ScheduleV2
+          Properties:
+            ScheduleExpression: cron(0 8 ? * 2#1 *)
+            ScheduleExpressionTimezone: America/New_York
+            Input: '{"from": "schedule"}'
+  Logs:
+    Type: AWS::Logs::LogGroup
+"""
+
+
+def test_auto_publish_alias_logging_tracing_and_a_schedule_of_the_alias(
+    server: ServerProcess, sfn: SFNClient, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    stack, template = stack_name(), tmp_path / "template.yaml"
+    machine_arn = f"arn:aws:states:us-east-1:123456789012:stateMachine:{stack}-Machine"
+    for release in (1, 2):
+        template.write_text(ALIASED % release)
+        code, _, err = sfn_cli(server, capsys, "deploy", str(template), "--stack-name", stack)
+        assert code == 0, err
+        alias = sfn.describe_state_machine_alias(stateMachineAliasArn=f"{machine_arn}:live")
+        assert alias["routingConfiguration"] == [{"stateMachineVersionArn": f"{machine_arn}:{release}", "weight": 100}]
+        assert run(sfn, f"{machine_arn}:live", {}) == release
+    described = sfn.describe_state_machine(stateMachineArn=machine_arn)
+    assert described["loggingConfiguration"]["level"] == "ERROR"
+    assert described["loggingConfiguration"]["destinations"] == [
+        {"cloudWatchLogsLogGroup": {"logGroupArn": f"arn:aws:logs:us-east-1:123456789012:{stack}-Logs"}}
+    ]
+    assert described["tracingConfiguration"] == {"enabled": True}
+    schedule = rest(server, "GET", f"/schedules/{stack}-Machine-FirstMonday").json()
+    assert schedule["Target"] == {"Arn": f"{machine_arn}:live", "Input": '{"from": "schedule"}'}
+    assert schedule["ScheduleExpressionTimezone"] == "America/New_York"
+    assert schedule["NextInvocation"].endswith(("T13:00:00Z", "T12:00:00Z"))  # 8:00 in New York
+    assert sfn_cli(server, capsys, "deploy", "--delete", "--stack-name", stack)[0] == 0
