@@ -27,6 +27,8 @@ RATE = re.compile(r"rate\(\s*(\d+)\s+(minute|minutes|hour|hours|day|days)\s*\)")
 CRON = re.compile(r"cron\((.*)\)")
 AT = re.compile(r"at\((\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})\)")
 UNIT_SECONDS = {"minute": 60, "hour": 3600, "day": 86_400}
+#: The longest period a rate may have: a century keeps every due time a date the API can show.
+MAX_RATE_SECONDS = 100 * 365 * 86_400
 MAX_EXPRESSION = 256
 # Daylight saving changes move a wall time by at most this much; past it a search gives up.
 _LOCAL_SEARCH_STEPS = 4
@@ -103,7 +105,10 @@ def _rate_period(value: int, unit: str) -> float:
     if (value == 1) != (unit == singular):
         wanted = singular if value == 1 else f"{singular}s"
         raise ExpressionError(f"Invalid rate expression 'rate({value} {unit})': write 'rate({value} {wanted})'.")
-    return float(value * UNIT_SECONDS[singular])
+    seconds = value * UNIT_SECONDS[singular]
+    if seconds > MAX_RATE_SECONDS:
+        raise ExpressionError(f"A rate may be at most {MAX_RATE_SECONDS // 86_400} days.")
+    return float(seconds)
 
 
 def _zone(timezone: str) -> ZoneInfo:

@@ -51,6 +51,7 @@ def put(runtime: Runtime, name: str, body: dict[str, Any]) -> dict[str, Any]:
 
 
 def get(runtime: Runtime, name: str) -> dict[str, Any]:
+    require_name(name)
     with runtime.db.read() as conn:
         row = stacks.get(conn, name)
     if row is None:

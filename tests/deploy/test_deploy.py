@@ -322,6 +322,12 @@ def test_deploy_update_in_place_and_delete_a_stack(
             2,
             "KEY=VALUE",
         ),
+        (
+            "Resources:\n  A:\n    Type: AWS::StepFunctions::Activity\n",
+            ["--stack-name", "9-bad_name"],  # the last --stack-name counts
+            1,
+            "Invalid stack name '9-bad_name'",
+        ),
     ],
 )
 def test_a_template_that_cannot_be_deployed_says_where(

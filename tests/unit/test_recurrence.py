@@ -96,6 +96,7 @@ def test_an_at_expression_fires_once() -> None:
         ("cron(61 9 * * ? *)", "UTC", "Invalid minute value"),
         ("cron(0 9 ? * 8 *)", "UTC", "Invalid day-of-week value"),
         ("every day", "UTC", "Invalid schedule expression"),
+        ("rate(" + "9" * 200 + " days)", "UTC", "at most 36500 days"),
         ("rate(1 minute)", "Mars/Olympus", "Invalid time zone"),
         ("cron(" + "1," * 200 + "2 * * * ? *)", "UTC", "at most 256 characters"),
     ],
