@@ -20,7 +20,8 @@ from app.store import schedules
 from app.store.records import ScheduleRecord
 
 NAME = re.compile(r"[0-9a-zA-Z\-_.]{1,64}")
-STATES = ("ENABLED", "DISABLED")
+ENABLED = "ENABLED"
+STATES = (ENABLED, "DISABLED")
 MAX_INPUT_BYTES = 262_144
 MAX_DESCRIPTION = 512
 
@@ -73,8 +74,9 @@ def update(runtime: Runtime, spec: ScheduleSpec) -> dict[str, Any]:
         anchor = existing.anchor if same_rhythm else fresh
         values = _values(spec) | {"updated_at": now, "anchor": anchor}
         values["next_fire_at"] = _first_due(recurrence_, spec, anchor, now)
-        if same_rhythm and existing.next_fire_at is not None and existing.timezone == spec.timezone:
-            values["next_fire_at"] = existing.next_fire_at  # an unchanged rhythm keeps its pending occurrence
+        pending = existing.next_fire_at
+        if same_rhythm and existing.timezone == spec.timezone and pending is not None and pending > now:
+            values["next_fire_at"] = pending  # an unchanged rhythm keeps its pending occurrence (not a stale one)
         schedules.update(conn, spec.name, values)
     runtime.signal_work()
     return {"ScheduleArn": existing.arn}
@@ -113,7 +115,7 @@ def view(row: ScheduleRecord) -> dict[str, Any]:
         "Target": {"Arn": row.target_arn, **({"Input": row.input} if row.input is not None else {})},
         "CreationDate": row.created_at,
         "LastModificationDate": row.updated_at,
-        "NextInvocation": None if row.next_fire_at is None else recurrence.iso(row.next_fire_at),
+        "NextInvocation": _next_invocation(row),
     }
     optional = {
         "Description": row.description,
@@ -126,6 +128,11 @@ def view(row: ScheduleRecord) -> dict[str, Any]:
     }
     result.update({key: value for key, value in optional.items() if value is not None})
     return result
+
+
+def _next_invocation(row: ScheduleRecord) -> str | None:
+    """When the schedule fires next; a disabled one does not."""
+    return None if row.next_fire_at is None or row.state != ENABLED else recurrence.iso(row.next_fire_at)
 
 
 def parse_date(value: Any, member: str) -> float | None:

@@ -213,3 +213,16 @@ def test_an_update_that_keeps_the_rhythm_keeps_the_pending_occurrence(runtime: R
     assert schedules.get(runtime, "tweak")["NextInvocation"] == "2026-12-03T20:10:00Z"
     schedules.update(runtime, schedules.ScheduleSpec("tweak", "rate(1 hour)", target))
     assert schedules.get(runtime, "tweak")["NextInvocation"] == "2026-12-03T21:05:00Z"
+
+
+def test_a_schedule_enabled_again_fires_at_its_next_due_time(runtime: Runtime, clock: FakeClock) -> None:
+    target = machine(runtime)
+    schedules.create(runtime, schedules.ScheduleSpec("paused", "rate(10 minutes)", target))
+    schedules.update(runtime, schedules.ScheduleSpec("paused", "rate(10 minutes)", target, state="DISABLED"))
+    assert schedules.get(runtime, "paused")["NextInvocation"] is None
+    clock.advance(3600 + 60)
+    firer = ScheduleFirer(runtime)
+    assert firer.fire_due() == 0
+    schedules.update(runtime, schedules.ScheduleSpec("paused", "rate(10 minutes)", target))
+    assert firer.fire_due() == 0  # the occurrences while it was disabled are not made up
+    assert schedules.get(runtime, "paused")["NextInvocation"] == "2026-12-03T21:10:00Z"  # its rhythm from 20:00

@@ -3,7 +3,7 @@ server started after a due time passed while none ran fires it once.
 
 The firing logic is tested on the engine's clock in ``test_firing.py``; here the processes are real, so the
 occurrences are ``at()`` times a few seconds ahead, and the downtime is written into the stopped server's
-database (the due time moved ten minutes into the past) instead of waited for.
+database (the due time moved ten hours into the past) instead of waited for.
 """
 
 from __future__ import annotations
@@ -81,11 +81,11 @@ def test_a_server_started_after_missed_occurrences_fires_once(backend: str, tmp_
         server.start()
         sfn = make_client(server.endpoint)
         machine = sfn.create_state_machine(name="missed", definition=PASS, roleArn=ROLE_ARN)["stateMachineArn"]
-        create_schedule(server, "every-minute", {"ScheduleExpression": "rate(1 minute)", "Target": {"Arn": machine}})
+        create_schedule(server, "hourly", {"ScheduleExpression": "rate(1 hour)", "Target": {"Arn": machine}})
         server.stop()
 
-        # Ten minutes of downtime: the pending occurrence is now ten minutes overdue.
-        missed = time.time() - 600
+        # Downtime across ten due times: the pending occurrence is now ten hours overdue.
+        missed = time.time() - 10 * 3600
         engine = sa.create_engine(url)
         with engine.begin() as conn:
             conn.execute(schedules.update().values(next_fire_at=missed))
@@ -93,10 +93,10 @@ def test_a_server_started_after_missed_occurrences_fires_once(backend: str, tmp_
 
         server.start()
         wait_until(lambda: len(sfn.list_executions(stateMachineArn=machine)["executions"]) >= 1, 15, "the catch-up")
-        shown = get_schedule(server, "every-minute")
+        shown = get_schedule(server, "hourly")
         assert shown["LastInvocation"] == datetime.fromtimestamp(missed, UTC).isoformat().replace("+00:00", "Z")
         next_due = datetime.fromisoformat(shown["NextInvocation"].replace("Z", "+00:00")).timestamp()
-        assert time.time() < next_due <= time.time() + 60  # the rhythm goes on from now
+        assert time.time() < next_due <= time.time() + 3600  # the rhythm goes on from now
         assert len(sfn.list_executions(stateMachineArn=machine)["executions"]) == 1  # one, not ten
     finally:
         server.stop()
