@@ -26,7 +26,7 @@ class Periodic:
         self._wakeup = wakeup
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
-        self._failures = RepeatingFailure(log, name)
+        self._failures = RepeatingFailure(log, f"the {name} thread")
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)

@@ -19,7 +19,7 @@ import logging
 import uuid
 from dataclasses import dataclass, field
 
-from app import errors, recurrence
+from app import errors, metrics, recurrence
 from app.executions.runtime import Runtime
 from app.service import executions
 from app.service.schedules import next_due
@@ -30,7 +30,6 @@ log = logging.getLogger(__name__)
 
 BATCH = 32
 LEASE_SECONDS = 60.0
-MAX_NAME = 80
 
 
 @dataclass
@@ -71,6 +70,8 @@ class ScheduleFirer:
         assert due_at is not None
         arn: str | None = None
         error: str | None = None
+        metrics.SCHEDULE_LATENESS_SECONDS.observe(max(self.runtime.clock.now() - due_at, 0.0))
+        outcome = "started"
         try:
             arn = executions.start(
                 self.runtime,
@@ -80,10 +81,13 @@ class ScheduleFirer:
                 started_by=row.arn,
             )["executionArn"]
         except errors.ExecutionAlreadyExists:
+            outcome = "already_started"
             log.info("schedule %s: the occurrence due %s was started before", row.name, recurrence.iso(due_at))
         except errors.ServiceError as exc:
             error = f"{exc.code}: {exc.message}"
+            outcome = "refused"
             log.warning("schedule %s could not start %s: %s", row.name, row.target_arn, error)
+        metrics.SCHEDULE_FIRINGS.labels(outcome).inc()
         now = self.runtime.clock.now()
         with self.runtime.db.write() as conn:
             # Missed occurrences are not made up: the next one is the first after now.
@@ -94,5 +98,6 @@ class ScheduleFirer:
 
 
 def execution_name(schedule_name: str, due_at: float) -> str:
-    """``<schedule>-<UTC minute of the occurrence>``: the same for every process firing that occurrence."""
-    return f"{schedule_name}-{recurrence.execution_suffix(due_at)}"[:MAX_NAME]
+    """``<schedule>-<UTC minute of the occurrence>``: the same for every process firing that occurrence
+    (at most 64 + 1 + 14 characters, within the 80 of an execution's name)."""
+    return f"{schedule_name}-{recurrence.execution_suffix(due_at)}"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from app import arns
+from app import arns, metrics
 from app.clock import FakeClock
 from app.executions.runtime import Runtime, build_runtime
 from app.service import executions, schedules, state_machines
@@ -51,6 +51,11 @@ def runtime(database: str, clock: FakeClock) -> Iterator[Runtime]:
 
 def machine(runtime: Runtime, name: str = "nightly") -> str:
     return str(state_machines.create(runtime, name=name, definition=PASS, role_arn=ROLE_ARN)["stateMachineArn"])
+
+
+def firings(outcome: str) -> float:
+    """This process's ``sfn_schedule_firings_total`` of an outcome."""
+    return metrics.REGISTRY.get_sample_value("sfn_schedule_firings_total", {"outcome": outcome}) or 0.0
 
 
 def started_by(runtime: Runtime, schedule: str) -> list[str]:
@@ -182,8 +187,10 @@ def test_a_server_that_died_after_starting_an_occurrence_is_not_repeated(runtime
     firer = ScheduleFirer(runtime)
     assert firer.fire_due() == 0  # the lease still holds
     clock.advance(61)
+    already = firings("already_started")
     firer.fire_due()
     assert len(started_by(runtime, "crashy")) == 1
+    assert firings("already_started") == already + 1
     assert schedules.get(runtime, "crashy")["NextInvocation"] == "2026-12-03T20:10:00Z"
 
 
