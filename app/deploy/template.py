@@ -17,6 +17,7 @@ from app.deploy.errors import DeployError
 from app.deploy.intrinsics import Scope, resolve
 
 MAX_TEMPLATE_BYTES = 1024 * 1024  # CloudFormation's limit for a template given from S3
+MAX_RESOURCES = 500  # CloudFormation's limit per template
 PSEUDO_PARTITION = "aws"
 
 
@@ -32,6 +33,8 @@ class Template:
         resources = self.body.get("Resources")
         if not isinstance(resources, dict) or not resources:
             raise DeployError("the template has no Resources")
+        if len(resources) > MAX_RESOURCES:
+            raise DeployError(f"the template has {len(resources)} resources, more than {MAX_RESOURCES}")
         return resources
 
     def section(self, name: str) -> dict[str, Any]:
