@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cfnlint.decode import decode
-
 from app.deploy.errors import DeployError
 from app.deploy.intrinsics import Scope, resolve
 
@@ -52,6 +50,10 @@ def load(path: Path) -> Template:
         raise DeployError(f"cannot read {path}: {exc.strerror}") from exc
     if size > MAX_TEMPLATE_BYTES:
         raise DeployError(f"{path} is larger than {MAX_TEMPLATE_BYTES} bytes")
+    try:
+        from cfnlint.decode import decode
+    except ImportError as exc:
+        raise DeployError("sfn deploy reads templates with cfn-lint: pip install 'sfn-server[deploy]'") from exc
     body, problems = decode(str(path))
     if problems or not isinstance(body, dict):
         details = "; ".join(f"line {problem.linenumber}: {problem.message}" for problem in problems) or "not a template"
