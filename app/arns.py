@@ -193,3 +193,20 @@ def caller_of_path(path: str, key: bytes) -> str | None:
 
 def _proof(execution_arn: str, key: bytes) -> str:
     return hmac.new(key, execution_arn.encode(), hashlib.sha256).hexdigest()[:CALLER_PROOF_DIGITS]
+
+
+SCHEDULE_GROUP = "default"
+
+
+def schedule(region: str, account: str, name: str) -> str:
+    """An EventBridge Scheduler schedule's ARN, in the one group this server has."""
+    return f"arn:aws:scheduler:{region}:{account}:schedule/{SCHEDULE_GROUP}/{name}"
+
+
+def is_schedule(arn: str) -> bool:
+    return arn.startswith("arn:aws:scheduler:") and ":schedule/" in arn
+
+
+def function(region: str, account: str, name: str) -> str:
+    """A Lambda function's ARN, as a deployed function of this server is called."""
+    return f"arn:aws:lambda:{region}:{account}:function:{name}"

@@ -109,6 +109,25 @@ def _parser() -> argparse.ArgumentParser:
     _endpoint_option(history)
     history.add_argument("execution_arn", metavar="EXECUTION_ARN")
     history.set_defaults(run=_history)
+
+    from app.remote import schedules
+
+    schedule_command = command("schedules", "list, show, create, update, enable, disable or delete schedules")
+    _endpoint_option(schedule_command)
+    schedules.add_arguments(schedule_command)
+    schedule_command.set_defaults(run=_schedules)
+
+    from app.deploy import command as deploy_command
+
+    deploy = command("deploy", "deploy a SAM or CloudFormation template to a running server (or --delete a stack)")
+    _endpoint_option(deploy)
+    deploy_command.add_arguments(deploy)
+    deploy.set_defaults(run=_deploy)
+
+    stacks = command("stacks", "list the stacks deployed to a running server, or show one")
+    _endpoint_option(stacks)
+    stacks.add_argument("name", nargs="?", metavar="STACK", help="show this stack's resources and outputs")
+    stacks.set_defaults(run=_stacks)
     return parser
 
 
@@ -272,6 +291,52 @@ def _history(args: argparse.Namespace) -> int:
     from app.terminal_views import show_history
 
     return _look(args, lambda sfn, console: show_history(sfn, console, args.execution_arn))
+
+
+def _schedules(args: argparse.Namespace) -> int:
+    from app.remote import schedules
+
+    return _remote(args, lambda api, console: schedules.run(api, console, args))
+
+
+def _deploy(args: argparse.Namespace) -> int:
+    """Exit status 0 when deployed, 1 when the server or the template said no, 2 for a mistake in the command."""
+    from app.deploy import command as deploy_command
+    from app.deploy.errors import DeployError
+    from app.terminal_views import client
+
+    sfn = client(args.endpoint, get_settings().region)
+    try:
+        return _remote(args, lambda api, console: deploy_command.run(api, sfn, console, args))
+    except DeployError as exc:
+        print(f"sfn: {exc}", file=sys.stderr)
+        return 1
+    except ValueError as exc:
+        print(f"sfn: {exc}", file=sys.stderr)
+        return 2
+
+
+def _stacks(args: argparse.Namespace) -> int:
+    from app.remote import stacks
+
+    if args.name:
+        return _remote(args, lambda api, console: stacks.show_one(api, console, args.name))
+    return _remote(args, stacks.show_list)
+
+
+def _remote(args: argparse.Namespace, act: Callable[[Any, Console], None]) -> int:
+    """Act on the server at ``--endpoint`` through its REST routes; an error is one line and exit status 1."""
+    from app.remote.client import ApiError, RestClient, UnreachableError
+
+    api = RestClient(args.endpoint)
+    try:
+        act(api, Console())
+    except (ApiError, UnreachableError) as exc:
+        print(f"sfn: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        api.close()
+    return 0
 
 
 def _look(args: argparse.Namespace, show: Callable[[Any, Console], None]) -> int:

@@ -17,8 +17,11 @@ from app.integrations.destinations import Destinations, GuardedTransport
 from app.integrations.dispatch import Integrations
 from app.integrations.functions import FunctionInvoker, FunctionSettings
 from app.scheduler.loop import Scheduler
+from app.scheduler.periodic import Periodic
 from app.scheduler.tasks import TaskRunner
 from app.service import executions
+from app.service.functions import deployed_lookup
+from app.service.schedule_firing import ScheduleFirer
 from app.settings import Settings
 
 HTTP_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
@@ -36,7 +39,8 @@ def build_integrations(runtime: Runtime) -> Integrations:
             self_endpoint=settings.public_url,
             callback_credentials=_first_key(settings),
             caller_key=runtime.caller_key,
-        )
+        ),
+        deployed=deployed_lookup(runtime),
     )
 
     def start_execution(state_machine_arn: str, **kwargs: Any) -> dict[str, Any]:
@@ -70,19 +74,30 @@ def build_scheduler(runtime: Runtime, integrations: Integrations) -> Scheduler:
     return Scheduler(runtime, TaskRunner(runtime, integrations, threads=runtime.settings.task_threads))
 
 
+def build_schedule_thread(runtime: Runtime) -> Periodic:
+    """The thread that fires due schedules, looking again at least every poll interval (other processes
+    may have created or changed a schedule) and at once when this process changes one."""
+    firer = ScheduleFirer(runtime)
+    poll = runtime.settings.poll_seconds
+    return Periodic("sfn-schedules", firer.fire_due, lambda: firer.seconds_to_next(poll), runtime.wakeup)
+
+
 @contextmanager
 def running(runtime: Runtime, *, scheduler: bool = True) -> Iterator[None]:
-    """The integrations, the Express runner and (with ``scheduler``) the scheduler of ``runtime``,
+    """The integrations, the Express runner and (with ``scheduler``) the scheduler and schedules of ``runtime``,
     started for the block and stopped after it, the scheduler first: the server and ``sfn run`` alike."""
     integrations = build_integrations(runtime)
     runtime.express = build_express(runtime, integrations)
     runner = build_scheduler(runtime, integrations) if scheduler else None
-    if runner is not None:
+    schedule_thread = build_schedule_thread(runtime) if scheduler else None
+    if runner is not None and schedule_thread is not None:
         runner.start()
+        schedule_thread.start()
     try:
         yield
     finally:
-        if runner is not None:
+        if runner is not None and schedule_thread is not None:
+            schedule_thread.stop()
             runner.stop()
         runtime.require_express().stop()
         integrations.close()

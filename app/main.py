@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 from fastapi_offline import FastAPIOffline
 
-from app.api import auth, aws_json, health, metrics_route, rest
+from app.api import auth, aws_json, health, metrics_route, rest, rest_resources
 from app.api.aws_json import AwsJsonEndpoint
 from app.composition import running
 from app.executions.runtime import Runtime, build_runtime
@@ -80,13 +80,14 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.include_router(health.router)
     app.include_router(metrics_route.router)
     app.include_router(rest.build_router())
+    app.include_router(rest_resources.build_router())
 
     def openapi() -> dict[str, Any]:
         schema = app.openapi_schema
         if schema is None:
             schema = FastAPI.openapi(app)  # cached on the app, with the entry added below
             schema["paths"] = {"/": aws_json.openapi_entry(), **schema["paths"]}
-            rest.document_bodies(schema)
+            rest.document_bodies(schema, rest_resources.BODIES)
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]

@@ -34,3 +34,15 @@ INTEGRATION_ERRORS = Counter(
     ["resource", "error"],
     registry=REGISTRY,
 )
+SCHEDULE_FIRINGS = Counter(
+    "sfn_schedule_firings",
+    "Occurrences of schedules this process fired, by outcome (started, already_started, refused).",
+    ["outcome"],
+    registry=REGISTRY,
+)
+SCHEDULE_LATENESS_SECONDS = Histogram(
+    "sfn_schedule_lateness_seconds",
+    "How long after its due time a schedule's occurrence was fired.",
+    buckets=(0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 60.0, 600.0),
+    registry=REGISTRY,
+)

@@ -27,6 +27,9 @@ RANKS: dict[str, int] = {
     "failure_log": 0,
     "version": 0,
     "terminal_views": 0,
+    "recurrence": 0,
+    "remote": 1,
+    "deploy": 2,
     "arns": 1,
     # the durable vocabulary, the language, then the pure interpreter beside the SQL and the integrations
     "durable": 1,

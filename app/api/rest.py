@@ -78,10 +78,11 @@ def build_router() -> APIRouter:
     return router
 
 
-def document_bodies(schema: dict[str, Any]) -> None:
-    """Add the documented request bodies to an OpenAPI document's components (the routes point at them)."""
+def document_bodies(schema: dict[str, Any], more: list[type[BaseModel]]) -> None:
+    """Add the documented request bodies (the table's and ``more``) to an OpenAPI document's components
+    (the routes point at them)."""
     components = schema.setdefault("components", {}).setdefault("schemas", {})
-    documented: list[type[BaseModel]] = [bodies.ErrorBody]
+    documented: list[type[BaseModel]] = [bodies.ErrorBody, *more]
     documented += [op.rest.body for op in OPERATIONS.values() if op.rest is not None and op.rest.body is not None]
     for model in documented:
         definition = model.model_json_schema(ref_template="#/components/schemas/{model}")

@@ -153,3 +153,72 @@ class UpdateAliasBody(BaseModel):
 
     description: str | None = Field(default=None, max_length=256)
     routingConfiguration: list[RoutingConfig] | None = None
+
+
+class ScheduleTarget(BaseModel):
+    """What a schedule starts: a state machine, a version or an alias, with the execution's input."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    Arn: str = Field(min_length=1, max_length=256, description="The state machine (version, alias) to start.")
+    Input: JsonValue = Field(default=None, description="The execution's input: a JSON value or its JSON text.")
+    RoleArn: str | None = Field(default=None, max_length=256, description="Stored as given, not assumed.")
+
+
+class ScheduleBody(BaseModel):
+    """EventBridge Scheduler's CreateSchedule and UpdateSchedule members (the name is in the path)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "ScheduleExpression": "cron(0 9 ? * MON-FRI *)",
+                    "ScheduleExpressionTimezone": "Europe/Paris",
+                    "Target": {"Arn": MACHINE_ARN, "Input": {"report": "daily"}},
+                    "State": "ENABLED",
+                }
+            ]
+        },
+    )
+
+    ScheduleExpression: str = Field(
+        description="`rate(N minutes|hours|days)`, `cron(min hour day-of-month month day-of-week year)` "
+        "(with `?`, `L`, `W`, `#`) or `at(yyyy-mm-ddThh:mm:ss)`."
+    )
+    ScheduleExpressionTimezone: str = Field(default="UTC", description="An IANA time zone for cron and at.")
+    Target: ScheduleTarget
+    State: Literal["ENABLED", "DISABLED"] = "ENABLED"
+    Description: str | None = Field(default=None, max_length=512)
+    StartDate: float | str | None = Field(default=None, description="Epoch seconds or ISO 8601: not before.")
+    EndDate: float | str | None = Field(default=None, description="Epoch seconds or ISO 8601: not after.")
+    FlexibleTimeWindow: dict[str, Any] | None = Field(
+        default=None, description="Accepted for compatibility; this server fires at the due time (`OFF`)."
+    )
+    StackName: str | None = Field(default=None, max_length=128, description="The stack that owns the schedule.")
+
+
+class FunctionBody(BaseModel):
+    """A Python function for the server to run (what ``sfn deploy`` sends for a template's function)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "Handler": "app.lambda_handler",
+                    "Runtime": "python3.11",
+                    "ZipFile": "UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA==",
+                    "Environment": {"TABLE": "orders"},
+                    "Timeout": 30,
+                }
+            ]
+        },
+    )
+
+    Handler: str = Field(description="MODULE.FUNCTION in the archive, e.g. `app.lambda_handler` for app.py.")
+    Runtime: str = Field(description="`python3.x`: the server runs Python functions.")
+    ZipFile: str = Field(description="The code: a zip archive, base64-encoded (at most 50 MB).")
+    Environment: dict[str, str] = Field(default_factory=dict, description="The function's own variables.")
+    Timeout: float = Field(default=3, gt=0, le=900, description="Seconds a call may take (Lambda's default: 3).")
+    StackName: str | None = Field(default=None, max_length=128, description="The stack that owns the function.")

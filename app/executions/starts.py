@@ -34,8 +34,8 @@ log = logging.getLogger(__name__)
 class NewExecution:
     """An execution to start, its request already checked.
 
-    ``input`` is the parsed ``input_text``; ``started_by`` is the execution that started this one
-    (lineage); ``parent_task`` the ``.sync`` task that waits for its end; ``test_case`` the mock
+    ``input`` is the parsed ``input_text``; ``started_by`` is the execution (lineage) or the
+    schedule that started this one; ``parent_task`` the ``.sync`` task that waits for its end; ``test_case`` the mock
     test case it runs.
     """
 

@@ -47,8 +47,8 @@ def start(
     """StartExecution, idempotent for the same name and input while the first is RUNNING.
 
     ``state_machine_arn`` may name a version, or an alias that picks one, and end in ``#TestCase``
-    to run a test case of the mock file. ``started_by`` records the execution that started this
-    one (lineage); ``parent_task`` the ``.sync`` task that waits for its end.
+    to run a test case of the mock file. ``started_by`` records the execution (lineage) or the
+    schedule that started this one; ``parent_task`` the ``.sync`` task that waits for its end.
     """
     state_machine_arn, test_case = _split_test_case(state_machine_arn)
     request = _StartRequest.of(state_machine_arn, name, input)
@@ -146,7 +146,8 @@ def describe(runtime: Runtime, arn: str, *, metadata_only: bool = False) -> dict
     result.update(_qualifiers(row))
     # Lineage, beyond the AWS shape (SDKs ignore members they do not know).
     if row.started_by is not None:
-        result["startedByExecutionArn"] = row.started_by
+        started_by_member = "startedByScheduleArn" if arns.is_schedule(row.started_by) else "startedByExecutionArn"
+        result[started_by_member] = row.started_by
     if children:
         result["startedExecutionArns"] = children
     result["historyEventCount"] = row.next_event_id - 1

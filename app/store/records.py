@@ -181,3 +181,66 @@ class ArnRecord(NamedTuple):
 class TagRecord(NamedTuple):
     key: str
     value: str
+
+
+class ScheduleRecord(NamedTuple):
+    """A whole ``schedules`` row."""
+
+    name: str
+    arn: str
+    expression: str
+    timezone: str
+    target_arn: str
+    input: str | None
+    state: str
+    description: str | None
+    start_date: float | None
+    end_date: float | None
+    stack_name: str | None
+    created_at: float
+    updated_at: float
+    anchor: float
+    next_fire_at: float | None
+    lease_owner: str | None
+    lease_until: float | None
+    last_fired_at: float | None
+    last_execution_arn: str | None
+    last_error: str | None
+
+
+class StackRecord(NamedTuple):
+    """A whole ``stacks`` row; resources, outputs and parameters are JSON text."""
+
+    name: str
+    resources: str
+    outputs: str
+    parameters: str
+    created_at: float
+    updated_at: float
+
+
+class FunctionRecord(NamedTuple):
+    """A whole ``functions`` row: the code is a zip archive."""
+
+    name: str
+    handler: str
+    runtime: str
+    code: bytes
+    code_sha256: str
+    environment: str
+    timeout: float
+    stack_name: str | None
+    updated_at: float
+
+
+class FunctionMeta(NamedTuple):
+    """A deployed function without its code: what a call needs to find the code it runs now."""
+
+    name: str
+    handler: str
+    runtime: str
+    code_sha256: str
+    environment: str
+    timeout: float
+    stack_name: str | None
+    updated_at: float

@@ -185,3 +185,62 @@ server_secrets = sa.Table(
     sa.Column("name", sa.String(64), primary_key=True),
     sa.Column("value", sa.String(128), nullable=False),
 )
+
+# Schedules (EventBridge Scheduler's): each fires its target at most once per due time. A process claims a
+# due row with a lease (compare-and-set on ``next_fire_at``), starts the execution, then moves the row on.
+schedules = sa.Table(
+    "schedules",
+    metadata,
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("arn", sa.String(256), nullable=False),
+    sa.Column("expression", sa.String(256), nullable=False),
+    sa.Column("timezone", sa.String(64), nullable=False),
+    sa.Column("target_arn", sa.String(256), nullable=False),
+    sa.Column("input", sa.Text, nullable=True),
+    sa.Column("state", sa.String(16), nullable=False),
+    sa.Column("description", sa.String(512), nullable=True),
+    sa.Column("start_date", sa.Double, nullable=True),
+    sa.Column("end_date", sa.Double, nullable=True),
+    sa.Column("stack_name", sa.String(128), nullable=True, index=True),
+    sa.Column("created_at", sa.Double, nullable=False),
+    sa.Column("updated_at", sa.Double, nullable=False),
+    # Where a rate counts its periods from: the start date, or the creation (or last change) of the expression.
+    sa.Column("anchor", sa.Double, nullable=False),
+    # The next due time; NULL when no occurrence is left.
+    sa.Column("next_fire_at", sa.Double, nullable=True, index=True),
+    sa.Column("lease_owner", sa.String(64), nullable=True),
+    sa.Column("lease_until", sa.Double, nullable=True),
+    sa.Column("last_fired_at", sa.Double, nullable=True),
+    sa.Column("last_execution_arn", sa.String(256), nullable=True),
+    sa.Column("last_error", sa.Text, nullable=True),
+)
+
+# Stacks deployed from SAM or CloudFormation templates: what each created, for updates and deletion.
+stacks = sa.Table(
+    "stacks",
+    metadata,
+    sa.Column("name", sa.String(128), primary_key=True),
+    # JSON: [{"logicalId", "type", "physicalId" | null, "status", "reason"?}]
+    sa.Column("resources", sa.Text, nullable=False),
+    sa.Column("outputs", sa.Text, nullable=False),
+    sa.Column("parameters", sa.Text, nullable=False),
+    sa.Column("created_at", sa.Double, nullable=False),
+    sa.Column("updated_at", sa.Double, nullable=False),
+)
+
+# Python functions deployed from templates: their code travels in the database, so every process runs the
+# same code, and a new deployment (a new ``code_sha256``) takes effect on the next call without a restart.
+functions = sa.Table(
+    "functions",
+    metadata,
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("handler", sa.String(128), nullable=False),
+    sa.Column("runtime", sa.String(32), nullable=False),
+    sa.Column("code", sa.LargeBinary, nullable=False),
+    sa.Column("code_sha256", sa.String(64), nullable=False),
+    # JSON object of environment variables
+    sa.Column("environment", sa.Text, nullable=False),
+    sa.Column("timeout", sa.Double, nullable=False),
+    sa.Column("stack_name", sa.String(128), nullable=True),
+    sa.Column("updated_at", sa.Double, nullable=False),
+)

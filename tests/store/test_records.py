@@ -18,6 +18,9 @@ WHOLE_ROWS: list[tuple[type[NamedTuple], sa.Table]] = [
     (records.TaskTokenRecord, tables.task_tokens),
     (records.VersionRecord, tables.state_machine_versions),
     (records.AliasRecord, tables.state_machine_aliases),
+    (records.ScheduleRecord, tables.schedules),
+    (records.StackRecord, tables.stacks),
+    (records.FunctionRecord, tables.functions),
 ]
 
 

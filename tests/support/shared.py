@@ -18,3 +18,18 @@ RUNNER = CONFORMANCE / "run.py"
 def case_files(pattern: str = "*.json", directory: Path = CASES_DIR) -> list[Path]:
     """The recorded cases whose file names match ``pattern``, sorted; none where the corpus is absent."""
     return sorted(directory.glob(pattern)) if directory.is_dir() else []
+
+
+# The project's seed documents; one of them holds the SAM template of the Lambda retry/catch workflow.
+SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"
+
+
+def seed_sam_template() -> str | None:
+    """The SAM template printed in a seed document (up to its closing ``...``), or None where the seeds are absent."""
+    documents = sorted(SEEDS.glob("*.txt")) if SEEDS.is_dir() else []
+    for document in documents:
+        text = document.read_text()
+        if "Transform: 'AWS::Serverless-2016-10-31'" in text:
+            start = text.index("AWSTemplateFormatVersion")
+            return text[start : text.index("      ...", start)]
+    return None

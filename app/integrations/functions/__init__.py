@@ -2,6 +2,8 @@
 
 Where a function comes from, first match wins:
 
+0. A function deployed to the server (``sfn deploy`` of a template's ``AWS::Serverless::Function``): its code
+   kept by the server, run like 1. with the template's handler, variables and timeout (``deployed``).
 1. ``SFN_FUNCTIONS_DIR/<name>.py`` with ``handler(event, context)`` or ``lambda_handler``: run in a pool of
    worker processes, reloaded when the file changes (``local``, ``pool``, ``worker``, ``loader``).
 2. ``SFN_FUNCTION_URLS`` ``{"<name>": "<url>"}``: the event is POSTed as JSON (``url``).
@@ -17,6 +19,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .deployed import DeployedFunction, DeployedLookup
     from .invoker import DEFAULT_FUNCTION_TIMEOUT, FunctionInvoker
     from .names import FunctionRef, InvalidFunctionNameError, parse_function_ref
     from .outcome import FunctionOutcome
@@ -26,6 +29,8 @@ if TYPE_CHECKING:
 # httpx and botocore (the invoker's imports) out of the workers, so a fresh worker starts in milliseconds.
 _EXPORTS = {
     "DEFAULT_FUNCTION_TIMEOUT": "invoker",
+    "DeployedFunction": "deployed",
+    "DeployedLookup": "deployed",
     "FunctionInvoker": "invoker",
     "FunctionOutcome": "outcome",
     "FunctionRef": "names",
@@ -35,6 +40,8 @@ _EXPORTS = {
 }
 __all__ = [
     "DEFAULT_FUNCTION_TIMEOUT",
+    "DeployedFunction",
+    "DeployedLookup",
     "FunctionInvoker",
     "FunctionOutcome",
     "FunctionRef",

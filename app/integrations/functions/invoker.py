@@ -1,7 +1,7 @@
 """What a Lambda task's integration calls: resolve a function reference, pick its source, invoke it.
 
-Sources are tried in a fixed order (Python module, URL, Lambda Invoke API), so a local file can stand in
-for a deployed function without touching the state machine.
+Sources are tried in a fixed order (a function deployed to the server by ``sfn deploy``, Python module, URL,
+Lambda Invoke API), so a local file can stand in for a function of AWS without touching the state machine.
 """
 
 from __future__ import annotations
@@ -18,10 +18,11 @@ from app.codec import dumps
 from app.integrations.results import TaskFailure, TaskSuccess
 
 from .call import Call
+from .deployed import DeployedLookup
 from .environment import base_environment
 from .errors import invalid_invocation_type, invalid_name, new_request_id, not_found
 from .lambda_api import LambdaApi
-from .local import LocalFunctions
+from .local import LocalFunctions, run_in_pool
 from .names import FunctionRef, InvalidFunctionNameError, parse_function_ref
 from .outcome import FunctionOutcome
 from .pool import WorkerPool
@@ -45,8 +46,10 @@ class FunctionInvoker:
         workers: int = 4,
         function_timeout_seconds: float = DEFAULT_FUNCTION_TIMEOUT,
         http_client: httpx.Client | None = None,
+        deployed: DeployedLookup | None = None,
     ) -> None:
         self.settings = settings
+        self._deployed = deployed
         self._function_timeout = function_timeout_seconds
         self._own_client = http_client is None
         self._client = http_client or httpx.Client()
@@ -93,9 +96,16 @@ class FunctionInvoker:
             ref = self.resolve(function)
         except InvalidFunctionNameError:
             return FunctionOutcome(invalid_name(function, request_id), "$LATEST", 400)
-        call = Call(
-            ref, dumps(payload), request_id, timeout_seconds, self._function_timeout, self._caller_endpoint(caller)
-        )
+        deployed = self._deployed(ref.name) if self._deployed is not None else None
+        function_timeout = deployed.timeout if deployed is not None else self._function_timeout
+        call = Call(ref, dumps(payload), request_id, timeout_seconds, function_timeout, self._caller_endpoint(caller))
+        if deployed is not None:
+            pool = self._pool
+
+            def run_deployed(call: Call) -> FunctionOutcome:
+                return run_in_pool(pool, call, deployed.path, deployed.handler, deployed.environment)
+
+            return self._run_here(run_deployed, call, invocation_type)
         if self._local is not None and self._local.has(ref):
             return self._run_here(self._local.invoke, call, invocation_type)
         if self._urls.has(ref):

@@ -45,14 +45,16 @@ class ModuleCache:
     def __init__(self) -> None:
         self._modules: dict[str, _Loaded] = {}
 
-    def handler(self, path: str, name: str) -> Handler:
-        """The ``handler`` (or ``lambda_handler``) of the module at ``path``, loading it if needed."""
+    def handler(self, path: str, name: str, attribute: str | None = None) -> Handler:
+        """The ``attribute`` (by default ``handler`` or ``lambda_handler``) of the module at ``path``,
+        loading it if needed."""
         module = self.module(path, name)
-        for attribute in HANDLER_NAMES:
-            candidate = getattr(module, attribute, None)
+        for candidate_name in (attribute,) if attribute else HANDLER_NAMES:
+            candidate = getattr(module, candidate_name, None)
             if callable(candidate):
                 return candidate  # type: ignore[no-any-return]
-        raise LoadError("Runtime.HandlerNotFound", f"Handler '{HANDLER_NAMES[0]}' missing on module '{name}'")
+        missing = attribute or HANDLER_NAMES[0]
+        raise LoadError("Runtime.HandlerNotFound", f"Handler '{missing}' missing on module '{name}'")
 
     def module(self, path: str, name: str) -> types.ModuleType:
         """The module at ``path``, fresh if its file changed since it was last loaded."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 from .call import Call
@@ -34,25 +35,38 @@ class LocalFunctions:
         path = self.path_for(call.function)
         if path is None:
             raise LookupError(call.function.name)
-        invocation = Invocation(
-            request_id=call.request_id,
-            path=str(path),
-            function_name=call.function.name,
-            function_version=call.function.version,
-            invoked_function_arn=call.function.invoked_arn,
-            event_json=call.payload_json,
-            deadline_ms=int((time.time() + call.limit) * 1000),
-            environment=tuple(call_environment(call.function, call.caller_endpoint).items()),
-        )
-        outcome = self._pool.run(invocation, call.limit)
-        version = call.function.version
-        if isinstance(outcome, TimedOut):
-            failure = call.timed_out()
-            # A Task timeout means no answer at all; Lambda's own timeout is an answer flagged as a function error.
-            flag = None if failure.error == "States.Timeout" else "Unhandled"
-            return FunctionOutcome(failure, version, function_error=flag)
-        if not isinstance(outcome, Reply):
-            return FunctionOutcome(exit_error(call.request_id, outcome.exitcode), version, function_error="Unhandled")
-        if outcome.error is not None:
-            return FunctionOutcome(function_error(outcome.error), version, function_error="Unhandled")
-        return answered(outcome.body or "", version)
+        return run_in_pool(self._pool, call, path)
+
+
+def run_in_pool(
+    pool: WorkerPool,
+    call: Call,
+    path: Path,
+    handler: str | None = None,
+    function_environment: Mapping[str, str] | None = None,
+) -> FunctionOutcome:
+    """Run the module at ``path`` (its ``handler`` attribute if given) in a worker, shaped as Lambda answers."""
+    invocation = Invocation(
+        request_id=call.request_id,
+        path=str(path),
+        function_name=call.function.name,
+        function_version=call.function.version,
+        invoked_function_arn=call.function.invoked_arn,
+        event_json=call.payload_json,
+        deadline_ms=int((time.time() + call.limit) * 1000),
+        environment=tuple(call_environment(call.function, call.caller_endpoint).items()),
+        handler=handler,
+        function_environment=tuple((function_environment or {}).items()),
+    )
+    outcome = pool.run(invocation, call.limit)
+    version = call.function.version
+    if isinstance(outcome, TimedOut):
+        failure = call.timed_out()
+        # A Task timeout means no answer at all; Lambda's own timeout is an answer flagged as a function error.
+        flag = None if failure.error == "States.Timeout" else "Unhandled"
+        return FunctionOutcome(failure, version, function_error=flag)
+    if not isinstance(outcome, Reply):
+        return FunctionOutcome(exit_error(call.request_id, outcome.exitcode), version, function_error="Unhandled")
+    if outcome.error is not None:
+        return FunctionOutcome(function_error(outcome.error), version, function_error="Unhandled")
+    return answered(outcome.body or "", version)

@@ -17,6 +17,10 @@ class Invocation:
     event_json: str
     deadline_ms: int
     environment: tuple[tuple[str, str], ...] = ()
+    #: The handler's attribute (a deployed function's ``Handler``); else ``handler`` or ``lambda_handler``.
+    handler: str | None = None
+    #: The function's own variables (a template's ``Environment.Variables``): set for this call only.
+    function_environment: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

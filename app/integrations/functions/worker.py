@@ -12,7 +12,7 @@ import os
 import sys
 import threading
 import traceback
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -64,9 +64,10 @@ def execute(invocation: Invocation, cache: ModuleCache) -> Reply:
         memory_limit_in_mb=os.environ.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128"),
     )
     try:
-        handler = cache.handler(invocation.path, invocation.function_name)
-        event = loads(invocation.event_json)
-        result = handler(event, context)
+        with _function_environment(dict(invocation.function_environment)):
+            handler = cache.handler(invocation.path, invocation.function_name, invocation.handler)
+            event = loads(invocation.event_json)
+            result = handler(event, context)
     except LoadError as exc:
         return _failed(invocation, exc.message, exc.error_type, exc.stack_trace)
     except Exception as exc:
@@ -75,6 +76,21 @@ def execute(invocation: Invocation, cache: ModuleCache) -> Reply:
         return Reply(invocation.request_id, body=_marshal(result))
     except (TypeError, ValueError) as exc:
         return _failed(invocation, f"Unable to marshal response: {exc}", "Runtime.MarshalError", [])
+
+
+@contextlib.contextmanager
+def _function_environment(variables: dict[str, str]) -> Iterator[None]:
+    """A function's own variables for one call: the worker is shared, and another function must not see them."""
+    previous = {name: os.environ.get(name) for name in variables}
+    os.environ.update(variables)
+    try:
+        yield
+    finally:
+        for name, value in previous.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def _marshal(result: Any) -> str:
