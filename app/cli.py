@@ -303,6 +303,7 @@ def _deploy(args: argparse.Namespace) -> int:
     """Exit status 0 when deployed, 1 when the server or the template said no, 2 for a mistake in the command."""
     from app.deploy import command as deploy_command
     from app.deploy.errors import DeployError
+    from app.settings import get_settings
     from app.terminal_views import client
 
     sfn = client(args.endpoint, get_settings().region)
@@ -326,6 +327,8 @@ def _stacks(args: argparse.Namespace) -> int:
 
 def _remote(args: argparse.Namespace, act: Callable[[Any, Console], None]) -> int:
     """Act on the server at ``--endpoint`` through its REST routes; an error is one line and exit status 1."""
+    from rich.console import Console
+
     from app.remote.client import ApiError, RestClient, UnreachableError
 
     api = RestClient(args.endpoint)
