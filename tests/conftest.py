@@ -15,6 +15,7 @@ from mypy_boto3_stepfunctions import SFNClient
 
 from app.server_process import ServerProcess
 from tests.support.databases import BACKENDS, drop_database, new_database
+from tests.support.moto_server import MotoServer
 from tests.support.resources import Resource, missing_resource
 from tests.support.server import new_server
 
@@ -103,6 +104,14 @@ def server(
         "SFN_HTTP_ALLOW": "127.0.0.1,::1,localhost",  # the tests' HTTP endpoints listen on loopback
     }
     process = new_server(database_url, log, env).start()
+    yield process
+    process.stop()
+
+
+@pytest.fixture(scope="session")
+def moto(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MotoServer]:
+    """moto's AWS API server, for the tests of the AWS integrations (one for the whole session)."""
+    process = MotoServer(tmp_path_factory.mktemp("moto") / "moto.log").start()
     yield process
     process.stop()
 

@@ -22,13 +22,6 @@ RunMachine = Callable[[dict[str, Any], Any], tuple[dict[str, Any], list[dict[str
 
 
 @pytest.fixture(scope="session")
-def moto(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MotoServer]:
-    process = MotoServer(tmp_path_factory.mktemp("moto") / "moto.log").start()
-    yield process
-    process.stop()
-
-
-@pytest.fixture(scope="session")
 def aws_server(backend: str, moto: MotoServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     env = {**CREDENTIALS, "AWS_ENDPOINT_URL": moto.endpoint, "WAIT_TIME_SCALE": TEST_WAIT_TIME_SCALE}
     with server_on_new_database(backend, tmp_path_factory.mktemp(f"aws-{backend}"), env) as process:
