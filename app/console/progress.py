@@ -173,6 +173,8 @@ def _exited_status(entry: Entry) -> str:
 
 def _open_status(entry: Entry, execution_status: str) -> str:
     """A state entered and never left: still at work while the execution runs, else where it ended."""
+    if entry.type == "Fail":
+        return FAILED  # even in a Map iteration whose failure the Map tolerated
     if execution_status == "RUNNING":
         return WAITING if entry.type in _WAITING_TYPES else RUNNING
     if execution_status == "ABORTED":
