@@ -1,7 +1,8 @@
 """The console tier's one server, one browser and one set of executions of every kind, per session.
 
-Screenshots go to ``SFN_CONSOLE_SCREENSHOTS`` when it names a directory (``docs/images`` to refresh
-the README's), else to the session's temporary directory.
+Screenshots of each page go to ``SFN_CONSOLE_SCREENSHOTS`` when it names a directory, else to the
+session's temporary directory; the README shows two of them, ``console-execution.png`` and
+``console-executions.png``, copied to ``docs/images``.
 """
 
 from __future__ import annotations

@@ -55,7 +55,7 @@ def test_the_executions_list_filters_by_status_and_name(page: Page, scenario: Sc
     rows = page.locator("#executions tbody tr")
     expect(rows.filter(has_text="order-1001")).to_have_count(1)
     expect(rows.filter(has_text="twenty").locator(".badge")).to_have_text("succeeded")
-    screenshot(page, "executions")
+    screenshot(page, "console-executions")
     page.select_option("select[name=statusFilter]", "FAILED")
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text("payment-7")
@@ -104,7 +104,7 @@ def test_every_state_of_a_nested_workflow_has_one_node(page: Page, scenario: Sce
     }
     expect(page.locator("#graph .node.group")).to_have_count(2)
     expect(page.locator("#graph .edge-taken")).to_have_count(5)
-    screenshot(page, "execution-graph")
+    screenshot(page, "console-execution")
 
 
 def test_clicking_a_state_shows_its_input_and_output(page: Page, scenario: Scenario) -> None:

@@ -18,7 +18,7 @@ function markLines(diagnostics) {
   gutter.replaceChildren(...Array.from({ length: count }, (_, i) => {
     const line = i + 1;
     const problem = bad.get(line);
-    return el("span", { class: problem ? "marked" : "", title: problem ? problem.message : null }, `${problem ? "✖ " : ""}${line}\n`);
+    return el("div", { class: problem ? "marked" : null, title: problem ? problem.message : null }, `${problem ? "✖ " : ""}${line}`);
   }));
 }
 
