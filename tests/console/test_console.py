@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from urllib.parse import quote
 
 import httpx
@@ -10,9 +11,10 @@ from mypy_boto3_stepfunctions import SFNClient
 from playwright.sync_api import Page, expect
 
 from app.server_process import ServerProcess
+from tests.conftest import ROLE_ARN
 from tests.console import machines
 from tests.console.conftest import PHONE, Scenario, Screenshot
-from tests.support.waiting import wait_for_status
+from tests.support.waiting import wait_for_status, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -167,6 +169,25 @@ def test_a_wait_is_yellow_and_stop_ends_it(
     expect(page.locator("#execution-name .badge")).to_have_text("aborted")
     assert console_sfn.describe_execution(executionArn=scenario.waiting)["status"] == "ABORTED"
     assert statuses(page)["Hold"] == "aborted"
+
+
+def test_a_failed_execution_is_redriven(
+    page: Page, console_sfn: SFNClient, console_server: ServerProcess, scenario: Scenario
+) -> None:
+    machine = console_sfn.create_state_machine(
+        name="redrivable", definition=json.dumps(machines.FAILS_AFTER_CATCH), roleArn=ROLE_ARN
+    )["stateMachineArn"]
+    arn = console_sfn.start_execution(stateMachineArn=machine, name="again")["executionArn"]
+    wait_for_status(console_sfn, arn, "FAILED")
+    page.goto(execution_page(arn))
+    page.click("#redrive")
+    page.click("#confirm-ok")
+    wait_until(lambda: _redrives(console_server, arn) == 1, 30, "the execution was not redriven")
+    wait_for_status(console_sfn, arn, "FAILED")  # the state fails again, as it did the first time
+
+
+def _redrives(server: ServerProcess, arn: str) -> int:
+    return int(httpx.get(f"{server.endpoint}/v1/executions/{arn}").json()["redriveCount"])
 
 
 def test_the_approval_button_completes_a_waiting_task(

@@ -12,6 +12,12 @@ let running = true;
 
 async function refresh() {
   view = await api(`/overview/executions/${encodeURIComponent(arn)}`);
+  if (view.execution.historyEventCount !== events.length) await readHistory();
+  running = view.execution.status === "RUNNING";
+  render();
+}
+
+async function readHistory() {
   const history = [];
   let nextToken = null;
   do {
@@ -20,8 +26,6 @@ async function refresh() {
     nextToken = page.nextToken;
   } while (nextToken);
   events = history;
-  running = view.execution.status === "RUNNING";
-  render();
 }
 
 function render() {
