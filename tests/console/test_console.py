@@ -276,15 +276,22 @@ def test_activities_show_their_queues(page: Page, console_sfn: SFNClient) -> Non
     expect(row.locator("td").nth(2)).to_have_text("0")
 
 
-def test_a_phone_sees_the_graph_without_the_page_overflowing(
-    page: Page, scenario: Scenario, screenshot: Screenshot
-) -> None:
+def test_a_phone_sees_every_page_without_it_overflowing(page: Page, scenario: Scenario, screenshot: Screenshot) -> None:
     page.set_viewport_size(PHONE)
-    page.goto(execution_page(scenario.caught))
-    statuses(page)
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE["width"], "the page scrolls sideways; only the graph and tables may"
-    screenshot(page, "phone-execution")
+    pages = {
+        "phone-machines": ("/console", "#machines tbody tr"),
+        "phone-machine": (f"/console/state-machines/{quote(scenario.machines['side-by-side'])}", "#graph .node"),
+        "phone-editor": ("/console/editor", "#diagnostics li"),
+        "phone-executions": ("/console/executions", "#executions tbody tr"),
+        "phone-activities": ("/console/activities", "#activities-empty, #activities tbody tr"),
+        "phone-execution": (execution_page(scenario.caught), "#graph .node[data-status]"),
+    }
+    for name, (address, shown) in pages.items():
+        page.goto(address)
+        page.locator(shown).first.wait_for()
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= PHONE["width"], f"{address} scrolls sideways; only graphs and tables may"
+        screenshot(page, name)
 
 
 def test_the_banner_tells_when_the_server_is_unreachable(page: Page, scenario: Scenario) -> None:
