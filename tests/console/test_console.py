@@ -38,6 +38,12 @@ def test_the_root_leads_to_the_console(console_server: ServerProcess) -> None:
     assert response.headers["location"] == "/console"
 
 
+def test_a_page_escapes_what_its_address_carries(console_server: ServerProcess) -> None:
+    page = httpx.get(console_server.endpoint + "/console/executions/" + quote('"><script>alert(1)</script>'))
+    assert page.status_code == 200
+    assert "<script>alert" not in page.text and "&lt;script&gt;alert(1)" in page.text
+
+
 def test_the_list_of_machines_counts_running_and_failed(page: Page, scenario: Scenario, screenshot: Screenshot) -> None:
     page.goto("/console")
     rows = page.locator("#machines tbody tr")

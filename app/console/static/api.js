@@ -54,11 +54,16 @@ function reachable(yes) {
 export function every(ms, task, active = () => true) {
   const run = async () => {
     if (active()) {
-      try { await task(); } catch (error) { if (error.code !== "Unreachable") notice(error.message); }
+      try { await task(); } catch (error) { report(error); }
     }
     setTimeout(run, ms);
   };
   run();
+}
+
+/** Shows a failed call's error in the status line (an unreachable server has its own banner). */
+export function report(error) {
+  if (error.code !== "Unreachable") notice(`${error.code || "Error"}: ${error.message}`);
 }
 
 /** A message for the person, in the page's status line. */

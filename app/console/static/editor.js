@@ -1,6 +1,6 @@
 // Create or edit a state machine: the definition is checked by the server as it is typed, its
 // diagnostics listed and marked at the line they point to, and the graph drawn again.
-import { api, el, link } from "./api.js";
+import { api, el, link, report } from "./api.js";
 import { drawGraph } from "./graph.js";
 
 const arn = document.body.dataset.subject;
@@ -46,11 +46,11 @@ async function check() {
 
 text.addEventListener("input", () => {
   clearTimeout(timer);
-  timer = setTimeout(check, 250);
+  timer = setTimeout(() => check().catch(report), 250);
   markLines([]);
 });
 text.addEventListener("scroll", () => { gutter.scrollTop = text.scrollTop; });
-form.type.addEventListener("change", check);
+form.type.addEventListener("change", () => check().catch(report));
 
 form.addEventListener("submit", async (event) => {
   event.preventDefault();
@@ -87,4 +87,4 @@ async function start() {
   await check();
 }
 
-start();
+start().catch(report);

@@ -1,7 +1,7 @@
 // One execution: the graph coloured by what happened, a state's visits when it is chosen, the
 // tokens it waits on (approve or reject), stop and redrive, lineage, Map iterations, a timeline
 // and the event table. A running execution refreshes every two seconds.
-import { api, el, every, when, duration, badge, link, pretty, confirmAction, notice } from "./api.js";
+import { api, el, every, when, duration, badge, link, pretty, confirmAction, notice, report } from "./api.js";
 import { drawGraph, WORDS } from "./graph.js";
 
 const arn = document.body.dataset.subject;
@@ -111,9 +111,9 @@ async function act(call) {
     await call();
     notice("");
   } catch (error) {
-    notice(`${error.code}: ${error.message}`);
+    report(error);
   }
-  await refresh();
+  await refresh().catch(report);
 }
 
 document.getElementById("stop").addEventListener("click", async () => {

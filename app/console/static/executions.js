@@ -1,5 +1,5 @@
 // Executions of every machine: status, name and time filters, pages of 50, live refresh of the page shown.
-import { api, el, every, when, badge, link } from "./api.js";
+import { api, el, every, when, badge, link, report } from "./api.js";
 
 const form = document.getElementById("filters");
 const body = document.querySelector("#executions tbody");
@@ -38,9 +38,9 @@ async function load() {
   newest.disabled = tokens.length === 1;
 }
 
-const restart = () => { tokens = [null]; load(); };
+const restart = () => { tokens = [null]; load().catch(report); };
 form.addEventListener("input", restart);
 form.addEventListener("submit", (event) => { event.preventDefault(); restart(); });
-older.addEventListener("click", () => { tokens.push(older.dataset.token); load(); });
+older.addEventListener("click", () => { tokens.push(older.dataset.token); load().catch(report); });
 newest.addEventListener("click", restart);
 every(3000, load, () => live.checked);

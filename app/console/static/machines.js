@@ -1,5 +1,5 @@
 // The list of state machines: search by name, type, creation date, running and failed counts.
-import { api, el, every, when, link } from "./api.js";
+import { api, el, every, when, link, report } from "./api.js";
 
 const form = document.getElementById("filters");
 const body = document.querySelector("#machines tbody");
@@ -24,7 +24,7 @@ async function load(append = false) {
   more.hidden = !nextToken;
 }
 
-form.addEventListener("input", () => load());
-form.addEventListener("submit", (event) => { event.preventDefault(); load(); });
-more.addEventListener("click", () => load(true));
+form.addEventListener("input", () => load().catch(report));
+form.addEventListener("submit", (event) => { event.preventDefault(); load().catch(report); });
+more.addEventListener("click", () => load(true).catch(report));
 every(5000, () => (nextToken ? Promise.resolve() : load()));
