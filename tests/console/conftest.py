@@ -76,6 +76,7 @@ def scenario(console_sfn: SFNClient, console_server: ServerProcess) -> Scenario:
         "side-by-side": machines.PARALLEL,
         "continues": machines.CONTINUES,
         "order-pipeline": machines.SHOWCASE,
+        "nightly": machines.WAITS,  # its one execution waits for the whole session
     }
     arns = {
         name: sfn.create_state_machine(name=name, definition=json.dumps(body), roleArn=ROLE_ARN)["stateMachineArn"]
@@ -96,6 +97,7 @@ def scenario(console_sfn: SFNClient, console_server: ServerProcess) -> Scenario:
         chain=[start("continues", "run-1", {"run": 1})],
         showcase=start("order-pipeline", "order-2031", {"inStock": True, "items": ["book", "lamp", "mug"]}),
     )
+    start("nightly", "tonight", {})
     for arn, status in [
         (found.succeeded, "SUCCEEDED"),
         (found.caught, "FAILED"),

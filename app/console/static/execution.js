@@ -182,13 +182,17 @@ function stateOf(event) {
   return "";
 }
 
+/** Rows the event table shows at most; a filter finds the others (a history may hold 25,000). */
+const SHOWN_EVENTS = 1000;
+
 function renderEvents() {
   const filter = document.getElementById("event-filter").value.toLowerCase();
   const rows = [];
+  let matching = 0;
   for (const event of events) {
+    if (filter && !JSON.stringify(event).toLowerCase().includes(filter)) continue;
+    if (++matching > SHOWN_EVENTS) continue;
     const details = Object.entries(event).filter(([key]) => key.endsWith("EventDetails"));
-    const text = JSON.stringify(event).toLowerCase();
-    if (filter && !text.includes(filter)) continue;
     rows.push(el("tr", { "data-type": event.type },
       el("td", {}, String(event.id)),
       el("td", {}, event.type),
@@ -199,6 +203,9 @@ function renderEvents() {
         : "")));
   }
   document.querySelector("#events tbody").replaceChildren(...rows);
+  const more = document.getElementById("events-more");
+  more.hidden = matching <= SHOWN_EVENTS;
+  more.textContent = `Showing the first ${SHOWN_EVENTS} of ${matching} events; filter to find the others.`;
 }
 
 document.getElementById("event-filter").addEventListener("input", renderEvents);
