@@ -47,7 +47,7 @@ def test_docs_load_with_the_network_cut_off(docs_server: ServerProcess) -> None:
             browser.close()
     assert refused == [], "the page needed nothing from outside the server"
     assert "Step Functions server" in listed
-    for path in ("/v1/state-machines", "/v1/executions", "/healthz"):
+    for path in ("/v1/state-machines", "/v1/executions", "/v1/overview/executions", "/healthz"):
         assert path in listed
     assert "AWS JSON 1.0 endpoint" in listed
 
