@@ -48,6 +48,10 @@ class Entry:
     attempts: int = 0
     events: list[int] = field(default_factory=list)
     status: str = RUNNING
+    #: A task's data flow as its events tell it: what it was called with (after InputPath and
+    #: Parameters) and what it answered (before ResultSelector, ResultPath and OutputPath).
+    task_input: str | None = None
+    task_result: str | None = None
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -61,6 +65,8 @@ class Entry:
             "error": self.error,
             "cause": self.cause,
             "retries": max(0, self.attempts - 1),
+            "taskInput": self.task_input,
+            "taskResult": self.task_result,
             "eventIds": self.events,
             "status": self.status,
         }
@@ -150,6 +156,9 @@ def _attach(entry: Entry, kind: str, event_id: int, details: Mapping[str, Any]) 
     entry.events.append(event_id)
     if kind in _ATTEMPT_EVENTS:
         entry.attempts += 1
+        entry.task_input = details.get("parameters", details.get("input"))
+    elif kind.endswith("Succeeded") and "output" in details:
+        entry.task_result = details["output"]
     if "error" in details or "cause" in details:
         entry.error, entry.cause = details.get("error"), details.get("cause")
 

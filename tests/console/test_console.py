@@ -117,6 +117,9 @@ def test_every_state_of_a_nested_workflow_has_one_node(page: Page, scenario: Sce
     expect(page.locator("#graph .node.group")).to_have_count(2)
     expect(page.locator("#graph .edge-taken")).to_have_count(5)
     screenshot(page, "console-execution")
+    page.click('#graph .node[data-state="Invoice instead"]')
+    expect(page.locator("#state-details .task-input")).to_contain_text('"inStock": true')
+    expect(page.locator("#state-details .task-result")).to_contain_text('"function": "echo"')
 
 
 def test_clicking_a_state_shows_its_input_and_output(page: Page, scenario: Scenario) -> None:

@@ -24,6 +24,15 @@ def test_retries_then_a_catch() -> None:
     assert (call.as_json()["retries"], call.error) == (2, "CustomError")
     assert call.entered_at == 2.0 and call.exited_at == 12.0
     assert json.loads(call.input or "") == {"id": 3}
+    assert json.loads(call.task_input or "") == {"id": 3} and call.task_result is None
+
+
+def test_a_task_s_data_flow() -> None:
+    read = progress.read(history("lambda_invoke"), "SUCCEEDED")
+    task = next(entry for entry in read.entries if entry.type == "Task")
+    assert json.loads(task.task_input or "") == {"FunctionName": "echo", "Payload": {"value": 42}}
+    assert json.loads(task.task_result or "")["Payload"] == {"echo": {"value": 42}, "function": "echo"}
+    assert json.loads(task.output or "") == {"payload": {"echo": {"value": 42}, "function": "echo"}, "status": 200}
 
 
 def test_a_stopped_parallel() -> None:

@@ -73,6 +73,8 @@ function choose(name, focus = true) {
         ...(entry.cause ? [el("dt", {}, "Cause"), el("dd", {}, el("pre", { class: "code" }, pretty(entry.cause)))] : []),
       ),
       el("h4", {}, "Input"), el("pre", { class: "code state-input" }, pretty(entry.input)),
+      ...(entry.taskInput ? [el("h4", {}, "Task called with (after InputPath, Parameters)"), el("pre", { class: "code task-input" }, pretty(entry.taskInput))] : []),
+      ...(entry.taskResult ? [el("h4", {}, "Task result (before ResultSelector, ResultPath, OutputPath)"), el("pre", { class: "code task-result" }, pretty(entry.taskResult))] : []),
       el("h4", {}, "Output"), el("pre", { class: "code state-output" }, entry.output === null ? "(none yet)" : pretty(entry.output)),
     )),
   );
