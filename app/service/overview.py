@@ -23,7 +23,7 @@ from app.service import pagination
 from app.service.lookups import require_execution
 from app.store import activities, executions, overview, state_machines
 from app.store.overview import ExecutionFilter
-from app.store.records import ExecutionRecord, ExecutionSummary
+from app.store.records import ActivityRecord, ExecutionRecord, ExecutionSummary, StateMachineRecord
 
 #: How far a lineage is followed each way (a continue-as-new chain can be long; the page shows the nearest).
 LINEAGE_REACH = 25
@@ -43,7 +43,7 @@ def machines_page(
         rows = overview.machines_page(conn, name_contains, after, limit + 1)
         counts = overview.counts_by_status(conn, [row.arn for row in rows[:limit]])
 
-    def item(row: Any) -> dict[str, Any]:
+    def item(row: StateMachineRecord) -> dict[str, Any]:
         found = counts.get(row.arn, {})
         return {
             "stateMachineArn": row.arn,
@@ -150,7 +150,7 @@ def activities_page(
         queues = overview.activity_queues(conn, shown)
         workers = {activity: overview.recent_workers(conn, activity, RECENT_WORKERS) for activity in shown}
 
-    def item(row: Any) -> dict[str, Any]:
+    def item(row: ActivityRecord) -> dict[str, Any]:
         queue = queues.get(row.arn)
         return {
             "activityArn": row.arn,

@@ -127,3 +127,18 @@ def test_drafts_being_typed_are_drawn_as_far_as_they_go(draft: dict[str, Any]) -
     assert [node["name"] for node in drawing["nodes"]] == [
         name for name, state in (draft.get("States") or {}).items() if isinstance(state, dict)
     ]
+
+
+def test_a_definition_too_large_to_arrange_is_drawn_in_plain_layers() -> None:
+    """Past the bound, rows by distance from StartAt: every state still a box, none overlapping."""
+    size = graph.MAX_ARRANGED_STATES * 10
+    states: dict[str, dict[str, Any]] = {f"S{i}": {"Type": "Pass", "Next": f"S{i + 1}"} for i in range(size - 1)}
+    states[f"S{size - 1}"] = {"Type": "Succeed"}
+    states["S0"]["Catch"] = [{"ErrorEquals": ["States.ALL"], "Next": f"S{size - 1}"}]
+    drawing = graph.layout({"StartAt": "S0", "States": states})
+    found = boxes(drawing)
+    assert len(found) == size
+    assert found["S0"].y == 0 and found["S1"].y > found["S0"].y
+    assert found[f"S{size - 1}"].y == found["S1"].y, "the catch's target is one step from StartAt"
+    assert found["S1"].x + found["S1"].width <= found[f"S{size - 1}"].x
+    assert len(drawing.arrows) == size
