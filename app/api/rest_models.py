@@ -241,6 +241,7 @@ class DraftCheck(shapes.Response):
 
     result: Literal["OK", "FAIL"]
     diagnostics: list[dict[str, Any]]
+    truncated: bool
     graph: dict[str, Any] | None
 
 

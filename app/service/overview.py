@@ -31,6 +31,8 @@ LINEAGE_REACH = 25
 RECENT_WORKERS = 5
 #: Events read per query when an execution's whole history is gathered.
 HISTORY_CHUNK = 1000
+#: Diagnostics a draft's check shows at most, as ValidateStateMachineDefinition answers by default.
+DRAFT_DIAGNOSTICS = 100
 
 
 def machines_page(
@@ -114,7 +116,7 @@ def draft(definition: str, machine_type: str = "STANDARD") -> dict[str, Any]:
     diagnostics = validate_definition(definition, machine_type)
     places = SourceMap(definition)
     found = []
-    for diagnostic in diagnostics:
+    for diagnostic in diagnostics[:DRAFT_DIAGNOSTICS]:
         position = places.position(diagnostic.location)
         found.append(
             {
@@ -132,8 +134,9 @@ def draft(definition: str, machine_type: str = "STANDARD") -> dict[str, Any]:
         parsed = None
     drawing = graph.layout(parsed) if isinstance(parsed, dict) else None
     return {
-        "result": "FAIL" if any(d["severity"] == "ERROR" for d in found) else "OK",
+        "result": "FAIL" if any(d.severity == "ERROR" for d in diagnostics) else "OK",
         "diagnostics": found,
+        "truncated": len(diagnostics) > DRAFT_DIAGNOSTICS,
         "graph": None if drawing is None else drawing.as_json(),
     }
 

@@ -16,7 +16,7 @@ from app.server_process import ServerProcess
 from tests.conftest import CreateMachine
 from tests.support.waiting import wait_for_status, wait_until
 
-PASS = {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}}
+PASS: dict[str, Any] = {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}}
 FAIL = {"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "Nope"}}}
 CALLBACK = {
     "StartAt": "Ask",
@@ -145,7 +145,14 @@ def test_a_draft_gets_diagnostics_at_their_line_and_a_drawing(rest: httpx.Client
     unfinished = ok(rest.post("/overview/drafts", json={"definition": '{"StartAt": '}))
     assert unfinished["result"] == "FAIL" and unfinished["graph"] is None
     fine = ok(rest.post("/overview/drafts", json={"definition": PASS}))
-    assert fine == {"result": "OK", "diagnostics": [], "graph": fine["graph"]}
+    assert fine == {"result": "OK", "diagnostics": [], "truncated": False, "graph": fine["graph"]}
+    unreachable = {f"U{index}": {"Type": "Pass", "End": True} for index in range(150)}
+    many = ok(
+        rest.post(
+            "/overview/drafts", json={"definition": {"StartAt": "P", "States": {**PASS["States"], **unreachable}}}
+        )
+    )
+    assert (len(many["diagnostics"]), many["truncated"]) == (100, True)
 
 
 def test_activities_show_waiting_tasks_and_workers(
