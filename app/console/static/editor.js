@@ -38,7 +38,8 @@ async function check() {
       el("strong", {}, d.severity), " ", el("code", {}, d.code), " at ",
       d.line ? el("button", { type: "button", class: "linkish", onclick: () => goTo(d.line, d.column) }, `line ${d.line}`) : "the top",
       ` (${d.location || "/"}): ${d.message}`))
-    : [el("li", { class: "diagnostic ok" }, "No problems found.")]));
+    : [el("li", { class: "diagnostic ok" }, "No problems found.")]),
+    ...(draft.truncated ? [el("li", { class: "diagnostic" }, "More problems were found than are shown; fix these first.")] : []));
   text.setAttribute("aria-invalid", String(draft.result === "FAIL"));
   markLines(draft.diagnostics);
   if (draft.graph) drawGraph(document.getElementById("graph"), draft.graph);
