@@ -11,12 +11,12 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
-from fastapi.responses import RedirectResponse
 from fastapi_offline import FastAPIOffline
 
 from app.api import auth, aws_json, health, metrics_route, rest, rest_resources
 from app.api.aws_json import AwsJsonEndpoint
 from app.composition import running
+from app.console import pages
 from app.executions.runtime import Runtime, build_runtime
 from app.settings import Settings, get_settings
 from app.store import migrate
@@ -29,6 +29,7 @@ A self-hosted, durable engine for Amazon States Language workflows.
 * **`POST /`** speaks the AWS Step Functions API (AWS JSON 1.0): point boto3, the AWS CLI or any
   AWS SDK at this server with `endpoint_url`.
 * **`/v1/...`** are readable REST routes over the same operations, for browsers and scripts.
+* **`/console`** is the web console: state machines, executions as graphs, their histories.
 """
 
 
@@ -38,11 +39,6 @@ def _reload_mocks_on_hangup(runtime: Runtime) -> bool:
         return False
     asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, runtime.mocks.reload)
     return True
-
-
-async def _home() -> RedirectResponse:
-    """A browser at the server's root goes to the API documentation."""
-    return RedirectResponse("/docs")
 
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> AwsJsonEndpoint:
@@ -76,7 +72,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     # Swagger UI and ReDoc from files installed with the server: the docs work offline.
     app = FastAPIOffline(title="Step Functions server", version=version(), description=DESCRIPTION, lifespan=lifespan)
     app.state.ready = False
-    app.add_api_route("/", _home, include_in_schema=False)
+    pages.mount(app)  # the web console at /console, where a browser at / is sent
     app.include_router(health.router)
     app.include_router(metrics_route.router)
     app.include_router(rest.build_router())

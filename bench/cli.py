@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from bench import ceiling, express_engine, history, light_client, map_items, memory, timers, yardstick
+from bench import ceiling, console, express_engine, history, light_client, map_items, memory, timers, yardstick
 from bench.database import Database, choose_database
 from bench.results import Row, RunResult, render_table, summarize, write_json
 from bench.server import PROJECT_ROOT, BenchServer
@@ -24,6 +24,7 @@ OWN_SCENARIOS = (
     "light_client",
     "client_ceiling",
     "express_engine",
+    "console",
 )
 ALL_SCENARIOS = (*yardstick.SCENARIOS, *OWN_SCENARIOS)
 DEFAULT_JSON = PROJECT_ROOT / "bench" / "results" / "latest.json"
@@ -118,6 +119,8 @@ def run_once(runner: Runner, args: argparse.Namespace, scenario: str) -> RunResu
         return guarded(lambda: map_items.run(runner.shared_server().endpoint))
     if scenario == "light_client":
         return guarded(lambda: light_client.run(runner.shared_server().endpoint))
+    if scenario == "console":
+        return guarded(lambda: console.run(runner.shared_server().endpoint, runner.database.url))
     if scenario == "express_engine":
         return guarded(express_engine.run)
     if scenario == "client_ceiling":

@@ -31,6 +31,8 @@ RANKS: dict[str, int] = {
     "remote": 1,
     "deploy": 2,
     "arns": 1,
+    # the console's pure parts (graph layout, a history read per state) and its pages
+    "console": 1,
     # the durable vocabulary, the language, then the pure interpreter beside the SQL and the integrations
     "durable": 1,
     "asl": 2,

@@ -100,5 +100,8 @@ def test_sfn_serve_migrates_and_answers(
         )
         assert answer.status_code == 200, answer.text
         assert answer.json() == {"stateMachines": []}
+        console = httpx.get(f"{server.endpoint}/console")  # its templates and scripts ship in the wheel
+        assert console.status_code == 200 and "machines.js" in console.text
+        assert httpx.get(f"{server.endpoint}/console/static/graph.js").status_code == 200
     finally:
         server.stop()

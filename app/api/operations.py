@@ -759,6 +759,16 @@ _TABLE: tuple[Operation, ...] = (
         shapes.Empty,
         lambda rt, r, ctx: callbacks.send_success(rt, r.taskToken, r.output),
         (errors.InvalidOutput, errors.InvalidToken, errors.TaskDoesNotExist, errors.TaskTimedOut),
+        rest=Rest(
+            "POST",
+            "/tasks/success",
+            "Complete a waiting task",
+            "The task holding this token succeeds with the output (a manual approval, an outside job's answer).",
+            EX,
+            status=204,
+            body=bodies.SendTaskSuccessBody,
+            json_text=("output",),
+        ),
     ),
     Operation(
         "SendTaskFailure",
@@ -766,6 +776,15 @@ _TABLE: tuple[Operation, ...] = (
         shapes.Empty,
         lambda rt, r, ctx: callbacks.send_failure(rt, r.taskToken, r.error, r.cause),
         (errors.InvalidToken, errors.TaskDoesNotExist, errors.TaskTimedOut),
+        rest=Rest(
+            "POST",
+            "/tasks/failure",
+            "Fail a waiting task",
+            "The task holding this token fails with the error and cause, which its Retry and Catch see.",
+            EX,
+            status=204,
+            body=bodies.SendTaskFailureBody,
+        ),
     ),
     Operation(
         "SendTaskHeartbeat",

@@ -19,6 +19,7 @@ from app import errors
 from app.api import rest_models as bodies
 from app.api.operations import OPERATIONS, CallContext, Operation, Rest, invoke, json_members
 from app.api.shapes import EXECUTION_ARN, MACHINE_ARN
+from app.api.views import VIEWS
 from app.codec import dumps_bytes, dumps_spaced
 from app.executions.runtime import Runtime
 
@@ -55,9 +56,9 @@ def error_response(exc: errors.ServiceError) -> Response:
 
 
 def build_router() -> APIRouter:
-    """One route per operation of the table that has a REST place, in the table's order."""
+    """One route per operation of the table that has a REST place, in the table's order, then the views."""
     router = APIRouter(prefix=PREFIX)
-    for operation in OPERATIONS.values():
+    for operation in (*OPERATIONS.values(), *VIEWS.values()):
         rest = operation.rest
         if rest is None:
             continue
@@ -83,7 +84,8 @@ def document_bodies(schema: dict[str, Any], more: list[type[BaseModel]]) -> None
     (the routes point at them)."""
     components = schema.setdefault("components", {}).setdefault("schemas", {})
     documented: list[type[BaseModel]] = [bodies.ErrorBody, *more]
-    documented += [op.rest.body for op in OPERATIONS.values() if op.rest is not None and op.rest.body is not None]
+    every = (*OPERATIONS.values(), *VIEWS.values())
+    documented += [op.rest.body for op in every if op.rest is not None and op.rest.body is not None]
     for model in documented:
         definition = model.model_json_schema(ref_template="#/components/schemas/{model}")
         components.update(definition.pop("$defs", {}))

@@ -7,7 +7,7 @@ the request against the AWS shape like the AWS JSON endpoint does. These models 
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
@@ -222,3 +222,100 @@ class FunctionBody(BaseModel):
     Environment: dict[str, str] = Field(default_factory=dict, description="The function's own variables.")
     Timeout: float = Field(default=3, gt=0, le=900, description="Seconds a call may take (Lambda's default: 3).")
     StackName: str | None = Field(default=None, max_length=128, description="The stack that owns the function.")
+
+
+# --- the views of the console (no AWS operation answers these) ----------------------------------
+class SendTaskSuccessBody(BaseModel):
+    model_config = _examples({"taskToken": "AQCEAAAAKgAAAAMAAAAA...", "output": {"approved": True}})
+
+    taskToken: str = Field(min_length=1, max_length=1024, description="The token the waiting task was given.")
+    output: JsonValue = Field(description="The task's result: any JSON value, or a string holding JSON text.")
+
+
+class SendTaskFailureBody(BaseModel):
+    model_config = _examples({"taskToken": "AQCEAAAAKgAAAAMAAAAA...", "error": "Rejected", "cause": "Not approved"})
+
+    taskToken: str = Field(min_length=1, max_length=1024, description="The token the waiting task was given.")
+    error: str | None = Field(default=None, max_length=256, description="The error the task fails with.")
+    cause: str | None = Field(default=None, max_length=32768, description="Its explanation.")
+
+
+class MachinesOverviewInput(shapes.Request):
+    nameContains: str | None = Field(
+        default=None, max_length=80, description="Only machines whose name holds this (any case)."
+    )
+    maxResults: shapes.PageSize | None = None
+    nextToken: shapes.PageToken | None = None
+
+
+class ExecutionsOverviewInput(shapes.Request):
+    stateMachineArn: shapes.Arn | None = Field(default=None, description="Only this machine's executions.")
+    statusFilter: shapes.ExecutionStatus | None = Field(default=None, description="Only executions in this status.")
+    nameContains: str | None = Field(default=None, max_length=80, description="Only names holding this (any case).")
+    startedAfter: float | None = Field(default=None, description="Started at or after (seconds since 1970).")
+    startedBefore: float | None = Field(default=None, description="Started before (seconds since 1970).")
+    maxResults: shapes.PageSize | None = None
+    nextToken: Annotated[str, Field(min_length=1, max_length=3096)] | None = None
+
+
+class ExecutionViewInput(shapes.ExecutionArnInput):
+    pass
+
+
+class DraftInput(shapes.Request):
+    definition: str = Field(min_length=1, max_length=1_048_576, description="The definition's JSON text, as typed.")
+    type: shapes.StateMachineType = Field(default="STANDARD", description="`STANDARD` or `EXPRESS`.")
+
+
+class DraftBody(BaseModel):
+    model_config = _examples({"definition": DEFINITION, "type": "STANDARD"})
+
+    definition: dict[str, Any] | str = Field(description="A definition: its JSON text as typed, or a JSON object.")
+    type: shapes.StateMachineType = Field(default="STANDARD", description="`STANDARD` or `EXPRESS`.")
+
+
+class ActivitiesOverviewInput(shapes.Request):
+    maxResults: shapes.PageSize | None = None
+    nextToken: shapes.PageToken | None = None
+
+
+class MachinesOverview(shapes.Response):
+    """Machines with `runningCount` and `failedCount` of their executions."""
+
+    stateMachines: list[dict[str, Any]]
+    nextToken: str | None = None
+
+
+class ExecutionsOverview(shapes.Response):
+    """Executions of every machine, each with its machine's name and its history's event count."""
+
+    executions: list[dict[str, Any]]
+    nextToken: str | None = None
+
+
+class ExecutionView(shapes.Response):
+    """`execution` (as DescribeExecution), `definition`, `graph` (boxes and arrows in pixels),
+    `progress` (each state's status and visits, Map iterations), `tokens` it waits on, `lineage`."""
+
+    execution: dict[str, Any]
+    definition: str | None
+    graph: dict[str, Any]
+    progress: dict[str, Any]
+    tokens: list[dict[str, Any]]
+    lineage: dict[str, Any]
+
+
+class DraftCheck(shapes.Response):
+    """`diagnostics` with the `line` and `column` each points at, and the draft's `graph` once it is an object."""
+
+    result: Literal["OK", "FAIL"]
+    diagnostics: list[dict[str, Any]]
+    truncated: bool
+    graph: dict[str, Any] | None
+
+
+class ActivitiesOverview(shapes.Response):
+    """Activities with `scheduledCount` (no worker took them yet), `startedCount` and `recentWorkers`."""
+
+    activities: list[dict[str, Any]]
+    nextToken: str | None = None

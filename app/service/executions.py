@@ -191,7 +191,7 @@ def list_page(
             raise errors.StateMachineTypeNotSupported(express.NOT_SUPPORTED)
         redriven = None if redrive_filter is None else redrive_filter == "REDRIVEN"
         rows = executions.page(conn, qualified, status_filter, after, limit + 1, redriven)
-    return pagination.page("executions", rows, limit, _list_item, "executions", lambda row: [row.start_date, row.arn])
+    return pagination.page("executions", rows, limit, list_item, "executions", lambda row: [row.start_date, row.arn])
 
 
 #: Bytes of event details after which a history page ends, and the events read per query meanwhile.
@@ -339,7 +339,7 @@ def _idempotent_start(existing: ExecutionRecord, raw_input: str) -> dict[str, An
     raise errors.ExecutionAlreadyExists(f"Execution Already Exists: '{existing.arn}'")
 
 
-def _list_item(row: ExecutionSummary) -> dict[str, Any]:
+def list_item(row: ExecutionSummary) -> dict[str, Any]:
     item: dict[str, Any] = {
         "executionArn": row.arn,
         "stateMachineArn": row.state_machine_arn,

@@ -1,5 +1,5 @@
 """The API documentation works on a machine without internet: Chromium, with every request that is
-not to the server refused, opens ``/`` and finds the operations listed by Swagger UI."""
+not to the server refused, opens ``/docs`` and finds the operations listed by Swagger UI."""
 
 from __future__ import annotations
 
@@ -7,10 +7,9 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from playwright.sync_api import Route, sync_playwright
+from playwright.sync_api import Browser, Route
 
 from app.server_process import ServerProcess
-from tests.support.browser import launch
 from tests.support.databases import sqlite_url
 from tests.support.server import new_server
 
@@ -25,7 +24,7 @@ def docs_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProc
     server.stop()
 
 
-def test_docs_load_with_the_network_cut_off(docs_server: ServerProcess) -> None:
+def test_docs_load_with_the_network_cut_off(docs_server: ServerProcess, browser: Browser) -> None:
     refused: list[str] = []
 
     def only_the_server(route: Route) -> None:
@@ -35,20 +34,17 @@ def test_docs_load_with_the_network_cut_off(docs_server: ServerProcess) -> None:
             refused.append(route.request.url)
             route.abort()
 
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        try:
-            page = browser.new_page()
-            page.route("**/*", only_the_server)
-            page.goto(docs_server.endpoint + "/")
-            assert page.url == docs_server.endpoint + "/docs", "the root leads to the documentation"
-            page.wait_for_selector(".opblock", timeout=15_000)
-            listed = page.inner_text("#swagger-ui")
-        finally:
-            browser.close()
+    page = browser.new_page()
+    try:
+        page.route("**/*", only_the_server)
+        page.goto(docs_server.endpoint + "/docs")
+        page.wait_for_selector(".opblock", timeout=15_000)
+        listed = page.inner_text("#swagger-ui")
+    finally:
+        page.close()
     assert refused == [], "the page needed nothing from outside the server"
     assert "Step Functions server" in listed
-    for path in ("/v1/state-machines", "/v1/executions", "/healthz"):
+    for path in ("/v1/state-machines", "/v1/executions", "/v1/overview/executions", "/healthz"):
         assert path in listed
     assert "AWS JSON 1.0 endpoint" in listed
 
