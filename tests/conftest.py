@@ -19,9 +19,6 @@ from tests.support.moto_server import MotoServer
 from tests.support.resources import Resource, missing_resource
 from tests.support.server import new_server
 
-#: Fixtures shared by every tier: the session's one Chromium.
-pytest_plugins = ["tests.support.browser"]
-
 ROLE_ARN = "arn:aws:iam::123456789012:role/test"
 # The connection HTTP tasks of the tests authenticate with; its secret lives only in the server's configuration.
 TEST_CONNECTION_ARN = "arn:aws:events:us-east-1:123456789012:connection/test-api/0000"

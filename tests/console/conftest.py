@@ -16,11 +16,12 @@ from pathlib import Path
 import httpx
 import pytest
 from mypy_boto3_stepfunctions import SFNClient
-from playwright.sync_api import Browser, Page, ViewportSize, expect
+from playwright.sync_api import Browser, Page, ViewportSize, expect, sync_playwright
 
 from app.server_process import ServerProcess
 from tests.conftest import FUNCTIONS_DIR, ROLE_ARN, TEST_WAIT_TIME_SCALE, make_client
 from tests.console import machines
+from tests.support.browser import launch
 from tests.support.databases import sqlite_url
 from tests.support.server import new_server
 from tests.support.waiting import wait_for_status, wait_until
@@ -117,6 +118,16 @@ def _children(endpoint: str, arn: str) -> list[str]:
     """The executions ``arn`` started (a member of the REST answer that boto3 leaves out)."""
     described = httpx.get(f"{endpoint}/v1/executions/{arn}").json()
     return list(described.get("startedExecutionArns", []))
+
+
+@pytest.fixture(scope="package")
+def browser() -> Iterator[Browser]:
+    """One Chromium for the tier, closed when the tier ends: Playwright's sync API keeps an event loop
+    running in the thread while it is open, which later tests calling ``asyncio.run`` must not meet."""
+    with sync_playwright() as playwright:
+        chromium = launch(playwright)
+        yield chromium
+        chromium.close()
 
 
 @pytest.fixture

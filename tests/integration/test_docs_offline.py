@@ -7,9 +7,10 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Route
+from playwright.sync_api import Route, sync_playwright
 
 from app.server_process import ServerProcess
+from tests.support.browser import launch
 from tests.support.databases import sqlite_url
 from tests.support.server import new_server
 
@@ -24,7 +25,7 @@ def docs_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProc
     server.stop()
 
 
-def test_docs_load_with_the_network_cut_off(docs_server: ServerProcess, browser: Browser) -> None:
+def test_docs_load_with_the_network_cut_off(docs_server: ServerProcess) -> None:
     refused: list[str] = []
 
     def only_the_server(route: Route) -> None:
@@ -34,14 +35,16 @@ def test_docs_load_with_the_network_cut_off(docs_server: ServerProcess, browser:
             refused.append(route.request.url)
             route.abort()
 
-    page = browser.new_page()
-    try:
-        page.route("**/*", only_the_server)
-        page.goto(docs_server.endpoint + "/docs")
-        page.wait_for_selector(".opblock", timeout=15_000)
-        listed = page.inner_text("#swagger-ui")
-    finally:
-        page.close()
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        try:
+            page = browser.new_page()
+            page.route("**/*", only_the_server)
+            page.goto(docs_server.endpoint + "/docs")
+            page.wait_for_selector(".opblock", timeout=15_000)
+            listed = page.inner_text("#swagger-ui")
+        finally:
+            browser.close()
     assert refused == [], "the page needed nothing from outside the server"
     assert "Step Functions server" in listed
     for path in ("/v1/state-machines", "/v1/executions", "/v1/overview/executions", "/healthz"):

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Playwright, sync_playwright
+from playwright.sync_api import Browser, Playwright
 
 #: Quiet, offline-friendly flags: no background calls home, no first-run work, no sandbox (root in CI).
 CHROMIUM_ARGS = [
@@ -30,15 +29,6 @@ def chromium_path() -> str:
     if os.environ.get("CI"):
         pytest.fail("chromium is not installed under CI: .ci/run must install it")
     pytest.skip("browser tests need Debian's chromium (installed by .ci/run); not installed here")
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    """One Chromium for the whole session: Playwright's sync API runs one instance per thread at a time."""
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
 
 
 def launch(playwright: Playwright) -> Browser:
