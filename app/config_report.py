@@ -30,7 +30,8 @@ def startup_lines(settings: Settings, url: str) -> list[str]:
     """What a starting server says: where it listens, its database, functions, authentication."""
     scheduler = f"{settings.workers} threads" if settings.run_scheduler else "off (SFN_RUN_SCHEDULER=false)"
     return [
-        f"sfn {version()} at {url}: AWS API at POST /, REST at /v1, API docs at {url}/docs, health at /healthz",
+        f"sfn {version()} at {url}: console at {url}/console, AWS API at POST /, REST at /v1, API docs at {url}/docs, "
+        "health at /healthz",
         f"database: {database_description(settings.database_url)}",
         f"functions: {functions_description(settings)}",
         f"authentication: {authentication_description(settings)}",
