@@ -58,8 +58,11 @@ def functions_description(settings: Settings) -> str:
         parts.append(f"{len(settings.function_urls)} by URL ({', '.join(sorted(settings.function_urls))})")
     if settings.lambda_endpoint:
         parts.append(f"others through the Lambda API at {settings.lambda_endpoint}")
-    if not parts:
-        return "none (set SFN_FUNCTIONS_DIR to a directory of NAME.py files with handler(event, context))"
+    else:
+        parts.append("others through AWS Lambda where the server has AWS credentials")
+    if len(parts) == 1 and not settings.lambda_endpoint:
+        hint = "set SFN_FUNCTIONS_DIR to a directory of NAME.py files with handler(event, context)"
+        parts.insert(0, f"none local ({hint})")
     return "; ".join(parts)
 
 

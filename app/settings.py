@@ -70,7 +70,8 @@ class Settings(BaseSettings):
     )
     lambda_endpoint: str | None = Field(
         default=None,
-        description="URL of a Lambda API for functions found neither locally nor in SFN_FUNCTION_URLS.",
+        description="URL of a Lambda API for functions found neither locally nor in SFN_FUNCTION_URLS "
+        "(default: where the AWS SDK sends Lambda calls, when the server has AWS credentials).",
         validation_alias=AliasChoices("LAMBDA_ENDPOINT", "lambda_endpoint"),
     )
     mock_config: Path | None = Field(

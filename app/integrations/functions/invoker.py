@@ -6,6 +6,7 @@ Lambda Invoke API), so a local file can stand in for a function of AWS without t
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -21,7 +22,7 @@ from .call import Call
 from .deployed import DeployedLookup
 from .environment import base_environment
 from .errors import invalid_invocation_type, invalid_name, new_request_id, not_found
-from .lambda_api import LambdaApi
+from .lambda_api import LambdaApi, sdk_lambda_api
 from .local import LocalFunctions, run_in_pool
 from .names import FunctionRef, InvalidFunctionNameError, parse_function_ref
 from .outcome import FunctionOutcome
@@ -110,9 +111,15 @@ class FunctionInvoker:
             return self._run_here(self._local.invoke, call, invocation_type)
         if self._urls.has(ref):
             return self._run_here(self._urls.invoke, call, invocation_type)
-        if self._lambda is not None:
-            return self._lambda.invoke(call, invocation_type)
+        remote = self._lambda or self._sdk_lambda
+        if remote is not None:
+            return remote.invoke(call, invocation_type)
         return FunctionOutcome(not_found(ref, request_id), ref.version, 404)
+
+    @functools.cached_property
+    def _sdk_lambda(self) -> LambdaApi | None:
+        """Resolved at the first call that needs it: the credential chain may probe the network."""
+        return sdk_lambda_api(self.settings.region, self._client)
 
     def _caller_endpoint(self, caller: str | None) -> str | None:
         endpoint = self.settings.self_endpoint

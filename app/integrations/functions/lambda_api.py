@@ -1,7 +1,8 @@
 """Functions behind the AWS Lambda Invoke API: AWS itself, LocalStack, or ``sam local start-lambda``.
 
-Requests are SigV4-signed with botocore's signer; the emulators accept any credentials, so dummy ones are
-used unless the server's environment has real keys.
+Requests are SigV4-signed with botocore's signer. At ``LAMBDA_ENDPOINT`` the emulators accept any
+credentials, so dummy ones are used unless the server's environment has real keys; without it, calls go
+where the AWS SDK would send them (:func:`sdk_lambda_api`), signed with the SDK's credential chain.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import os
 from urllib.parse import quote
 
+import botocore.session
 import httpx
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
@@ -25,10 +27,13 @@ from .outcome import FunctionOutcome, answered
 class LambdaApi:
     """A client for ``POST /2015-03-31/functions/<name>/invocations`` at one endpoint."""
 
-    def __init__(self, endpoint: str, region: str, client: httpx.Client) -> None:
+    def __init__(
+        self, endpoint: str, region: str, client: httpx.Client, credentials: Credentials | None = None
+    ) -> None:
         self._endpoint = endpoint.rstrip("/")
         self._region = region
         self._client = client
+        self._credentials = credentials
 
     def invoke(self, call: Call, invocation_type: str = "RequestResponse") -> FunctionOutcome:
         """Invoke and translate the answer: function errors, API errors and transport errors alike."""
@@ -59,8 +64,23 @@ class LambdaApi:
             data=body.encode(),
             headers={"Content-Type": "application/json", "X-Amz-Invocation-Type": invocation_type},
         )
-        SigV4Auth(_credentials(), "lambda", self._region).add_auth(request)
+        SigV4Auth(self._credentials or _credentials(), "lambda", self._region).add_auth(request)
         return {name: str(value) for name, value in request.headers.items()}
+
+
+def sdk_lambda_api(region: str, client: httpx.Client) -> LambdaApi | None:
+    """The Lambda API the AWS SDK would call from this server (``AWS_ENDPOINT_URL_LAMBDA``,
+    ``AWS_ENDPOINT_URL``, else AWS itself), with the SDK's credentials (a profile, keys, an instance role).
+
+    None when the server has no AWS credentials: a function found nowhere is then ``ResourceNotFound``
+    without a call, as on a machine that never meant to reach AWS.
+    """
+    session = botocore.session.get_session()
+    credentials = session.get_credentials()
+    if credentials is None:
+        return None
+    endpoint = session.create_client("lambda", region_name=region).meta.endpoint_url
+    return LambdaApi(str(endpoint), region, client, credentials)
 
 
 def _credentials() -> Credentials:

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import io
 import json
 import uuid
+import zipfile
 from collections.abc import Callable
 from typing import Any
 
+import httpx
 import pytest
 from mypy_boto3_stepfunctions import SFNClient
 
 from tests.integration.aws.conftest import RunMachine
+from tests.support.moto_server import MotoServer
 from tests.support.waiting import wait_for_end, wait_until
 
 Aws = Callable[[str], Any]
@@ -268,3 +272,31 @@ def test_credentials_without_a_role_arn_fail_the_state(run_machine: RunMachine) 
     who = _task("aws-sdk:sts:getCallerIdentity", {}, Credentials={"RoleArn.$": "$.missing"}, End=True)
     description, _ = run_machine({"StartAt": "Who", "States": {"Who": who}}, {"missing": 7})
     assert (description["status"], description["error"]) == ("FAILED", "States.Runtime")
+
+
+def _remote_function(aws: Aws, moto_endpoint: str, answers: list[str]) -> str:
+    """A function deployed in the (moto) Lambda service, answering ``answers`` in turn; its name."""
+    httpx.post(f"{moto_endpoint}/moto-api/config", json={"lambda": {"use_docker": False}}).raise_for_status()
+    queued = {"results": answers, "region": "us-east-1"}
+    httpx.post(f"{moto_endpoint}/moto-api/static/lambda-simple/response", json=queued).raise_for_status()
+    role = aws("iam").create_role(RoleName=_unique("lambda"), AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as code:
+        code.writestr("app.py", "def handler(event, context):\n    return event\n")
+    name = _unique("remote")
+    aws("lambda").create_function(
+        FunctionName=name, Runtime="python3.11", Role=role, Handler="app.handler", Code={"ZipFile": archive.getvalue()}
+    )
+    return name
+
+
+def test_a_function_found_nowhere_locally_is_invoked_in_the_lambda_service(
+    run_machine: RunMachine, aws: Aws, moto: MotoServer
+) -> None:
+    """With AWS credentials and no LAMBDA_ENDPOINT, a Lambda task goes where the SDK sends Lambda calls (without
+    credentials it is ResourceNotFound at once: ``test_function_tasks.test_missing_function``)."""
+    name = _remote_function(aws, moto.endpoint, ['{"from": "the lambda service"}'])
+    call = _task("lambda:invoke", {"FunctionName": name, "Payload": {"a": 1}}, End=True)
+    description, _ = run_machine({"StartAt": "Call", "States": {"Call": call}}, {})
+    output = _output(description)
+    assert (output["StatusCode"], output["Payload"]) == (200, {"from": "the lambda service"})
