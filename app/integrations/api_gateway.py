@@ -40,9 +40,7 @@ from app.integrations.http_exchange import (
     ResponseTooLargeError,
     content_type,
     exchange,
-    response_body,
-    response_headers,
-    status_phrase,
+    task_output,
 )
 from app.integrations.results import TaskFailure, TaskResult, TaskSuccess
 
@@ -84,14 +82,7 @@ def invoke_api_gateway(arguments: Any, client: httpx.Client, *, region: str) -> 
     text = content.decode(charset or "utf-8", errors="replace")
     if not response.is_success:
         return TaskFailure(f"ApiGateway.{response.status_code}", text)
-    return TaskSuccess(
-        {
-            "Headers": response_headers(response.headers),
-            "ResponseBody": response_body(text, media_type),
-            "StatusCode": response.status_code,
-            "StatusText": response.reason_phrase or status_phrase(response.status_code),
-        }
-    )
+    return TaskSuccess(task_output(response, text, media_type))
 
 
 def _request(arguments: Any, region: str) -> tuple[str, str, dict[str, str], bytes | None]:

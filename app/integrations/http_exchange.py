@@ -71,6 +71,16 @@ def response_body(text: str, media_type: str) -> Any:
     return text
 
 
+def task_output(response: httpx.Response, text: str, media_type: str) -> dict[str, Any]:
+    """The output AWS gives an HTTP or API Gateway task for an answer: its headers, body, status and text."""
+    return {
+        "Headers": response_headers(response.headers),
+        "ResponseBody": response_body(text, media_type),
+        "StatusCode": response.status_code,
+        "StatusText": response.reason_phrase or status_phrase(response.status_code),
+    }
+
+
 def status_phrase(status_code: int) -> str:
     try:
         return HTTPStatus(status_code).phrase

@@ -45,9 +45,8 @@ from app.integrations.http_exchange import (
     ResponseTooLargeError,
     content_type,
     exchange,
-    response_body,
-    response_headers,
     status_phrase,
+    task_output,
 )
 from app.integrations.results import TaskFailure, TaskResult, TaskSuccess
 
@@ -328,14 +327,7 @@ def _result(response: httpx.Response, content: bytes) -> TaskResult:
         text = content.decode(charset or "utf-8")
     except (UnicodeDecodeError, LookupError):
         return TaskFailure(RUNTIME, "The HTTP response body can't be read as a valid string.")
-    status_text = response.reason_phrase or status_phrase(response.status_code)
     if not response.is_success:
+        status_text = response.reason_phrase or status_phrase(response.status_code)
         return TaskFailure(f"{STATUS_PREFIX}{response.status_code}", status_text)
-    return TaskSuccess(
-        {
-            "Headers": response_headers(response.headers),
-            "ResponseBody": response_body(text, media_type),
-            "StatusCode": response.status_code,
-            "StatusText": status_text,
-        }
-    )
+    return TaskSuccess(task_output(response, text, media_type))

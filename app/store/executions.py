@@ -129,6 +129,13 @@ def page(
         query = query.where(executions.c.status == status)
     if redriven is not None:
         query = query.where(executions.c.redrive_count > 0 if redriven else executions.c.redrive_count == 0)
+    return newest_first(conn, query, after, limit)
+
+
+def newest_first(
+    conn: sa.Connection, query: sa.Select[Any], after: tuple[float, str] | None, limit: int
+) -> list[ExecutionSummary]:
+    """A page of ``query``'s executions, newest first, after the (start date, ARN) a previous page ended on."""
     if after is not None:
         start, arn = after
         query = query.where(

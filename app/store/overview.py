@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from app.durable.statuses import OPEN_TOKEN_STATUSES, ExecutionStatus, TokenStatus
 from app.store.compiled import columns
+from app.store.executions import newest_first
 from app.store.records import ExecutionSummary, StateMachineRecord
 from app.store.tables import executions, state_machines, task_tokens
 
@@ -58,16 +59,7 @@ def executions_page(
         query = query.where(executions.c.start_date >= where.started_after)
     if where.started_before is not None:
         query = query.where(executions.c.start_date < where.started_before)
-    if after is not None:
-        start, arn = after
-        query = query.where(
-            sa.or_(
-                executions.c.start_date < start,
-                sa.and_(executions.c.start_date == start, executions.c.arn < arn),
-            )
-        )
-    query = query.order_by(executions.c.start_date.desc(), executions.c.arn.desc()).limit(limit)
-    return [ExecutionSummary._make(row) for row in conn.execute(query)]
+    return newest_first(conn, query, after, limit)
 
 
 def counts_by_status(conn: sa.Connection, machine_arns: Sequence[str]) -> dict[str, dict[str, int]]:

@@ -52,7 +52,14 @@ class _Echo(BaseHTTPRequestHandler):
 @contextmanager
 def echo_api() -> Iterator[str]:
     """The URL of a running echo API on loopback, shut down after."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Echo)
+    with serving(_Echo) as url:
+        yield url
+
+
+@contextmanager
+def serving(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """The URL of an HTTP server on a free loopback port answering with ``handler``, shut down after."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -60,3 +67,4 @@ def echo_api() -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+        thread.join()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import json
-import threading
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -17,6 +16,7 @@ import pytest
 from app.integrations.connections import ConnectionStore
 from app.integrations.http_task import encode_form, invoke_http
 from app.integrations.results import TaskFailure, TaskResult, TaskSuccess
+from tests.support.echo_api import serving
 
 ARN = "arn:aws:events:us-east-1:123456789012:connection/test/1"
 API_KEY_CONNECTION = {"type": "API_KEY", "key": "x-api-key", "value": "secret-key"}
@@ -574,15 +574,8 @@ class _EchoHandler(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def echo_server() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _EchoHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with serving(_EchoHandler) as url:
+        yield url
 
 
 def test_real_transport_against_a_local_server(echo_server: str) -> None:
