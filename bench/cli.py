@@ -11,7 +11,18 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from bench import ceiling, console, express_engine, history, light_client, map_items, memory, timers, yardstick
+from bench import (
+    ceiling,
+    console,
+    express_engine,
+    history,
+    light_client,
+    map_items,
+    map_memory,
+    memory,
+    timers,
+    yardstick,
+)
 from bench.database import Database, choose_database
 from bench.results import Row, RunResult, render_table, summarize, write_json
 from bench.server import PROJECT_ROOT, BenchServer
@@ -25,6 +36,7 @@ OWN_SCENARIOS = (
     "client_ceiling",
     "express_engine",
     "console",
+    "map_memory",
 )
 ALL_SCENARIOS = (*yardstick.SCENARIOS, *OWN_SCENARIOS)
 DEFAULT_JSON = PROJECT_ROOT / "bench" / "results" / "latest.json"
@@ -93,6 +105,17 @@ class Runner:
             server.stop()
             database.close()
 
+    def run_map_memory(self) -> RunResult:
+        """A fresh server and database, so the peak memory and the growth are the Map's alone."""
+        database = choose_database()
+        server = BenchServer(database.url, self.log_path, self.extra_env)
+        try:
+            server.start()
+            return map_memory.run(server, database)
+        finally:
+            server.stop()
+            database.close()
+
     def close(self) -> None:
         for server in self.shared:
             server.stop()
@@ -111,6 +134,8 @@ def guarded(action: Callable[[], RunResult]) -> RunResult:
 def run_once(runner: Runner, args: argparse.Namespace, scenario: str) -> RunResult:
     if scenario == "memory":
         return guarded(runner.run_memory)
+    if scenario == "map_memory":
+        return guarded(runner.run_map_memory)
     if scenario == "history_25k":
         return guarded(lambda: history.run(runner.shared_server().endpoint))
     if scenario == "timer_accuracy":
