@@ -524,6 +524,7 @@ _TABLE: tuple[Operation, ...] = (
         lambda rt, r, ctx: executions.list_page(
             rt,
             state_machine_arn=r.stateMachineArn,
+            map_run_arn=r.mapRunArn,
             status_filter=r.statusFilter,
             redrive_filter=r.redriveFilter,
             max_results=r.maxResults,
@@ -532,11 +533,12 @@ _TABLE: tuple[Operation, ...] = (
         (
             errors.InvalidArn,
             errors.InvalidToken,
+            errors.ResourceNotFound,
             errors.StateMachineDoesNotExist,
             errors.StateMachineTypeNotSupported,
         ),
         read_only=True,
-        rest=Rest("GET", "/executions", "List executions of a state machine", "Newest first.", EX),
+        rest=Rest("GET", "/executions", "List executions of a state machine or a Map Run", "Newest first.", EX),
     ),
     # The suffixed routes come before GET /executions/{arn}, whose path converter would swallow them.
     Operation(

@@ -12,12 +12,13 @@ from typing import Any
 from app.asl import errors, handlers
 from app.asl.model import StateMachineModel
 from app.asl.states.base import StateSpec
+from app.asl.states.map_ import MapSpec
 from app.codec import dumps
 from app.durable.news import MAX_PAYLOAD_BYTES, Phase, TaskNews, TimeoutKind
 from app.durable.snapshot import Frame, MockedRun, Snapshot, TimerPurpose
 from app.durable.statuses import ExecutionStatus
 from app.durable.work import DEADLINE_TIMER_ID, WorkKind
-from app.engine import dataflow
+from app.engine import dataflow, map_run
 from app.engine.outcomes import Failure, Outcome, Proceed
 from app.engine.run import HistoryLimitReachedError, Run
 from app.engine.states import handler_for
@@ -182,7 +183,11 @@ def _task_news(run: Run, news: TaskNews) -> None:
         run.snapshot.root, run.model.states, lambda frame: frame.task is not None and frame.task.id == news.task_id
     )
     assert located is not None
-    run.focus(*located)
+    frame, states = located
+    if frame.state is None:  # a distributed Map's child execution: its parent Map takes its end when driven
+        map_run.apply_news(frame, news)
+        return
+    run.focus(frame, states)
     handler = handler_for(run.state.type)
     on_task = None if handler is None else handler.on_task
     assert on_task is not None
@@ -222,6 +227,8 @@ def _recover(run: Run) -> None:
             handler = handler_for(run.state.type)
             assert handler is not None and handler.fan is not None
             fan = handler.fan
+            if fan.recover is not None:
+                fan.recover(run)
             stack.extend((child, fan.states_of(run.state, child)) for child in frame.children.frames)
     began = run.info.start_time if run.info.redrive_time is None else run.info.redrive_time
     deadline = began + time_limit(run.model, run.options)
@@ -240,6 +247,9 @@ def _abort_fans(run: Run, frame: Frame, states: Mapping[str, StateSpec]) -> None
     if frame.children is None or frame.state is None:
         return
     spec = states[frame.state]
+    if isinstance(spec, MapSpec) and spec.distributed:  # its children are stopped with the execution
+        run.emit("MapRunAborted")
+        return
     handler = handler_for(spec.type)
     assert handler is not None and handler.fan is not None
     for child in frame.children.frames:

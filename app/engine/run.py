@@ -60,6 +60,7 @@ class Run:
         self.timers: list[Timer] = []
         self.tasks: list[TaskInvocation] = []
         self.closed_tokens: list[str] = []
+        self.stopped_children: list[str] = []
         self.status = ExecutionStatus.RUNNING
         self.output: str | None = None
         self.error: str | None = None
@@ -205,6 +206,7 @@ class Run:
             timers=self.timers,
             tasks=self.tasks,
             closed_tokens=self.closed_tokens,
+            stopped_children=self.stopped_children,
             run_again=self.run_again,
             applied=self.applied,
             output=self.output,

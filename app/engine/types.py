@@ -167,6 +167,8 @@ class Transition:
     timers: list[Timer] = field(default_factory=list)
     tasks: list[TaskInvocation] = field(default_factory=list)
     closed_tokens: list[str] = field(default_factory=list)
+    #: Child executions to stop (those of a Map Run that failed while they ran).
+    stopped_children: list[str] = field(default_factory=list)
     run_again: bool = False
     output: str | None = None
     error: str | None = None
@@ -191,6 +193,7 @@ class Transition:
             timers=self.timers + later.timers,
             tasks=self.tasks + later.tasks,
             closed_tokens=self.closed_tokens + later.closed_tokens,
+            stopped_children=self.stopped_children + later.stopped_children,
             run_again=later.run_again,
             output=later.output,
             error=later.error,

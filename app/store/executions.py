@@ -115,9 +115,11 @@ def page(
     after: tuple[float, str] | None,
     limit: int,
     redriven: bool | None = None,
+    name_prefix: str | None = None,
 ) -> list[ExecutionSummary]:
     """Executions of a machine, version or alias, newest first; ``after`` is the (start_date, arn) of the
-    last row already seen; ``redriven`` keeps only those redriven (True) or never redriven (False)."""
+    last row already seen; ``redriven`` keeps only those redriven (True) or never redriven (False);
+    ``name_prefix`` only those whose names begin so (the children of one Map Run)."""
     if of.version is not None:
         owner = executions.c.version_arn == of.arn
     elif of.alias is not None:
@@ -127,6 +129,8 @@ def page(
     query = sa.select(*columns(executions, ExecutionSummary)).where(owner)
     if status is not None:
         query = query.where(executions.c.status == status)
+    if name_prefix is not None:
+        query = query.where(executions.c.name.startswith(name_prefix, autoescape=True))
     if redriven is not None:
         query = query.where(executions.c.redrive_count > 0 if redriven else executions.c.redrive_count == 0)
     if after is not None:
