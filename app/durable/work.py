@@ -26,6 +26,7 @@ class WorkKind(StrEnum):
     INVOKE = "invoke"
     WARN = "warn"
     FAIL = "fail"
+    UPDATE_MAP_RUN = "update_map_run"
 
 
 #: Claims of one work item before the service gives up on it (a crash or a hiccup makes a second

@@ -22,6 +22,7 @@ from app.engine import dataflow, map_run
 from app.engine.outcomes import Failure, Outcome, Proceed
 from app.engine.run import HistoryLimitReachedError, Run
 from app.engine.states import handler_for
+from app.engine.states import map_ as map_state
 from app.engine.states import task as task_state
 from app.engine.types import EngineOptions, ExecutionInfo, Timer, Transition, Trigger
 
@@ -82,6 +83,8 @@ def advance(
         _task_news(run, trigger.news)
     elif trigger.kind == WorkKind.RECOVER:
         _recover(run)
+    elif trigger.kind == WorkKind.UPDATE_MAP_RUN and trigger.update is not None:
+        _update_map_run(run, trigger.update)
     run.applied = trigger.kind != WorkKind.RUN
     try:
         _drive(run, run.snapshot.root, model.states)
@@ -194,6 +197,19 @@ def _task_news(run: Run, news: TaskNews) -> None:
     _settle(run, lambda current: on_task(current, news))
 
 
+def _update_map_run(run: Run, update: dict[str, Any]) -> None:
+    """UpdateMapRun: the running Map Run's Map takes its new settings at once."""
+    record = run.snapshot.map_run(update["map_run_arn"])
+    if record is None or record.status != ExecutionStatus.RUNNING:
+        return
+    entered = int(record.arn.rsplit("-", 1)[1])  # the id of its MapStateEntered event, unique in the execution
+    located = _find_frame(run.snapshot.root, run.model.states, lambda frame: frame.entered == entered)
+    if located is None:
+        return
+    run.focus(*located)
+    map_state.update_run(run, update)
+
+
 def _find_frame(
     frame: Frame, states: Mapping[str, StateSpec], wanted: FrameTest
 ) -> tuple[Frame, Mapping[str, StateSpec]] | None:
@@ -248,7 +264,10 @@ def _abort_fans(run: Run, frame: Frame, states: Mapping[str, StateSpec]) -> None
         return
     spec = states[frame.state]
     if isinstance(spec, MapSpec) and spec.distributed:  # its children are stopped with the execution
-        run.emit("MapRunAborted")
+        if frame.children.map is not None:  # its run started (it is not reading its items)
+            run.focus(frame, states)
+            map_run.end(run, spec, ExecutionStatus.ABORTED)
+            run.emit("MapRunAborted")
         return
     handler = handler_for(spec.type)
     assert handler is not None and handler.fan is not None

@@ -16,7 +16,7 @@ from typing import Any
 from app import arns
 from app.asl.states.map_ import MapSpec
 from app.durable.news import Phase, TaskNews
-from app.durable.snapshot import Frame, MapItem, PendingTask
+from app.durable.snapshot import Frame, MapItem, MapProgress, MapRunRecord, PendingTask
 from app.durable.statuses import ExecutionStatus
 from app.durable.work import MAP_CHILD
 from app.engine.run import Run
@@ -38,8 +38,56 @@ def child_arn(map_run_arn: str, index: int) -> str:
     return arns.execution(arns.map_run_machine(map_run_arn), arns.map_run_child_name(map_run_arn, index))
 
 
-def start_child(run: Run, spec: MapSpec, index: int, child_input: Any) -> Frame:
+def begin(run: Run, spec: MapSpec, progress: MapProgress) -> None:
+    """``MapRunStarted``, and the run's record in the snapshot."""
+    arn = run_arn(run, spec)
+    run.emit("MapRunStarted", "mapRunStartedEventDetails", {"mapRunArn": arn})
+    items = sum(item_count(spec, item) for item in progress.items)
+    run.snapshot.map_runs.append(
+        MapRunRecord(
+            arn,
+            run.now,
+            progress.limit,
+            progress.tolerated_count,
+            progress.tolerated_percent,
+            items,
+            children=len(progress.items),
+        )
+    )
+
+
+def record(run: Run, spec: MapSpec) -> MapRunRecord:
+    """The record of the Map Run the current Map frame started."""
+    found = run.snapshot.map_run(run_arn(run, spec))
+    assert found is not None, "a distributed Map records its run when it starts it"
+    return found
+
+
+def end(run: Run, spec: MapSpec, status: ExecutionStatus) -> None:
+    """The run's end in its record (its event is the caller's)."""
+    ended = record(run, spec)
+    ended.status, ended.stop = status, run.now
+
+
+def child_ended(run: Run, spec: MapSpec, status: str | None, item: Any) -> None:
+    """Count a child's items as succeeded or failed in the run's record."""
+    ended = record(run, spec)
+    if status == ExecutionStatus.SUCCEEDED:
+        ended.succeeded_items += item_count(spec, item)
+    else:
+        ended.failed_items += item_count(spec, item)
+
+
+def item_count(spec: MapSpec, item: Any) -> int:
+    """How many items a child takes: its batch's, or one."""
+    if spec.batcher is not None and isinstance(item, dict) and isinstance(item.get("Items"), list):
+        return len(item["Items"])
+    return 1
+
+
+def start_child(run: Run, spec: MapSpec, index: int, item: Any, child_input: Any) -> Frame:
     """The placeholder frame of item ``index``, and the call that starts its child execution."""
+    record(run, spec).started_items += item_count(spec, item)
     frame = Frame(state=None, input=child_input, item=MapItem(index, None))
     frame.task = PendingTask(run.next_id())
     run.tasks.append(_invocation(run, spec, frame))

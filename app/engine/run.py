@@ -190,6 +190,9 @@ class Run:
         self.cause = cause
         root = self.snapshot.root
         self.closed_tokens.extend(_open_tokens(root))
+        for record in self.snapshot.map_runs:  # a run its Map did not end ends with the execution
+            if record.status == ExecutionStatus.RUNNING:
+                record.status, record.stop = ExecutionStatus.ABORTED, self.now
         if status == ExecutionStatus.SUCCEEDED:
             root.children = None
         else:  # where a redrive takes the execution up again, with the branches and iterations it had

@@ -60,6 +60,8 @@ class Trigger:
     cause: str | None = None
     news: TaskNews | None = None
     entropy: bytes = b""
+    #: UpdateMapRun's change: the Map Run's ARN and the settings it changes.
+    update: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)

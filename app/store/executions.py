@@ -145,6 +145,19 @@ def page(
     return [ExecutionSummary._make(row) for row in conn.execute(query)]
 
 
+def status_counts(conn: sa.Connection, state_machine_arn: str, name_prefix: str) -> dict[str, int]:
+    """How many executions of a machine whose names begin so (a Map Run's children) have each status."""
+    query = (
+        sa.select(executions.c.status, sa.func.count())
+        .where(
+            executions.c.state_machine_arn == state_machine_arn,
+            executions.c.name.startswith(name_prefix, autoescape=True),
+        )
+        .group_by(executions.c.status)
+    )
+    return {str(status): int(count) for status, count in conn.execute(query)}
+
+
 def started_by(conn: sa.Connection, parent_arn: str) -> list[str]:
     """ARNs of the executions that ``parent_arn`` started, oldest first."""
     return [row.arn for row in _STARTED_BY.all(conn, {"arn": parent_arn})]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 from mypy_boto3_stepfunctions import SFNClient
 
 from tests.conftest import CreateMachine
@@ -38,6 +39,12 @@ FAIL_ODD = {
     "Done": {"Type": "Pass", "End": True},
 }
 WAIT_LONG = {"Hold": {"Type": "Wait", "Seconds": 100000, "End": True}}
+PASS = {"Done": {"Type": "Pass", "End": True}}
+FAIL_ZERO_HOLD_OTHERS = {
+    "Which": {"Type": "Choice", "Choices": [{"Variable": "$", "NumericEquals": 0, "Next": "Boom"}], "Default": "Hold"},
+    "Boom": {"Type": "Fail", "Error": "Boom"},
+    **WAIT_LONG,
+}
 
 
 def map_run_arn(sfn: SFNClient, execution_arn: str) -> str:
@@ -145,16 +152,7 @@ def test_stopping_the_parent_aborts_the_run_and_its_children(sfn: SFNClient, cre
 
 
 def test_a_failed_run_stops_the_children_still_running(sfn: SFNClient, create_machine: CreateMachine) -> None:
-    states = {
-        "Which": {
-            "Type": "Choice",
-            "Choices": [{"Variable": "$", "NumericEquals": 0, "Next": "Boom"}],
-            "Default": "Hold",
-        },
-        "Boom": {"Type": "Fail", "Error": "Boom"},
-        **WAIT_LONG,
-    }
-    definition = distributed_map(states, "Which", Label="Mixed")
+    definition = distributed_map(FAIL_ZERO_HOLD_OTHERS, "Which", Label="Mixed")
     definition["States"]["Fan"]["Catch"] = [{"ErrorEquals": ["States.ALL"], "Next": "Caught"}]
     definition["States"]["Fan"].pop("End")
     definition["States"]["Fan"]["Next"] = "Caught"
@@ -177,3 +175,87 @@ def wait_for_children(sfn: SFNClient, execution_arn: str, count: int) -> list[st
 
     wait_until(lambda: len(listed()) >= count, 30.0, f"{count} children of {run_arn}")
     return listed()
+
+
+def test_describe_and_list_map_runs(sfn: SFNClient, create_machine: CreateMachine) -> None:
+    batching = {"ToleratedFailureCount": 1, "MaxConcurrency": 2, "ItemBatcher": {"MaxItemsPerBatch": 2}}
+    machine = create_machine(distributed_map(PASS, "Done", **batching))
+    items = [{"n": 0}, {"n": 2}, {"n": 1}, {"n": 4}, {"n": 6}]  # batches of 2, 2 and 1 items
+    execution = sfn.start_execution(stateMachineArn=machine, input=json.dumps(items))
+    wait_for_status(sfn, execution["executionArn"], "SUCCEEDED")
+    run_arn = map_run_arn(sfn, execution["executionArn"])
+    described = sfn.describe_map_run(mapRunArn=run_arn)
+    assert described["executionArn"] == execution["executionArn"]
+    assert described["status"] == "SUCCEEDED"
+    assert (described["maxConcurrency"], described["toleratedFailureCount"]) == (2, 1)
+    assert described["toleratedFailurePercentage"] == 0.0
+    assert described["stopDate"] >= described["startDate"]
+    executions = described["executionCounts"]
+    assert (executions["total"], executions["succeeded"], executions["failed"], executions["pending"]) == (3, 3, 0, 0)
+    assert described["itemCounts"]["total"] == 5 and described["itemCounts"]["succeeded"] == 5
+    listed = sfn.list_map_runs(executionArn=execution["executionArn"])["mapRuns"]
+    assert [(run["mapRunArn"], run["executionArn"]) for run in listed] == [(run_arn, execution["executionArn"])]
+    assert listed[0]["stateMachineArn"] == run_arn.split(":mapRun:")[0] + ":stateMachine:" + run_arn.split(":")[6]
+
+
+def test_failed_children_are_counted(sfn: SFNClient, create_machine: CreateMachine) -> None:
+    machine = create_machine(distributed_map(FAIL_ODD, "Odd?", ToleratedFailurePercentage=50))
+    execution = sfn.start_execution(stateMachineArn=machine, input=json.dumps([{"n": 1}, {"n": 0}]))
+    wait_for_status(sfn, execution["executionArn"], "SUCCEEDED")
+    described = sfn.describe_map_run(mapRunArn=map_run_arn(sfn, execution["executionArn"]))
+    assert described["toleratedFailurePercentage"] == 50.0
+    assert described["executionCounts"]["failed"] == 1 and described["executionCounts"]["succeeded"] == 1
+    assert described["itemCounts"]["failed"] == 1 and described["itemCounts"]["succeeded"] == 1
+
+
+def test_update_map_run_raises_the_concurrency_at_once(sfn: SFNClient, create_machine: CreateMachine) -> None:
+    machine = create_machine(distributed_map(WAIT_LONG, "Hold", MaxConcurrency=1))
+    execution = sfn.start_execution(stateMachineArn=machine, input="[1, 2, 3]")
+    wait_for_children(sfn, execution["executionArn"], 1)
+    run_arn = map_run_arn(sfn, execution["executionArn"])
+    described = sfn.describe_map_run(mapRunArn=run_arn)
+    assert described["status"] == "RUNNING" and described["maxConcurrency"] == 1
+    assert described["itemCounts"]["running"] == 1 and described["itemCounts"]["pending"] == 2
+    sfn.update_map_run(mapRunArn=run_arn, maxConcurrency=3)
+    assert sfn.describe_map_run(mapRunArn=run_arn)["maxConcurrency"] == 3
+    assert len(wait_for_children(sfn, execution["executionArn"], 3)) == 3
+    sfn.stop_execution(executionArn=execution["executionArn"])
+    stopped = sfn.describe_map_run(mapRunArn=run_arn)
+    assert stopped["status"] == "ABORTED"
+    wait_until(
+        lambda: sfn.describe_map_run(mapRunArn=run_arn)["executionCounts"]["aborted"] == 3,
+        30.0,
+        "the children stopped",
+    )
+
+
+def test_update_map_run_tolerance_fails_the_run_when_crossed(sfn: SFNClient, create_machine: CreateMachine) -> None:
+    machine = create_machine(distributed_map(FAIL_ZERO_HOLD_OTHERS, "Which", ToleratedFailureCount=1))
+    execution = sfn.start_execution(stateMachineArn=machine, input="[0, 1]")
+    run_arn = map_run_arn_when_started(sfn, execution["executionArn"])
+    wait_until(
+        lambda: sfn.describe_map_run(mapRunArn=run_arn)["itemCounts"]["failed"] == 1, 30.0, "the first child failed"
+    )
+    assert sfn.describe_map_run(mapRunArn=run_arn)["status"] == "RUNNING"
+    sfn.update_map_run(mapRunArn=run_arn, toleratedFailureCount=0)
+    described = wait_for_status(sfn, execution["executionArn"], "FAILED")
+    assert described["error"] == "States.ExceedToleratedFailureThreshold"
+    assert sfn.describe_map_run(mapRunArn=run_arn)["status"] == "FAILED"
+
+
+def test_map_run_errors(sfn: SFNClient, create_machine: CreateMachine) -> None:
+    machine = create_machine(distributed_map(DOUBLE, "Double"))
+    execution = sfn.start_execution(stateMachineArn=machine, input='[{"n": 1}]')
+    wait_for_status(sfn, execution["executionArn"], "SUCCEEDED")
+    run_arn = map_run_arn(sfn, execution["executionArn"])
+    with pytest.raises(sfn.exceptions.ResourceNotFound):
+        sfn.describe_map_run(mapRunArn=run_arn[:-1] + "9")
+    with pytest.raises(sfn.exceptions.ValidationException):
+        sfn.update_map_run(mapRunArn=run_arn, maxConcurrency=5)  # it has ended
+    with pytest.raises(sfn.exceptions.InvalidArn):
+        sfn.describe_map_run(mapRunArn=machine)
+
+
+def map_run_arn_when_started(sfn: SFNClient, execution_arn: str) -> str:
+    wait_for_event(sfn, execution_arn, "MapRunStarted")
+    return map_run_arn(sfn, execution_arn)

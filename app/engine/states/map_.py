@@ -84,9 +84,7 @@ def _fan_out(run: Run, spec: MapSpec, effective: Any, items: list[Any]) -> Outco
         selected = [_selected(run, spec, mark, effective) for mark in marks]
         items = batching.batches(run, spec.batcher, selected, effective)
     most = map_run.MAX_CONCURRENCY if spec.distributed else INLINE_MAX_CONCURRENCY
-    if spec.distributed:  # the children write their own histories
-        run.emit("MapRunStarted", "mapRunStartedEventDetails", {"mapRunArn": map_run.run_arn(run, spec)})
-    else:
+    if not spec.distributed:  # a distributed Map's children write their own histories
         _require_history_room(run, len(items))
         run.emit("MapStateStarted", "mapStateStartedEventDetails", {"length": len(items)})
     progress = MapProgress(
@@ -98,6 +96,8 @@ def _fan_out(run: Run, spec: MapSpec, effective: Any, items: list[Any]) -> Outco
             run, spec.tolerated_failure_percentage, spec.tolerated_failure_percentage_path, effective
         ),
     )
+    if spec.distributed:
+        map_run.begin(run, spec, progress)
     run.frame.children = Children([], progress)
     _start_more(run, spec)
     return Fork()
@@ -118,6 +118,8 @@ def child_done(run: Run, index: int) -> None:
     # Ended iterations are counted and measured as they end, so a Map of n items costs O(n), not O(n²).
     progress.finished += 1
     progress.result_bytes += result_bytes(_iteration_result(child))
+    if spec.distributed:
+        map_run.child_ended(run, spec, child.status, progress.items[child.item.index])
     if child.status == ExecutionStatus.SUCCEEDED:
         if not spec.distributed:
             run.emit("MapIterationSucceeded", "mapIterationSucceededEventDetails", details)
@@ -150,8 +152,10 @@ def join(run: Run) -> Outcome:
 def _end_map_run(run: Run, spec: MapSpec, outcome: Outcome) -> None:
     """The Map Run's end in the parent's history; children still running when it failed are stopped."""
     if not isinstance(outcome, Failure):
+        map_run.end(run, spec, ExecutionStatus.SUCCEEDED)
         run.emit("MapRunSucceeded")
         return
+    map_run.end(run, spec, ExecutionStatus.FAILED)
     run.stopped_children.extend(map_run.running_children(run, spec))
     details = {key: value for key, value in (("error", outcome.error), ("cause", outcome.cause)) if value}
     run.emit("MapRunFailed", "mapRunFailedEventDetails", details)
@@ -224,7 +228,7 @@ def _start_more(run: Run, spec: MapSpec) -> None:
         if spec.distributed:
             selecting.append(MapItem(index, progress.items[index]))  # alive while selecting: see Run._context
             child_input = _child_input(run, spec, selecting[-1], progress.effective)
-            children.frames.append(map_run.start_child(run, spec, index, child_input))
+            children.frames.append(map_run.start_child(run, spec, index, progress.items[index], child_input))
         else:
             children.frames.append(_iteration(run, spec, index, progress.items[index], progress.effective))
             run.emit("MapIterationStarted", "mapIterationStartedEventDetails", {"name": spec.name, "index": index})
@@ -315,6 +319,22 @@ def _over_tolerance(progress: MapProgress) -> bool:
 def _iteration_result(frame: Frame) -> Any:
     assert frame.status is not None
     return iteration_result(frame.status, frame.output, frame.error, frame.cause)
+
+
+def update_run(run: Run, update: dict[str, Any]) -> None:
+    """UpdateMapRun's settings on the running Map: more children start at once if it may run more."""
+    spec = _spec(run)
+    _, progress = _children(run)
+    record = map_run.record(run, spec)
+    if update.get("max_concurrency") is not None:
+        limit = min(int(update["max_concurrency"]) or map_run.MAX_CONCURRENCY, map_run.MAX_CONCURRENCY)
+        progress.limit = record.max_concurrency = limit
+    if update.get("tolerated_count") is not None:
+        progress.tolerated_count = record.tolerated_count = int(update["tolerated_count"])
+    if update.get("tolerated_percent") is not None:
+        progress.tolerated_percent = record.tolerated_percent = float(update["tolerated_percent"])
+    if not _over_tolerance(progress):
+        _start_more(run, spec)
 
 
 def recover(run: Run) -> None:
