@@ -104,10 +104,13 @@ def recover(run: Run) -> None:
 
 
 def apply_news(frame: Frame, news: TaskNews) -> None:
-    """A child's news on its placeholder: started (its call may not be made again), or ended."""
+    """A child's news on its placeholder: submitted (a stored child: its call is not made again), started
+    (an Express child, lost with its process: a recovery starts it again), or ended."""
     task = frame.task
     assert task is not None
-    if news.phase in (Phase.STARTED, Phase.SUBMITTED):
+    if news.phase == Phase.STARTED:
+        return
+    if news.phase == Phase.SUBMITTED:
         task.submitted = True
         return
     frame.task = None

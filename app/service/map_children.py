@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import uuid
 from typing import Any
 
 import sqlalchemy as sa
@@ -17,19 +18,19 @@ from app import arns
 from app.codec import dumps
 from app.durable.news import Phase, TaskNews, call_failed
 from app.durable.statuses import ExecutionStatus
+from app.engine.types import ExecutionInfo
 from app.executions import lineage, starts
-from app.executions.runtime import Runtime
+from app.executions.express import ExpressStart
+from app.executions.runtime import Revision, Runtime
 from app.executions.starts import NameTakenError, NewExecution
+from app.service import express
 from app.store import executions, state_machines
 
-STANDARD = "STANDARD"
+EXPRESS = "EXPRESS"
 
 
 def start(runtime: Runtime, parent_arn: str, task_id: int, request: dict[str, Any]) -> TaskNews:
     """Start the child an invocation names, unless it was started before: then its news as it stands now."""
-    if request["ExecutionType"] != STANDARD:
-        message = "This server runs a distributed Map's children as STANDARD executions only."
-        return call_failed(task_id, "States.Runtime", message)
     map_run_arn, arn = str(request["MapRunArn"]), str(request["ExecutionArn"])
     machine_arn = arns.map_run_machine(map_run_arn)
     now = runtime.clock.now()
@@ -41,6 +42,14 @@ def start(runtime: Runtime, parent_arn: str, task_id: int, request: dict[str, An
     revision_id = _store_revision(runtime, machine_arn, str(request["Definition"]), role_arn, now)
     with runtime.db.read() as conn:
         revision = runtime.revision(conn, revision_id)
+    parent_task = {
+        "execution_arn": parent_arn,
+        "task_id": task_id,
+        "pattern": lineage.MAP_PATTERN,
+        "map_run_arn": map_run_arn,
+    }
+    if request["ExecutionType"] == EXPRESS:
+        return _start_express(runtime, arn, revision, request["Input"], parent_task, now)
     new = NewExecution(
         arn=arn,
         name=arn.rsplit(":", 1)[1],
@@ -50,12 +59,7 @@ def start(runtime: Runtime, parent_arn: str, task_id: int, request: dict[str, An
         input_text=dumps(request["Input"]),
         input=request["Input"],
         started_by=parent_arn,
-        parent_task={
-            "execution_arn": parent_arn,
-            "task_id": task_id,
-            "pattern": lineage.MAP_PATTERN,
-            "map_run_arn": map_run_arn,
-        },
+        parent_task=parent_task,
     )
     try:
         starts.begin(runtime, new, revision, now)
@@ -64,6 +68,27 @@ def start(runtime: Runtime, parent_arn: str, task_id: int, request: dict[str, An
         if child.status != ExecutionStatus.RUNNING:
             return lineage.ended_news(task_id, child.status, child.output, child.error, child.cause)
     return TaskNews(task_id, Phase.SUBMITTED, output={"ExecutionArn": arn})
+
+
+def _start_express(
+    runtime: Runtime, arn: str, revision: Revision, child_input: Any, parent_task: dict[str, Any], now: float
+) -> TaskNews:
+    """An Express child, run by this process's runner and reported to the parent when it ends. It is lost
+    with its process, so its news is only that it started: a recovery of the parent starts it again."""
+    machine_arn = arns.state_machine_of_execution(arn)
+    name = arn.rsplit(":", 1)[1]
+    express_arn = arns.express_execution(machine_arn, name, str(uuid.uuid4()))
+    info = ExecutionInfo(
+        express_arn,
+        name,
+        machine_arn,
+        arns.state_machine_name(machine_arn),
+        revision.role_arn,
+        now,
+        dumps(child_input),
+    ).knowing_input(child_input)
+    express.start_async(runtime, ExpressStart(info, revision.model), parent_task)
+    return TaskNews(int(parent_task["task_id"]), Phase.STARTED)
 
 
 def _store_revision(runtime: Runtime, machine_arn: str, definition: str, role_arn: str, now: float) -> str:

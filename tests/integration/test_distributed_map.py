@@ -259,3 +259,18 @@ def test_map_run_errors(sfn: SFNClient, create_machine: CreateMachine) -> None:
 def map_run_arn_when_started(sfn: SFNClient, execution_arn: str) -> str:
     wait_for_event(sfn, execution_arn, "MapRunStarted")
     return map_run_arn(sfn, execution_arn)
+
+
+def test_express_children_run_and_their_results_come_back(sfn: SFNClient, create_machine: CreateMachine) -> None:
+    definition = distributed_map(FAIL_ODD, "Odd?", ToleratedFailureCount=1)
+    definition["States"]["Fan"]["ItemProcessor"]["ProcessorConfig"] = {
+        "Mode": "DISTRIBUTED",
+        "ExecutionType": "EXPRESS",
+    }
+    machine = create_machine(definition)
+    execution = sfn.start_execution(stateMachineArn=machine, input='[{"n": 0}, {"n": 1}, {"n": 2}]')
+    described = wait_for_status(sfn, execution["executionArn"], "SUCCEEDED")
+    assert json.loads(described["output"]) == [{"n": 0}, {"Error": "Odd", "Cause": "one is odd"}, {"n": 2}]
+    run = sfn.describe_map_run(mapRunArn=map_run_arn(sfn, execution["executionArn"]))
+    assert (run["itemCounts"]["succeeded"], run["itemCounts"]["failed"]) == (2, 1)
+    assert sfn.list_executions(mapRunArn=run["mapRunArn"])["executions"] == [], "Express executions are not stored"
