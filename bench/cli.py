@@ -11,7 +11,17 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from bench import ceiling, express_engine, history, light_client, map_items, memory, timers, yardstick
+from bench import (
+    ceiling,
+    distributed_map,
+    express_engine,
+    history,
+    light_client,
+    map_items,
+    memory,
+    timers,
+    yardstick,
+)
 from bench.database import Database, choose_database
 from bench.results import Row, RunResult, render_table, summarize, write_json
 from bench.server import PROJECT_ROOT, BenchServer
@@ -21,6 +31,7 @@ OWN_SCENARIOS = (
     "history_25k",
     "timer_accuracy",
     "map_1000",
+    "distributed_map",
     "light_client",
     "client_ceiling",
     "express_engine",
@@ -116,6 +127,8 @@ def run_once(runner: Runner, args: argparse.Namespace, scenario: str) -> RunResu
         return guarded(lambda: timers.run(runner.shared_server().endpoint))
     if scenario == "map_1000":
         return guarded(lambda: map_items.run(runner.shared_server().endpoint))
+    if scenario == "distributed_map":
+        return guarded(lambda: distributed_map.run(runner.shared_server().endpoint))
     if scenario == "light_client":
         return guarded(lambda: light_client.run(runner.shared_server().endpoint))
     if scenario == "express_engine":

@@ -11,10 +11,12 @@ import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
+import sqlalchemy as sa
+
 from app.crashpoints import crash_point
 from app.durable import news
 from app.durable.news import MAX_CAUSE, TaskNews
-from app.durable.work import MAX_ATTEMPTS, Invocation, WorkKind
+from app.durable.work import MAP_CHILD, MAX_ATTEMPTS, Invocation, WorkKind
 from app.executions.caller import Caller, call_safely
 from app.executions.deliveries import (
     ExecutionNotRunningError,
@@ -68,7 +70,10 @@ class TaskRunner:
                 self._in_flight.discard(item.id)
         crash_point("after_integration_call")
         try:
-            self._report(item, invocation, answer)
+            if invocation.resource == MAP_CHILD:  # one of many at once for one Map: applied together, in batches
+                self._enqueue(item, answer)
+            else:
+                self._report(item, invocation, answer)
         except Exception:  # the lease runs out and the call is retried, a bounded number of times
             log.exception("the news of a task of %s could not be recorded", item.execution_arn)
 
@@ -95,6 +100,16 @@ class TaskRunner:
             work_items.delete(conn, item.id)
             applied = deliver_news(self.runtime, conn, item.execution_arn, answer, self.runtime.clock.now())
         settle_news(self.runtime, applied)
+
+    def _enqueue(self, item: WorkItem, answer: TaskNews) -> None:
+        """The news as a work item in place of the call's, for the scheduler to apply with the others queued."""
+
+        def write(conn: sa.Connection) -> None:
+            work_items.delete(conn, item.id)
+            work_items.enqueue(conn, item.execution_arn, WorkKind.TASK, answer.to_json(), self.runtime.clock.now())
+
+        self.runtime.db.write_small(write)
+        self.runtime.signal_work()
 
     def _keep_leases(self) -> None:
         lease = self.runtime.settings.lease_seconds
