@@ -30,7 +30,13 @@ _GET = Query(_BY_ARN, ExecutionRecord)
 _LOCK_IF_FREE = Query(_BY_ARN.with_for_update(skip_locked=True), ExecutionRecord)
 _LOCK = compiled.Compiled(sa.select(executions.c.arn).where(executions.c.arn == sa.bindparam("arn")).with_for_update())
 _STARTED_BY = Query(
-    sa.select(executions.c.arn).where(executions.c.started_by == sa.bindparam("arn")).order_by(executions.c.start_date),
+    sa.select(executions.c.arn)
+    .where(
+        executions.c.started_by == sa.bindparam("arn"),
+        # a Map Run's children, of a labelled machine (``Machine/Label``), are listed by ListExecutions(mapRunArn)
+        ~executions.c.state_machine_arn.contains("/", autoescape=True),
+    )
+    .order_by(executions.c.start_date),
     ArnRecord,
 )
 _RUNNING_SYNC_CHILDREN = Query(
@@ -159,7 +165,7 @@ def status_counts(conn: sa.Connection, state_machine_arn: str, name_prefix: str)
 
 
 def started_by(conn: sa.Connection, parent_arn: str) -> list[str]:
-    """ARNs of the executions that ``parent_arn`` started, oldest first."""
+    """ARNs of the executions that ``parent_arn`` started, oldest first, but for its Map Runs' children."""
     return [row.arn for row in _STARTED_BY.all(conn, {"arn": parent_arn})]
 
 

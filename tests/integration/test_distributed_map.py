@@ -8,7 +8,9 @@ from typing import Any
 import pytest
 from mypy_boto3_stepfunctions import SFNClient
 
+from app.server_process import ServerProcess
 from tests.conftest import CreateMachine
+from tests.integration.test_nested_executions import lineage
 from tests.support.waiting import history_types, wait_for_end, wait_for_event, wait_for_status, wait_until
 
 DISTRIBUTED = {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"}
@@ -76,7 +78,9 @@ def test_each_item_runs_as_a_child_execution_and_the_results_come_back(
     assert run_arn.startswith(f"arn:aws:states:{account_region[0]}:{account_region[1]}:mapRun:{machine_name}/Doubles:")
 
 
-def test_children_have_their_own_arn_and_history(sfn: SFNClient, create_machine: CreateMachine) -> None:
+def test_children_have_their_own_arn_and_history(
+    sfn: SFNClient, server: ServerProcess, create_machine: CreateMachine
+) -> None:
     machine = create_machine(distributed_map(DOUBLE, "Double", Label="Own"))
     execution = sfn.start_execution(stateMachineArn=machine, input='[{"n": 5}]')
     wait_for_status(sfn, execution["executionArn"], "SUCCEEDED")
@@ -90,6 +94,8 @@ def test_children_have_their_own_arn_and_history(sfn: SFNClient, create_machine:
     described = sfn.describe_execution(executionArn=child)
     assert described["stateMachineArn"] == child_machine
     assert described["mapRunArn"] == run_arn
+    assert lineage(server, child) == {"startedByExecutionArn": execution["executionArn"]}
+    assert lineage(server, execution["executionArn"]) == {}, "ListExecutions(mapRunArn) lists a run's children"
     assert json.loads(described["input"]) == {"n": 5}
     assert json.loads(described["output"]) == {"twice": 10}
     assert history_types(sfn, child) == [
