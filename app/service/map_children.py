@@ -35,10 +35,10 @@ def start(runtime: Runtime, parent_arn: str, task_id: int, request: dict[str, An
     machine_arn = arns.map_run_machine(map_run_arn)
     now = runtime.clock.now()
     with runtime.db.read() as conn:
-        parent = executions.get(conn, parent_arn)
-        if parent is None or parent.status != ExecutionStatus.RUNNING:
+        parent = executions.status_and_revision(conn, parent_arn)
+        if parent is None or parent[0] != ExecutionStatus.RUNNING:
             return call_failed(task_id, "States.Runtime", f"The parent execution {parent_arn} no longer runs.")
-        role_arn = runtime.revision(conn, parent.revision_id).role_arn
+        role_arn = runtime.revision(conn, parent[1]).role_arn
     revision_id = _store_revision(runtime, machine_arn, str(request["Definition"]), role_arn, now)
     with runtime.db.read() as conn:
         revision = runtime.revision(conn, revision_id)

@@ -85,6 +85,13 @@ def get(conn: sa.Connection, arn: str) -> ExecutionRecord | None:
     return _GET.first(conn, {"arn": arn})
 
 
+def status_and_revision(conn: sa.Connection, arn: str) -> tuple[str, str] | None:
+    """An execution's status and revision, without its snapshot (a large Map's parent holds a large one)."""
+    query = sa.select(executions.c.status, executions.c.revision_id).where(executions.c.arn == arn)
+    row = conn.execute(query).first()
+    return None if row is None else (str(row.status), str(row.revision_id))
+
+
 def lock_if_free(conn: sa.Connection, arn: str) -> ExecutionRecord | None:
     """The execution, locked until commit; None when it is missing or another transaction holds it.
 
