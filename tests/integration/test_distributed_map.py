@@ -280,3 +280,19 @@ def test_express_children_run_and_their_results_come_back(sfn: SFNClient, create
     run = sfn.describe_map_run(mapRunArn=map_run_arn(sfn, execution["executionArn"]))
     assert (run["itemCounts"]["succeeded"], run["itemCounts"]["failed"]) == (2, 1)
     assert sfn.list_executions(mapRunArn=run["mapRunArn"])["executions"] == [], "Express executions are not stored"
+
+
+def test_a_redrive_starts_a_new_map_run(sfn: SFNClient, create_machine: CreateMachine) -> None:
+    machine = create_machine(distributed_map(FAIL_ODD, "Odd?"))
+    execution = sfn.start_execution(stateMachineArn=machine, input='[{"n": 0}, {"n": 1}]')
+    wait_for_status(sfn, execution["executionArn"], "FAILED")
+    sfn.redrive_execution(executionArn=execution["executionArn"])
+    wait_until(
+        lambda: history_types(sfn, execution["executionArn"]).count("MapRunFailed") == 2, 30.0, "the second run failed"
+    )
+    wait_for_status(sfn, execution["executionArn"], "FAILED")
+    runs = sfn.list_map_runs(executionArn=execution["executionArn"])["mapRuns"]
+    assert len({run["mapRunArn"] for run in runs}) == 2
+    for run in runs:
+        counts = sfn.describe_map_run(mapRunArn=run["mapRunArn"])["executionCounts"]
+        assert (counts["succeeded"], counts["failed"]) == (1, 1)
