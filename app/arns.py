@@ -63,6 +63,50 @@ def express_execution(state_machine_arn: str, name: str, run_id: str) -> str:
     return f"arn:aws:states:{parsed.region}:{parsed.account}:express:{parsed.parts[0]}:{name}:{run_id}"
 
 
+def map_run(state_machine_arn: str, label: str, run_id: str) -> str:
+    """A Map Run's ARN: ``mapRun``, then the machine's name and the Map's label, then the run's id."""
+    parsed = parse(state_machine_arn)
+    assert parsed is not None and parsed.kind == "stateMachine"
+    return f"arn:aws:states:{parsed.region}:{parsed.account}:mapRun:{parsed.parts[0]}/{label}:{run_id}"
+
+
+def map_run_machine(map_run_arn: str) -> str:
+    """The labelled machine a Map Run's children run (``stateMachine:Machine/Label``)."""
+    parsed = parse(map_run_arn)
+    assert parsed is not None and parsed.kind == "mapRun"
+    return f"arn:aws:states:{parsed.region}:{parsed.account}:stateMachine:{parsed.parts[0]}"
+
+
+def map_run_id(execution_name: str, entered_event_id: int) -> str:
+    """A Map Run's id: the execution that started it and the id of its ``MapStateEntered`` event (unique in it)."""
+    return f"{execution_name}-{entered_event_id}"
+
+
+def map_run_parent(map_run_arn: str) -> str:
+    """The execution that started a Map Run (from an ARN :func:`require_map_run` accepted)."""
+    parsed = parse(map_run_arn)
+    assert parsed is not None and parsed.kind == "mapRun"
+    machine = parsed.parts[0].rsplit("/", 1)[0]
+    execution_name = parsed.parts[1].rsplit("-", 1)[0]
+    return f"arn:aws:states:{parsed.region}:{parsed.account}:execution:{machine}:{execution_name}"
+
+
+def map_run_child_prefix(map_run_arn: str) -> str:
+    """What the names of a Map Run's children begin with: a digest of the run's ARN, so they stay short."""
+    return hashlib.sha256(map_run_arn.encode()).hexdigest()[:32] + "-"
+
+
+def map_run_child_name(map_run_arn: str, index: int) -> str:
+    """The name of a Map Run's child execution of item ``index``."""
+    return f"{map_run_child_prefix(map_run_arn)}{index}"
+
+
+def unlabelled(state_machine_arn: str) -> str:
+    """The machine a labelled Map Run machine belongs to (itself for any other machine)."""
+    head, _, name = state_machine_arn.rpartition(":")
+    return f"{head}:{name.split('/', 1)[0]}"
+
+
 def state_machine_of_execution(execution_arn: str) -> str:
     parsed = parse(execution_arn)
     assert parsed is not None and parsed.kind == "execution"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -19,7 +20,7 @@ from app.integrations.functions import FunctionInvoker, FunctionSettings
 from app.scheduler.loop import Scheduler
 from app.scheduler.periodic import Periodic
 from app.scheduler.tasks import TaskRunner
-from app.service import executions
+from app.service import executions, map_children
 from app.service.functions import deployed_lookup
 from app.service.schedule_firing import ScheduleFirer
 from app.settings import Settings
@@ -51,6 +52,7 @@ def build_integrations(runtime: Runtime) -> Integrations:
         connections=ConnectionStore.from_environment(),
         http=httpx.Client(timeout=HTTP_TIMEOUT, transport=GuardedTransport(Destinations.parse(settings.http_allow))),
         start_execution=start_execution,
+        start_map_child=functools.partial(map_children.start, runtime),
         region=settings.region,
         aws=AwsServices(region=settings.region),
     )

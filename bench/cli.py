@@ -14,6 +14,7 @@ from pathlib import Path
 from bench import (
     ceiling,
     console,
+    distributed_map,
     express_engine,
     history,
     light_client,
@@ -32,6 +33,7 @@ OWN_SCENARIOS = (
     "history_25k",
     "timer_accuracy",
     "map_1000",
+    "distributed_map",
     "light_client",
     "client_ceiling",
     "express_engine",
@@ -142,6 +144,8 @@ def run_once(runner: Runner, args: argparse.Namespace, scenario: str) -> RunResu
         return guarded(lambda: timers.run(runner.shared_server().endpoint))
     if scenario == "map_1000":
         return guarded(lambda: map_items.run(runner.shared_server().endpoint))
+    if scenario == "distributed_map":
+        return guarded(lambda: distributed_map.run(runner.shared_server().endpoint))
     if scenario == "light_client":
         return guarded(lambda: light_client.run(runner.shared_server().endpoint))
     if scenario == "console":

@@ -524,6 +524,7 @@ _TABLE: tuple[Operation, ...] = (
         lambda rt, r, ctx: executions.list_page(
             rt,
             state_machine_arn=r.stateMachineArn,
+            map_run_arn=r.mapRunArn,
             status_filter=r.statusFilter,
             redrive_filter=r.redriveFilter,
             max_results=r.maxResults,
@@ -532,11 +533,12 @@ _TABLE: tuple[Operation, ...] = (
         (
             errors.InvalidArn,
             errors.InvalidToken,
+            errors.ResourceNotFound,
             errors.StateMachineDoesNotExist,
             errors.StateMachineTypeNotSupported,
         ),
         read_only=True,
-        rest=Rest("GET", "/executions", "List executions of a state machine", "Newest first.", EX),
+        rest=Rest("GET", "/executions", "List executions of a state machine or a Map Run", "Newest first.", EX),
     ),
     # The suffixed routes come before GET /executions/{arn}, whose path converter would swallow them.
     Operation(
@@ -734,14 +736,20 @@ _TABLE: tuple[Operation, ...] = (
         "UpdateMapRun",
         shapes.UpdateMapRunInput,
         shapes.Empty,
-        lambda rt, r, ctx: map_runs.update(rt, r.mapRunArn),
-        (errors.InvalidArn, errors.ResourceNotFound),
+        lambda rt, r, ctx: map_runs.update(
+            rt,
+            r.mapRunArn,
+            max_concurrency=r.maxConcurrency,
+            tolerated_count=r.toleratedFailureCount,
+            tolerated_percent=r.toleratedFailurePercentage,
+        ),
+        (errors.InvalidArn, errors.ResourceNotFound, errors.ValidationException),
     ),
     Operation(
         "ListMapRuns",
         shapes.ListMapRunsInput,
         shapes.ListMapRunsOutput,
-        lambda rt, r, ctx: map_runs.list_page(rt, r.executionArn),
+        lambda rt, r, ctx: map_runs.list_page(rt, r.executionArn, max_results=r.maxResults, next_token=r.nextToken),
         (errors.ExecutionDoesNotExist, errors.InvalidArn, errors.InvalidToken),
         read_only=True,
     ),

@@ -60,6 +60,9 @@ def all_states(machine: SubMachine) -> Iterator[StateSpec]:
 
 
 def _starts_sync_child(spec: StateSpec) -> bool:
+    """Whether a state waits for child executions: a ``.sync`` nested execution, or a distributed Map's children."""
+    if isinstance(spec, map_.MapSpec):
+        return spec.distributed
     resource = spec.resource if isinstance(spec, task.TaskSpec) else None
     return (
         resource is not None

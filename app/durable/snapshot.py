@@ -25,7 +25,7 @@ from app.codec import dumps
 from app.durable.news import TaskNews
 from app.durable.statuses import ExecutionStatus
 
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 
 
 class TimerPurpose(StrEnum):
@@ -192,6 +192,31 @@ class Frame:
 
 
 @dataclass(slots=True)
+class MapRunRecord:
+    """A Map Run a distributed Map of the execution started, kept after it ended for DescribeMapRun and
+    ListMapRuns: its settings (UpdateMapRun changes them while it runs), its status and its items' counts."""
+
+    arn: str
+    start: float
+    max_concurrency: int
+    tolerated_count: Any
+    tolerated_percent: Any
+    items: int
+    children: int = 0
+    status: str = "RUNNING"
+    stop: float | None = None
+    started_items: int = 0
+    succeeded_items: int = 0
+    failed_items: int = 0
+
+    def copy(self) -> MapRunRecord:
+        return MapRunRecord(**self.to_json())
+
+    def to_json(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.__slots__}
+
+
+@dataclass(slots=True)
 class MockedRun:
     """The mock test case an execution runs (``…:stateMachine:name#TestCase``), and how many times
     each Task state was invoked so far: the index of the mocked response its next invocation takes."""
@@ -212,10 +237,15 @@ class Snapshot:
     last_event_id: int = 0
     seq: int = 0
     mocked: MockedRun | None = None
+    map_runs: list[MapRunRecord] = field(default_factory=list)
 
     def copy(self) -> Snapshot:
         mocked = None if self.mocked is None else self.mocked.copy()
-        return Snapshot(self.root.copy(), self.last_event_id, self.seq, mocked)
+        map_runs = [record.copy() for record in self.map_runs]
+        return Snapshot(self.root.copy(), self.last_event_id, self.seq, mocked, map_runs)
+
+    def map_run(self, arn: str) -> MapRunRecord | None:
+        return next((record for record in self.map_runs if record.arn == arn), None)
 
 
 # --- the stored form --------------------------------------------------------------------------
@@ -229,6 +259,8 @@ def encode(snapshot: Snapshot) -> dict[str, Any]:
     }
     if snapshot.mocked is not None:
         data["mocked"] = {"test_case": snapshot.mocked.test_case, "invocations": snapshot.mocked.invocations}
+    if snapshot.map_runs:
+        data["map_runs"] = [record.to_json() for record in snapshot.map_runs]
     return data
 
 
@@ -241,6 +273,7 @@ def decode(data: dict[str, Any]) -> Snapshot:
         int(data["last_event_id"]),
         int(data["seq"]),
         None if mocked is None else MockedRun(str(mocked["test_case"]), dict(mocked["invocations"])),
+        [MapRunRecord(**record) for record in data.get("map_runs", [])],
     )
 
 
@@ -384,13 +417,16 @@ def upgrade(data: dict[str, Any]) -> dict[str, Any]:
 
     Format 2 is format 3 without ``mocked`` (no execution ran a mock test case before format 3).
     Format 3 is format 4 without a Map's counts of the bytes its ended iterations hold: they are
-    counted from its reported frames.
+    counted from its reported frames. Format 4 is format 5 without ``map_runs`` (no Map Run existed
+    before format 5).
     """
     if data.get("format") == FORMAT_VERSION:
         return data
     if data.get("format") is None:
         data = _upgrade_v1(data)
-    return {**data, "format": FORMAT_VERSION, "root": _count_map_bytes(data["root"])}
+    if data["format"] != 4:
+        data = {**data, "root": _count_map_bytes(data["root"])}
+    return {**data, "format": FORMAT_VERSION}
 
 
 def _upgrade_v1(data: dict[str, Any]) -> dict[str, Any]:

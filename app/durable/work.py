@@ -26,6 +26,7 @@ class WorkKind(StrEnum):
     INVOKE = "invoke"
     WARN = "warn"
     FAIL = "fail"
+    UPDATE_MAP_RUN = "update_map_run"
 
 
 #: Claims of one work item before the service gives up on it (a crash or a hiccup makes a second
@@ -34,6 +35,10 @@ MAX_ATTEMPTS = 5
 
 #: The resource of the call a Map with an ItemReader makes to read its items (its input names the S3 resource).
 ITEM_READER = "states:itemReader"
+
+#: The resource of the call a distributed Map makes to start the child execution of one item (or batch): its
+#: input names the child (ARN, machine, definition) and its input; starting it again is a no-op.
+MAP_CHILD = "states:mapChild"
 
 #: The id of the execution's deadline timer, which every execution arms at its start.
 DEADLINE_TIMER_ID = 0

@@ -12,15 +12,17 @@ from typing import Any
 from app.asl import errors, handlers
 from app.asl.model import StateMachineModel
 from app.asl.states.base import StateSpec
+from app.asl.states.map_ import MapSpec
 from app.codec import dumps
 from app.durable.news import MAX_PAYLOAD_BYTES, Phase, TaskNews, TimeoutKind
 from app.durable.snapshot import Frame, MockedRun, Snapshot, TimerPurpose
 from app.durable.statuses import ExecutionStatus
 from app.durable.work import DEADLINE_TIMER_ID, WorkKind
-from app.engine import dataflow
+from app.engine import dataflow, map_run
 from app.engine.outcomes import Failure, Outcome, Proceed
 from app.engine.run import HistoryLimitReachedError, Run
 from app.engine.states import handler_for
+from app.engine.states import map_ as map_state
 from app.engine.states import task as task_state
 from app.engine.types import EngineOptions, ExecutionInfo, Timer, Transition, Trigger
 
@@ -81,6 +83,8 @@ def advance(
         _task_news(run, trigger.news)
     elif trigger.kind == WorkKind.RECOVER:
         _recover(run)
+    elif trigger.kind == WorkKind.UPDATE_MAP_RUN and trigger.update is not None:
+        _update_map_run(run, trigger.update)
     run.applied = trigger.kind != WorkKind.RUN
     try:
         _drive(run, run.snapshot.root, model.states)
@@ -182,11 +186,28 @@ def _task_news(run: Run, news: TaskNews) -> None:
         run.snapshot.root, run.model.states, lambda frame: frame.task is not None and frame.task.id == news.task_id
     )
     assert located is not None
-    run.focus(*located)
+    frame, states = located
+    if frame.state is None:  # a distributed Map's child execution: its parent Map takes its end when driven
+        map_run.apply_news(frame, news)
+        return
+    run.focus(frame, states)
     handler = handler_for(run.state.type)
     on_task = None if handler is None else handler.on_task
     assert on_task is not None
     _settle(run, lambda current: on_task(current, news))
+
+
+def _update_map_run(run: Run, update: dict[str, Any]) -> None:
+    """UpdateMapRun: the running Map Run's Map takes its new settings at once."""
+    record = run.snapshot.map_run(update["map_run_arn"])
+    if record is None or record.status != ExecutionStatus.RUNNING:
+        return
+    entered = int(record.arn.rsplit("-", 1)[1])  # the id of its MapStateEntered event, unique in the execution
+    located = _find_frame(run.snapshot.root, run.model.states, lambda frame: frame.entered == entered)
+    if located is None:
+        return
+    run.focus(*located)
+    map_state.update_run(run, update)
 
 
 def _find_frame(
@@ -222,6 +243,8 @@ def _recover(run: Run) -> None:
             handler = handler_for(run.state.type)
             assert handler is not None and handler.fan is not None
             fan = handler.fan
+            if fan.recover is not None:
+                fan.recover(run)
             stack.extend((child, fan.states_of(run.state, child)) for child in frame.children.frames)
     began = run.info.start_time if run.info.redrive_time is None else run.info.redrive_time
     deadline = began + time_limit(run.model, run.options)
@@ -240,6 +263,12 @@ def _abort_fans(run: Run, frame: Frame, states: Mapping[str, StateSpec]) -> None
     if frame.children is None or frame.state is None:
         return
     spec = states[frame.state]
+    if isinstance(spec, MapSpec) and spec.distributed:  # its children are stopped with the execution
+        if frame.children.map is not None:  # its run started (it is not reading its items)
+            run.focus(frame, states)
+            map_run.end(run, spec, ExecutionStatus.ABORTED)
+            run.emit("MapRunAborted")
+        return
     handler = handler_for(spec.type)
     assert handler is not None and handler.fan is not None
     for child in frame.children.frames:

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 
 from app.asl.model import StateMachineModel
 from app.asl.states.base import StateSpec
+from app.asl.states.map_ import MapSpec
 from app.durable.snapshot import Frame, Snapshot, iteration_result, result_bytes
 from app.durable.statuses import ExecutionStatus
 from app.durable.work import DEADLINE_TIMER_ID, WorkKind
@@ -46,12 +47,14 @@ def _rewind(frame: Frame, states: Mapping[str, StateSpec]) -> None:
         frame.state, frame.failed_at = frame.failed_at, None
         frame.status = frame.output = frame.error = frame.cause = None
         frame.reported = False
-    if frame.children is None:
+    spec = states[frame.state]
+    if frame.children is None or (isinstance(spec, MapSpec) and spec.distributed):
+        # a distributed Map is entered again whole: a new Map Run, since its children were stopped or failed
+        frame.children = None
         frame.entered = frame.entered_time = frame.task = None
         frame.retries = {}
         frame.timers = {}
         return
-    spec = states[frame.state]
     handler = handler_for(spec.type)
     assert handler is not None and handler.fan is not None
     children = frame.children

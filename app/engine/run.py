@@ -60,6 +60,7 @@ class Run:
         self.timers: list[Timer] = []
         self.tasks: list[TaskInvocation] = []
         self.closed_tokens: list[str] = []
+        self.stopped_children: list[str] = []
         self.status = ExecutionStatus.RUNNING
         self.output: str | None = None
         self.error: str | None = None
@@ -189,6 +190,9 @@ class Run:
         self.cause = cause
         root = self.snapshot.root
         self.closed_tokens.extend(_open_tokens(root))
+        for record in self.snapshot.map_runs:  # a run its Map did not end ends with the execution
+            if record.status == ExecutionStatus.RUNNING:
+                record.status, record.stop = ExecutionStatus.ABORTED, self.now
         if status == ExecutionStatus.SUCCEEDED:
             root.children = None
         else:  # where a redrive takes the execution up again, with the branches and iterations it had
@@ -205,6 +209,7 @@ class Run:
             timers=self.timers,
             tasks=self.tasks,
             closed_tokens=self.closed_tokens,
+            stopped_children=self.stopped_children,
             run_again=self.run_again,
             applied=self.applied,
             output=self.output,

@@ -60,6 +60,8 @@ class Trigger:
     cause: str | None = None
     news: TaskNews | None = None
     entropy: bytes = b""
+    #: UpdateMapRun's change: the Map Run's ARN and the settings it changes.
+    update: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -168,6 +170,8 @@ class Transition:
     timers: list[Timer] = field(default_factory=list)
     tasks: list[TaskInvocation] = field(default_factory=list)
     closed_tokens: list[str] = field(default_factory=list)
+    #: Child executions to stop (those of a Map Run that failed while they ran).
+    stopped_children: list[str] = field(default_factory=list)
     run_again: bool = False
     output: str | None = None
     error: str | None = None
@@ -192,6 +196,7 @@ class Transition:
             timers=self.timers + later.timers,
             tasks=self.tasks + later.tasks,
             closed_tokens=self.closed_tokens + later.closed_tokens,
+            stopped_children=self.stopped_children + later.stopped_children,
             run_again=later.run_again,
             output=later.output,
             error=later.error,

@@ -117,6 +117,10 @@ def compute(
     return total
 
 
+class RaceLostError(RuntimeError):
+    """Other writers changed the execution at every attempt (many tasks of one execution ending at once)."""
+
+
 def deliver(runtime: Runtime, arn: str, trigger: Trigger, item_id: int | None = None) -> str:
     """Apply one trigger and return the execution's status afterwards.
 
@@ -130,7 +134,7 @@ def deliver(runtime: Runtime, arn: str, trigger: Trigger, item_id: int | None = 
             raise ExecutionNotRunningError(arn)
         if outcome.statuses:
             return outcome.statuses[0]
-    raise RuntimeError(f"execution {arn} kept changing under {MAX_RACE_RETRIES} attempts")
+    raise RaceLostError(f"execution {arn} kept changing under {MAX_RACE_RETRIES} attempts")
 
 
 def deliver_batch(runtime: Runtime, deliveries: Sequence[Delivery]) -> BatchOutcome:
@@ -305,7 +309,7 @@ def announce(runtime: Runtime, transitions: Sequence[Transition], *, queued: boo
 
 
 def _needs_scheduler(transition: Transition, horizon: float) -> bool:
-    if transition.run_again:
+    if transition.run_again or transition.stopped_children:
         return True
     if any(task.call for task in transition.tasks):
         return True

@@ -15,6 +15,9 @@ from app.engine.types import Transition
 from app.store import executions, work_items
 from app.store.records import ExecutionRecord
 
+#: The ``parent_task`` pattern of a distributed Map's child execution.
+MAP_PATTERN = "map"
+
 
 @dataclass(frozen=True)
 class Ended:
@@ -79,14 +82,29 @@ def report_to_parent(conn: sa.Connection, row: ExecutionRecord, transition: Tran
 
 
 def report_end(conn: sa.Connection, parent_task: dict[str, Any], ended: Ended, now: float) -> None:
-    """Queue a finished child's result as news for the ``.sync`` task ``parent_task`` names."""
-    described = describe_output(ended, as_json=parent_task["pattern"] == "sync2")
+    """Queue a finished child's result as news for the task ``parent_task`` names: a ``.sync`` task
+    (a DescribeExecution-shaped result), or a distributed Map (pattern ``map``: the child's own
+    output, or its error and cause)."""
     task_id = int(parent_task["task_id"])
+    if parent_task["pattern"] == MAP_PATTERN:
+        answer = ended_news(task_id, ended.status, ended.output, ended.error, ended.cause)
+        work_items.enqueue(conn, parent_task["execution_arn"], WorkKind.TASK, answer.to_json(), now)
+        return
+    described = describe_output(ended, as_json=parent_task["pattern"] == "sync2")
     if ended.status == ExecutionStatus.SUCCEEDED:
         answer = news.succeeded(task_id, described)
     else:
         answer = news.failed(task_id, "States.TaskFailed", dumps(described))
     work_items.enqueue(conn, parent_task["execution_arn"], WorkKind.TASK, answer.to_json(), now)
+
+
+def ended_news(task_id: int, status: str, output: str | None, error: str | None, cause: str | None) -> news.TaskNews:
+    """A distributed Map child's end as its parent Map takes it."""
+    if status == ExecutionStatus.SUCCEEDED:
+        return news.succeeded(task_id, None if output is None else loads(output))
+    if status == ExecutionStatus.ABORTED and error is None:
+        error = "States.Aborted"  # not from AWS: an aborted child has no error of its own to report
+    return news.failed(task_id, error or status, cause)
 
 
 def stop_children(conn: sa.Connection, parent_arn: str, now: float) -> None:

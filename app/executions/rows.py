@@ -15,6 +15,8 @@ from app.engine.types import TaskInvocation, Transition
 from app.store import work_items
 from app.store.executions import TransitionRows
 
+MAP_RUN_FAILED = "the Map Run that started this execution failed"
+
 
 def transition_rows(arn: str, transition: Transition, now: float) -> TransitionRows:
     """The snapshot, events, timers, calls and tokens of ``transition`` as rows (no database access)."""
@@ -39,6 +41,8 @@ def transition_rows(arn: str, transition: Transition, now: float) -> TransitionR
         ],
         timed_out_tokens=transition.closed_tokens,
     )
+    for child in transition.stopped_children:  # a Map Run that failed stops the children it still runs
+        rows.items.append(work_items.row(child, WorkKind.STOP, {"error": None, "cause": MAP_RUN_FAILED}, now))
     if transition.status != ExecutionStatus.RUNNING:
         return rows
     for timer in transition.timers:

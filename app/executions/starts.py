@@ -13,7 +13,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from app import errors, metrics
+from app import arns, errors, metrics
 from app.codec import dumps
 from app.durable.statuses import ExecutionStatus, StateMachineStatus
 from app.durable.work import WorkKind
@@ -114,8 +114,9 @@ def begin(runtime: Runtime, new: NewExecution, revision: Revision, now: float) -
 
 
 def _require_active(conn: sa.Connection, state_machine_arn: str) -> None:
-    """The machine still exists and is not being deleted, and stays so until the start commits."""
-    status = state_machines.status_locked(conn, state_machine_arn)
+    """The machine still exists and is not being deleted, and stays so until the start commits (for a distributed
+    Map's child, the machine its labelled machine belongs to)."""
+    status = state_machines.status_locked(conn, arns.unlabelled(state_machine_arn))
     if status is None:
         raise errors.StateMachineDoesNotExist(f"State Machine Does Not Exist: '{state_machine_arn}'")
     if status != StateMachineStatus.ACTIVE:

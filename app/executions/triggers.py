@@ -19,10 +19,11 @@ def new_trigger(
     error: str | None = None,
     cause: str | None = None,
     news: TaskNews | None = None,
+    update: dict[str, Any] | None = None,
 ) -> Trigger:
     """A trigger with fresh entropy: the one place randomness enters a transition (task tokens)."""
     entropy = secrets.token_bytes(ENTROPY_BYTES)
-    return Trigger(kind, timer_id=timer_id, error=error, cause=cause, news=news, entropy=entropy)
+    return Trigger(kind, timer_id=timer_id, error=error, cause=cause, news=news, entropy=entropy, update=update)
 
 
 def trigger_for(kind: WorkKind, payload: dict[str, Any]) -> Trigger:
@@ -33,4 +34,5 @@ def trigger_for(kind: WorkKind, payload: dict[str, Any]) -> Trigger:
         error=payload.get("error"),
         cause=payload.get("cause"),
         news=TaskNews.from_json(payload) if kind == WorkKind.TASK else None,
+        update=payload if kind == WorkKind.UPDATE_MAP_RUN else None,
     )

@@ -19,7 +19,7 @@ from app.asl.resources import Resource, parse_resource
 from app.codec import dumps, loads
 from app.durable import news
 from app.durable.news import MAX_PAYLOAD_BYTES, Phase, TaskNews
-from app.durable.work import ITEM_READER, Invocation
+from app.durable.work import ITEM_READER, MAP_CHILD, Invocation
 from app.errors import ServiceError
 from app.integrations.api_gateway import invoke_api_gateway
 from app.integrations.aws.item_reader import read_items
@@ -64,12 +64,19 @@ class ExecutionStarter(Protocol):
     ) -> dict[str, Any]: ...
 
 
+class MapChildStarter(Protocol):
+    """Starts the child execution of a distributed Map's item (``MAP_CHILD``), or finds the one started before."""
+
+    def __call__(self, parent_arn: str, task_id: int, request: dict[str, Any]) -> TaskNews: ...
+
+
 @dataclass
 class Integrations:
     functions: FunctionCaller
     connections: ConnectionStore
     http: httpx.Client
     start_execution: ExecutionStarter
+    start_map_child: MapChildStarter
     region: str = "us-east-1"
     aws: AwsServices = field(default_factory=AwsServices)
 
@@ -82,6 +89,8 @@ class Integrations:
         """Run one task invocation; never raises for the task's own failures."""
         if invocation.resource == ITEM_READER:  # a Map's items, bounded by the reader rather than the payload quota
             return self._read_items(invocation)
+        if invocation.resource == MAP_CHILD:
+            return self.start_map_child(execution_arn, invocation.task_id, invocation.input)
         resource = parse_resource(invocation.resource)
         if resource is None:
             return _failed(invocation, TaskFailure("States.Runtime", f"Unsupported resource: {invocation.resource}"))

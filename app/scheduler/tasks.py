@@ -11,12 +11,20 @@ import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
+import sqlalchemy as sa
+
 from app.crashpoints import crash_point
 from app.durable import news
 from app.durable.news import MAX_CAUSE, TaskNews
-from app.durable.work import MAX_ATTEMPTS, Invocation, WorkKind
+from app.durable.work import MAP_CHILD, MAX_ATTEMPTS, Invocation, WorkKind
 from app.executions.caller import Caller, call_safely
-from app.executions.deliveries import ExecutionNotRunningError, deliver
+from app.executions.deliveries import (
+    ExecutionNotRunningError,
+    RaceLostError,
+    deliver,
+    deliver_news,
+    settle_news,
+)
 from app.executions.runtime import Runtime
 from app.executions.triggers import new_trigger
 from app.store import work_items
@@ -62,7 +70,10 @@ class TaskRunner:
                 self._in_flight.discard(item.id)
         crash_point("after_integration_call")
         try:
-            self._report(item, invocation, answer)
+            if invocation.resource == MAP_CHILD:  # one of many at once for one Map: applied together, in batches
+                self._enqueue(item, answer)
+            else:
+                self._report(item, invocation, answer)
         except Exception:  # the lease runs out and the call is retried, a bounded number of times
             log.exception("the news of a task of %s could not be recorded", item.execution_arn)
 
@@ -73,12 +84,32 @@ class TaskRunner:
             return
         except ExecutionNotRunningError:
             return
+        except RaceLostError:  # the execution is busy with its other tasks' news: this news waits in the queue
+            self._queue(item, answer)
+            return
         except Exception as exc:
             log.exception("the result of a task of %s could not be stored", item.execution_arn)
             cause = f"The task's result could not be stored: {type(exc).__name__}: {exc}"
         failure = news.call_failed(invocation.task_id, "States.Runtime", cause[:MAX_CAUSE])
         with contextlib.suppress(ExecutionNotRunningError):
             deliver(self.runtime, item.execution_arn, new_trigger(WorkKind.TASK, news=failure), item.id)
+
+    def _queue(self, item: WorkItem, answer: TaskNews) -> None:
+        """The news as a work item in place of the call's (applied at once if the execution is free by then)."""
+        with self.runtime.db.write() as conn:
+            work_items.delete(conn, item.id)
+            applied = deliver_news(self.runtime, conn, item.execution_arn, answer, self.runtime.clock.now())
+        settle_news(self.runtime, applied)
+
+    def _enqueue(self, item: WorkItem, answer: TaskNews) -> None:
+        """The news as a work item in place of the call's, for the scheduler to apply with the others queued."""
+
+        def write(conn: sa.Connection) -> None:
+            work_items.delete(conn, item.id)
+            work_items.enqueue(conn, item.execution_arn, WorkKind.TASK, answer.to_json(), self.runtime.clock.now())
+
+        self.runtime.db.write_small(write)
+        self.runtime.signal_work()
 
     def _keep_leases(self) -> None:
         lease = self.runtime.settings.lease_seconds

@@ -144,6 +144,9 @@ def describe(runtime: Runtime, arn: str, *, metadata_only: bool = False) -> dict
     if row.cause is not None:
         result["cause"] = row.cause
     result.update(_qualifiers(row))
+    map_run_arn = None if row.parent_task is None else loads(row.parent_task).get("map_run_arn")
+    if map_run_arn is not None:
+        result["mapRunArn"] = map_run_arn
     # Lineage, beyond the AWS shape (SDKs ignore members they do not know).
     if row.started_by is not None:
         started_by_member = "startedByScheduleArn" if arns.is_schedule(row.started_by) else "startedByExecutionArn"
@@ -175,21 +178,39 @@ def list_page(
     redrive_filter: str | None = None,
     max_results: int | None = None,
     next_token: str | None = None,
+    map_run_arn: str | None = None,
 ) -> dict[str, Any]:
-    """ListExecutions of a machine, or of one of its versions or aliases; newest first."""
-    if state_machine_arn is None:
-        raise errors.ValidationException("Must provide a StateMachine ARN or MapRun ARN")
-    qualified = arns.require_qualified(state_machine_arn)
+    """ListExecutions of a machine, of one of its versions or aliases, or of a Map Run; newest first."""
+    if (state_machine_arn is None) == (map_run_arn is None):
+        raise errors.ValidationException("Must provide a StateMachine ARN or MapRun ARN, not both")
     position = pagination.decode("executions", next_token, (float, str))
     after = None if position is None else (float(position[0]), str(position[1]))
     limit = pagination.page_size(max_results)
+    redriven = None if redrive_filter is None else redrive_filter == "REDRIVEN"
+    if map_run_arn is not None:
+        arns.require_map_run(map_run_arn)
+        with runtime.db.read() as conn:
+            if executions.get(conn, arns.map_run_parent(map_run_arn)) is None:
+                raise errors.ResourceNotFound(f"Resource not found: '{map_run_arn}'")
+            qualified = arns.Qualified(arns.map_run_machine(map_run_arn))
+            prefix = arns.map_run_child_prefix(map_run_arn)
+            rows = executions.page(conn, qualified, status_filter, after, limit + 1, redriven, name_prefix=prefix)
+        return pagination.page(
+            "executions",
+            rows,
+            limit,
+            lambda row: {**_list_item(row), "mapRunArn": map_run_arn},
+            "executions",
+            lambda row: [row.start_date, row.arn],
+        )
+    assert state_machine_arn is not None
+    qualified = arns.require_qualified(state_machine_arn)
     with runtime.db.read() as conn:
         machine = state_machines.get(conn, qualified.state_machine_arn)
         if machine is None and not executions.count_for_state_machine(conn, qualified.state_machine_arn):
             raise errors.StateMachineDoesNotExist(f"State Machine Does Not Exist: '{state_machine_arn}'")
         if machine is not None and machine.type == EXPRESS:
             raise errors.StateMachineTypeNotSupported(express.NOT_SUPPORTED)
-        redriven = None if redrive_filter is None else redrive_filter == "REDRIVEN"
         rows = executions.page(conn, qualified, status_filter, after, limit + 1, redriven)
     return pagination.page("executions", rows, limit, list_item, "executions", lambda row: [row.start_date, row.arn])
 

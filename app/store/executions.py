@@ -30,7 +30,13 @@ _GET = Query(_BY_ARN, ExecutionRecord)
 _LOCK_IF_FREE = Query(_BY_ARN.with_for_update(skip_locked=True), ExecutionRecord)
 _LOCK = compiled.Compiled(sa.select(executions.c.arn).where(executions.c.arn == sa.bindparam("arn")).with_for_update())
 _STARTED_BY = Query(
-    sa.select(executions.c.arn).where(executions.c.started_by == sa.bindparam("arn")).order_by(executions.c.start_date),
+    sa.select(executions.c.arn)
+    .where(
+        executions.c.started_by == sa.bindparam("arn"),
+        # a Map Run's children, of a labelled machine (``Machine/Label``), are listed by ListExecutions(mapRunArn)
+        ~executions.c.state_machine_arn.contains("/", autoescape=True),
+    )
+    .order_by(executions.c.start_date),
     ArnRecord,
 )
 _RUNNING_SYNC_CHILDREN = Query(
@@ -79,6 +85,13 @@ def get(conn: sa.Connection, arn: str) -> ExecutionRecord | None:
     return _GET.first(conn, {"arn": arn})
 
 
+def status_and_revision(conn: sa.Connection, arn: str) -> tuple[str, str] | None:
+    """An execution's status and revision, without its snapshot (a large Map's parent holds a large one)."""
+    query = sa.select(executions.c.status, executions.c.revision_id).where(executions.c.arn == arn)
+    row = conn.execute(query).first()
+    return None if row is None else (str(row.status), str(row.revision_id))
+
+
 def lock_if_free(conn: sa.Connection, arn: str) -> ExecutionRecord | None:
     """The execution, locked until commit; None when it is missing or another transaction holds it.
 
@@ -115,9 +128,11 @@ def page(
     after: tuple[float, str] | None,
     limit: int,
     redriven: bool | None = None,
+    name_prefix: str | None = None,
 ) -> list[ExecutionSummary]:
     """Executions of a machine, version or alias, newest first; ``after`` is the (start_date, arn) of the
-    last row already seen; ``redriven`` keeps only those redriven (True) or never redriven (False)."""
+    last row already seen; ``redriven`` keeps only those redriven (True) or never redriven (False);
+    ``name_prefix`` only those whose names begin so (the children of one Map Run)."""
     if of.version is not None:
         owner = executions.c.version_arn == of.arn
     elif of.alias is not None:
@@ -127,6 +142,8 @@ def page(
     query = sa.select(*columns(executions, ExecutionSummary)).where(owner)
     if status is not None:
         query = query.where(executions.c.status == status)
+    if name_prefix is not None:
+        query = query.where(executions.c.name.startswith(name_prefix, autoescape=True))
     if redriven is not None:
         query = query.where(executions.c.redrive_count > 0 if redriven else executions.c.redrive_count == 0)
     return newest_first(conn, query, after, limit)
@@ -148,8 +165,21 @@ def newest_first(
     return [ExecutionSummary._make(row) for row in conn.execute(query)]
 
 
+def status_counts(conn: sa.Connection, state_machine_arn: str, name_prefix: str) -> dict[str, int]:
+    """How many executions of a machine whose names begin so (a Map Run's children) have each status."""
+    query = (
+        sa.select(executions.c.status, sa.func.count())
+        .where(
+            executions.c.state_machine_arn == state_machine_arn,
+            executions.c.name.startswith(name_prefix, autoescape=True),
+        )
+        .group_by(executions.c.status)
+    )
+    return {str(status): int(count) for status, count in conn.execute(query)}
+
+
 def started_by(conn: sa.Connection, parent_arn: str) -> list[str]:
-    """ARNs of the executions that ``parent_arn`` started, oldest first."""
+    """ARNs of the executions that ``parent_arn`` started, oldest first, but for its Map Runs' children."""
     return [row.arn for row in _STARTED_BY.all(conn, {"arn": parent_arn})]
 
 

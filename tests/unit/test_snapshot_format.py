@@ -169,3 +169,18 @@ def test_format_3_counts_the_bytes_a_map_holds_from_its_ended_iterations() -> No
     assert (counted["result_bytes"], counted["kept_input_bytes"]) == (results, len('{"i":1,"v":20}'))
     progress = snapshots.decode(stored).root.children.frames[0].children.map  # type: ignore[union-attr]
     assert progress is not None and (progress.result_bytes, progress.kept_input_bytes) == (results, 14)
+
+
+def test_format_4_gains_no_map_runs_and_map_runs_round_trip() -> None:
+    root = {"state": "A", "input": {}, "vars": {}}
+    old = {"format": 4, "last_event_id": 3, "seq": 1, "root": root}
+    assert snapshots.upgrade(old) == {**old, "format": FORMAT_VERSION}
+    snapshot = snapshots.decode(old)
+    assert snapshot.map_runs == []
+    record = snapshots.MapRunRecord("arn:aws:states:us-east-1:1:mapRun:m/l:run-5", 10.0, 5, 1, None, 7, children=4)
+    snapshot.map_runs.append(record)
+    stored = loads(dumps(snapshots.encode(snapshot)))
+    assert snapshots.decode(stored).map_runs == [record]
+    copied = snapshot.copy()
+    copied.map_runs[0].succeeded_items = 3
+    assert record.succeeded_items == 0, "a copy's records are its own"

@@ -12,6 +12,7 @@ from app.asl.validation.diagnostics import DUPLICATE_LABEL_NAME, INVALID_LABEL_N
 from app.asl.validation.expressions import check_template
 from app.asl.validation.fields import check_nested
 from app.asl.validation.schema import FLOW_FIELDS, IO_FIELDS, RESULT_FIELDS
+from app.codec import dumps
 
 #: The fields of which an ItemBatcher needs at least one.
 BATCH_LIMITS = ("MaxItemsPerBatch", "MaxItemsPerBatchPath", "MaxInputBytesPerBatch", "MaxInputBytesPerBatchPath")
@@ -59,6 +60,9 @@ class MapSpec(StateSpec):
     label: str | None = None
     batcher: BatcherSpec | None = None
     reader: ReaderSpec | None = None
+    distributed: bool = False
+    execution_type: str = "STANDARD"
+    child_definition: str | None = None
 
 
 def parse(name: str, raw: Mapping[str, Any], machine_language: str, sub: SubMachineParser) -> MapSpec:
@@ -81,7 +85,23 @@ def parse(name: str, raw: Mapping[str, Any], machine_language: str, sub: SubMach
         label=raw.get("Label"),
         batcher=_batcher(raw.get("ItemBatcher")),
         reader=_reader(raw.get("ItemReader")),
+        **_distribution(processor, machine_language),
     )
+
+
+def _distribution(processor: Mapping[str, Any], machine_language: str) -> dict[str, Any]:
+    """How a ``DISTRIBUTED`` processor runs: its children's type, and the definition each child execution runs
+    (the processor as a machine of its own, in the language it inherits)."""
+    config = processor.get("ProcessorConfig", {})
+    if config.get("Mode") != "DISTRIBUTED":
+        return {}
+    body = {key: value for key, value in processor.items() if key != "ProcessorConfig"}
+    definition = {"QueryLanguage": machine_language, **body}
+    return {
+        "distributed": True,
+        "execution_type": config.get("ExecutionType", "STANDARD"),
+        "child_definition": dumps(definition),
+    }
 
 
 def _reader(raw: Mapping[str, Any] | None) -> ReaderSpec | None:

@@ -20,6 +20,7 @@ class Fan:
     child_done: Callable[[Run, int], None]
     ready: Callable[[Run], bool]
     join: Callable[[Run], Outcome]
+    recover: Callable[[Run], None] | None = None
 
 
 @dataclass(frozen=True)

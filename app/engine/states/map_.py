@@ -29,7 +29,7 @@ from app.durable.snapshot import (
 )
 from app.durable.statuses import ExecutionStatus
 from app.durable.work import ITEM_READER
-from app.engine import batching, dataflow, item_reading
+from app.engine import batching, dataflow, item_reading, map_run
 from app.engine.outcomes import Failure, Fork, Outcome, Suspend
 from app.engine.run import HistoryLimitReachedError, Run, new_frame
 from app.engine.states.base import Fan, StateHandler
@@ -83,20 +83,21 @@ def _fan_out(run: Run, spec: MapSpec, effective: Any, items: list[Any]) -> Outco
         marks = [MapItem(index, item) for index, item in enumerate(items)]  # alive while selecting: see Run._context
         selected = [_selected(run, spec, mark, effective) for mark in marks]
         items = batching.batches(run, spec.batcher, selected, effective)
-    _require_history_room(run, len(items))
-    run.emit("MapStateStarted", "mapStateStartedEventDetails", {"length": len(items)})
+    most = map_run.MAX_CONCURRENCY if spec.distributed else INLINE_MAX_CONCURRENCY
+    if not spec.distributed:  # a distributed Map's children write their own histories
+        _require_history_room(run, len(items))
+        run.emit("MapStateStarted", "mapStateStartedEventDetails", {"length": len(items)})
     progress = MapProgress(
         items=items,
         effective=effective,
-        limit=min(
-            _number(run, spec.max_concurrency, spec.max_concurrency_path, effective) or INLINE_MAX_CONCURRENCY,
-            INLINE_MAX_CONCURRENCY,
-        ),
+        limit=min(_number(run, spec.max_concurrency, spec.max_concurrency_path, effective) or most, most),
         tolerated_count=_optional(run, spec.tolerated_failure_count, spec.tolerated_failure_count_path, effective),
         tolerated_percent=_optional(
             run, spec.tolerated_failure_percentage, spec.tolerated_failure_percentage_path, effective
         ),
     )
+    if spec.distributed:
+        map_run.begin(run, spec, progress)
     run.frame.children = Children([], progress)
     _start_more(run, spec)
     return Fork()
@@ -117,13 +118,17 @@ def child_done(run: Run, index: int) -> None:
     # Ended iterations are counted and measured as they end, so a Map of n items costs O(n), not O(n²).
     progress.finished += 1
     progress.result_bytes += result_bytes(_iteration_result(child))
+    if spec.distributed:
+        map_run.child_ended(run, spec, child.status, progress.items[child.item.index])
     if child.status == ExecutionStatus.SUCCEEDED:
-        run.emit("MapIterationSucceeded", "mapIterationSucceededEventDetails", details)
+        if not spec.distributed:
+            run.emit("MapIterationSucceeded", "mapIterationSucceededEventDetails", details)
         child.input, child.variables = None, {}  # only its result is read again, even by a redrive
     else:
         progress.failures += 1
         progress.kept_input_bytes += kept_input_bytes(child.input)  # a redrive runs it again from this input
-        run.emit("MapIterationFailed", "mapIterationFailedEventDetails", details)
+        if not spec.distributed:
+            run.emit("MapIterationFailed", "mapIterationFailedEventDetails", details)
     if not _over_tolerance(progress) and _over_size(spec.name, progress) is None:
         _start_more(run, spec)
 
@@ -136,10 +141,31 @@ def ready(run: Run) -> bool:
 
 
 def join(run: Run) -> Outcome:
+    spec = run.state
+    assert isinstance(spec, MapSpec)
+    outcome = _joined(run, spec)
+    if spec.distributed:
+        _end_map_run(run, spec, outcome)
+    return outcome
+
+
+def _end_map_run(run: Run, spec: MapSpec, outcome: Outcome) -> None:
+    """The Map Run's end in the parent's history; children still running when it failed are stopped."""
+    if not isinstance(outcome, Failure):
+        map_run.end(run, spec, ExecutionStatus.SUCCEEDED)
+        run.emit("MapRunSucceeded")
+        return
+    map_run.end(run, spec, ExecutionStatus.FAILED)
+    run.stopped_children.extend(map_run.running_children(run, spec))
+    details = {key: value for key, value in (("error", outcome.error), ("cause", outcome.cause)) if value}
+    run.emit("MapRunFailed", "mapRunFailedEventDetails", details)
+
+
+def _joined(run: Run, spec: MapSpec) -> Outcome:
     children, progress = _children(run)
     if _over_tolerance(progress):
         _abort_running(run, children)
-        if progress.tolerated_count is None and progress.tolerated_percent is None:
+        if progress.tolerated_count is None and progress.tolerated_percent is None and not spec.distributed:
             failed = next(frame for frame in children.frames if frame.status == ExecutionStatus.FAILED)
             return Failure(failed.error, failed.cause)
         return Failure(errors.EXCEED_TOLERATED_FAILURE_THRESHOLD, THRESHOLD_CAUSE)
@@ -147,12 +173,15 @@ def join(run: Run) -> Outcome:
     if too_large is not None:
         _abort_running(run, children)
         return Failure(errors.DATA_LIMIT_EXCEEDED, too_large)
-    run.emit("MapStateSucceeded")
+    if not spec.distributed:
+        run.emit("MapStateSucceeded")
     results = [_iteration_result(frame) for frame in children.frames]
     return dataflow.complete(run, results)
 
 
 def _abort_running(run: Run, children: Children) -> None:
+    if _spec(run).distributed:
+        return  # the run's children are stopped, and write their own ends
     for frame in children.frames:
         if frame.status is None and frame.item is not None:  # still running: the Map gives up on it
             details = {"name": run.state.name, "index": frame.item.index}
@@ -193,20 +222,36 @@ def _children(run: Run) -> tuple[Children, MapProgress]:
 def _start_more(run: Run, spec: MapSpec) -> None:
     children, progress = _children(run)
     running = len(children.frames) - progress.finished
+    selecting: list[MapItem] = []
     while len(children.frames) < len(progress.items) and running < progress.limit:
         index = len(children.frames)
-        children.frames.append(_iteration(run, spec, index, progress.items[index], progress.effective))
-        run.emit("MapIterationStarted", "mapIterationStartedEventDetails", {"name": spec.name, "index": index})
+        if spec.distributed:
+            selecting.append(MapItem(index, progress.items[index]))  # alive while selecting: see Run._context
+            child_input = _child_input(run, spec, selecting[-1], progress.effective)
+            children.frames.append(map_run.start_child(run, spec, index, progress.items[index], child_input))
+        else:
+            children.frames.append(_iteration(run, spec, index, progress.items[index], progress.effective))
+            run.emit("MapIterationStarted", "mapIterationStartedEventDetails", {"name": spec.name, "index": index})
         running += 1
 
 
 def _iteration(run: Run, spec: MapSpec, index: int, item: Any, effective: Any) -> Frame:
     assert spec.processor is not None
     map_item = MapItem(index, item)
-    selected = item if spec.batcher is not None else _selected(run, spec, map_item, effective)
-    frame = new_frame(spec.processor.start_at, selected, run.variables)
+    frame = new_frame(spec.processor.start_at, _child_input(run, spec, map_item, effective), run.variables)
     frame.item = map_item
     return frame
+
+
+def _child_input(run: Run, spec: MapSpec, map_item: MapItem, effective: Any) -> Any:
+    """The input of an item's iteration: its batch as is, or the item through the ItemSelector."""
+    return map_item.value if spec.batcher is not None else _selected(run, spec, map_item, effective)
+
+
+def _spec(run: Run) -> MapSpec:
+    spec = run.state
+    assert isinstance(spec, MapSpec)
+    return spec
 
 
 def _selected(run: Run, spec: MapSpec, map_item: MapItem, effective: Any) -> Any:
@@ -276,7 +321,29 @@ def _iteration_result(frame: Frame) -> Any:
     return iteration_result(frame.status, frame.output, frame.error, frame.cause)
 
 
-FAN = Fan(states_of=states_of, child_done=child_done, ready=ready, join=join)
+def update_run(run: Run, update: dict[str, Any]) -> None:
+    """UpdateMapRun's settings on the running Map: more children start at once if it may run more."""
+    spec = _spec(run)
+    _, progress = _children(run)
+    record = map_run.record(run, spec)
+    if update.get("max_concurrency") is not None:
+        limit = min(int(update["max_concurrency"]) or map_run.MAX_CONCURRENCY, map_run.MAX_CONCURRENCY)
+        progress.limit = record.max_concurrency = limit
+    if update.get("tolerated_count") is not None:
+        progress.tolerated_count = record.tolerated_count = int(update["tolerated_count"])
+    if update.get("tolerated_percent") is not None:
+        progress.tolerated_percent = record.tolerated_percent = float(update["tolerated_percent"])
+    if not _over_tolerance(progress):
+        _start_more(run, spec)
+
+
+def recover(run: Run) -> None:
+    """Make again the calls that start a distributed Map's children, where they were lost."""
+    if _spec(run).distributed:
+        map_run.recover(run)
+
+
+FAN = Fan(states_of=states_of, child_done=child_done, ready=ready, join=join, recover=recover)
 
 
 HANDLER = StateHandler(enter, fan=FAN, on_task=on_task)

@@ -1,0 +1,75 @@
+"""``kill -9`` while a distributed Map's children wait: a new server on the same database finishes the run,
+with every item's child run once and its result in the Map's output."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import ROLE_ARN, make_client
+from tests.durability.conftest import Fleet
+from tests.durability.servers import KILLED
+from tests.support.waiting import wait_for_status, wait_until
+
+pytestmark = pytest.mark.slow
+ITEMS = 120
+#: 300 s of waiting, scaled by the tests' WAIT_TIME_SCALE to 3 s: the kill comes while children wait.
+WAITING_CHILDREN = {
+    "StartAt": "Fan",
+    "States": {
+        "Fan": {
+            "Type": "Map",
+            "MaxConcurrency": 40,
+            "ItemProcessor": {
+                "ProcessorConfig": {"Mode": "DISTRIBUTED"},
+                "StartAt": "Hold",
+                "States": {
+                    "Hold": {"Type": "Wait", "Seconds": 300, "Next": "Done"},
+                    "Done": {"Type": "Pass", "Parameters": {"item.$": "$.i"}, "End": True},
+                },
+            },
+            "ItemSelector": {"i.$": "$$.Map.Item.Value"},
+            "End": True,
+        }
+    },
+}
+
+
+@pytest.mark.timeout(150)
+def test_kill9_during_a_map_run_loses_nothing_and_runs_no_item_twice(fleet: Fleet) -> None:
+    first = fleet.server("first")
+    sfn = make_client(first.endpoint)
+    machine = sfn.create_state_machine(name="fan", definition=json.dumps(WAITING_CHILDREN), roleArn=ROLE_ARN)
+    execution = sfn.start_execution(stateMachineArn=machine["stateMachineArn"], input=json.dumps(list(range(ITEMS))))
+    arn = execution["executionArn"]
+
+    def started_run() -> str | None:
+        events = sfn.get_execution_history(executionArn=arn)["events"]
+        started = [event for event in events if event["type"] == "MapRunStarted"]
+        return started[0]["mapRunStartedEventDetails"]["mapRunArn"] if started else None
+
+    wait_until(lambda: started_run() is not None, 30, "the Map Run did not start")
+    run_arn = started_run()
+    assert run_arn is not None
+
+    def partly_done() -> bool:
+        counts = sfn.describe_map_run(mapRunArn=run_arn)["executionCounts"]
+        return 0 < counts["succeeded"] < ITEMS // 2 and counts["running"] > 0
+
+    wait_until(partly_done, 60, "some children ended while others wait")
+    first.kill()
+    assert first.returncode == KILLED
+
+    second = fleet.server("second")
+    sfn = make_client(second.endpoint)
+    described = wait_for_status(sfn, arn, "SUCCEEDED", timeout=90)
+    assert json.loads(described["output"]) == [{"item": index} for index in range(ITEMS)]
+    children: list[str] = []
+    pages = sfn.get_paginator("list_executions").paginate(mapRunArn=run_arn)
+    for page in pages:
+        assert all(child["status"] == "SUCCEEDED" for child in page["executions"])
+        children.extend(child["name"] for child in page["executions"])
+    assert len(children) == len(set(children)) == ITEMS, "each item ran as one child execution"
+    counts = sfn.describe_map_run(mapRunArn=run_arn)["executionCounts"]
+    assert (counts["succeeded"], counts["total"], counts["failed"], counts["aborted"]) == (ITEMS, ITEMS, 0, 0)
