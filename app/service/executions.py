@@ -199,7 +199,7 @@ def list_page(
             "executions",
             rows,
             limit,
-            lambda row: {**_list_item(row), "mapRunArn": map_run_arn},
+            lambda row: {**list_item(row), "mapRunArn": map_run_arn},
             "executions",
             lambda row: [row.start_date, row.arn],
         )
