@@ -63,6 +63,12 @@ def express_execution(state_machine_arn: str, name: str, run_id: str) -> str:
     return f"arn:aws:states:{parsed.region}:{parsed.account}:express:{parsed.parts[0]}:{name}:{run_id}"
 
 
+def is_express_execution(arn: str) -> bool:
+    """Whether an execution ARN names an Express execution (which no store row keeps)."""
+    parsed = parse(arn)
+    return parsed is not None and parsed.kind == "express"
+
+
 def map_run(state_machine_arn: str, label: str, run_id: str) -> str:
     """A Map Run's ARN: ``mapRun``, then the machine's name and the Map's label, then the run's id."""
     parsed = parse(state_machine_arn)

@@ -263,7 +263,7 @@ def _abort_fans(run: Run, frame: Frame, states: Mapping[str, StateSpec]) -> None
     if frame.children is None or frame.state is None:
         return
     spec = states[frame.state]
-    if isinstance(spec, MapSpec) and spec.distributed:  # its children are stopped with the execution
+    if isinstance(spec, MapSpec) and map_state.runs_children(run, spec):  # its children are stopped with the execution
         if frame.children.map is not None:  # its run started (it is not reading its items)
             run.focus(frame, states)
             map_run.end(run, spec, ExecutionStatus.ABORTED)

@@ -11,13 +11,14 @@ import hashlib
 import random
 import time
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from app.asl.model import StateMachineModel
 from app.asl.scope import DataScope
 from app.asl.states.base import StateSpec
 from app.codec import dumps
-from app.durable.snapshot import ArmedTimer, Frame, Snapshot, TimerPurpose
+from app.durable.snapshot import ArmedTimer, Frame, MapItem, Snapshot, TimerPurpose
 from app.durable.statuses import ExecutionStatus
 from app.engine.context import context_object
 from app.engine.types import EngineOptions, ExecutionInfo, HistoryEvent, TaskInvocation, Timer, Transition
@@ -33,6 +34,17 @@ class HistoryLimitReachedError(Exception):
 def new_frame(start_at: str, state_input: Any, variables: Mapping[str, Any]) -> Frame:
     """A frame about to enter ``start_at`` with ``state_input``."""
     return Frame(state=start_at, input=state_input, variables=dict(variables))
+
+
+@dataclass(frozen=True)
+class _CachedContext:
+    """The context object last built, with the frame and item it was built for: held, so that no other
+    object can take their identity while it is cached."""
+
+    frame: Frame
+    item: MapItem | None
+    key: tuple[Any, ...]
+    value: dict[str, Any]
 
 
 class Run:
@@ -71,8 +83,7 @@ class Run:
         self._yield_at = None if options.step_seconds is None else time.monotonic() + options.step_seconds
         self.inspecting = options.inspection is not None  # TestState: checked before each inspect() call
         self.frame: Frame = snapshot.root
-        self._context_key: tuple[Any, ...] | None = None
-        self._context_value: dict[str, Any] = {}
+        self._cached_context: _CachedContext | None = None
         self.states: Mapping[str, StateSpec] = model.states
 
     def budget_spent(self) -> bool:
@@ -135,15 +146,16 @@ class Run:
         entered_time = frame.entered_time or self.now
         retry_count = sum(frame.retries.values()) if self.state.retry else None
         token = None if frame.task is None else frame.task.token
-        key = (id(frame), frame.state, entered_time, retry_count, token, id(frame.item))
-        if key == self._context_key:
-            return self._context_value
+        key = (frame.state, entered_time, retry_count, token)
+        cached = self._cached_context
+        if cached is not None and cached.frame is frame and cached.item is frame.item and cached.key == key:
+            return cached.value
         context = context_object(self.info, self.state.name, entered_time, retry_count)
         if frame.item is not None:
             context["Map"] = {"Item": {"Index": frame.item.index, "Value": frame.item.value}}
         if token:
             context["Task"] = {"Token": token}
-        self._context_key, self._context_value = key, context
+        self._cached_context = _CachedContext(frame, frame.item, key, context)
         return context
 
     def next_id(self) -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from app import arns
 from app.asl import errors, jsonata_adapter
 from app.asl.paths import apply_io_path
 from app.asl.states.base import MISSING, StateSpec
@@ -80,11 +81,11 @@ def _read_items(run: Run, spec: MapSpec, effective: Any) -> Outcome:
 
 def _fan_out(run: Run, spec: MapSpec, effective: Any, items: list[Any]) -> Outcome:
     if spec.batcher is not None:
-        marks = [MapItem(index, item) for index, item in enumerate(items)]  # alive while selecting: see Run._context
-        selected = [_selected(run, spec, mark, effective) for mark in marks]
+        selected = [_selected(run, spec, MapItem(index, item), effective) for index, item in enumerate(items)]
         items = batching.batches(run, spec.batcher, selected, effective)
-    most = map_run.MAX_CONCURRENCY if spec.distributed else INLINE_MAX_CONCURRENCY
-    if not spec.distributed:  # a distributed Map's children write their own histories
+    distributed = runs_children(run, spec)
+    most = map_run.MAX_CONCURRENCY if distributed else INLINE_MAX_CONCURRENCY
+    if not distributed:  # a distributed Map's children write their own histories
         _require_history_room(run, len(items))
         run.emit("MapStateStarted", "mapStateStartedEventDetails", {"length": len(items)})
     progress = MapProgress(
@@ -96,7 +97,7 @@ def _fan_out(run: Run, spec: MapSpec, effective: Any, items: list[Any]) -> Outco
             run, spec.tolerated_failure_percentage, spec.tolerated_failure_percentage_path, effective
         ),
     )
-    if spec.distributed:
+    if distributed:
         map_run.begin(run, spec, progress)
     run.frame.children = Children([], progress)
     _start_more(run, spec)
@@ -118,16 +119,17 @@ def child_done(run: Run, index: int) -> None:
     # Ended iterations are counted and measured as they end, so a Map of n items costs O(n), not O(n²).
     progress.finished += 1
     progress.result_bytes += result_bytes(_iteration_result(child))
-    if spec.distributed:
+    distributed = runs_children(run, spec)
+    if distributed:
         map_run.child_ended(run, spec, child.status, progress.items[child.item.index])
     if child.status == ExecutionStatus.SUCCEEDED:
-        if not spec.distributed:
+        if not distributed:
             run.emit("MapIterationSucceeded", "mapIterationSucceededEventDetails", details)
         child.input, child.variables = None, {}  # only its result is read again, even by a redrive
     else:
         progress.failures += 1
         progress.kept_input_bytes += kept_input_bytes(child.input)  # a redrive runs it again from this input
-        if not spec.distributed:
+        if not distributed:
             run.emit("MapIterationFailed", "mapIterationFailedEventDetails", details)
     if not _over_tolerance(progress) and _over_size(spec.name, progress) is None:
         _start_more(run, spec)
@@ -144,7 +146,7 @@ def join(run: Run) -> Outcome:
     spec = run.state
     assert isinstance(spec, MapSpec)
     outcome = _joined(run, spec)
-    if spec.distributed:
+    if runs_children(run, spec):
         _end_map_run(run, spec, outcome)
     return outcome
 
@@ -165,7 +167,7 @@ def _joined(run: Run, spec: MapSpec) -> Outcome:
     children, progress = _children(run)
     if _over_tolerance(progress):
         _abort_running(run, children)
-        if progress.tolerated_count is None and progress.tolerated_percent is None and not spec.distributed:
+        if progress.tolerated_count is None and progress.tolerated_percent is None and not runs_children(run, spec):
             failed = next(frame for frame in children.frames if frame.status == ExecutionStatus.FAILED)
             return Failure(failed.error, failed.cause)
         return Failure(errors.EXCEED_TOLERATED_FAILURE_THRESHOLD, THRESHOLD_CAUSE)
@@ -173,14 +175,14 @@ def _joined(run: Run, spec: MapSpec) -> Outcome:
     if too_large is not None:
         _abort_running(run, children)
         return Failure(errors.DATA_LIMIT_EXCEEDED, too_large)
-    if not spec.distributed:
+    if not runs_children(run, spec):
         run.emit("MapStateSucceeded")
     results = [_iteration_result(frame) for frame in children.frames]
     return dataflow.complete(run, results)
 
 
 def _abort_running(run: Run, children: Children) -> None:
-    if _spec(run).distributed:
+    if runs_children(run, _spec(run)):
         return  # the run's children are stopped, and write their own ends
     for frame in children.frames:
         if frame.status is None and frame.item is not None:  # still running: the Map gives up on it
@@ -222,12 +224,10 @@ def _children(run: Run) -> tuple[Children, MapProgress]:
 def _start_more(run: Run, spec: MapSpec) -> None:
     children, progress = _children(run)
     running = len(children.frames) - progress.finished
-    selecting: list[MapItem] = []
     while len(children.frames) < len(progress.items) and running < progress.limit:
         index = len(children.frames)
-        if spec.distributed:
-            selecting.append(MapItem(index, progress.items[index]))  # alive while selecting: see Run._context
-            child_input = _child_input(run, spec, selecting[-1], progress.effective)
+        if runs_children(run, spec):
+            child_input = _child_input(run, spec, MapItem(index, progress.items[index]), progress.effective)
             children.frames.append(map_run.start_child(run, spec, index, progress.items[index], child_input))
         else:
             children.frames.append(_iteration(run, spec, index, progress.items[index], progress.effective))
@@ -246,6 +246,12 @@ def _iteration(run: Run, spec: MapSpec, index: int, item: Any, effective: Any) -
 def _child_input(run: Run, spec: MapSpec, map_item: MapItem, effective: Any) -> Any:
     """The input of an item's iteration: its batch as is, or the item through the ItemSelector."""
     return map_item.value if spec.batcher is not None else _selected(run, spec, map_item, effective)
+
+
+def runs_children(run: Run, spec: MapSpec) -> bool:
+    """Whether the Map runs its items as child executions: a distributed Map of a Standard execution. An
+    Express execution lives in its runner's memory, where no child could report to it: it runs them inline."""
+    return spec.distributed and not arns.is_express_execution(run.info.arn)
 
 
 def _spec(run: Run) -> MapSpec:
@@ -339,7 +345,7 @@ def update_run(run: Run, update: dict[str, Any]) -> None:
 
 def recover(run: Run) -> None:
     """Make again the calls that start a distributed Map's children, where they were lost."""
-    if _spec(run).distributed:
+    if runs_children(run, _spec(run)):
         map_run.recover(run)
 
 

@@ -39,7 +39,7 @@ def get_object(input_type: str, **config: Any) -> dict[str, Any]:
 
 
 def succeeded(description: dict[str, Any]) -> Any:
-    assert description["status"] == "SUCCEEDED", description
+    assert description["status"] == "SUCCEEDED", (description.get("error"), description.get("cause"))
     return json.loads(description["output"])
 
 
@@ -150,5 +150,5 @@ def test_an_express_machine_reads_its_items_too(aws_sfn: SFNClient, aws: Aws, bu
     answer = aws_sfn.start_sync_execution(
         stateMachineArn=machine["stateMachineArn"], input=json.dumps({"bucket": bucket, "key": "items.jsonl"})
     )
-    assert answer["status"] == "SUCCEEDED", answer
+    assert answer["status"] == "SUCCEEDED", (answer.get("error"), answer.get("cause"))
     assert json.loads(answer["output"]) == [{"Items": ["a", "b"]}]
