@@ -6,50 +6,26 @@ checks the output and the run's counts.
 
 from __future__ import annotations
 
-import json
 import time
 import uuid
-from typing import Any
 
-from bench.client import create_state_machine, make_client, wait_finished
+from bench.client import create_state_machine, make_client
+from bench.map_items import run_map, three_pass_map
 from bench.results import RunResult
 
 ITEMS = 10_000
-DEFINITION: dict[str, Any] = {
-    "StartAt": "M",
-    "States": {
-        "M": {
-            "Type": "Map",
-            "ItemsPath": "$.items",
-            "ItemProcessor": {
-                "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
-                "StartAt": "A",
-                "States": {
-                    "A": {"Type": "Pass", "Parameters": {"v.$": "$.v", "a": 1}, "Next": "B"},
-                    "B": {"Type": "Pass", "Parameters": {"v.$": "$.v", "b": 2}, "Next": "C"},
-                    "C": {"Type": "Pass", "Parameters": {"r.$": "States.MathAdd($.v, $.b)"}, "End": True},
-                },
-            },
-            "End": True,
-        }
-    },
-}
+DEFINITION = three_pass_map({"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"})
 
 
 def run(endpoint: str, items: int = ITEMS, timeout: float = 1800.0) -> RunResult:
     started = time.monotonic()
     client = make_client(endpoint, read_timeout=120.0)
     machine = create_state_machine(client, f"bench-dmap-{uuid.uuid4().hex[:8]}", DEFINITION)
-    t0 = time.monotonic()
-    payload = json.dumps({"items": [{"v": index} for index in range(items)]})
-    arn = client.start_execution(stateMachineArn=machine, input=payload)["executionArn"]
-    described = wait_finished(client, arn, timeout)
-    wall = time.monotonic() - t0
-    if described["status"] != "SUCCEEDED":
-        return RunResult(error=f"execution {described['status']}: {described.get('cause')}")
-    if json.loads(described["output"]) != [{"r": index + 2} for index in range(items)]:
-        return RunResult(error="wrong output")
-    runs = client.list_map_runs(executionArn=arn)["mapRuns"]
+    ran = run_map(client, machine, [{"v": index} for index in range(items)], timeout)
+    if isinstance(ran, str):
+        return RunResult(error=ran)
+    described, wall = ran
+    runs = client.list_map_runs(executionArn=described["executionArn"])["mapRuns"]
     counts = client.describe_map_run(mapRunArn=runs[0]["mapRunArn"])["executionCounts"]
     if counts["succeeded"] != items:
         return RunResult(error=f"{counts['succeeded']} children succeeded of {items}")

@@ -11,57 +11,35 @@ import json
 import time
 import uuid
 from pathlib import Path
-from typing import Any
 
-from bench.client import create_state_machine, make_client, wait_finished
+from bench.client import create_state_machine, make_client
 from bench.database import Database
+from bench.map_items import run_map, three_pass_map
 from bench.results import RunResult
 from bench.server import BenchServer, rss_mb
 
 ITEMS = 1000
 ITEM_DATA = "x" * 220
-DEFINITION: dict[str, Any] = {
-    "StartAt": "M",
-    "States": {
-        "M": {
-            "Type": "Map",
-            "ItemsPath": "$.items",
-            "ItemProcessor": {
-                "ProcessorConfig": {"Mode": "INLINE"},
-                "StartAt": "A",
-                "States": {
-                    "A": {"Type": "Pass", "Next": "B"},
-                    "B": {"Type": "Pass", "Next": "C"},
-                    "C": {"Type": "Pass", "Parameters": {"n.$": "$.n"}, "End": True},
-                },
-            },
-            "End": True,
-        }
-    },
-}
+DEFINITION = three_pass_map({"Mode": "INLINE"})
 
 
 def run(server: BenchServer, database: Database) -> RunResult:
     started = time.monotonic()
     client = make_client(server.endpoint, read_timeout=120.0)
     machine = create_state_machine(client, f"bench-map-memory-{uuid.uuid4().hex[:8]}", DEFINITION)
-    execution_input = json.dumps({"items": [{"n": index, "data": ITEM_DATA} for index in range(ITEMS)]})
+    items = [{"v": index, "data": ITEM_DATA} for index in range(ITEMS)]
     size_before = _database_bytes(database)
-    t0 = time.monotonic()
-    arn = client.start_execution(stateMachineArn=machine, input=execution_input)["executionArn"]
-    described = wait_finished(client, arn, 300.0)
-    wall = time.monotonic() - t0
-    if described["status"] != "SUCCEEDED":
-        return RunResult(error=f"execution {described['status']}: {described.get('cause')}")
-    if json.loads(described["output"]) != [{"n": index} for index in range(ITEMS)]:
-        return RunResult(error="wrong output")
+    ran = run_map(client, machine, items, 300.0)
+    if isinstance(ran, str):
+        return RunResult(error=ran)
+    _, wall = ran
     figures = {
         "Map of a 244 KB input, 1000 items x 3 Pass, wall s": wall,
         "Map of a 244 KB input, server peak RSS MB": rss_mb(server.pid, "VmHWM"),
     }
     if size_before is not None:
         figures["Map of a 244 KB input, database growth MB"] = ((_database_bytes(database) or 0) - size_before) / 1e6
-    detail = {"items": ITEMS, "input_bytes": len(execution_input)}
+    detail = {"items": ITEMS, "input_bytes": len(json.dumps({"items": items}))}
     return RunResult(figures=figures, detail=detail, seconds=time.monotonic() - started)
 
 
