@@ -132,6 +132,8 @@ history_events = sa.Table(
 
 # The ready queue and every timer: an item becomes claimable at `visible_at`; a claim pushes
 # `visible_at` to the end of a lease, so an item a crashed worker held comes back by itself.
+# Ids are never reused (SQLite's AUTOINCREMENT; PostgreSQL's sequences never go back): a worker whose
+# lease ran out while it still held an item deletes it by id, and must not hit a newer item instead.
 work_items = sa.Table(
     "work_items",
     metadata,
@@ -143,6 +145,7 @@ work_items = sa.Table(
     sa.Column("lease_owner", sa.String(64), nullable=True),
     sa.Column("timer_id", sa.Integer, nullable=True),
     sa.Column("payload", sa.Text, nullable=False),
+    sqlite_autoincrement=True,
 )
 
 activities = sa.Table(
