@@ -6,6 +6,11 @@ processor); each time is an *entry*, from its ``…StateEntered`` event to its `
 Entries of one name close first in, first out. Events between (a task scheduled, started,
 failed, retried) belong to the latest entry still open, which is exact for one line of execution
 and the best a history without per-branch links allows when branches run side by side.
+
+Each event names the event it follows from (``previousEventId``): a Map iteration's first state
+follows its ``MapIterationStarted``, a Parallel branch's its ``ParallelStateStarted``. Following
+these links puts every entry in a *lane*: the Map iterations and Parallel branches it runs in
+(``"Each [3]"``, ``"Both branch 2 / Each [0]"``), ``""`` for the execution's own line.
 """
 
 from __future__ import annotations
@@ -52,6 +57,7 @@ class Entry:
     #: Parameters) and what it answered (before ResultSelector, ResultPath and OutputPath).
     task_input: str | None = None
     task_result: str | None = None
+    lane: str = ""
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -69,6 +75,7 @@ class Entry:
             "taskResult": self.task_result,
             "eventIds": self.events,
             "status": self.status,
+            "lane": self.lane,
         }
 
 
@@ -81,6 +88,8 @@ class Iteration:
     started_at: float
     ended_at: float | None = None
     status: str = RUNNING
+    #: The lane of the iteration's own states.
+    lane: str = ""
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -89,6 +98,7 @@ class Iteration:
             "startedAt": self.started_at,
             "endedAt": self.ended_at,
             "status": self.status,
+            "lane": self.lane,
         }
 
 
@@ -115,14 +125,21 @@ def read(events: Iterable[Mapping[str, Any]], execution_status: str) -> Progress
     open_by_name: dict[str, deque[Entry]] = {}
     open_stack: list[Entry] = []
     iterations: dict[tuple[str, int], Iteration] = {}
+    lanes = _Lanes()
     for event in events:
         kind = str(event["type"])
         event_id = int(event["id"])
         at = float(event["timestamp"])
         details = _details(event)
+        lane = lanes.place(event_id, int(event.get("previousEventId", event_id - 1)), kind, details)
         if kind.endswith("StateEntered"):
             entry = Entry(
-                str(details.get("name")), kind.removesuffix("StateEntered"), event_id, at, details.get("input")
+                str(details.get("name")),
+                kind.removesuffix("StateEntered"),
+                event_id,
+                at,
+                details.get("input"),
+                lane=lane,
             )
             entry.events.append(event_id)
             entries.append(entry)
@@ -137,7 +154,7 @@ def read(events: Iterable[Mapping[str, Any]], execution_status: str) -> Progress
                 entry.events.append(event_id)
                 entry.status = _exited_status(entry)
         elif kind.startswith("MapIteration"):
-            _iteration(iterations, kind, details, at)
+            _iteration(iterations, kind, details, at, lanes.nested(lane, _iteration_label(details)))
         elif open_stack and not kind.startswith("Execution"):
             _attach(open_stack[-1], kind, event_id, details)
     for entry in open_stack:
@@ -163,10 +180,77 @@ def _attach(entry: Entry, kind: str, event_id: int, details: Mapping[str, Any]) 
         entry.error, entry.cause = details.get("error"), details.get("cause")
 
 
-def _iteration(iterations: dict[tuple[str, int], Iteration], kind: str, details: Mapping[str, Any], at: float) -> None:
+class _Lanes:
+    """The lane of each event so far, from the event it follows.
+
+    A Map or Parallel writes its own events (an iteration's end, its join, its exit) after the
+    child that ended, so they follow that child's last event: they are put back in the fan's lane.
+    """
+
+    def __init__(self) -> None:
+        self._lane: dict[int, str] = {}
+        #: Events that start lines of their own: a Map iteration's start (its label), a Parallel's start.
+        self._forks: dict[int, str | None] = {}
+        self._branches: dict[int, int] = {}
+        self._entered_name: dict[int, str] = {}
+        #: The lanes of the Map and Parallel states entered and not yet left, by name.
+        self._fans: dict[str, deque[str]] = {}
+
+    def place(self, event_id: int, previous: int, kind: str, details: Mapping[str, Any]) -> str:
+        lane = self._own_lane(self._lane.get(previous, ""), previous, kind, details)
+        self._lane[event_id] = lane
+        name = str(details.get("name"))
+        if kind.endswith("StateEntered"):
+            self._entered_name[event_id] = name
+            if kind in _FAN_ENTERED:
+                self._fans.setdefault(name, deque()).append(lane)
+        elif kind == "MapIterationStarted":
+            self._forks[event_id] = _iteration_label(details)
+        elif kind == "ParallelStateStarted":
+            self._forks[event_id] = None
+            self._entered_name[event_id] = self._entered_name.get(previous, "Parallel")
+        return lane
+
+    def _own_lane(self, inherited: str, previous: int, kind: str, details: Mapping[str, Any]) -> str:
+        name = str(details.get("name"))
+        if kind.endswith("StateEntered") and previous in self._forks:
+            label = self._forks[previous]
+            if label is None:  # a Parallel branch: numbered in the order the branches begin
+                self._branches[previous] = self._branches.get(previous, 0) + 1
+                label = f"{self._entered_name.get(previous, 'Parallel')} branch {self._branches[previous]}"
+            return self.nested(inherited, label)
+        if kind.endswith("StateExited") and self._fans.get(name):
+            return self._fans[name].popleft()
+        if kind.startswith("MapIteration") and self._fans.get(name):
+            return self._fans[name][0]
+        if kind.startswith(("MapState", "ParallelState", "MapRun")) and not kind.endswith("Entered"):
+            around = [lane for lanes in self._fans.values() for lane in lanes if _within(inherited, lane)]
+            return max(around, key=len, default=inherited)
+        return inherited
+
+    @staticmethod
+    def nested(lane: str, label: str) -> str:
+        return f"{lane} / {label}" if lane else label
+
+
+_FAN_ENTERED = frozenset({"MapStateEntered", "ParallelStateEntered"})
+
+
+def _within(lane: str, outer: str) -> bool:
+    """Whether ``lane`` is ``outer`` or runs inside it."""
+    return not outer or lane == outer or lane.startswith(f"{outer} / ")
+
+
+def _iteration_label(details: Mapping[str, Any]) -> str:
+    return f"{details.get('name')} [{details.get('index')}]"
+
+
+def _iteration(
+    iterations: dict[tuple[str, int], Iteration], kind: str, details: Mapping[str, Any], at: float, lane: str
+) -> None:
     key = (str(details.get("name")), int(details.get("index", -1)))
     if kind == "MapIterationStarted":
-        iterations[key] = Iteration(key[0], key[1], at)
+        iterations[key] = Iteration(key[0], key[1], at, lane=lane)
         return
     iteration = iterations.get(key)
     if iteration is not None:

@@ -135,6 +135,9 @@ class Frame:
     that ended has a ``status`` (and ``output`` or ``error``/``cause``); ``reported`` is set once
     its parent has recorded that end. ``failed_at`` names the state a failed child frame (or the
     root of an execution that did not succeed) stopped in, where a redrive takes it up again.
+    ``last_event`` is the id of the last event the frame wrote (for a new branch or iteration, the event
+    that started it): its next event follows from it. None (snapshots written before it was kept): the
+    execution's latest event.
     """
 
     state: str | None
@@ -154,6 +157,7 @@ class Frame:
     branch: int | None = None
     item: MapItem | None = None
     failed_at: str | None = None
+    last_event: int | None = None
     stored: dict[str, Any] | None = field(default=None, compare=False, repr=False)
 
     @property
@@ -180,6 +184,7 @@ class Frame:
             self.branch,
             self.item,
             self.failed_at,
+            self.last_event,
         )
 
     def walk(self) -> list[Frame]:
@@ -303,6 +308,8 @@ def _encode_frame(frame: Frame) -> dict[str, Any]:
         data["item"] = [frame.item.index, frame.item.value]
     if frame.failed_at is not None:
         data["failed_at"] = frame.failed_at
+    if frame.last_event is not None:
+        data["last_event"] = frame.last_event
     return data
 
 
@@ -322,6 +329,7 @@ def _decode_frame(data: dict[str, Any]) -> Frame:
             branch=data.get("branch"),
             item=None if item is None else MapItem(int(item[0]), item[1]),
             failed_at=data.get("failed_at"),
+            last_event=data.get("last_event"),
             stored=data,
         )
     return Frame(
@@ -345,6 +353,7 @@ def _decode_frame(data: dict[str, Any]) -> Frame:
         branch=data.get("branch"),
         item=None if item is None else MapItem(int(item[0]), item[1]),
         failed_at=data.get("failed_at"),
+        last_event=data.get("last_event"),
     )
 
 

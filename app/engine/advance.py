@@ -151,6 +151,7 @@ def _drive_children(run: Run, frame: Frame, states: Mapping[str, StateSpec]) -> 
             if child.status is not None and not child.reported:
                 child.reported = True
                 run.focus(frame, states)
+                _follow(frame, child)  # what the parent records of the child's end follows from that end
                 fan.child_done(run, index)
                 progressed = True
         run.focus(frame, states)
@@ -159,6 +160,12 @@ def _drive_children(run: Run, frame: Frame, states: Mapping[str, StateSpec]) -> 
             return True
         if not progressed:
             return False
+
+
+def _follow(frame: Frame, child: Frame) -> None:
+    """The parent's next event follows from the child's last one, when that is the later of the two."""
+    if child.last_event is not None and child.last_event > (frame.last_event or 0):
+        frame.last_event = child.last_event
 
 
 def _fire_timer(run: Run, timer_id: int) -> None:

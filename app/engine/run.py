@@ -99,9 +99,13 @@ class Run:
 
     # --- events -------------------------------------------------------------------------------
     def emit(self, event_type: str, details_key: str | None = None, details: dict[str, Any] | None = None) -> int:
-        """Append an event linked to the previous one and return its id."""
+        """Append an event and return its id. Its ``previousEventId`` is the event it follows from: the last
+        one of the line of execution that writes it (a Parallel branch, a Map iteration), so a reader can
+        tell branches and iterations apart; the execution's own events follow the latest event of all."""
         last = self.snapshot.last_event_id
         event_id = last + 1
+        own_last = self.frame.last_event
+        previous = last if own_last is None or event_type.startswith("Execution") else own_last
         limit = self.options.max_history_events
         if (
             event_id >= limit
@@ -110,8 +114,8 @@ class Run:
         ):
             raise HistoryLimitReachedError
         payload = {details_key: details} if details_key and details is not None else None
-        self.events.append(HistoryEvent(event_id, last, event_type, self.now, payload))
-        self.snapshot.last_event_id = event_id
+        self.events.append(HistoryEvent(event_id, previous, event_type, self.now, payload))
+        self.snapshot.last_event_id = self.frame.last_event = event_id
         return event_id
 
     # --- the frame being run ------------------------------------------------------------------

@@ -238,7 +238,7 @@ def history(
         require_execution(conn, arn)
         rows, shown = _history_rows(conn, arn, after, limit, reverse_order)
     render: Callable[[HistoryEventRecord], Any] = (
-        _event_fragment if include_execution_data else functools.partial(_event, include_data=False)
+        _event_fragment if include_execution_data else functools.partial(history_event, include_data=False)
     )
     return pagination.page("events", rows, shown, render, kind, lambda row: row.event_id)
 
@@ -383,7 +383,8 @@ def _qualifiers(row: ExecutionRecord | ExecutionSummary) -> dict[str, str]:
     return {key: value for key, value in found.items() if value is not None}
 
 
-def _event(row: HistoryEventRecord, include_data: bool) -> dict[str, Any]:
+def history_event(row: HistoryEventRecord, include_data: bool = True) -> dict[str, Any]:
+    """One stored event in AWS's shape; without data, its input and output members are left out."""
     event: dict[str, Any] = {
         "timestamp": row.timestamp,
         "type": row.type,

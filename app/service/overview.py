@@ -181,11 +181,7 @@ def _all_events(conn: sa.Connection, arn: str) -> list[dict[str, Any]]:
     after: int | None = None
     while True:
         rows = executions.history_page(conn, arn, after, HISTORY_CHUNK, False)
-        for record in rows:
-            event: dict[str, Any] = {"id": record.event_id, "type": record.type, "timestamp": record.timestamp}
-            if record.details:
-                event.update(loads(record.details))
-            events.append(event)
+        events.extend(execution_cases.history_event(record) for record in rows)
         if len(rows) < HISTORY_CHUNK:
             return events
         after = rows[-1].event_id

@@ -143,6 +143,7 @@ def test_a_state_is_chosen_with_the_keyboard(page: Page, scenario: Scenario) -> 
 def test_parallel_branches_are_drawn_inside_their_state(page: Page, scenario: Scenario) -> None:
     page.goto(execution_page(scenario.parallel))
     shown = statuses(page)
+    expect(page.locator("#timeline .lane-group")).to_have_text(["Both branch 1", "Both branch 2"])
     assert shown == {
         "Both": "succeeded",
         "Left": "passed",
@@ -165,6 +166,19 @@ def test_a_map_lists_its_twenty_iterations(page: Page, scenario: Scenario, scree
     expect(iterations).to_have_count(20)
     expect(iterations.locator(".badge.st-succeeded")).to_have_count(20)
     expect(page.locator("#timeline .lane")).to_have_count(20 + 1 + 20)  # iterations, the Map, each Double
+    # Each iteration's lane holds its own Double: the iteration's bar, then the visit it made.
+    labels = page.locator("#timeline .lane-label").all_inner_texts()
+    assert labels[:3] == ["Each", "Each [0]", "Double"] and labels[-2:] == ["Each [19]", "Double"]
+    third = page.locator('#iterations tbody tr[data-index="3"] details')
+    third.locator("summary").click()
+    expect(third.locator("li")).to_have_count(1)
+    expect(third.locator("li")).to_contain_text("Double")
+    third.locator("li button").click()
+    expect(page.locator("#state-title")).to_have_text("State: Double")
+    opened = page.locator("#state-details .visit")  # the visit of that iteration, not the last ones of the state
+    expect(opened).to_have_count(1)
+    expect(opened.locator("h3")).to_contain_text("(Each [3])")
+    expect(opened.locator(".state-input")).to_have_text("3")
     screenshot(page, "execution-map")
 
 

@@ -74,3 +74,20 @@ def test_the_json_form() -> None:
         "status",
     }
     assert sorted(set(shown["states"].values())) == ["passed", "succeeded"]
+
+
+def test_each_entry_is_placed_in_its_iteration_by_the_event_it_follows() -> None:
+    read = progress.read(history("map_tolerated"), "SUCCEEDED")
+    assert [(entry.state, entry.lane) for entry in read.entries if entry.state == "Odd?"] == [
+        ("Odd?", f"Each [{index}]") for index in range(4)
+    ]
+    assert next(entry for entry in read.entries if entry.state == "Bad").lane == "Each [2]"
+    assert [iteration.lane for iteration in read.iterations] == [f"Each [{index}]" for index in range(4)]
+    assert next(entry for entry in read.entries if entry.state == "Each").lane == ""
+
+
+def test_parallel_branches_are_lanes_of_their_own() -> None:
+    read = progress.read(history("parallel"), "SUCCEEDED")
+    lanes = {entry.state: entry.lane for entry in read.entries}
+    assert lanes["Both"] == ""
+    assert (lanes["Left"], lanes["Pause"], lanes["Right"]) == ("Both branch 1", "Both branch 2", "Both branch 2")

@@ -461,3 +461,21 @@ def test_the_inputs_failed_iterations_keep_for_a_redrive_are_bounded() -> None:
     assert (driver.status, driver.error) == (ExecutionStatus.FAILED, "States.DataLimitExceeded")
     assert "failed iterations" in (driver.cause or "")
     assert 42 <= driver.types.count("MapIterationFailed") < 100, "42 inputs of 100 kB exceed 4 MiB"
+
+
+def test_each_iteration_and_branch_follows_from_the_event_that_started_it() -> None:
+    each = {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}}
+    definition = machine(
+        {
+            "M": {"Type": "Map", "ItemProcessor": each, "Next": "B"},
+            "B": {"Type": "Parallel", "Branches": [each, each], "End": True},
+        }
+    )
+    run = execute(definition, [1, 2])
+    by_id = {event.id: event for event in run.events}
+    for event in run.events:
+        if event.type == "PassStateEntered":
+            started = by_id[event.previous_event_id]
+            assert started.type in ("MapIterationStarted", "ParallelStateStarted"), event
+    followed = [by_id[event.previous_event_id].type for event in run.events if event.type == "MapIterationSucceeded"]
+    assert followed == ["PassStateExited", "PassStateExited"]

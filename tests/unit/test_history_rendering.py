@@ -5,7 +5,7 @@ from __future__ import annotations
 import orjson
 import pytest
 
-from app.service.executions import _event, _event_fragment
+from app.service.executions import _event_fragment, history_event
 from app.store.records import HistoryEventRecord
 
 
@@ -22,4 +22,4 @@ def test_a_fragment_is_the_event_as_json(details: str | None) -> None:
     row = HistoryEventRecord(
         "arn:aws:states:us-east-1:123456789012:execution:m:e", 7, "PassStateEntered", 6, 1.5, details
     )
-    assert orjson.loads(orjson.dumps({"events": [_event_fragment(row)]})) == {"events": [_event(row, True)]}
+    assert orjson.loads(orjson.dumps({"events": [_event_fragment(row)]})) == {"events": [history_event(row)]}

@@ -53,7 +53,8 @@ function render() {
   if (selected) choose(selected, false);
 }
 
-function choose(name, focus = true) {
+/** Show a state's details: its last visits, or the one visit given (a Map iteration's, opened from its row). */
+function choose(name, focus = true, visit = null) {
   selected = name;
   for (const node of document.querySelectorAll("#graph .node")) node.classList.toggle("selected", node.dataset.state === name);
   const visits = view.progress.entries.filter((entry) => entry.state === name);
@@ -63,8 +64,8 @@ function choose(name, focus = true) {
   panel.replaceChildren(
     el("p", {}, "Status: ", badge(WORDS[status] || status)),
     ...(visits.length ? [] : [el("p", {}, "This state was not reached.")]),
-    ...visits.slice(-5).map((entry, i, shown) => el("div", { class: "visit" },
-      el("h3", {}, shown.length > 1 || visits.length > 1 ? `Visit ${visits.length - shown.length + i + 1} of ${visits.length}` : "Visit"),
+    ...(visit ? [visit] : visits.slice(-5)).map((entry) => el("div", { class: "visit" },
+      el("h3", {}, visits.length > 1 ? `Visit ${visits.indexOf(entry) + 1} of ${visits.length}${entry.lane ? ` (${entry.lane})` : ""}` : "Visit"),
       el("dl", { class: "facts" },
         el("dt", {}, "Entered"), el("dd", {}, when(entry.enteredAt)),
         el("dt", {}, "Duration"), el("dd", {}, duration(entry.enteredAt, entry.exitedAt)),
@@ -145,36 +146,61 @@ function renderLineage() {
   );
 }
 
+/** Whether an entry runs in ``lane`` (a Map iteration or Parallel branch), or in one inside it. */
+const inLane = (entry, lane) => entry.lane === lane || entry.lane.startsWith(`${lane} / `);
+
 function renderIterations() {
   const iterations = view.progress.iterations;
   document.getElementById("iterations-section").hidden = !iterations.length;
   document.querySelector("#iterations tbody").replaceChildren(...iterations.map((it) => el("tr", { "data-index": it.index },
     el("td", {}, it.state), el("td", {}, String(it.index)), el("td", {}, badge(it.status)), el("td", {}, duration(it.startedAt, it.endedAt)),
+    el("td", {}, iterationStates(it)),
   )));
 }
 
+/** An iteration, opened: the states it ran, each a button that shows that state's visits. */
+function iterationStates(iteration) {
+  const visits = view.progress.entries.filter((entry) => inLane(entry, iteration.lane));
+  return el("details", { class: "iteration-states" }, el("summary", {}, `${visits.length} state visits`),
+    el("ol", {}, ...visits.map((entry) => el("li", {},
+      el("button", { type: "button", class: "linkish", onclick: () => choose(entry.state, true, entry) }, entry.state), " ",
+      badge(entry.status), ` ${duration(entry.enteredAt, entry.exitedAt)}`))));
+}
+
+/** The timeline: a bar per state visit, grouped in lanes (the execution's own line, then each Map
+ * iteration and Parallel branch in the order it began), a lane's own bar first where it has one. */
 function renderTimeline() {
-  const entries = view.progress.entries;
   const x = view.execution;
   const start = x.startDate;
   const end = x.stopDate || Date.now() / 1000;
   const span = Math.max(end - start, 0.001);
-  const lanes = [
-    ...view.progress.iterations.map((it) => ({ label: `${it.state} [${it.index}]`, from: it.startedAt, to: it.endedAt, status: it.status })),
-    ...entries.map((entry) => ({ label: entry.state, from: entry.enteredAt, to: entry.exitedAt, status: entry.status })),
-  ].slice(0, 400);
-  const bar = (lane) => {
-    const left = ((lane.from - start) / span) * 100;
-    const width = Math.max((((lane.to || end) - lane.from) / span) * 100, 0.3);
+  const iterationOf = new Map(view.progress.iterations.map((it) => [it.lane, it]));
+  const groups = new Map([["", []]]);
+  for (const entry of view.progress.entries) {
+    if (!groups.has(entry.lane)) groups.set(entry.lane, []);
+    groups.get(entry.lane).push(entry);
+  }
+  for (const lane of iterationOf.keys()) if (!groups.has(lane)) groups.set(lane, []);
+  const bar = (row) => {
+    const left = ((row.from - start) / span) * 100;
+    const width = Math.max((((row.to || end) - row.from) / span) * 100, 0.3);
     return el("div", { class: "lane" },
-      el("span", { class: "lane-label" }, lane.label),
+      el("span", { class: "lane-label" }, row.label),
       el("span", { class: "lane-track" }, el("span", {
-        class: `bar st-${lane.status}`, style: `left:${left.toFixed(2)}%;width:${Math.min(width, 100 - left).toFixed(2)}%`,
-        title: `${lane.label}: ${WORDS[lane.status] || lane.status}, ${duration(lane.from, lane.to)}`,
+        class: `bar st-${row.status}`, style: `left:${left.toFixed(2)}%;width:${Math.min(width, 100 - left).toFixed(2)}%`,
+        title: `${row.label}: ${WORDS[row.status] || row.status}, ${duration(row.from, row.to)}`,
       })),
-      el("span", { class: "lane-time" }, `${WORDS[lane.status] || lane.status} · ${duration(lane.from, lane.to)}`));
+      el("span", { class: "lane-time" }, `${WORDS[row.status] || row.status} · ${duration(row.from, row.to)}`));
   };
-  document.getElementById("timeline").replaceChildren(...lanes.map(bar));
+  const rows = [];
+  for (const [lane, entries] of groups) {
+    const iteration = iterationOf.get(lane);
+    if (iteration) rows.push(bar({ label: `${iteration.state} [${iteration.index}]`, from: iteration.startedAt, to: iteration.endedAt, status: iteration.status }));
+    else if (lane) rows.push(el("div", { class: "lane-group" }, lane));
+    rows.push(...entries.map((entry) => bar({ label: entry.state, from: entry.enteredAt, to: entry.exitedAt, status: entry.status })));
+    if (rows.length >= 400) break;
+  }
+  document.getElementById("timeline").replaceChildren(...rows.slice(0, 400));
 }
 
 function stateOf(event) {

@@ -230,8 +230,11 @@ def _start_more(run: Run, spec: MapSpec) -> None:
             child_input = _child_input(run, spec, MapItem(index, progress.items[index]), progress.effective)
             children.frames.append(map_run.start_child(run, spec, index, progress.items[index], child_input))
         else:
-            children.frames.append(_iteration(run, spec, index, progress.items[index], progress.effective))
-            run.emit("MapIterationStarted", "mapIterationStartedEventDetails", {"name": spec.name, "index": index})
+            iteration = _iteration(run, spec, index, progress.items[index], progress.effective)
+            children.frames.append(iteration)
+            details = {"name": spec.name, "index": index}
+            # the iteration's history follows from its start
+            iteration.last_event = run.emit("MapIterationStarted", "mapIterationStartedEventDetails", details)
         running += 1
 
 

@@ -19,11 +19,11 @@ def enter(run: Run) -> Outcome:
     spec = run.state
     assert isinstance(spec, ParallelSpec)
     effective = dataflow.select_input(run)
-    run.emit("ParallelStateStarted")
+    started = run.emit("ParallelStateStarted")
     frames = []
     for index, branch in enumerate(spec.branches):
         frame = new_frame(branch.start_at, effective, run.variables)
-        frame.branch = index
+        frame.branch, frame.last_event = index, started  # each branch's history follows from its start
         frames.append(frame)
     run.frame.children = Children(frames)
     return Fork()
