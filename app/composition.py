@@ -53,6 +53,7 @@ def build_integrations(runtime: Runtime) -> Integrations:
         http=httpx.Client(timeout=HTTP_TIMEOUT, transport=GuardedTransport(Destinations.parse(settings.http_allow))),
         start_execution=start_execution,
         start_map_child=functools.partial(map_children.start, runtime),
+        map_run_results=functools.partial(map_children.results, runtime),
         region=settings.region,
         aws=AwsServices(region=settings.region),
     )

@@ -213,6 +213,8 @@ class MapRunRecord:
     started_items: int = 0
     succeeded_items: int = 0
     failed_items: int = 0
+    #: The items whose results its ResultWriter wrote to S3 (0 until it did).
+    results_written: int = 0
 
     def copy(self) -> MapRunRecord:
         return MapRunRecord(**self.to_json())

@@ -36,6 +36,10 @@ MAX_ATTEMPTS = 5
 #: The resource of the call a Map with an ItemReader makes to read its items (its input names the S3 resource).
 ITEM_READER = "states:itemReader"
 
+#: The resource of the call a distributed Map with a ResultWriter makes once its children ended: its input names
+#: the Map Run, its children's count and where (and how) to write their results.
+RESULT_WRITER = "states:resultWriter"
+
 #: The resource of the call a distributed Map makes to start the child execution of one item (or batch): its
 #: input names the child (ARN, machine, definition) and its input; starting it again is a no-op.
 MAP_CHILD = "states:mapChild"

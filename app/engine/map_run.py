@@ -15,6 +15,7 @@ from typing import Any
 
 from app import arns
 from app.asl.states.map_ import MapSpec
+from app.codec import dumps
 from app.durable.news import Phase, TaskNews
 from app.durable.snapshot import Frame, MapItem, MapProgress, MapRunRecord, PendingTask
 from app.durable.statuses import ExecutionStatus
@@ -24,6 +25,8 @@ from app.engine.types import TaskInvocation
 
 #: AWS's default (and this server's most) child executions running at once for one Map Run.
 MAX_CONCURRENCY = 10_000
+#: The ``ProcessorConfig.ExecutionType`` of children that are not stored.
+EXPRESS = "EXPRESS"
 
 
 def run_arn(run: Run, spec: MapSpec) -> str:
@@ -118,6 +121,25 @@ def apply_news(frame: Frame, news: TaskNews) -> None:
         frame.status, frame.output = ExecutionStatus.SUCCEEDED, news.output
     else:
         frame.status, frame.error, frame.cause = ExecutionStatus.FAILED, news.error, news.cause
+
+
+def express_result(map_run_arn: str, frame: Frame) -> dict[str, Any]:
+    """An ended Express child as a ResultWriter writes it: what its parent knows of it (Express children
+    are not stored, so their input and dates are not known)."""
+    assert frame.item is not None and frame.status is not None
+    arn = child_arn(map_run_arn, frame.item.index)
+    result: dict[str, Any] = {
+        "ExecutionArn": arn,
+        "Name": arn.rsplit(":", 1)[1],
+        "StateMachineArn": arns.map_run_machine(map_run_arn),
+        "Status": frame.status,
+    }
+    if frame.status == ExecutionStatus.SUCCEEDED:
+        result["Output"] = dumps(frame.output)
+        result["OutputDetails"] = {"Included": True}
+    else:
+        result.update({key: value for key, value in (("Error", frame.error), ("Cause", frame.cause)) if value})
+    return result
 
 
 def running_children(run: Run, spec: MapSpec) -> list[str]:

@@ -19,10 +19,11 @@ from app.asl.resources import Resource, parse_resource
 from app.codec import dumps, loads
 from app.durable import news
 from app.durable.news import MAX_PAYLOAD_BYTES, Phase, TaskNews
-from app.durable.work import ITEM_READER, MAP_CHILD, Invocation
+from app.durable.work import ITEM_READER, MAP_CHILD, RESULT_WRITER, Invocation
 from app.errors import ServiceError
 from app.integrations.api_gateway import invoke_api_gateway
 from app.integrations.aws.item_reader import read_items
+from app.integrations.aws.result_writer import write_results
 from app.integrations.aws.services import AwsServices
 from app.integrations.connections import ConnectionStore
 from app.integrations.functions.errors import invalid_request_content
@@ -70,6 +71,13 @@ class MapChildStarter(Protocol):
     def __call__(self, parent_arn: str, task_id: int, request: dict[str, Any]) -> TaskNews: ...
 
 
+class MapRunResults(Protocol):
+    """The results of a Map Run's stored children (``map_run_arn``, ``children`` of them), as its
+    ResultWriter writes them."""
+
+    def __call__(self, map_run_arn: str, children: int) -> list[dict[str, Any]]: ...
+
+
 @dataclass
 class Integrations:
     functions: FunctionCaller
@@ -77,6 +85,7 @@ class Integrations:
     http: httpx.Client
     start_execution: ExecutionStarter
     start_map_child: MapChildStarter
+    map_run_results: MapRunResults
     region: str = "us-east-1"
     aws: AwsServices = field(default_factory=AwsServices)
 
@@ -91,6 +100,8 @@ class Integrations:
             return self._read_items(invocation)
         if invocation.resource == MAP_CHILD:
             return self.start_map_child(execution_arn, invocation.task_id, invocation.input)
+        if invocation.resource == RESULT_WRITER:
+            return self._write_results(invocation)
         resource = parse_resource(invocation.resource)
         if resource is None:
             return _failed(invocation, TaskFailure("States.Runtime", f"Unsupported resource: {invocation.resource}"))
@@ -189,6 +200,18 @@ class Integrations:
 
     def _read_items(self, invocation: Invocation) -> TaskNews:
         result = read_items(self.aws.clients, self.aws.region, invocation.input)
+        if isinstance(result, TaskFailure):
+            return _failed(invocation, result)
+        return news.succeeded(invocation.task_id, result.output)
+
+    def _write_results(self, invocation: Invocation) -> TaskNews:
+        """A Map Run's results written (or shaped): those the request carries (Express children, not
+        stored), or those of its stored children."""
+        request = invocation.input
+        results = request.get("Results")
+        if results is None:
+            results = self.map_run_results(str(request["MapRunArn"]), int(request["Children"]))
+        result = write_results(self.aws.clients, self.aws.region, request, results)
         if isinstance(result, TaskFailure):
             return _failed(invocation, result)
         return news.succeeded(invocation.task_id, result.output)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -18,6 +19,7 @@ from app import arns
 from app.codec import dumps
 from app.durable.news import Phase, TaskNews, call_failed
 from app.durable.statuses import ExecutionStatus
+from app.engine import map_run
 from app.engine.types import ExecutionInfo
 from app.executions import lineage, starts
 from app.executions.express import ExpressStart
@@ -25,8 +27,7 @@ from app.executions.runtime import Revision, Runtime
 from app.executions.starts import NameTakenError, NewExecution
 from app.service import express
 from app.store import executions, state_machines
-
-EXPRESS = "EXPRESS"
+from app.store.records import ExecutionRecord
 
 
 def start(runtime: Runtime, parent_arn: str, task_id: int, request: dict[str, Any]) -> TaskNews:
@@ -48,7 +49,7 @@ def start(runtime: Runtime, parent_arn: str, task_id: int, request: dict[str, An
         "pattern": lineage.MAP_PATTERN,
         "map_run_arn": map_run_arn,
     }
-    if request["ExecutionType"] == EXPRESS:
+    if request["ExecutionType"] == map_run.EXPRESS:
         return _start_express(runtime, arn, revision, request["Input"], parent_task, now)
     new = NewExecution(
         arn=arn,
@@ -114,3 +115,45 @@ def _store_revision(runtime: Runtime, machine_arn: str, definition: str, role_ar
     with contextlib.suppress(sa.exc.IntegrityError):  # another thread stored it first
         runtime.db.write_small(insert)
     return revision_id
+
+
+#: Children read in one query when a Map Run's results are written.
+RESULTS_PAGE = 500
+
+
+def results(runtime: Runtime, map_run_arn: str, children: int) -> list[dict[str, Any]]:
+    """The results of a Map Run's stored children, in their items' order, as its ResultWriter writes them:
+    each child as DescribeExecution tells it, in PascalCase, dates in ISO 8601."""
+    arns_in_order = [map_run.child_arn(map_run_arn, index) for index in range(children)]
+    found: list[dict[str, Any]] = []
+    for first in range(0, children, RESULTS_PAGE):
+        page = arns_in_order[first : first + RESULTS_PAGE]
+        with runtime.db.read() as conn:
+            rows = executions.get_many(conn, page)
+        found.extend(_result(rows[arn]) for arn in page if arn in rows)
+    return found
+
+
+def _result(row: ExecutionRecord) -> dict[str, Any]:
+    result: dict[str, Any] = {
+        "ExecutionArn": row.arn,
+        "Input": row.input,
+        "InputDetails": {"Included": True},
+        "Name": row.name,
+    }
+    if row.output is not None:
+        result["Output"] = row.output
+        result["OutputDetails"] = {"Included": True}
+    result["RedriveCount"] = row.redrive_count
+    result["StartDate"] = _iso(row.start_date)
+    result["StateMachineArn"] = row.state_machine_arn
+    result["Status"] = row.status
+    if row.stop_date is not None:
+        result["StopDate"] = _iso(row.stop_date)
+    result.update({key: value for key, value in (("Error", row.error), ("Cause", row.cause)) if value is not None})
+    return result
+
+
+def _iso(seconds: float) -> str:
+    """A date as AWS writes it in result files: UTC, to the millisecond."""
+    return datetime.fromtimestamp(seconds, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")

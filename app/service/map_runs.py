@@ -129,7 +129,7 @@ def _item_counts(record: MapRunRecord) -> dict[str, int]:
         "timedOut": 0,
         "aborted": 0 if running else unfinished,
     }
-    return _with_totals(counts, record.items)
+    return _with_totals(counts, record.items, record.results_written)
 
 
 def _execution_counts(record: MapRunRecord, statuses: dict[str, int]) -> dict[str, int]:
@@ -142,8 +142,8 @@ def _execution_counts(record: MapRunRecord, statuses: dict[str, int]) -> dict[st
         "timedOut": statuses.get(ExecutionStatus.TIMED_OUT, 0),
         "aborted": statuses.get(ExecutionStatus.ABORTED, 0),
     }
-    return _with_totals(counts, max(record.children, started))
+    return _with_totals(counts, max(record.children, started), record.children if record.results_written else 0)
 
 
-def _with_totals(counts: dict[str, int], total: int) -> dict[str, int]:
-    return {**counts, "total": total, "resultsWritten": 0, "failuresNotRedrivable": 0, "pendingRedrive": 0}
+def _with_totals(counts: dict[str, int], total: int, written: int) -> dict[str, int]:
+    return {**counts, "total": total, "resultsWritten": written, "failuresNotRedrivable": 0, "pendingRedrive": 0}

@@ -577,6 +577,56 @@ CASES: list[tuple[str, str, list[tuple[str, str, str]]]] = [
         ],
     ),
     (
+        "result writer empty",
+        one(
+            {
+                "Type": "Map",
+                "ItemProcessor": {"StartAt": "B", "States": {"B": PASS_END}},
+                "ResultWriter": {},
+                "End": True,
+            }
+        ),
+        [
+            (
+                SCHEMA,
+                "The ResultWriter field cannot be empty: it needs a WriterConfig, a Resource, or both",
+                "/States/A/ResultWriter",
+            )
+        ],
+    ),
+    (
+        "result writer resource and config",
+        one(
+            {
+                "Type": "Map",
+                "ItemProcessor": {"StartAt": "B", "States": {"B": PASS_END}},
+                "ResultWriter": {
+                    "Resource": "arn:aws:states:::s3:getObject",
+                    "WriterConfig": {"Transformation": "SQUASH", "OutputType": "CSV"},
+                },
+                "End": True,
+            }
+        ),
+        [
+            (
+                SCHEMA,
+                "Value should be one of the following: [JSON, JSONL]",
+                "/States/A/ResultWriter/WriterConfig/OutputType",
+            ),
+            (
+                SCHEMA,
+                "The ResultWriter's Resource must be arn:aws:states:::s3:putObject",
+                "/States/A/ResultWriter/Resource",
+            ),
+            (SCHEMA, "The ResultWriter's Resource needs Parameters naming its Bucket", "/States/A/ResultWriter"),
+            (
+                SCHEMA,
+                "Transformation must be one of NONE, COMPACT, FLATTEN",
+                "/States/A/ResultWriter/WriterConfig/Transformation",
+            ),
+        ],
+    ),
+    (
         "map processor query language",
         one(
             {

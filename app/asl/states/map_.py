@@ -14,6 +14,9 @@ from app.asl.validation.fields import check_nested
 from app.asl.validation.schema import FLOW_FIELDS, IO_FIELDS, RESULT_FIELDS
 from app.codec import dumps
 
+#: The one resource a ResultWriter writes with, and the shapes it can give each child's result.
+PUT_OBJECT = "arn:aws:states:::s3:putObject"
+WRITER_TRANSFORMATIONS = ("NONE", "COMPACT", "FLATTEN")
 #: The fields of which an ItemBatcher needs at least one.
 BATCH_LIMITS = ("MaxItemsPerBatch", "MaxItemsPerBatchPath", "MaxInputBytesPerBatch", "MaxInputBytesPerBatchPath")
 
@@ -46,6 +49,17 @@ class ReaderSpec:
 
 
 @dataclass(frozen=True)
+class WriterSpec:
+    """A distributed Map's ``ResultWriter``: where its children's results are written (an S3 ``Resource``
+    and its ``Parameters`` or ``Arguments``; None: into the Map's output), and how each result is shaped."""
+
+    resource: str | None = None
+    parameters: Any = MISSING
+    arguments: Any = MISSING
+    config: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class MapSpec(StateSpec):
     processor: SubMachine | None = None
     items_path: str = "$"
@@ -60,6 +74,7 @@ class MapSpec(StateSpec):
     label: str | None = None
     batcher: BatcherSpec | None = None
     reader: ReaderSpec | None = None
+    writer: WriterSpec | None = None
     distributed: bool = False
     execution_type: str = "STANDARD"
     child_definition: str | None = None
@@ -85,6 +100,7 @@ def parse(name: str, raw: Mapping[str, Any], machine_language: str, sub: SubMach
         label=raw.get("Label"),
         batcher=_batcher(raw.get("ItemBatcher")),
         reader=_reader(raw.get("ItemReader")),
+        writer=_writer(raw.get("ResultWriter")),
         **_distribution(processor, machine_language),
     )
 
@@ -118,6 +134,17 @@ def _reader(raw: Mapping[str, Any] | None) -> ReaderSpec | None:
     )
 
 
+def _writer(raw: Mapping[str, Any] | None) -> WriterSpec | None:
+    if raw is None:
+        return None
+    return WriterSpec(
+        resource=raw.get("Resource"),
+        parameters=raw.get("Parameters", MISSING),
+        arguments=raw.get("Arguments", MISSING),
+        config=dict(raw.get("WriterConfig", {})),
+    )
+
+
 def _batcher(raw: Mapping[str, Any] | None) -> BatcherSpec | None:
     if raw is None:
         return None
@@ -139,6 +166,8 @@ def check(walk: Walk, state: dict[str, Any], location: str, language: str, depth
             check_nested(walk.report, key, state[key], location, language)
     if isinstance(state.get("ItemBatcher"), dict):
         _check_batcher(walk, state["ItemBatcher"], child(location, "ItemBatcher"), language)
+    if isinstance(state.get("ResultWriter"), dict):
+        _check_writer(walk, state["ResultWriter"], child(location, "ResultWriter"), language)
     label = state.get("Label")
     if isinstance(label, str):
         _check_label(walk, label, child(location, "Label"))
@@ -152,6 +181,26 @@ def _check_batcher(walk: Walk, batcher: Mapping[str, Any], location: str, langua
         )
     if language == JSONPATH and "BatchInput" in batcher:
         check_template(walk.report, batcher["BatchInput"], child(location, "BatchInput"))
+
+
+def _check_writer(walk: Walk, writer: Mapping[str, Any], location: str, language: str) -> None:
+    """A ResultWriter exports to S3 (``Resource`` with its ``Parameters`` or ``Arguments``), shapes the
+    output (``WriterConfig``), or both; never neither."""
+    arguments = "Parameters" if language == JSONPATH else "Arguments"
+    if "Resource" not in writer and "WriterConfig" not in writer:
+        walk.report.schema(
+            "The ResultWriter field cannot be empty: it needs a WriterConfig, a Resource, or both", location
+        )
+    if "Resource" in writer and writer["Resource"] != PUT_OBJECT:
+        walk.report.schema(f"The ResultWriter's Resource must be {PUT_OBJECT}", child(location, "Resource"))
+    if "Resource" in writer and arguments not in writer:
+        walk.report.schema(f"The ResultWriter's Resource needs {arguments} naming its Bucket", location)
+    if language == JSONPATH and "Parameters" in writer:
+        check_template(walk.report, writer["Parameters"], child(location, "Parameters"))
+    config = writer.get("WriterConfig")
+    if isinstance(config, dict) and config.get("Transformation", "NONE") not in WRITER_TRANSFORMATIONS:
+        where = child(child(location, "WriterConfig"), "Transformation")
+        walk.report.schema(f"Transformation must be one of {', '.join(WRITER_TRANSFORMATIONS)}", where)
 
 
 def _check_label(walk: Walk, label: str, location: str) -> None:

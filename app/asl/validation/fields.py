@@ -179,5 +179,6 @@ def check_nested(report: Report, key: str, value: Any, parent: str, language: st
     check_required(report, value, schema.NESTED_REQUIRED.get(key, ()), location)
     check_exclusive(report, value, location)
     check_values(report, value, location, language)
-    if isinstance(value.get("ReaderConfig"), dict):
-        check_nested(report, "ReaderConfig", value["ReaderConfig"], location, language)
+    for config in ("ReaderConfig", "WriterConfig"):
+        if isinstance(value.get(config), dict):
+            check_nested(report, config, value[config], location, language)

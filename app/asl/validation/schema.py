@@ -165,6 +165,7 @@ NESTED_FIELDS: dict[str, frozenset[str]] = {
         | {"BatchInput"}
     ),
     "ResultWriter": frozenset({"Resource", "Parameters", "Arguments", "WriterConfig"}),
+    "WriterConfig": frozenset({"OutputType", "Transformation"}),
     "Credentials": frozenset({"RoleArn", "RoleArn.$"}),
 }
 NESTED_REQUIRED: dict[str, tuple[str, ...]] = {"ItemReader": ("Resource",)}
@@ -175,6 +176,7 @@ ENUMS: dict[str, tuple[str, ...]] = {
     "CSVHeaderLocation": ("FIRST_ROW", "GIVEN"),
     "CSVDelimiter": ("COMMA", "PIPE", "SEMICOLON", "SPACE", "TAB"),
     "JitterStrategy": ("FULL", "NONE"),
+    "OutputType": ("JSON", "JSONL"),
 }
 
 MAX_STATE_NAME_LENGTH = 80

@@ -29,14 +29,18 @@ from app.durable.snapshot import (
     result_bytes,
 )
 from app.durable.statuses import ExecutionStatus
-from app.durable.work import ITEM_READER
-from app.engine import batching, dataflow, item_reading, map_run
+from app.durable.work import ITEM_READER, RESULT_WRITER
+from app.engine import batching, dataflow, item_reading, map_run, result_writing
 from app.engine.outcomes import Failure, Fork, Outcome, Suspend
 from app.engine.run import HistoryLimitReachedError, Run, new_frame
 from app.engine.states.base import Fan, StateHandler
 from app.engine.types import TaskInvocation
 
 THRESHOLD_CAUSE = "The specified tolerated failure threshold was exceeded"
+INLINE_WRITER_CAUSE = (
+    "A ResultWriter writes the results of a distributed Map's child executions; this Map runs its items inline "
+    "(an INLINE Map, or a distributed Map in an Express execution)"
+)
 #: AWS runs at most 40 iterations of an inline Map at once, whatever ``MaxConcurrency`` asks for.
 INLINE_MAX_CONCURRENCY = 40
 #: The inputs failed iterations keep for a redrive: past this, the Map fails rather than grow the snapshot.
@@ -46,6 +50,8 @@ MAX_KEPT_INPUT_BYTES = 16 * MAX_PAYLOAD_BYTES
 def enter(run: Run) -> Outcome:
     spec = run.state
     assert isinstance(spec, MapSpec)
+    if spec.writer is not None and not runs_children(run, spec):
+        raise errors.StatesError(errors.RESULT_WRITER_FAILED, INLINE_WRITER_CAUSE)
     effective = _effective(run, spec)
     if spec.reader is not None:
         return _read_items(run, spec, effective)
@@ -53,12 +59,19 @@ def enter(run: Run) -> Outcome:
 
 
 def on_task(run: Run, news: TaskNews) -> Outcome:
-    """The answer of the ItemReader: the items to run, or why they could not be read."""
+    """The answer of the ItemReader (the items to run) or of the ResultWriter (the Map's result), or why
+    it could not be had."""
     spec = run.state
     assert isinstance(spec, MapSpec)
     if news.phase in (Phase.STARTED, Phase.SUBMITTED):
         return Suspend()
+    call = None if run.frame.task is None else run.frame.task.call
     run.frame.task = None
+    if news.phase == Phase.SUCCEEDED and call is not None and call.resource == RESULT_WRITER:
+        if spec.writer is not None and spec.writer.resource is not None:
+            written = map_run.record(run, spec)
+            written.results_written = written.succeeded_items + written.failed_items
+        return dataflow.complete(run, news.output)
     if news.phase == Phase.SUCCEEDED:
         assert isinstance(news.output, list), "the item reader answers a list of items"
         return _fan_out(run, spec, _effective(run, spec), news.output)
@@ -118,8 +131,11 @@ def child_done(run: Run, index: int) -> None:
     details = {"name": spec.name, "index": child.item.index}
     # Ended iterations are counted and measured as they end, so a Map of n items costs O(n), not O(n²).
     progress.finished += 1
-    progress.result_bytes += result_bytes(_iteration_result(child))
     distributed = runs_children(run, spec)
+    if _results_stored(spec):  # read from the child executions when they are written, never held here
+        child.output = None
+    else:
+        progress.result_bytes += result_bytes(_iteration_result(child))
     if distributed:
         map_run.child_ended(run, spec, child.status, progress.items[child.item.index])
     if child.status == ExecutionStatus.SUCCEEDED:
@@ -131,39 +147,63 @@ def child_done(run: Run, index: int) -> None:
         progress.kept_input_bytes += kept_input_bytes(child.input)  # a redrive runs it again from this input
         if not distributed:
             run.emit("MapIterationFailed", "mapIterationFailedEventDetails", details)
-    if not _over_tolerance(progress) and _over_size(spec.name, progress) is None:
+    if not _over_tolerance(progress) and _over_size(spec, progress) is None:
         _start_more(run, spec)
 
 
 def ready(run: Run) -> bool:
     children, progress = _children(run)
-    if _over_tolerance(progress) or _over_size(run.state.name, progress) is not None:
+    if _over_tolerance(progress) or _over_size(_spec(run), progress) is not None:
         return True
     return len(children.frames) == len(progress.items) and progress.finished == len(progress.items)
 
 
 def join(run: Run) -> Outcome:
-    spec = run.state
-    assert isinstance(spec, MapSpec)
-    outcome = _joined(run, spec)
-    if runs_children(run, spec):
-        _end_map_run(run, spec, outcome)
-    return outcome
+    spec = _spec(run)
+    failure = _failure(run, spec)
+    distributed = runs_children(run, spec)
+    if distributed:
+        _end_map_run(run, spec, failure)
+    if failure is not None:
+        return failure
+    if spec.writer is not None:
+        return _write_results(run, spec)
+    if not distributed:
+        run.emit("MapStateSucceeded")
+    children, _ = _children(run)
+    return dataflow.complete(run, [_iteration_result(frame) for frame in children.frames])
 
 
-def _end_map_run(run: Run, spec: MapSpec, outcome: Outcome) -> None:
+def _end_map_run(run: Run, spec: MapSpec, failure: Failure | None) -> None:
     """The Map Run's end in the parent's history; children still running when it failed are stopped."""
-    if not isinstance(outcome, Failure):
+    if failure is None:
         map_run.end(run, spec, ExecutionStatus.SUCCEEDED)
         run.emit("MapRunSucceeded")
         return
     map_run.end(run, spec, ExecutionStatus.FAILED)
     run.stopped_children.extend(map_run.running_children(run, spec))
-    details = {key: value for key, value in (("error", outcome.error), ("cause", outcome.cause)) if value}
+    details = {key: value for key, value in (("error", failure.error), ("cause", failure.cause)) if value}
     run.emit("MapRunFailed", "mapRunFailedEventDetails", details)
 
 
-def _joined(run: Run, spec: MapSpec) -> Outcome:
+def _write_results(run: Run, spec: MapSpec) -> Outcome:
+    """Ask the integrations to write the children's results (or shape them), and wait for the answer as a
+    Task waits for its result: it is the Map's result."""
+    assert spec.writer is not None
+    children, progress = _children(run)
+    arn = map_run.run_arn(run, spec)
+    request = result_writing.request(run, spec.writer, progress.effective, arn, len(children.frames))
+    if spec.execution_type == map_run.EXPRESS:  # not stored: what the parent knows of them is all there is
+        request["Results"] = [map_run.express_result(arn, frame) for frame in children.frames]
+    run.drop_children()
+    task_id = run.next_id()
+    run.frame.task = PendingTask(task_id, call=TaskCall(RESULT_WRITER, request, None))  # made again if lost
+    run.tasks.append(TaskInvocation(task_id=task_id, resource=RESULT_WRITER, input=request, call=True))
+    return Suspend()
+
+
+def _failure(run: Run, spec: MapSpec) -> Failure | None:
+    """Why the Map fails now that it joins, if it does: too many failed iterations, or too much kept."""
     children, progress = _children(run)
     if _over_tolerance(progress):
         _abort_running(run, children)
@@ -171,14 +211,11 @@ def _joined(run: Run, spec: MapSpec) -> Outcome:
             failed = next(frame for frame in children.frames if frame.status == ExecutionStatus.FAILED)
             return Failure(failed.error, failed.cause)
         return Failure(errors.EXCEED_TOLERATED_FAILURE_THRESHOLD, THRESHOLD_CAUSE)
-    too_large = _over_size(run.state.name, progress)
+    too_large = _over_size(spec, progress)
     if too_large is not None:
         _abort_running(run, children)
         return Failure(errors.DATA_LIMIT_EXCEEDED, too_large)
-    if not runs_children(run, spec):
-        run.emit("MapStateSucceeded")
-    results = [_iteration_result(frame) for frame in children.frames]
-    return dataflow.complete(run, results)
+    return None
 
 
 def _abort_running(run: Run, children: Children) -> None:
@@ -190,9 +227,11 @@ def _abort_running(run: Run, children: Children) -> None:
             run.emit("MapIterationAborted", "mapIterationAbortedEventDetails", details)
 
 
-def _over_size(name: str, progress: MapProgress) -> str | None:
+def _over_size(spec: MapSpec, progress: MapProgress) -> str | None:
     """Why the Map's ended iterations hold more than it may keep, if they do: results over the payload
-    quota cannot make its result, and failed iterations' inputs are bounded so the snapshot stays small."""
+    quota cannot make its result (unless a ResultWriter exports them), and failed iterations' inputs are
+    bounded so the snapshot stays small."""
+    name = spec.name
     if progress.result_bytes + 1 > MAX_PAYLOAD_BYTES:  # the counted commas and the brackets
         return (
             f"The state/task '{name}' returned a result with a size exceeding the maximum number of bytes "
@@ -255,6 +294,13 @@ def runs_children(run: Run, spec: MapSpec) -> bool:
     """Whether the Map runs its items as child executions: a distributed Map of a Standard execution. An
     Express execution lives in its runner's memory, where no child could report to it: it runs them inline."""
     return spec.distributed and not arns.is_express_execution(run.info.arn)
+
+
+def _results_stored(spec: MapSpec) -> bool:
+    """Whether the Map exports its children's results to S3 from their stored executions (Standard
+    children), so that it need not hold them: then they are not bound by the payload quota."""
+    writer = spec.writer
+    return writer is not None and writer.resource is not None and spec.execution_type != map_run.EXPRESS
 
 
 def _spec(run: Run) -> MapSpec:
