@@ -19,6 +19,18 @@ _SUFFIXES: tuple[tuple[str, Pattern], ...] = (
 )
 
 
+#: The ``.sync`` integrations whose end this server learns by asking the service for the job's status.
+POLLED_JOBS = frozenset(
+    {
+        ("ecs", "runTask"),
+        ("batch", "submitJob"),
+        ("glue", "startJobRun"),
+        ("codebuild", "startBuild"),
+        ("athena", "startQueryExecution"),
+    }
+)
+
+
 @dataclass(frozen=True)
 class Resource:
     """A parsed Task resource.
@@ -35,6 +47,11 @@ class Resource:
     action: str
     pattern: Pattern = "request_response"
     suffix: str = ""
+
+    @property
+    def polls_job(self) -> bool:
+        """Whether the task runs a job of an AWS service until it ends (``.sync``), asking for its status."""
+        return self.pattern == "sync" and (self.service, self.action) in POLLED_JOBS
 
     @property
     def event_resource(self) -> str:

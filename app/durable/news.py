@@ -26,6 +26,7 @@ class Phase(StrEnum):
     FAILED = "failed"
     CALL_FAILED = "call_failed"  # the call itself failed: nothing was submitted, whatever the task waits for
     TIMED_OUT = "timed_out"  # one of the task's timers fired
+    RUNNING = "running"  # a look at a .sync job found it running: the look is made again later, nothing is told
 
 
 class TimeoutKind(StrEnum):

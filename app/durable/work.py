@@ -5,7 +5,9 @@ Every kind but ``invoke`` and ``warn`` wakes its execution with a trigger of the
 ``timer_id``), ``timeout`` (the execution's deadline), ``stop`` (payload ``error``, ``cause``),
 ``task`` (payload: task news), ``recover`` (re-arm what a crash lost) and ``fail`` (payload
 ``error``, ``cause``: the service gave up on a step that kept failing). ``invoke`` asks a task
-runner to call an integration (payload: :class:`Invocation`); ``warn`` is the execution's deadline
+runner to call an integration (payload: :class:`Invocation`); ``watch`` to look at a ``.sync`` job an
+execution waits for (payload: the ``AWAIT_JOB`` invocation), and is kept when the execution ends, so
+that its next look stops the job; ``warn`` is the execution's deadline
 seen early, to log that it approaches (payload ``timeout_at``), after which it becomes ``timeout``.
 """
 
@@ -27,6 +29,7 @@ class WorkKind(StrEnum):
     WARN = "warn"
     FAIL = "fail"
     UPDATE_MAP_RUN = "update_map_run"
+    WATCH = "watch"
 
 
 #: Claims of one work item before the service gives up on it (a crash or a hiccup makes a second
@@ -43,6 +46,11 @@ RESULT_WRITER = "states:resultWriter"
 #: The resource of the call a distributed Map makes to start the child execution of one item (or batch): its
 #: input names the child (ARN, machine, definition) and its input; starting it again is a no-op.
 MAP_CHILD = "states:mapChild"
+
+#: The resource of the look a ``.sync`` job's task takes at its job once the job started (a ``watch`` item): its
+#: input names the task's resource, its parameters and the start's answer. ``STOP_JOB`` (same input) stops it.
+AWAIT_JOB = "states:awaitJob"
+STOP_JOB = "states:stopJob"
 
 #: The id of the execution's deadline timer, which every execution arms at its start.
 DEADLINE_TIMER_ID = 0

@@ -10,7 +10,7 @@ from typing import Any
 from app.codec import dumps, dumps_stored, storable_text
 from app.durable import snapshot
 from app.durable.statuses import ExecutionStatus, TokenStatus
-from app.durable.work import Invocation, WorkKind
+from app.durable.work import AWAIT_JOB, Invocation, WorkKind
 from app.engine.types import TaskInvocation, Transition
 from app.store import work_items
 from app.store.executions import TransitionRows
@@ -59,7 +59,8 @@ def transition_rows(arn: str, transition: Transition, now: float) -> TransitionR
             invocation = Invocation(
                 task.task_id, task.resource, task.input, task.token, task.timeout_seconds, task.role_arn
             )
-            rows.items.append(work_items.row(arn, WorkKind.INVOKE, invocation.to_json(), now))
+            kind = WorkKind.WATCH if task.resource == AWAIT_JOB else WorkKind.INVOKE
+            rows.items.append(work_items.row(arn, kind, invocation.to_json(), now))
     if transition.run_again:
         rows.items.append(work_items.row(arn, WorkKind.RUN, {}, now))
     return rows

@@ -19,7 +19,7 @@ from app.asl.resources import Resource, parse_resource
 from app.codec import dumps, loads
 from app.durable import news
 from app.durable.news import MAX_PAYLOAD_BYTES, Phase, TaskNews
-from app.durable.work import ITEM_READER, MAP_CHILD, RESULT_WRITER, Invocation
+from app.durable.work import AWAIT_JOB, ITEM_READER, MAP_CHILD, RESULT_WRITER, STOP_JOB, Invocation
 from app.errors import ServiceError
 from app.integrations.api_gateway import invoke_api_gateway
 from app.integrations.aws.item_reader import read_items
@@ -102,6 +102,11 @@ class Integrations:
             return self.start_map_child(execution_arn, invocation.task_id, invocation.input)
         if invocation.resource == RESULT_WRITER:
             return self._write_results(invocation)
+        if invocation.resource == AWAIT_JOB:
+            return self._look_at_job(invocation)
+        if invocation.resource == STOP_JOB:
+            self.aws.stop_job(invocation.input, invocation.role_arn)
+            return TaskNews(invocation.task_id, Phase.RUNNING)
         resource = parse_resource(invocation.resource)
         if resource is None:
             return _failed(invocation, TaskFailure("States.Runtime", f"Unsupported resource: {invocation.resource}"))
@@ -204,6 +209,14 @@ class Integrations:
             return _failed(invocation, result)
         return news.succeeded(invocation.task_id, result.output)
 
+    def _look_at_job(self, invocation: Invocation) -> TaskNews:
+        result = self.aws.look_at_job(invocation.input, invocation.role_arn)
+        if result is None:
+            return TaskNews(invocation.task_id, Phase.RUNNING)
+        if isinstance(result, TaskFailure):
+            return news.failed(invocation.task_id, result.error, result.cause)
+        return news.succeeded(invocation.task_id, result.output)
+
     def _write_results(self, invocation: Invocation) -> TaskNews:
         """A Map Run's results written (or shaped): those the request carries (Express children, not
         stored), or those of its stored children."""
@@ -256,7 +269,8 @@ def _child_input(value: Any, parent_arn: str) -> str:
 
 
 def _succeeded_or_submitted(invocation: Invocation, resource: Resource, output: Any) -> TaskNews:
-    phase = Phase.SUBMITTED if resource.pattern == "wait_for_task_token" else Phase.SUCCEEDED
+    waits = resource.pattern == "wait_for_task_token" or resource.polls_job
+    phase = Phase.SUBMITTED if waits else Phase.SUCCEEDED
     return TaskNews(invocation.task_id, phase, output=output)
 
 

@@ -113,7 +113,7 @@ class Scheduler:
         for item in items:
             if "due" in item.payload:  # a timer: how late it is, for the lateness metric
                 metrics.TIMER_LATENESS_SECONDS.observe(max(now - float(item.payload["due"]), 0.0))
-            if item.kind == WorkKind.INVOKE:
+            if item.kind in (WorkKind.INVOKE, WorkKind.WATCH):
                 self.tasks.submit(item)
                 continue
             if item.kind == WorkKind.WARN:

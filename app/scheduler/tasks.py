@@ -7,6 +7,8 @@ another worker calls again (integrations are called at least once).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import functools
 import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -15,8 +17,8 @@ import sqlalchemy as sa
 
 from app.crashpoints import crash_point
 from app.durable import news
-from app.durable.news import MAX_CAUSE, TaskNews
-from app.durable.work import MAP_CHILD, MAX_ATTEMPTS, Invocation, WorkKind
+from app.durable.news import MAX_CAUSE, Phase, TaskNews
+from app.durable.work import MAP_CHILD, MAX_ATTEMPTS, STOP_JOB, Invocation, WorkKind
 from app.executions.caller import Caller, call_safely
 from app.executions.deliveries import (
     ExecutionNotRunningError,
@@ -27,10 +29,15 @@ from app.executions.deliveries import (
 )
 from app.executions.runtime import Runtime
 from app.executions.triggers import new_trigger
+from app.executions.watches import awaits_task
 from app.store import work_items
 from app.store.work_items import WorkItem
 
 log = logging.getLogger(__name__)
+
+#: The wait before the second look at a ``.sync`` job (doubling from there), and the longest between two looks.
+FIRST_LOOK_SECONDS = 0.5
+LONGEST_LOOK_SECONDS = 60.0
 
 
 class TaskRunner:
@@ -59,23 +66,50 @@ class TaskRunner:
 
     def _run(self, item: WorkItem) -> None:
         invocation = Invocation.from_json(item.payload)
+        answer: TaskNews | None
         try:
             if item.attempts > MAX_ATTEMPTS:  # called again and again, its news never stored
                 cause = f"The task was called {MAX_ATTEMPTS} times and its result could never be recorded"
                 answer = news.call_failed(invocation.task_id, "States.Runtime", cause)
             else:
-                answer = call_safely(self.caller, item.execution_arn, invocation)
+                answer = self._answer(item, invocation)
         finally:
             with self._lock:
                 self._in_flight.discard(item.id)
         crash_point("after_integration_call")
         try:
-            if invocation.resource == MAP_CHILD:  # one of many at once for one Map: applied together, in batches
+            if answer is None:  # a job nobody waits for, stopped
+                self.runtime.db.write_small(functools.partial(work_items.delete, item_id=item.id))
+            elif answer.phase == Phase.RUNNING:
+                self._look_again(item, invocation)
+            elif invocation.resource == MAP_CHILD:  # one of many at once for one Map: applied together, in batches
                 self._enqueue(item, answer)
             else:
                 self._report(item, invocation, answer)
         except Exception:  # the lease runs out and the call is retried, a bounded number of times
             log.exception("the news of a task of %s could not be recorded", item.execution_arn)
+
+    def _answer(self, item: WorkItem, invocation: Invocation) -> TaskNews | None:
+        """The call's news; for a look at a ``.sync`` job its execution no longer waits for, the job is
+        stopped instead, and there is no news (None)."""
+        if item.kind != WorkKind.WATCH or awaits_task(self.runtime, item.execution_arn, invocation.task_id):
+            return call_safely(self.caller, item.execution_arn, invocation)
+        call_safely(self.caller, item.execution_arn, dataclasses.replace(invocation, resource=STOP_JOB))
+        return None
+
+    def _look_again(self, item: WorkItem, invocation: Invocation) -> None:
+        """The job still runs: the next look in place of this one, later each time (up to a minute)."""
+        looks = int(invocation.input.get("Looks", 0)) + 1
+        delay = min(FIRST_LOOK_SECONDS * 2**looks, LONGEST_LOOK_SECONDS) * self.runtime.engine_options.wait_time_scale
+        again = dataclasses.replace(invocation, input={**invocation.input, "Looks": looks})
+
+        def write(conn: sa.Connection) -> None:
+            work_items.delete(conn, item.id)
+            work_items.enqueue(
+                conn, item.execution_arn, WorkKind.WATCH, again.to_json(), self.runtime.clock.now() + delay
+            )
+
+        self.runtime.db.write_small(write)
 
     def _report(self, item: WorkItem, invocation: Invocation, answer: TaskNews) -> None:
         """Deliver the call's news; news that cannot be stored fails the task (``States.Runtime``)."""

@@ -16,7 +16,10 @@ from app.store.tables import work_items
 
 _INSERT = compiled.Insert(work_items, ["execution_arn", "kind", "payload", "visible_at", "timer_id"])
 _DELETE = compiled.Compiled(work_items.delete().where(work_items.c.id == sa.bindparam("item_id")))
-_DELETE_FOR_EXECUTION = compiled.Compiled(work_items.delete().where(work_items.c.execution_arn == sa.bindparam("arn")))
+# An ended execution's watches stay: their next look stops the job the execution no longer waits for.
+_DELETE_FOR_EXECUTION = compiled.Compiled(
+    work_items.delete().where(work_items.c.execution_arn == sa.bindparam("arn"), work_items.c.kind != WorkKind.WATCH)
+)
 _NEXT_DUE = compiled.Compiled(sa.select(sa.func.min(work_items.c.visible_at)))
 
 
@@ -95,7 +98,7 @@ def delete(conn: sa.Connection, item_id: int) -> None:
 
 
 def delete_for_execution(conn: sa.Connection, execution_arn: str) -> None:
-    """Drop every pending item of an execution that has ended."""
+    """Drop the pending items of an execution that has ended (but its watches of ``.sync`` jobs)."""
     _DELETE_FOR_EXECUTION.execute(conn, {"arn": execution_arn})
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from app.durable.news import Phase, TaskNews
 from app.durable.statuses import ExecutionStatus
-from app.durable.work import WorkKind
+from app.durable.work import AWAIT_JOB, WorkKind
 from app.engine.types import EngineOptions
 from tests.unit.test_engine_harness import (
     ACTIVITY_ARN,
@@ -344,3 +344,39 @@ def test_echo_chain_of_tasks() -> None:
     run = execute(definition, {"x": [1]}, responder=echo)
     assert run.result == {"x": [1]}
     assert [t.task_id for t in run.tasks] == sorted({t.task_id for t in run.tasks})
+
+
+GLUE_SYNC = "arn:aws:states:::glue:startJobRun.sync"
+
+
+def test_a_started_job_is_watched_until_it_ends() -> None:
+    driver = waiting(task(GLUE_SYNC, Parameters={"JobName": "nightly"}))
+    (start,) = driver.tasks
+    assert start.resource == GLUE_SYNC
+    driver.news(start, "submitted", output={"JobRunId": "jr_1"})
+    (look,) = driver.tasks[1:]  # the look at the job, under the same task
+    assert (look.task_id, look.resource) == (start.task_id, AWAIT_JOB)
+    assert look.input == {
+        "Resource": GLUE_SYNC,
+        "Parameters": {"JobName": "nightly"},
+        "Submitted": {"JobRunId": "jr_1"},
+    }
+    driver.news(look, "succeeded", output={"JobRunState": "SUCCEEDED"})
+    assert driver.types[2:] == [
+        "TaskScheduled",
+        "TaskStarted",
+        "TaskSubmitted",
+        "TaskSucceeded",
+        "TaskStateExited",
+        "ExecutionSucceeded",
+    ]
+    assert driver.result == {"JobRunState": "SUCCEEDED"}
+
+
+def test_a_recovery_watches_a_submitted_job_again() -> None:
+    driver = waiting(task(GLUE_SYNC, Parameters={"JobName": "nightly"}))
+    (start,) = driver.tasks
+    driver.news(start, "submitted", output={"JobRunId": "jr_1"})
+    driver.advance(driver.trigger(WorkKind.RECOVER))  # the look's work item was lost
+    again = driver.tasks[-1]
+    assert (again.task_id, again.resource, again.input["Submitted"]) == (start.task_id, AWAIT_JOB, {"JobRunId": "jr_1"})

@@ -20,6 +20,7 @@ from app.codec import dumps
 from app.durable import news as task_news
 from app.durable.news import Phase, TaskNews, TimeoutKind
 from app.durable.snapshot import PendingTask, TaskCall, TimerPurpose
+from app.durable.work import AWAIT_JOB
 from app.engine import dataflow
 from app.engine.outcomes import Failure, Outcome, Suspend
 from app.engine.run import Run
@@ -81,7 +82,7 @@ def recover(run: Run) -> None:
     task = run.frame.task
     assert task is not None
     call = task.call
-    if call is None or task.submitted:
+    if call is None or (task.submitted and call.resource != AWAIT_JOB):
         return
     run.tasks.append(
         TaskInvocation(
@@ -105,6 +106,8 @@ def on_task(run: Run, news: TaskNews) -> Outcome:
     ends = phase in (Phase.SUCCEEDED, Phase.FAILED, Phase.CALL_FAILED)
     if phase in (Phase.STARTED, Phase.SUBMITTED):
         _progress_event(run, spec.resource, news)
+        if phase == Phase.SUBMITTED and spec.resource.polls_job and task.call is not None:  # not a mock's
+            _watch_job(run, task, news.output)
         early, task.early = (task.early, None) if phase == Phase.SUBMITTED else (None, task.early)
         return on_task(run, early) if early else Suspend()
     if phase in (Phase.SUCCEEDED, Phase.FAILED) and _awaits_submission(spec.resource, task):
@@ -129,6 +132,20 @@ def on_task(run: Run, news: TaskNews) -> Outcome:
         run.closed_tokens.append(task.token)
     _event(run, spec.resource, "TimedOut", _error_details(error, None))
     return Failure(error, "")  # AWS's timeouts have an empty cause ("Cause": "" in a Catch's output)
+
+
+def _watch_job(run: Run, task: PendingTask, submitted: Any) -> None:
+    """A ``.sync`` job started: from now on the task's call is the look at the job, until it ends (made
+    again if lost, as the start was)."""
+    start = task.call
+    assert start is not None
+    request = {"Resource": start.resource, "Parameters": start.input, "Submitted": submitted}
+    task.call = TaskCall(AWAIT_JOB, request, start.timeout_seconds, start.role_arn)
+    run.tasks.append(
+        TaskInvocation(
+            task.id, AWAIT_JOB, request, call=True, timeout_seconds=start.timeout_seconds, role_arn=start.role_arn
+        )
+    )
 
 
 def _mocked(run: Run) -> MockedResult | None:

@@ -33,6 +33,8 @@ class Optimized:
     cause_service: str
     prepare: Callable[[Any, str], Any] = lambda parameters, _: parameters
     check: Callable[[dict[str, Any]], TaskFailure | None] = lambda _: None
+    #: Members named in the Java SDK's casing (``TaskArn``), as AWS shows the jobs' answers, not the service's own.
+    java_names: bool = False
 
 
 def _with_resources(parameters: Any, execution_arn: str) -> Any:
@@ -91,7 +93,7 @@ def call_optimized(
     failure = integration.check(response)
     if failure is not None:
         return failure
-    output = from_botocore(response, operation.shapes.output_shape, java_names=False)
+    output = from_botocore(response, operation.shapes.output_shape, java_names=integration.java_names)
     return TaskSuccess({**output, **_sdk_metadata(response.get("ResponseMetadata") or {})})
 
 
