@@ -1,5 +1,5 @@
 """``.sync`` jobs over moto's server: the task waits for the job to end, watching it, and stops it when the
-execution no longer waits. (Batch needs a container engine in moto: its watch is covered by the unit tests.)"""
+execution no longer waits."""
 
 from __future__ import annotations
 
@@ -62,13 +62,17 @@ def test_a_glue_job_run_and_a_missing_job_caught_by_name(run_machine: RunMachine
     assert (output["JobName"], output["JobRunState"]) == (job, "SUCCEEDED")
     assert task_events(events) == WATCHED
 
-    catch = [{"ErrorEquals": ["Glue.EntityNotFoundException"], "Next": "Caught"}]
-    missing = one_task(resource, {"JobName": "no-such-job"}, Catch=catch)
+    named = ["Glue.EntityNotFoundException"]
+    retry = [{"ErrorEquals": named, "IntervalSeconds": 1, "MaxAttempts": 1}]
+    missing = one_task(
+        resource, {"JobName": "no-such-job"}, Retry=retry, Catch=[{"ErrorEquals": named, "Next": "Caught"}]
+    )
     del missing["States"]["Job"]["End"]
     missing["States"]["Job"]["Next"] = "Caught"
     missing["States"]["Caught"] = {"Type": "Pass", "End": True}
-    output = succeeded(run_machine(missing, {})[0])
-    assert output["Error"] == "Glue.EntityNotFoundException"
+    description, events = run_machine(missing, {})
+    assert succeeded(description)["Error"] == "Glue.EntityNotFoundException"
+    assert task_events(events) == ["TaskScheduled", "TaskStarted", "TaskFailed"] * 2  # tried, retried, caught
 
 
 def test_a_codebuild_build_runs_to_its_end(run_machine: RunMachine, aws: Aws) -> None:
@@ -149,3 +153,35 @@ def test_stopping_the_execution_stops_its_ecs_task(
     wait_until(stopped, 30, "the task was never stopped")
     reason = ecs.describe_tasks(cluster=cluster, tasks=[task_arn])["tasks"][0].get("stoppedReason", "")
     assert "Step Functions" in reason
+
+
+@pytest.fixture
+def batch_queue(aws: Aws, moto: MotoServer) -> tuple[str, str]:
+    """A job queue and a job definition, on moto's Batch without a container engine (jobs succeed at once)."""
+    httpx.post(f"{moto.endpoint}/moto-api/config", json={"batch": {"use_docker": False}}).raise_for_status()
+    suffix = uuid.uuid4().hex[:8]
+    role = aws("iam").create_role(RoleName=f"batch-{suffix}", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+    batch = aws("batch")
+    environment = batch.create_compute_environment(
+        computeEnvironmentName=f"env-{suffix}", type="UNMANAGED", serviceRole=role
+    )["computeEnvironmentArn"]
+    queue = batch.create_job_queue(
+        jobQueueName=f"queue-{suffix}",
+        state="ENABLED",
+        priority=1,
+        computeEnvironmentOrder=[{"order": 1, "computeEnvironment": environment}],
+    )["jobQueueArn"]
+    container = {"image": "busybox", "vcpus": 1, "memory": 128}
+    definition = batch.register_job_definition(
+        jobDefinitionName=f"def-{suffix}", type="container", containerProperties=container
+    )["jobDefinitionArn"]
+    return queue, definition
+
+
+def test_a_batch_job_runs_to_its_end(run_machine: RunMachine, batch_queue: tuple[str, str]) -> None:
+    queue, definition = batch_queue
+    parameters = {"JobName": "nightly", "JobQueue": queue, "JobDefinition": definition}
+    description, events = run_machine(one_task("arn:aws:states:::batch:submitJob.sync", parameters), {})
+    output = succeeded(description)
+    assert (output["JobName"], output["Status"]) == ("nightly", "SUCCEEDED")
+    assert task_events(events) == WATCHED
