@@ -27,7 +27,6 @@ from app.engine.states import task as task_state
 from app.engine.types import EngineOptions, ExecutionInfo, Timer, Transition, Trigger
 
 DEFAULT_OPTIONS = EngineOptions()
-FAILED_EVENT_TYPES = {"Map": "MapStateFailed", "Parallel": "ParallelStateFailed"}
 ENDING_EVENTS = {
     ExecutionStatus.FAILED: "ExecutionFailed",
     ExecutionStatus.ABORTED: "ExecutionAborted",
@@ -340,7 +339,8 @@ def _exit_state(run: Run, proceed: Proceed) -> None:
     if proceed.assigned:
         details["assignedVariables"] = {name: dumps(value) for name, value in proceed.assigned.items()}
         details["assignedVariablesDetails"] = {"truncated": False}
-    run.emit(f"{spec.type}StateExited", "stateExitedEventDetails", details)
+    if not _exit_unrecorded(run, spec, proceed):
+        run.emit(f"{spec.type}StateExited", "stateExitedEventDetails", details)
     run.variables.update(proceed.assigned)
     frame = run.frame
     run.drop_children()
@@ -362,9 +362,10 @@ def _state_error(run: Run, error: str | None, cause: str | None) -> None:
     run.inspect("error", {"error": name, "cause": cause})
     if _retry(run, spec, name):
         return
-    if spec.type in FAILED_EVENT_TYPES:
-        run.emit(FAILED_EVENT_TYPES[spec.type])
     catcher_index = handlers.first_match(spec.catch, name)
+    # As AWS records them: a Map's failure always, a Parallel's only when no Catch takes it.
+    if spec.type == "Map" or (spec.type == "Parallel" and catcher_index is None):
+        run.emit(f"{spec.type}StateFailed")
     if catcher_index is not None:
         run.inspect("catchIndex", catcher_index)
         _catch(run, spec.catch[catcher_index], name, cause)
@@ -411,8 +412,17 @@ def _frame_succeeds(run: Run, output: Any) -> None:
     run.finish(ExecutionStatus.SUCCEEDED, output=output)
 
 
+def _exit_unrecorded(run: Run, spec: StateSpec, proceed: Proceed) -> bool:
+    """AWS records no exit of a Parallel that ends a branch of another Parallel (the outer one's exit
+    follows its branches' last events)."""
+    return spec.type == "Parallel" and run.frame.branch is not None and (proceed.next or spec.next) is None
+
+
 def _frame_fails(run: Run, error: str | None, cause: str | None) -> None:
     if not run.is_root:
+        if run.frame.branch is not None and run.state.type != "Fail":
+            # AWS records the state whose failure ends a Parallel's branch as aborted (a Fail state ends it).
+            run.emit(f"{run.state.type}StateAborted")
         run.frame.failed_at = run.frame.state
         _frame_ends(run.frame, ExecutionStatus.FAILED, error=error, cause=cause)
         return

@@ -17,14 +17,6 @@ from tests.support.shared import CASES_DIR
 
 pytestmark = pytest.mark.conformance
 
-# Cases whose recorded history this server does not reproduce, with the reason.
-KNOWN_HISTORY_DIFFERENCES = {
-    "scenarios.test_base_scenarios.test_parallel_state_nested": (
-        "AWS records no ParallelStateExited for the inner Parallel that ends a branch; "
-        "this server writes one for every Parallel state it exits"
-    ),
-}
-
 
 @pytest.fixture(scope="session")
 def conformance_results(server: ServerProcess, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
@@ -35,4 +27,4 @@ def conformance_results(server: ServerProcess, tmp_path_factory: pytest.TempPath
 
 @pytest.mark.parametrize("case_id", case_ids(CASES_DIR))
 def test_case_matches_aws(case_id: str, conformance_results: dict[str, Any]) -> None:
-    check_case(conformance_results[case_id], KNOWN_HISTORY_DIFFERENCES)
+    check_case(conformance_results[case_id])

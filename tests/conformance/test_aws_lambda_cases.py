@@ -19,15 +19,6 @@ from tests.support.shared import LAMBDA_CASES_DIR
 
 pytestmark = pytest.mark.conformance
 
-# Cases whose recorded history this server does not reproduce, with the reason.
-KNOWN_HISTORY_DIFFERENCES = {
-    f"states_variables.test_error_output.test_parallel_catch_error_PARALLEL_CATCH_ERROR_OUTPUT{suffix}": (
-        "AWS records TaskStateAborted for the task whose failure fails the one-branch Parallel, and no "
-        "ParallelStateFailed; this server records ParallelStateFailed, as for any other failed Parallel"
-    )
-    for suffix in ("", "_WITH_RETRY")
-}
-
 
 @pytest.fixture(scope="module")
 def lambda_results(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
@@ -48,4 +39,4 @@ def lambda_results(backend: str, tmp_path_factory: pytest.TempPathFactory) -> It
 
 @pytest.mark.parametrize("case_id", case_ids(LAMBDA_CASES_DIR))
 def test_lambda_case_matches_aws(case_id: str, lambda_results: dict[str, Any]) -> None:
-    check_case(lambda_results[case_id], KNOWN_HISTORY_DIFFERENCES)
+    check_case(lambda_results[case_id])
