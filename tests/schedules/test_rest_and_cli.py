@@ -19,6 +19,7 @@ from app.server_process import ServerProcess
 from app.service.schedule_firing import ScheduleFirer
 from app.settings import Settings, get_settings
 from tests.conftest import CreateMachine
+from tests.support.waiting import wait_until
 
 PASS = {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}}
 
@@ -113,6 +114,8 @@ def test_an_execution_a_schedule_started_names_it(
     target, name = create_machine(PASS), unique("seen")
     body = {"ScheduleExpression": "rate(1 minute)", "Target": {"Arn": target, "Input": {"n": 1}}}
     assert rest(server, "POST", f"/schedules/{name}", body).status_code == 200
+    # The server fires the first occurrence (due at once) itself; the second is the other process's.
+    wait_until(lambda: "LastInvocation" in rest(server, "GET", f"/schedules/{name}").json(), 15, "the first occurrence")
     clock = FakeClock(time.time() + 61)
     other = build_runtime(Settings(database_url=database_url), clock)
     try:
