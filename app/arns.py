@@ -83,6 +83,13 @@ def map_run_machine(map_run_arn: str) -> str:
     return f"arn:aws:states:{parsed.region}:{parsed.account}:stateMachine:{parsed.parts[0]}"
 
 
+def labelled_parent(state_machine_arn: str) -> str:
+    """The machine whose distributed Map a labelled machine (``stateMachine:Machine/Label``) runs the items of;
+    any other machine's ARN as it is."""
+    head, _, name = state_machine_arn.rpartition(":stateMachine:")
+    return f"{head}:stateMachine:{name.split('/', 1)[0]}" if head and "/" in name else state_machine_arn
+
+
 def map_run_id(execution_name: str, entered_event_id: int) -> str:
     """A Map Run's id: the execution that started it and the id of its ``MapStateEntered`` event (unique in it)."""
     return f"{execution_name}-{entered_event_id}"

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
+from app import arns
 from app.asl.model import StateMachineModel, parse_definition
 from app.clock import Clock, SystemClock
 from app.engine.types import EngineOptions, HistoryEvent
@@ -128,7 +129,9 @@ class Runtime:
             self.logs.write(records(level, execution_arn, events))
 
     def _log_level(self, state_machine_arn: str) -> LogLevel:
-        """A machine's logging level, read at most once a second (a change applies within that second)."""
+        """A machine's logging level, read at most once a second (a change applies within that second). A
+        distributed Map's children log as the machine whose Map runs them, as on AWS."""
+        state_machine_arn = arns.labelled_parent(state_machine_arn)
         now = time.monotonic()
         cached = self._log_levels.get(state_machine_arn)
         if cached is not None and now - cached[0] < LOG_LEVEL_TTL:

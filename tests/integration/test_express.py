@@ -281,3 +281,24 @@ def test_standard_executions_log_too(sfn: SFNClient, create_machine: Any, execut
     wait_until(lambda: bool(log_records(execution_log, execution)), 5, "the execution's log record")
     assert [r["type"] for r in log_records(execution_log, execution)] == ["ExecutionFailed"]
     assert sfn.describe_state_machine(stateMachineArn=arn)["loggingConfiguration"]["level"] == "FATAL"
+
+
+def test_a_distributed_map_s_children_log_as_their_parent_machine(
+    sfn: SFNClient, create_machine: Any, execution_log: Path
+) -> None:
+    processor = {"ProcessorConfig": {"Mode": "DISTRIBUTED"}, **passes(1)}
+    definition = {"StartAt": "Fan", "States": {"Fan": {"Type": "Map", "ItemProcessor": processor, "End": True}}}
+    arn = sfn.create_state_machine(
+        name=f"fan-logged-{uuid.uuid4().hex[:8]}",
+        definition=json.dumps(definition),
+        roleArn=ROLE_ARN,
+        loggingConfiguration={"level": "ALL", "includeExecutionData": False},
+    )["stateMachineArn"]
+    execution = sfn.start_execution(stateMachineArn=arn, input=json.dumps([{"n": 1}, {"n": 2}]))["executionArn"]
+    wait_for_status(sfn, execution, "SUCCEEDED")
+    run = sfn.list_map_runs(executionArn=execution)["mapRuns"][0]["mapRunArn"]
+    children = [child["executionArn"] for child in sfn.list_executions(mapRunArn=run)["executions"]]
+    assert len(children) == 2
+    for child in children:
+        wait_until(lambda: bool(log_records(execution_log, child)), 5, "the child's log records")  # noqa: B023
+        assert log_records(execution_log, child)[-1]["type"] == "ExecutionSucceeded"
