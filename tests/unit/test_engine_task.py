@@ -26,6 +26,15 @@ from tests.unit.test_engine_harness import (
 INVOKE = "arn:aws:states:::lambda:invoke"
 CALLBACK = "arn:aws:states:::lambda:invoke.waitForTaskToken"
 CHILD_SYNC = "arn:aws:states:::states:startExecution.sync:2"
+#: A task that waits after its call (a child, a job) and then succeeds, to the execution's end.
+SUBMITTED_THEN_SUCCEEDED = [
+    "TaskScheduled",
+    "TaskStarted",
+    "TaskSubmitted",
+    "TaskSucceeded",
+    "TaskStateExited",
+    "ExecutionSucceeded",
+]
 
 
 def task(resource: str, **fields: Any) -> dict[str, Any]:
@@ -222,14 +231,7 @@ def test_a_sync_result_that_arrives_before_submitted_is_held_back() -> None:
     assert early.events == [] and early.applied and early.changed
     assert driver.status == ExecutionStatus.RUNNING
     driver.news(invocation, "submitted", output={"ExecutionArn": "arn:child:1"})
-    assert driver.types[2:] == [
-        "TaskScheduled",
-        "TaskStarted",
-        "TaskSubmitted",
-        "TaskSucceeded",
-        "TaskStateExited",
-        "ExecutionSucceeded",
-    ]
+    assert driver.types[2:] == SUBMITTED_THEN_SUCCEEDED
     assert driver.result == {"Output": "{}"}
 
 
@@ -362,14 +364,7 @@ def test_a_started_job_is_watched_until_it_ends() -> None:
         "Submitted": {"JobRunId": "jr_1"},
     }
     driver.news(look, "succeeded", output={"JobRunState": "SUCCEEDED"})
-    assert driver.types[2:] == [
-        "TaskScheduled",
-        "TaskStarted",
-        "TaskSubmitted",
-        "TaskSucceeded",
-        "TaskStateExited",
-        "ExecutionSucceeded",
-    ]
+    assert driver.types[2:] == SUBMITTED_THEN_SUCCEEDED
     assert driver.result == {"JobRunState": "SUCCEEDED"}
 
 
