@@ -215,6 +215,9 @@ class MapRunRecord:
     failed_items: int = 0
     #: The items whose results its ResultWriter wrote to S3 (0 until it did).
     results_written: int = 0
+    #: How many times a redrive of its execution ran its unsuccessful children again, and the last time.
+    redrive_count: int = 0
+    redrive_date: float | None = None
 
     def copy(self) -> MapRunRecord:
         return MapRunRecord(**self.to_json())

@@ -97,6 +97,22 @@ def start_child(run: Run, spec: MapSpec, index: int, item: Any, child_input: Any
     return frame
 
 
+def redrive(run: Run, spec: MapSpec, children: list[Frame]) -> None:
+    """A redrive of the execution runs the Map Run's unsuccessful children again: each is redriven (the same
+    execution, its ``redriveCount`` one more), or started if it never was; the run keeps its ARN."""
+    redriven = record(run, spec)
+    redriven.status, redriven.stop, redriven.failed_items = ExecutionStatus.RUNNING, None, 0
+    redriven.redrive_count += 1
+    redriven.redrive_date = run.now
+    for child in children:
+        child.status = child.output = child.error = child.cause = None
+        child.reported = False
+        child.task = PendingTask(run.next_id())
+        run.tasks.append(_invocation(run, spec, child, redrive=True))
+    details = {"mapRunArn": redriven.arn, "redriveCount": redriven.redrive_count}
+    run.emit("MapRunRedriven", "mapRunRedrivenEventDetails", details)
+
+
 def recover(run: Run) -> None:
     """Ask again to start the children whose start was not confirmed (their work items were lost)."""
     spec = run.state
@@ -155,7 +171,8 @@ def running_children(run: Run, spec: MapSpec) -> list[str]:
     ]
 
 
-def _invocation(run: Run, spec: MapSpec, frame: Frame) -> TaskInvocation:
+def _invocation(run: Run, spec: MapSpec, frame: Frame, *, redrive: bool = False) -> TaskInvocation:
+    """The call that starts the child of ``frame`` (``redrive``: or redrives it, if it ended unsuccessfully)."""
     assert frame.task is not None and frame.item is not None
     map_run_arn = run_arn(run, spec)
     request = {
@@ -164,5 +181,6 @@ def _invocation(run: Run, spec: MapSpec, frame: Frame) -> TaskInvocation:
         "Definition": spec.child_definition,
         "ExecutionType": spec.execution_type,
         "Input": frame.input,
+        "Redrive": redrive,
     }
     return TaskInvocation(task_id=frame.task.id, resource=MAP_CHILD, input=request, call=True)

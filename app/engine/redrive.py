@@ -18,9 +18,11 @@ from app.asl.states.map_ import MapSpec
 from app.durable.snapshot import Frame, Snapshot, iteration_result, result_bytes
 from app.durable.statuses import ExecutionStatus
 from app.durable.work import DEADLINE_TIMER_ID, WorkKind
+from app.engine import map_run
 from app.engine.advance import time_limit
 from app.engine.run import Run
 from app.engine.states import handler_for
+from app.engine.states import map_ as map_state
 from app.engine.types import EngineOptions, ExecutionInfo, Timer, Transition
 
 
@@ -30,7 +32,7 @@ def redrive(
     """``ExecutionRedriven`` (redrive ``info.redrive_count``), the unsuccessful frames rewound, and a new deadline."""
     run = Run(model, snapshot.copy(), now, info, options)
     run.emit("ExecutionRedriven", "executionRedrivenEventDetails", {"redriveCount": info.redrive_count})
-    _rewind(run.snapshot.root, model.states)
+    _rewind(run, run.snapshot.root, model.states)
     limit = time_limit(model, options)
     run.timers.append(
         Timer(DEADLINE_TIMER_ID, now + limit, kind=WorkKind.TIMEOUT, warn_at=now + limit * options.limit_warning_share)
@@ -39,7 +41,7 @@ def redrive(
     return run.transition()
 
 
-def _rewind(frame: Frame, states: Mapping[str, StateSpec]) -> None:
+def _rewind(run: Run, frame: Frame, states: Mapping[str, StateSpec]) -> None:
     """Make an unsuccessful frame run again: its fan's unsuccessful children, or its state from entry."""
     if frame.state is None:  # a branch or iteration that failed, or the execution's root
         if frame.failed_at is None:
@@ -48,8 +50,12 @@ def _rewind(frame: Frame, states: Mapping[str, StateSpec]) -> None:
         frame.status = frame.output = frame.error = frame.cause = None
         frame.reported = False
     spec = states[frame.state]
+    run_started = frame.children is not None and frame.children.map is not None
+    if isinstance(spec, MapSpec) and map_state.runs_children(run, spec) and run_started:
+        _redrive_map_run(run, frame, states, spec)
+        return
     if frame.children is None or (isinstance(spec, MapSpec) and spec.distributed):
-        # a distributed Map is entered again whole: a new Map Run, since its children were stopped or failed
+        # not started yet (or a distributed Map an Express execution runs inline): the state is entered again
         frame.children = None
         frame.entered = frame.entered_time = frame.task = None
         frame.retries = {}
@@ -62,9 +68,30 @@ def _rewind(frame: Frame, states: Mapping[str, StateSpec]) -> None:
         if child.status == ExecutionStatus.SUCCEEDED:
             continue
         child = children.frames[index] = child.copy()  # a reported child is shared with the read snapshot
-        _rewind(child, handler.fan.states_of(spec, child))
+        _rewind(run, child, handler.fan.states_of(spec, child))
     frame.timers = {}
-    if children.map is not None:
+    _recount(frame)
+
+
+def _redrive_map_run(run: Run, frame: Frame, states: Mapping[str, StateSpec], spec: MapSpec) -> None:
+    """A distributed Map whose run started goes on with the same Map Run: its unsuccessful children run again."""
+    children = frame.children
+    assert children is not None
+    again = []
+    for index, child in enumerate(children.frames):
+        if child.status != ExecutionStatus.SUCCEEDED:
+            children.frames[index] = child.copy()  # shared with the snapshot that was read
+            again.append(children.frames[index])
+    run.focus(frame, states)
+    map_run.redrive(run, spec, again)
+    frame.timers = {}
+    _recount(frame)
+
+
+def _recount(frame: Frame) -> None:
+    """A Map's counts of ended iterations and of what they hold, after its unsuccessful ones were reset."""
+    children = frame.children
+    if children is not None and children.map is not None:
         ended = [child for child in children.frames if child.status is not None]
         children.map.failures = children.map.kept_input_bytes = 0
         children.map.finished = len(ended)

@@ -22,10 +22,11 @@ from app.durable.statuses import ExecutionStatus
 from app.engine import map_run
 from app.engine.types import ExecutionInfo
 from app.executions import lineage, starts
+from app.executions import redrives as execution_redrives
 from app.executions.express import ExpressStart
 from app.executions.runtime import Revision, Runtime
 from app.executions.starts import NameTakenError, NewExecution
-from app.service import express
+from app.service import express, redrives
 from app.store import executions, state_machines
 from app.store.records import ExecutionRecord
 
@@ -66,9 +67,28 @@ def start(runtime: Runtime, parent_arn: str, task_id: int, request: dict[str, An
         starts.begin(runtime, new, revision, now)
     except NameTakenError as taken:  # started before this call was made again: its end was reported, or will be
         child = taken.existing
+        if request.get("Redrive") and child.status in redrives.REDRIVABLE:
+            return _redrive(runtime, child, parent_task, now)
         if child.status != ExecutionStatus.RUNNING:
             return lineage.ended_news(task_id, child.status, child.output, child.error, child.cause)
     return TaskNews(task_id, Phase.SUBMITTED, output={"ExecutionArn": arn})
+
+
+def _redrive(runtime: Runtime, child: ExecutionRecord, parent_task: dict[str, Any], now: float) -> TaskNews:
+    """Redrive an unsuccessful child of a redriven Map Run; it reports its new end to the parent's new task."""
+    task_id = int(parent_task["task_id"])
+    with runtime.db.write() as conn:
+        executions.set_parent_task(conn, child.arn, dumps(parent_task))
+    for _ in range(execution_redrives.MAX_RACE_RETRIES):
+        with runtime.db.read() as conn:
+            row = executions.get(conn, child.arn)
+        if row is None:
+            break
+        if row.status not in redrives.REDRIVABLE:  # redriven by the call made before this one
+            return TaskNews(task_id, Phase.SUBMITTED, output={"ExecutionArn": child.arn})
+        if execution_redrives.redrive(runtime, row, now, row.redrive_tokens):
+            return TaskNews(task_id, Phase.SUBMITTED, output={"ExecutionArn": child.arn})
+    return call_failed(task_id, "States.Runtime", f"The child execution {child.arn} could not be redriven.")
 
 
 def _start_express(

@@ -39,10 +39,12 @@ def describe(runtime: Runtime, map_run_arn: str) -> dict[str, Any]:
         "toleratedFailureCount": int(record.tolerated_count or 0),
         "itemCounts": _item_counts(record),
         "executionCounts": _execution_counts(record, statuses),
-        "redriveCount": 0,
+        "redriveCount": record.redrive_count,
     }
     if record.stop is not None:
         result["stopDate"] = record.stop
+    if record.redrive_date is not None:
+        result["redriveDate"] = record.redrive_date
     return result
 
 

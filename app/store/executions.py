@@ -115,6 +115,11 @@ def get_many(conn: sa.Connection, arns: list[str]) -> dict[str, ExecutionRecord]
     return {row.arn: ExecutionRecord._make(row) for row in rows}
 
 
+def set_parent_task(conn: sa.Connection, arn: str, parent_task: str) -> None:
+    """Point a child execution's report at another task of its parent (a redriven Map Run child's new one)."""
+    conn.execute(executions.update().where(executions.c.arn == arn).values(parent_task=parent_task))
+
+
 def find_by_name(conn: sa.Connection, state_machine_arn: str, name: str) -> ExecutionRecord | None:
     query = _EXECUTION.where(executions.c.state_machine_arn == state_machine_arn, executions.c.name == name)
     row = conn.execute(query).first()

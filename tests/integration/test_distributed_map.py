@@ -282,17 +282,49 @@ def test_express_children_run_and_their_results_come_back(sfn: SFNClient, create
     assert sfn.list_executions(mapRunArn=run["mapRunArn"])["executions"] == [], "Express executions are not stored"
 
 
-def test_a_redrive_starts_a_new_map_run(sfn: SFNClient, create_machine: CreateMachine) -> None:
-    machine = create_machine(distributed_map(FAIL_ODD, "Odd?"))
-    execution = sfn.start_execution(stateMachineArn=machine, input='[{"n": 0}, {"n": 1}]')
-    wait_for_status(sfn, execution["executionArn"], "FAILED")
-    sfn.redrive_execution(executionArn=execution["executionArn"])
-    wait_until(
-        lambda: history_types(sfn, execution["executionArn"]).count("MapRunFailed") == 2, 30.0, "the second run failed"
+# Item 1's child fails in its first run (no choice matches) and passes once redriven (a redrive re-enters the
+# state that failed).
+FAIL_ODD_UNTIL_REDRIVEN = {
+    "Odd?": {
+        "Type": "Choice",
+        "Choices": [
+            {
+                "Or": [
+                    {"Not": {"Variable": "$.n", "NumericEquals": 1}},
+                    {"Variable": "$$.Execution.RedriveCount", "NumericGreaterThan": 0},
+                ],
+                "Next": "Done",
+            }
+        ],
+    },
+    "Done": {"Type": "Pass", "End": True},
+}
+
+
+def test_a_redrive_runs_the_failed_children_of_the_same_map_run_again(
+    sfn: SFNClient, create_machine: CreateMachine
+) -> None:
+    machine = create_machine(distributed_map(FAIL_ODD_UNTIL_REDRIVEN, "Odd?"))
+    execution = sfn.start_execution(stateMachineArn=machine, input='[{"n": 0}, {"n": 1}, {"n": 2}]')["executionArn"]
+    wait_for_status(sfn, execution, "FAILED")
+    run_arn = map_run_arn(sfn, execution)
+    children = {child["executionArn"]: child for child in sfn.list_executions(mapRunArn=run_arn)["executions"]}
+    assert sorted(child["status"] for child in children.values()) in (
+        ["ABORTED", "FAILED", "SUCCEEDED"],  # item 2's child was still running when item 1's failed the run
+        ["FAILED", "SUCCEEDED", "SUCCEEDED"],
     )
-    wait_for_status(sfn, execution["executionArn"], "FAILED")
-    runs = sfn.list_map_runs(executionArn=execution["executionArn"])["mapRuns"]
-    assert len({run["mapRunArn"] for run in runs}) == 2
-    for run in runs:
-        counts = sfn.describe_map_run(mapRunArn=run["mapRunArn"])["executionCounts"]
-        assert (counts["succeeded"], counts["failed"]) == (1, 1)
+
+    sfn.redrive_execution(executionArn=execution)
+    ended = wait_for_status(sfn, execution, "SUCCEEDED")
+    assert json.loads(ended["output"]) == [{"n": 0}, {"n": 1}, {"n": 2}]
+    types = history_types(sfn, execution)
+    assert types.count("MapRunStarted") == 1 and types.count("MapRunRedriven") == 1
+    assert types[-3:] == ["MapRunSucceeded", "MapStateExited", "ExecutionSucceeded"]
+    assert [run["mapRunArn"] for run in sfn.list_map_runs(executionArn=execution)["mapRuns"]] == [run_arn]
+    described = sfn.describe_map_run(mapRunArn=run_arn)
+    assert (described["status"], described["redriveCount"]) == ("SUCCEEDED", 1)
+    assert described["executionCounts"]["succeeded"] == 3
+    for child in sfn.list_executions(mapRunArn=run_arn)["executions"]:  # only the unsuccessful ones ran again
+        was = children[child["executionArn"]]["status"]
+        redriven = sfn.describe_execution(executionArn=child["executionArn"])
+        assert (redriven["status"], redriven["redriveCount"]) == ("SUCCEEDED", 0 if was == "SUCCEEDED" else 1)
