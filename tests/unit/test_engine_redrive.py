@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.durable.statuses import ExecutionStatus
+from app.durable.work import MAP_CHILD
 from app.engine.types import TaskInvocation
 from tests.unit.test_engine_harness import Driver
 
@@ -98,3 +99,35 @@ def test_a_redrive_arms_a_deadline_of_its_own() -> None:
     redriven = driver.redrive()
     deadlines = [timer.due for timer in redriven.timers if timer.timer_id == 0]
     assert deadlines == [driver.now + 10]
+
+
+def test_a_distributed_map_redrives_the_unsuccessful_children_of_its_map_run() -> None:
+    processor = {
+        "ProcessorConfig": {"Mode": "DISTRIBUTED"},
+        "StartAt": "P",
+        "States": {"P": {"Type": "Pass", "End": True}},
+    }
+    definition = {"StartAt": "Fan", "States": {"Fan": {"Type": "Map", "ItemProcessor": processor, "End": True}}}
+    driver = Driver(definition, raw_input="[0, 1, 2]").run(fire_timers=False)
+    starts = [task for task in driver.tasks if task.resource == MAP_CHILD]
+    assert [task.input["Redrive"] for task in starts] == [False, False, False]
+    for task in starts:
+        driver.news(task, "submitted", output={"ExecutionArn": task.input["ExecutionArn"]})
+    driver.news(starts[0], "succeeded", output=0)
+    driver.news(starts[1], "failed", error="Odd", cause="one")  # the run fails; child 2 is stopped with it
+    assert driver.status == ExecutionStatus.FAILED
+    redriven = driver.redrive()
+    assert [event.type for event in redriven.events] == ["ExecutionRedriven", "MapRunRedriven"]
+    run_arn = starts[0].input["MapRunArn"]
+    assert redriven.events[1].details == {"mapRunRedrivenEventDetails": {"mapRunArn": run_arn, "redriveCount": 1}}
+    again = [task for task in redriven.tasks if task.resource == MAP_CHILD]
+    assert [(task.input["ExecutionArn"], task.input["Redrive"]) for task in again] == [
+        (starts[1].input["ExecutionArn"], True),
+        (starts[2].input["ExecutionArn"], True),
+    ]
+    for task, output in zip(again, [1, 2], strict=True):
+        driver.news(task, "submitted", output={"ExecutionArn": task.input["ExecutionArn"]})
+        driver.news(task, "succeeded", output=output)
+    assert ended_as(driver) == ExecutionStatus.SUCCEEDED
+    assert driver.result == [0, 1, 2]
+    assert [event.type for event in driver.events[-3:]] == ["MapRunSucceeded", "MapStateExited", "ExecutionSucceeded"]
