@@ -35,7 +35,8 @@ from app.store.work_items import WorkItem
 
 log = logging.getLogger(__name__)
 
-#: The wait before the second look at a ``.sync`` job (doubling from there), and the longest between two looks.
+#: Half the wait before the second look at a ``.sync`` job (the first is at once; each wait doubles the one
+#: before), and the longest between two looks.
 FIRST_LOOK_SECONDS = 0.5
 LONGEST_LOOK_SECONDS = 60.0
 
