@@ -35,9 +35,9 @@ from app.store.work_items import WorkItem
 
 log = logging.getLogger(__name__)
 
-#: Half the wait before the second look at a ``.sync`` job (the first is at once; each wait doubles the one
+#: The wait before the second look at a ``.sync`` job (the first is at once; each next wait doubles the one
 #: before), and the longest between two looks.
-FIRST_LOOK_SECONDS = 0.5
+SECOND_LOOK_SECONDS = 1.0
 LONGEST_LOOK_SECONDS = 60.0
 
 
@@ -101,7 +101,10 @@ class TaskRunner:
     def _look_again(self, item: WorkItem, invocation: Invocation) -> None:
         """The job still runs: the next look in place of this one, later each time (up to a minute)."""
         looks = int(invocation.input.get("Looks", 0)) + 1
-        delay = min(FIRST_LOOK_SECONDS * 2**looks, LONGEST_LOOK_SECONDS) * self.runtime.engine_options.wait_time_scale
+        delay = (
+            min(SECOND_LOOK_SECONDS * 2 ** (looks - 1), LONGEST_LOOK_SECONDS)
+            * self.runtime.engine_options.wait_time_scale
+        )
         again = dataclasses.replace(invocation, input={**invocation.input, "Looks": looks})
 
         def write(conn: sa.Connection) -> None:
