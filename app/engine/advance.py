@@ -63,12 +63,18 @@ def advance(
     now: float,
     info: ExecutionInfo,
     options: EngineOptions = DEFAULT_OPTIONS,
+    *,
+    owned: bool = False,
 ) -> Transition:
-    """Apply ``trigger`` to a RUNNING execution and run on until it must wait, ends, or uses its budget."""
+    """Apply ``trigger`` to a RUNNING execution and run on until it must wait, ends, or uses its budget.
+
+    The snapshot given is left as it was, unless ``owned``: it is the caller's alone (the previous step's of
+    one batch of triggers), and is changed in place rather than copied, so that a batch of news costs one copy.
+    """
     wanted = _wanted_frame(trigger)
     if wanted is not None and _find_frame(snapshot.root, model.states, wanted) is None:
         return Transition(events=[], snapshot=snapshot)  # stale: the state it was meant for is gone
-    run = Run(model, snapshot.copy(), now, info, options, trigger.entropy)
+    run = Run(model, snapshot if owned else snapshot.copy(), now, info, options, trigger.entropy)
     if trigger.kind == WorkKind.STOP:
         _abort_fans(run, run.snapshot.root, model.states)
         _end(run, ExecutionStatus.ABORTED, trigger.error, trigger.cause)

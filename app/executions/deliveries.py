@@ -105,11 +105,15 @@ def compute(
     now: float,
     info: ExecutionInfo,
 ) -> Transition:
-    """Apply triggers one after another from ``snapshot``; one transition carries all their effects."""
+    """Apply triggers one after another from ``snapshot``; one transition carries all their effects. Only the
+    first step copies the snapshot: the next ones change the copy they are handed, which nothing else holds."""
     options = runtime.engine_options
     total: Transition | None = None
     for trigger in triggers:
-        step = advance(model, snapshot if total is None else total.snapshot, trigger, now, info, options)
+        if total is None:
+            step = advance(model, snapshot, trigger, now, info, options)
+        else:
+            step = advance(model, total.snapshot, trigger, now, info, options, owned=True)
         total = step if total is None else total.then(step)
         if total.status != ExecutionStatus.RUNNING:
             break
