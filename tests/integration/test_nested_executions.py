@@ -12,6 +12,7 @@ from mypy_boto3_stepfunctions import SFNClient
 from app.server_process import ServerProcess
 from tests.conftest import CreateMachine
 from tests.support.waiting import history_types, wait_for_event, wait_for_status
+from tests.unit.test_engine_task import SUBMITTED_THEN_SUCCEEDED
 
 CHILD = {"StartAt": "Echo", "States": {"Echo": {"Type": "Pass", "Parameters": {"got.$": "$.value"}, "End": True}}}
 FAILING_CHILD = {"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "ChildError", "Cause": "child failed"}}}
@@ -67,12 +68,7 @@ def test_sync_returns_child_output_as_text_and_sync2_as_json(sfn: SFNClient, cre
     assert history_types(sfn, sync["executionArn"]) == [
         "ExecutionStarted",
         "TaskStateEntered",
-        "TaskScheduled",
-        "TaskStarted",
-        "TaskSubmitted",
-        "TaskSucceeded",
-        "TaskStateExited",
-        "ExecutionSucceeded",
+        *SUBMITTED_THEN_SUCCEEDED,
     ]
     sync2 = sfn.start_execution(stateMachineArn=create_machine(parent(child, ".sync:2")), input='{"value": 6}')
     output2 = json.loads(wait_for_status(sfn, sync2["executionArn"], "SUCCEEDED")["output"])
