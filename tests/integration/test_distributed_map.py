@@ -308,7 +308,13 @@ def test_a_redrive_runs_the_failed_children_of_the_same_map_run_again(
     execution = sfn.start_execution(stateMachineArn=machine, input='[{"n": 0}, {"n": 1}, {"n": 2}]')["executionArn"]
     wait_for_status(sfn, execution, "FAILED")
     run_arn = map_run_arn(sfn, execution)
-    children = {child["executionArn"]: child for child in sfn.list_executions(mapRunArn=run_arn)["executions"]}
+
+    def listed() -> list[Any]:
+        return list(sfn.list_executions(mapRunArn=run_arn)["executions"])
+
+    # A child still running when the run failed is stopped after it: wait until each child has ended.
+    wait_until(lambda: all(child["status"] != "RUNNING" for child in listed()), 10, "the children to end")
+    children = {child["executionArn"]: child for child in listed()}
     assert sorted(child["status"] for child in children.values()) in (
         ["ABORTED", "FAILED", "SUCCEEDED"],  # item 2's child was still running when item 1's failed the run
         ["FAILED", "SUCCEEDED", "SUCCEEDED"],
@@ -324,7 +330,7 @@ def test_a_redrive_runs_the_failed_children_of_the_same_map_run_again(
     described = sfn.describe_map_run(mapRunArn=run_arn)
     assert (described["status"], described["redriveCount"]) == ("SUCCEEDED", 1)
     assert described["executionCounts"]["succeeded"] == 3
-    for child in sfn.list_executions(mapRunArn=run_arn)["executions"]:  # only the unsuccessful ones ran again
+    for child in listed():  # only the unsuccessful ones ran again
         was = children[child["executionArn"]]["status"]
         redriven = sfn.describe_execution(executionArn=child["executionArn"])
         assert (redriven["status"], redriven["redriveCount"]) == ("SUCCEEDED", 0 if was == "SUCCEEDED" else 1)
