@@ -36,6 +36,14 @@ def render(run: Run, template: Any, data: Any) -> Any:
     return render_template(template, run.scope(data), intrinsic)
 
 
+def call_arguments(run: Run, parameters: Any, arguments: Any, data: Any) -> Any:
+    """A Map's ItemReader or ResultWriter call rendered: its ``Arguments`` (JSONata) or its ``Parameters``
+    with ``data`` as ``$`` (JSONPath); an empty object when the field is not given."""
+    if run.state.is_jsonata:
+        return {} if arguments is MISSING else jsonata_value(run, arguments, "Arguments")
+    return {} if parameters is MISSING else render(run, parameters, data)
+
+
 def select_input(run: Run) -> Any:
     """The effective input: InputPath then Parameters (JSONPath), or ``Arguments`` (JSONata)."""
     spec = run.state

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.asl.states.base import MISSING
 from app.asl.states.map_ import ReaderSpec
 from app.engine import dataflow
 from app.engine.run import Run
@@ -19,13 +18,10 @@ def request(run: Run, reader: ReaderSpec, effective: Any) -> dict[str, Any]:
     """What the integrations need to read the items, with every expression of the reader evaluated."""
     config: Any = dict(reader.config)
     if run.state.is_jsonata:
-        arguments = {} if reader.arguments is MISSING else dataflow.jsonata_value(run, reader.arguments, "Arguments")
         config = dataflow.jsonata_value(run, config, "ReaderConfig")
-    else:
-        arguments = {} if reader.parameters is MISSING else dataflow.render(run, reader.parameters, effective)
     return {
         "Resource": reader.resource,
-        "Arguments": arguments,
+        "Arguments": dataflow.call_arguments(run, reader.parameters, reader.arguments, effective),
         "ReaderConfig": config,
         "MaxItems": dataflow.count(run, reader.max_items, reader.max_items_path, effective, "MaxItems"),
     }

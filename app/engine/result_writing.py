@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.asl.states.base import MISSING
 from app.asl.states.map_ import WriterSpec
 from app.engine import dataflow
 from app.engine.run import Run
@@ -18,13 +17,9 @@ from app.engine.run import Run
 
 def request(run: Run, writer: WriterSpec, effective: Any, map_run_arn: str, children: int) -> dict[str, Any]:
     """What the integrations need to write the results, with every expression of the writer evaluated."""
-    if run.state.is_jsonata:
-        arguments = {} if writer.arguments is MISSING else dataflow.jsonata_value(run, writer.arguments, "Arguments")
-    else:
-        arguments = {} if writer.parameters is MISSING else dataflow.render(run, writer.parameters, effective)
     return {
         "Resource": writer.resource,
-        "Arguments": arguments,
+        "Arguments": dataflow.call_arguments(run, writer.parameters, writer.arguments, effective),
         "WriterConfig": dict(writer.config),
         "MapRunArn": map_run_arn,
         "Children": children,

@@ -189,18 +189,11 @@ def _all_events(conn: sa.Connection, arn: str) -> list[dict[str, Any]]:
 
 def _waiting_states(row: ExecutionRecord) -> dict[int, str]:
     """Task id → the name of the state whose task it is, for every task the execution waits on."""
-    found: dict[int, str] = {}
     try:
-        frames = [snapshots.decode(loads(row.snapshot)).root]
+        root = snapshots.decode(loads(row.snapshot)).root
     except (ValueError, KeyError, TypeError):
-        return found  # a snapshot this code cannot read names no state; the tokens are still listed
-    while frames:
-        frame = frames.pop()
-        if frame.task is not None and frame.state is not None:
-            found[frame.task.id] = frame.state
-        if frame.children is not None:
-            frames.extend(frame.children.frames)
-    return found
+        return {}  # a snapshot this code cannot read names no state; the tokens are still listed
+    return {frame.task.id: frame.state for frame in root.walk() if frame.task is not None and frame.state is not None}
 
 
 def _lineage(conn: sa.Connection, row: ExecutionRecord) -> dict[str, Any]:

@@ -26,6 +26,12 @@ EXCEPTION = "Exception"
 CLIENT_EXCEPTION = "SdkClientException"
 
 
+def s3_cause(exc: ClientError) -> str:
+    """The cause a Map's ItemReader or ResultWriter gives for an error S3 answered with."""
+    details = exc.response.get("Error", {})
+    return f"{details.get('Message') or details.get('Code')} (Service: S3, Error Code: {details.get('Code')})"
+
+
 def sdk_failure(exc: ClientError | BotoCoreError, model: ServiceModel) -> TaskFailure:
     """An ``aws-sdk:*`` call's failure."""
     prefix = error_prefix(model)

@@ -27,6 +27,7 @@ from app.asl.resources import parse_resource
 from app.codec import dumps, loads
 from app.durable.news import MAX_PAYLOAD_BYTES
 from app.integrations.aws.clients import Clients
+from app.integrations.aws.errors import s3_cause
 from app.integrations.results import TaskFailure, TaskResult, TaskSuccess
 
 #: The most the items of one Map may weigh as JSON: they stay in its execution's snapshot while it runs.
@@ -82,9 +83,7 @@ def read_items(clients: Clients, region: str, request: dict[str, Any]) -> TaskRe
     except ReadFailedError as failure:
         return TaskFailure(ITEM_READER_FAILED, str(failure))
     except ClientError as error:
-        details = error.response.get("Error", {})
-        cause = f"{details.get('Message') or details.get('Code')} (Service: S3, Error Code: {details.get('Code')})"
-        return TaskFailure(ITEM_READER_FAILED, cause)
+        return TaskFailure(ITEM_READER_FAILED, s3_cause(error))
     except (BotoCoreError, ValueError, KeyError, TypeError, csv.Error, OSError) as error:  # malformed data
         return TaskFailure(ITEM_READER_FAILED, f"The items could not be read: {error}")
     return TaskSuccess(items.values)

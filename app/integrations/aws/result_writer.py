@@ -21,11 +21,9 @@ from botocore.exceptions import BotoCoreError, ClientError
 from app.asl.errors import RESULT_WRITER_FAILED
 from app.codec import dumps, loads
 from app.integrations.aws.clients import Clients
+from app.integrations.aws.errors import s3_cause
 from app.integrations.results import TaskFailure, TaskResult, TaskSuccess
 
-PUT_OBJECT = "arn:aws:states:::s3:putObject"
-TRANSFORMATIONS = ("NONE", "COMPACT", "FLATTEN")
-OUTPUT_TYPES = ("JSON", "JSONL")
 #: The files of an export, in the manifest's order, and the status of the children each one holds.
 FILES = ("FAILED", "PENDING", "SUCCEEDED")
 
@@ -84,8 +82,7 @@ def write_results(clients: Clients, region: str, request: dict[str, Any], result
         manifest_key = f"{folder}/manifest.json"
         s3.put_object(Bucket=bucket, Key=manifest_key, Body=dumps(manifest).encode())
     except ClientError as error:
-        details = error.response.get("Error", {})
-        cause = f"{details.get('Message') or details.get('Code')} (Service: S3, Error Code: {details.get('Code')})"
+        cause = s3_cause(error)
         return TaskFailure(RESULT_WRITER_FAILED, f"The results could not be written to S3 bucket {bucket}: {cause}")
     except BotoCoreError as error:
         return TaskFailure(RESULT_WRITER_FAILED, f"The results could not be written to S3 bucket {bucket}: {error}")

@@ -45,8 +45,7 @@ class AwsServices:
         role_arn: str | None = None,
     ) -> TaskResult:
         """Call a resource :meth:`supports`; ``timeout`` bounds each attempt; ``role_arn`` is the role to call as."""
-        region = resource.arn.split(":")[3] or self.region  # arn:aws:states:<region>:<account>:...
-        call = Call(region, timeout, role_arn)
+        call = Call(self._region(resource), timeout, role_arn)
         optimized = _optimized(resource)
         if optimized is not None:
             return call_optimized(
@@ -69,7 +68,11 @@ class AwsServices:
     def _job_call(self, request: dict[str, Any], role_arn: str | None) -> tuple[Resource, Call]:
         resource = parse_resource(str(request["Resource"]))
         assert resource is not None and resource.polls_job, request["Resource"]
-        return resource, Call(resource.arn.split(":")[3] or self.region, None, role_arn)
+        return resource, Call(self._region(resource), None, role_arn)
+
+    def _region(self, resource: Resource) -> str:
+        """The region the resource ARN names (``arn:aws:states:<region>:…``), else the server's."""
+        return resource.arn.split(":")[3] or self.region
 
     def close(self) -> None:
         self.clients.close()
