@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -52,8 +51,7 @@ def build_integrations(runtime: Runtime) -> Integrations:
         connections=ConnectionStore.from_environment(),
         http=httpx.Client(timeout=HTTP_TIMEOUT, transport=GuardedTransport(Destinations.parse(settings.http_allow))),
         start_execution=start_execution,
-        start_map_child=functools.partial(map_children.start, runtime),
-        map_run_results=functools.partial(map_children.results, runtime),
+        map_runs=map_children.MapRunChildren(runtime),
         region=settings.region,
         aws=AwsServices(region=settings.region),
     )

@@ -41,7 +41,8 @@ class TaskNews:
     """News of task ``task_id``: its ``phase`` and what comes with it.
 
     ``output`` with SUCCEEDED and SUBMITTED; ``error`` and ``cause`` with FAILED and CALL_FAILED; ``reason`` with
-    TIMED_OUT; ``worker_name`` names the activity worker that took the task, when there is one.
+    TIMED_OUT; ``worker_name`` names the activity worker that took the task, when there is one; ``items``, with
+    the end of a distributed Map's child, how many of the Map's items it ran.
     """
 
     task_id: int
@@ -51,6 +52,7 @@ class TaskNews:
     cause: str | None = None
     worker_name: str | None = None
     reason: TimeoutKind | None = None
+    items: int | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The JSON form: the members that are set (``output`` always for the phases that carry one)."""
@@ -62,6 +64,8 @@ class TaskNews:
                 data[key] = value
         if self.reason is not None:
             data["reason"] = self.reason.value
+        if self.items is not None:
+            data["items"] = self.items
         return data
 
     @classmethod
@@ -75,6 +79,7 @@ class TaskNews:
             cause=data.get("cause"),
             worker_name=data.get("worker_name"),
             reason=None if reason is None else TimeoutKind(reason),
+            items=data.get("items"),
         )
 
 

@@ -25,7 +25,7 @@ from app.codec import dumps
 from app.durable.news import TaskNews
 from app.durable.statuses import ExecutionStatus
 
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6
 
 
 class TimerPurpose(StrEnum):
@@ -218,6 +218,15 @@ class MapRunRecord:
     #: How many times a redrive of its execution ran its unsuccessful children again, and the last time.
     redrive_count: int = 0
     redrive_date: float | None = None
+    #: The task its children report their ends to, and the calls that start them their answers.
+    task_id: int = 0
+    #: Its children (rows of the store, by position): how many were asked to start (those below this
+    #: position), how many ended as the Map counted them, and how many of those did not succeed.
+    started: int = 0
+    ended: int = 0
+    failures: int = 0
+    #: The call its ResultWriter makes once the children ended, rendered when the run began (None: none).
+    writer: dict[str, Any] | None = None
 
     def copy(self) -> MapRunRecord:
         return MapRunRecord(**self.to_json())
@@ -432,15 +441,39 @@ def upgrade(data: dict[str, Any]) -> dict[str, Any]:
     Format 2 is format 3 without ``mocked`` (no execution ran a mock test case before format 3).
     Format 3 is format 4 without a Map's counts of the bytes its ended iterations hold: they are
     counted from its reported frames. Format 4 is format 5 without ``map_runs`` (no Map Run existed
-    before format 5).
+    before format 5). Format 5 kept a distributed Map's children as frames of its own, its items with
+    them; format 6 keeps them in the store: a Map of format 5 that started its run is entered again
+    (a new Map Run; the old one counts as aborted, and its children's news finds nobody waiting).
     """
     if data.get("format") == FORMAT_VERSION:
         return data
     if data.get("format") is None:
         data = _upgrade_v1(data)
-    if data["format"] != 4:
+    if data["format"] not in (4, 5):
         data = {**data, "root": _count_map_bytes(data["root"])}
+    if data.get("map_runs"):
+        data = _upgrade_map_runs_v5(data)
     return {**data, "format": FORMAT_VERSION}
+
+
+def _upgrade_map_runs_v5(data: dict[str, Any]) -> dict[str, Any]:
+    """Format 6 from format 5: distributed Maps whose run started, entered again (see :func:`upgrade`)."""
+    records = [dict(record) for record in data["map_runs"]]
+    runs = {int(str(record["arn"]).rsplit("-", 1)[1]): record for record in records}
+
+    def enter_again(frame: dict[str, Any]) -> dict[str, Any]:
+        children = frame.get("children")
+        if children is None:
+            return frame
+        record = runs.get(frame.get("entered", -1))
+        if record is not None and children.get("map") is not None:
+            if record.get("status", ExecutionStatus.RUNNING) == ExecutionStatus.RUNNING:
+                record["status"] = ExecutionStatus.ABORTED
+            dropped = ("children", "entered", "entered_time", "task", "timers", "retries")
+            return {key: value for key, value in frame.items() if key not in dropped}
+        return {**frame, "children": {**children, "frames": [enter_again(kid) for kid in children["frames"]]}}
+
+    return {**data, "root": enter_again(data["root"]), "map_runs": records}
 
 
 def _upgrade_v1(data: dict[str, Any]) -> dict[str, Any]:

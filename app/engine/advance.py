@@ -199,9 +199,6 @@ def _task_news(run: Run, news: TaskNews) -> None:
     )
     assert located is not None
     frame, states = located
-    if frame.state is None:  # a distributed Map's child execution: its parent Map takes its end when driven
-        map_run.apply_news(frame, news)
-        return
     run.focus(frame, states)
     handler = handler_for(run.state.type)
     on_task = None if handler is None else handler.on_task
@@ -219,7 +216,7 @@ def _update_map_run(run: Run, update: dict[str, Any]) -> None:
     if located is None:
         return
     run.focus(*located)
-    map_state.update_run(run, update)
+    _settle(run, lambda current: map_state.update_run(current, update))
 
 
 def _find_frame(
@@ -249,15 +246,13 @@ def _recover(run: Run) -> None:
         if frame.state is None:
             continue
         run.focus(frame, states)
+        handler = handler_for(run.state.type)
+        assert handler is not None
         if frame.task is not None:
-            task_state.recover(run)
+            (handler.recover or task_state.recover)(run)
         if frame.children is not None:
-            handler = handler_for(run.state.type)
-            assert handler is not None and handler.fan is not None
-            fan = handler.fan
-            if fan.recover is not None:
-                fan.recover(run)
-            stack.extend((child, fan.states_of(run.state, child)) for child in frame.children.frames)
+            assert handler.fan is not None
+            stack.extend((child, handler.fan.states_of(run.state, child)) for child in frame.children.frames)
     began = run.info.start_time if run.info.redrive_time is None else run.info.redrive_time
     deadline = began + time_limit(run.model, run.options)
     run.timers.append(Timer(DEADLINE_TIMER_ID, deadline, kind=WorkKind.TIMEOUT))
@@ -272,14 +267,17 @@ def time_limit(model: StateMachineModel, options: EngineOptions) -> float:
 
 def _abort_fans(run: Run, frame: Frame, states: Mapping[str, StateSpec]) -> None:
     """A stopped execution aborts its running Map iterations and Map/Parallel states, innermost first."""
-    if frame.children is None or frame.state is None:
+    if frame.state is None:
         return
     spec = states[frame.state]
     if isinstance(spec, MapSpec) and map_state.runs_children(run, spec):  # its children are stopped with the execution
-        if frame.children.map is not None:  # its run started (it is not reading its items)
-            run.focus(frame, states)
-            map_run.end(run, spec, ExecutionStatus.ABORTED)
+        run.focus(frame, states)
+        record = map_run.record(run, spec)
+        if record is not None and record.status == ExecutionStatus.RUNNING:
+            map_run.end(run, record, ExecutionStatus.ABORTED)
             run.emit("MapRunAborted")
+        return
+    if frame.children is None:
         return
     handler = handler_for(spec.type)
     assert handler is not None and handler.fan is not None

@@ -1,10 +1,12 @@
 """A distributed Map's Map Run: each item (or batch) runs as a child execution with its own ARN and history.
 
-The Map frame keeps one placeholder child frame per started item: it has no current state and waits
-on a task whose call (``durable.work.MAP_CHILD``) starts the child execution. The child's name is
-derived from the Map Run and the item's index, so making the call again after a crash finds the
-child it started rather than starting a second one. The child's end comes back as the task's news
-(lineage, pattern ``map``) and becomes the placeholder's end: its output, or its error and cause.
+The run's children are rows of the store, written with the transition that begins the run: by position,
+the input each starts with and the items it runs. The parent keeps only the run's record
+(:class:`MapRunRecord`: settings, counts, and how many children were asked to start), so a child's news
+costs the parent the same however large the run. The Map waits on one task for the whole run: calls
+(``durable.work.MAP_CHILD``) start its children a range at a time, by names derived from the run and the
+position (a call made again finds those it started), and each child's end comes back through lineage
+(pattern ``map``) as news of that task, counted once (the store marks the end before the news is queued).
 The parent's history holds ``MapRunStarted`` and the run's end, never one event per item.
 """
 
@@ -15,18 +17,25 @@ from typing import Any
 
 from app import arns
 from app.asl.states.map_ import MapSpec
-from app.codec import dumps
 from app.durable.news import Phase, TaskNews
-from app.durable.snapshot import Frame, MapItem, MapProgress, MapRunRecord, PendingTask
+from app.durable.snapshot import MapRunRecord, PendingTask
 from app.durable.statuses import ExecutionStatus
 from app.durable.work import MAP_CHILD
 from app.engine.run import Run
-from app.engine.types import TaskInvocation
+from app.engine.types import MapChildren, TaskInvocation
 
 #: AWS's default (and this server's most) child executions running at once for one Map Run.
 MAX_CONCURRENCY = 10_000
 #: The ``ProcessorConfig.ExecutionType`` of children that are not stored.
 EXPRESS = "EXPRESS"
+#: The most children one call starts (a call is one work item, and its starts one worker's turn).
+START_RANGE = 100
+
+# What a MAP_CHILD call does, and what its answer (SUBMITTED news of the run's task) carries.
+START = "Start"  # start the children of a range; answers {"Items": items of the range}
+REDRIVE = "Redrive"  # run the unsuccessful children again; answers {"Succeeded": children that succeeded}
+RECOVER = "Recover"  # start again the started children that never ended and are not stored (Express)
+STOP = "Stop"  # stop the children that still run
 
 
 def run_arn(run: Run, spec: MapSpec) -> str:
@@ -41,146 +50,95 @@ def child_arn(map_run_arn: str, index: int) -> str:
     return arns.execution(arns.map_run_machine(map_run_arn), arns.map_run_child_name(map_run_arn, index))
 
 
-def begin(run: Run, spec: MapSpec, progress: MapProgress) -> None:
-    """``MapRunStarted``, and the run's record in the snapshot."""
-    arn = run_arn(run, spec)
-    run.emit("MapRunStarted", "mapRunStartedEventDetails", {"mapRunArn": arn})
-    items = sum(item_count(spec, item) for item in progress.items)
-    run.snapshot.map_runs.append(
-        MapRunRecord(
-            arn,
-            run.now,
-            progress.limit,
-            progress.tolerated_count,
-            progress.tolerated_percent,
-            items,
-            children=len(progress.items),
-        )
-    )
+def begin(run: Run, spec: MapSpec, record: MapRunRecord, inputs: list[Any], items: list[int]) -> None:
+    """``MapRunStarted``, the run's record in the snapshot, its children for the store, and the Map waiting."""
+    run.emit("MapRunStarted", "mapRunStartedEventDetails", {"mapRunArn": record.arn})
+    record.task_id = run.next_id()
+    run.snapshot.map_runs.append(record)
+    run.map_children.append(MapChildren(record.arn, inputs, items))
+    run.frame.task = PendingTask(record.task_id)
 
 
-def record(run: Run, spec: MapSpec) -> MapRunRecord:
-    """The record of the Map Run the current Map frame started."""
-    found = run.snapshot.map_run(run_arn(run, spec))
+def record(run: Run, spec: MapSpec) -> MapRunRecord | None:
+    """The record of the Map Run the current Map frame started (None: it did not start one)."""
+    return None if run.frame.entered is None else run.snapshot.map_run(run_arn(run, spec))
+
+
+def started_record(run: Run, spec: MapSpec) -> MapRunRecord:
+    found = record(run, spec)
     assert found is not None, "a distributed Map records its run when it starts it"
     return found
 
 
-def end(run: Run, spec: MapSpec, status: ExecutionStatus) -> None:
-    """The run's end in its record (its event is the caller's)."""
-    ended = record(run, spec)
-    ended.status, ended.stop = status, run.now
+def end(run: Run, record: MapRunRecord, status: ExecutionStatus) -> None:
+    """The run's end in its record (its event is the caller's); a run that failed stops its running children."""
+    record.status, record.stop = status, run.now
+    if status == ExecutionStatus.FAILED:
+        run.tasks.append(_call(run, record, STOP, 0, record.started, task_id=run.next_id()))
 
 
-def child_ended(run: Run, spec: MapSpec, status: str | None, item: Any) -> None:
-    """Count a child's items as succeeded or failed in the run's record."""
-    ended = record(run, spec)
-    if status == ExecutionStatus.SUCCEEDED:
-        ended.succeeded_items += item_count(spec, item)
+def take_news(record: MapRunRecord, news: TaskNews) -> None:
+    """Count a child's end (or a call's answer) in the run's record."""
+    if news.phase == Phase.SUBMITTED:
+        answer = news.output if isinstance(news.output, dict) else {}
+        record.started_items += int(answer.get("Items", 0))
+        record.ended += int(answer.get("Succeeded", 0))
+        return
+    items = 1 if news.items is None else news.items
+    record.ended += 1
+    if news.phase == Phase.SUCCEEDED:
+        record.succeeded_items += items
     else:
-        ended.failed_items += item_count(spec, item)
+        record.failures += 1
+        record.failed_items += items
 
 
-def item_count(spec: MapSpec, item: Any) -> int:
-    """How many items a child takes: its batch's, or one."""
-    if spec.batcher is not None and isinstance(item, dict) and isinstance(item.get("Items"), list):
-        return len(item["Items"])
-    return 1
+def start_more(run: Run, spec: MapSpec, record: MapRunRecord) -> None:
+    """Ask to start as many more children as the run may have running, a range per call."""
+    running = record.started - record.ended
+    while record.started < record.children and running < record.max_concurrency:
+        first = record.started
+        last = min(record.children, first + START_RANGE, first + record.max_concurrency - running)
+        run.tasks.append(_call(run, record, START, first, last, spec=spec))
+        running += last - first
+        record.started = last
 
 
-def start_child(run: Run, spec: MapSpec, index: int, item: Any, child_input: Any) -> Frame:
-    """The placeholder frame of item ``index``, and the call that starts its child execution."""
-    record(run, spec).started_items += item_count(spec, item)
-    frame = Frame(state=None, input=child_input, item=MapItem(index, None))
-    frame.task = PendingTask(run.next_id())
-    run.tasks.append(_invocation(run, spec, frame))
-    return frame
-
-
-def redrive(run: Run, spec: MapSpec, children: list[Frame]) -> None:
+def redrive(run: Run, spec: MapSpec, record: MapRunRecord) -> None:
     """A redrive of the execution runs the Map Run's unsuccessful children again: each is redriven (the same
-    execution, its ``redriveCount`` one more), or started if it never was; the run keeps its ARN."""
-    redriven = record(run, spec)
-    redriven.status, redriven.stop, redriven.failed_items = ExecutionStatus.RUNNING, None, 0
-    redriven.redrive_count += 1
-    redriven.redrive_date = run.now
-    for child in children:
-        child.status = child.output = child.error = child.cause = None
-        child.reported = False
-        child.task = PendingTask(run.next_id())
-        run.tasks.append(_invocation(run, spec, child, redrive=True))
-    details = {"mapRunArn": redriven.arn, "redriveCount": redriven.redrive_count}
+    execution, its ``redriveCount`` one more), or started if it never was; the run keeps its ARN. The counts
+    of ended children start again from the answer, which tells how many had succeeded."""
+    record.status, record.stop, record.failed_items = ExecutionStatus.RUNNING, None, 0
+    record.redrive_count += 1
+    record.redrive_date = run.now
+    record.ended = record.failures = 0
+    record.task_id = run.next_id()
+    run.frame.task = PendingTask(record.task_id)
+    run.tasks.append(_call(run, record, REDRIVE, 0, record.started, spec=spec))
+    details = {"mapRunArn": record.arn, "redriveCount": record.redrive_count}
     run.emit("MapRunRedriven", "mapRunRedrivenEventDetails", details)
 
 
-def recover(run: Run) -> None:
-    """Ask again to start the children whose start was not confirmed (their work items were lost)."""
-    spec = run.state
-    assert isinstance(spec, MapSpec) and run.frame.children is not None
-    for child in run.frame.children.frames:
-        if child.status is None and child.task is not None and not child.task.submitted:
-            run.tasks.append(_invocation(run, spec, child))
+def recover(run: Run, spec: MapSpec, record: MapRunRecord) -> None:
+    """Start again the children lost with their process (Express children are not stored)."""
+    if spec.execution_type == EXPRESS:
+        run.tasks.append(_call(run, record, RECOVER, 0, record.started, spec=spec))
 
 
-def apply_news(frame: Frame, news: TaskNews) -> None:
-    """A child's news on its placeholder: submitted (a stored child: its call is not made again), started
-    (an Express child, lost with its process: a recovery starts it again), or ended."""
-    task = frame.task
-    assert task is not None
-    if news.phase == Phase.STARTED:
-        return
-    if news.phase == Phase.SUBMITTED:
-        task.submitted = True
-        return
-    frame.task = None
-    if news.phase == Phase.SUCCEEDED:
-        frame.status, frame.output = ExecutionStatus.SUCCEEDED, news.output
-    else:
-        frame.status, frame.error, frame.cause = ExecutionStatus.FAILED, news.error, news.cause
-
-
-def express_result(map_run_arn: str, frame: Frame) -> dict[str, Any]:
-    """An ended Express child as a ResultWriter writes it: what its parent knows of it (Express children
-    are not stored, so their input and dates are not known)."""
-    assert frame.item is not None and frame.status is not None
-    arn = child_arn(map_run_arn, frame.item.index)
-    result: dict[str, Any] = {
-        "ExecutionArn": arn,
-        "Name": arn.rsplit(":", 1)[1],
-        "StateMachineArn": arns.map_run_machine(map_run_arn),
-        "Status": frame.status,
-    }
-    if frame.status == ExecutionStatus.SUCCEEDED:
-        result["Output"] = dumps(frame.output)
-        result["OutputDetails"] = {"Included": True}
-    else:
-        result.update({key: value for key, value in (("Error", frame.error), ("Cause", frame.cause)) if value})
-    return result
-
-
-def running_children(run: Run, spec: MapSpec) -> list[str]:
-    """The ARNs of the children of the current Map frame that still run (to be stopped)."""
-    children = run.frame.children
-    if children is None:
-        return []
-    map_run_arn = run_arn(run, spec)
-    return [
-        child_arn(map_run_arn, child.item.index)
-        for child in children.frames
-        if child.status is None and child.item is not None
-    ]
-
-
-def _invocation(run: Run, spec: MapSpec, frame: Frame, *, redrive: bool = False) -> TaskInvocation:
-    """The call that starts the child of ``frame`` (``redrive``: or redrives it, if it ended unsuccessfully)."""
-    assert frame.task is not None and frame.item is not None
-    map_run_arn = run_arn(run, spec)
-    request = {
-        "MapRunArn": map_run_arn,
-        "ExecutionArn": child_arn(map_run_arn, frame.item.index),
-        "Definition": spec.child_definition,
-        "ExecutionType": spec.execution_type,
-        "Input": frame.input,
-        "Redrive": redrive,
-    }
-    return TaskInvocation(task_id=frame.task.id, resource=MAP_CHILD, input=request, call=True)
+def _call(
+    run: Run,
+    record: MapRunRecord,
+    action: str,
+    first: int,
+    end_at: int,
+    *,
+    spec: MapSpec | None = None,
+    task_id: int | None = None,
+) -> TaskInvocation:
+    """The call that does ``action`` to the run's children at positions ``first`` up to ``end_at``."""
+    request: dict[str, Any] = {"Action": action, "MapRunArn": record.arn, "From": first, "To": end_at}
+    if spec is not None:
+        request.update(Definition=spec.child_definition, ExecutionType=spec.execution_type)
+    return TaskInvocation(
+        task_id=record.task_id if task_id is None else task_id, resource=MAP_CHILD, input=request, call=True
+    )

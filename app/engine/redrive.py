@@ -50,10 +50,13 @@ def _rewind(run: Run, frame: Frame, states: Mapping[str, StateSpec]) -> None:
         frame.status = frame.output = frame.error = frame.cause = None
         frame.reported = False
     spec = states[frame.state]
-    run_started = frame.children is not None and frame.children.map is not None
-    if isinstance(spec, MapSpec) and map_state.runs_children(run, spec) and run_started:
-        _redrive_map_run(run, frame, states, spec)
-        return
+    if isinstance(spec, MapSpec) and map_state.runs_children(run, spec):
+        run.focus(frame, states)
+        record = map_run.record(run, spec)
+        if record is not None and record.status != ExecutionStatus.SUCCEEDED:
+            map_run.redrive(run, spec, record)  # the same Map Run goes on: its unsuccessful children run again
+            frame.timers = {}
+            return
     if frame.children is None or (isinstance(spec, MapSpec) and spec.distributed):
         # not started yet (or a distributed Map an Express execution runs inline): the state is entered again
         frame.children = None
@@ -69,21 +72,6 @@ def _rewind(run: Run, frame: Frame, states: Mapping[str, StateSpec]) -> None:
             continue
         child = children.frames[index] = child.copy()  # a reported child is shared with the read snapshot
         _rewind(run, child, handler.fan.states_of(spec, child))
-    frame.timers = {}
-    _recount(frame)
-
-
-def _redrive_map_run(run: Run, frame: Frame, states: Mapping[str, StateSpec], spec: MapSpec) -> None:
-    """A distributed Map whose run started goes on with the same Map Run: its unsuccessful children run again."""
-    children = frame.children
-    assert children is not None
-    again = []
-    for index, child in enumerate(children.frames):
-        if child.status != ExecutionStatus.SUCCEEDED:
-            children.frames[index] = child.copy()  # shared with the snapshot that was read
-            again.append(children.frames[index])
-    run.focus(frame, states)
-    map_run.redrive(run, spec, again)
     frame.timers = {}
     _recount(frame)
 

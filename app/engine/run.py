@@ -21,7 +21,7 @@ from app.codec import dumps
 from app.durable.snapshot import ArmedTimer, Frame, MapItem, Snapshot, TimerPurpose
 from app.durable.statuses import ExecutionStatus
 from app.engine.context import context_object
-from app.engine.types import EngineOptions, ExecutionInfo, HistoryEvent, TaskInvocation, Timer, Transition
+from app.engine.types import EngineOptions, ExecutionInfo, HistoryEvent, MapChildren, TaskInvocation, Timer, Transition
 
 TERMINAL_EVENTS = frozenset({"ExecutionSucceeded", "ExecutionFailed", "ExecutionAborted", "ExecutionTimedOut"})
 TOKEN_BYTES = 48
@@ -72,7 +72,7 @@ class Run:
         self.timers: list[Timer] = []
         self.tasks: list[TaskInvocation] = []
         self.closed_tokens: list[str] = []
-        self.stopped_children: list[str] = []
+        self.map_children: list[MapChildren] = []
         self.status = ExecutionStatus.RUNNING
         self.output: str | None = None
         self.error: str | None = None
@@ -225,7 +225,7 @@ class Run:
             timers=self.timers,
             tasks=self.tasks,
             closed_tokens=self.closed_tokens,
-            stopped_children=self.stopped_children,
+            map_children=self.map_children,
             run_again=self.run_again,
             applied=self.applied,
             output=self.output,

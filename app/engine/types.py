@@ -160,6 +160,15 @@ class EngineOptions:
     mocks: MockedResponses | None = None
 
 
+@dataclass(frozen=True)
+class MapChildren:
+    """The children a distributed Map's run begins with, by position: the input of each and the items it runs."""
+
+    map_run_arn: str
+    inputs: list[Any]
+    items: list[int]
+
+
 @dataclass
 class Transition:
     """The result of one ``advance()``: commit all of it, or none of it."""
@@ -170,8 +179,8 @@ class Transition:
     timers: list[Timer] = field(default_factory=list)
     tasks: list[TaskInvocation] = field(default_factory=list)
     closed_tokens: list[str] = field(default_factory=list)
-    #: Child executions to stop (those of a Map Run that failed while they ran).
-    stopped_children: list[str] = field(default_factory=list)
+    #: The children of the Map Runs this transition begins, for the store.
+    map_children: list[MapChildren] = field(default_factory=list)
     run_again: bool = False
     output: str | None = None
     error: str | None = None
@@ -196,7 +205,7 @@ class Transition:
             timers=self.timers + later.timers,
             tasks=self.tasks + later.tasks,
             closed_tokens=self.closed_tokens + later.closed_tokens,
-            stopped_children=self.stopped_children + later.stopped_children,
+            map_children=self.map_children + later.map_children,
             run_again=later.run_again,
             output=later.output,
             error=later.error,

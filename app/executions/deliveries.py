@@ -313,7 +313,7 @@ def announce(runtime: Runtime, transitions: Sequence[Transition], *, queued: boo
 
 
 def _needs_scheduler(transition: Transition, horizon: float) -> bool:
-    if transition.run_again or transition.stopped_children:
+    if transition.run_again:
         return True
     if any(task.call for task in transition.tasks):
         return True

@@ -12,7 +12,7 @@ from app.durable import news
 from app.durable.statuses import ExecutionStatus
 from app.durable.work import WorkKind
 from app.engine.types import Transition
-from app.store import executions, work_items
+from app.store import executions, map_runs, work_items
 from app.store.records import ExecutionRecord
 
 #: The ``parent_task`` pattern of a distributed Map's child execution.
@@ -87,8 +87,7 @@ def report_end(conn: sa.Connection, parent_task: dict[str, Any], ended: Ended, n
     output, or its error and cause)."""
     task_id = int(parent_task["task_id"])
     if parent_task["pattern"] == MAP_PATTERN:
-        answer = ended_news(task_id, ended.status, ended.output, ended.error, ended.cause)
-        work_items.enqueue(conn, parent_task["execution_arn"], WorkKind.TASK, answer.to_json(), now)
+        _report_map_child_end(conn, parent_task, ended, now)
         return
     described = describe_output(ended, as_json=parent_task["pattern"] == "sync2")
     if ended.status == ExecutionStatus.SUCCEEDED:
@@ -98,13 +97,28 @@ def report_end(conn: sa.Connection, parent_task: dict[str, Any], ended: Ended, n
     work_items.enqueue(conn, parent_task["execution_arn"], WorkKind.TASK, answer.to_json(), now)
 
 
-def ended_news(task_id: int, status: str, output: str | None, error: str | None, cause: str | None) -> news.TaskNews:
-    """A distributed Map child's end as its parent Map takes it."""
-    if status == ExecutionStatus.SUCCEEDED:
-        return news.succeeded(task_id, None if output is None else loads(output))
-    if status == ExecutionStatus.ABORTED and error is None:
+def _report_map_child_end(conn: sa.Connection, parent_task: dict[str, Any], ended: Ended, now: float) -> None:
+    """A distributed Map child's end: marked in its Map Run's row with its result (its output, or its error
+    and cause), and, the first time only, told to the run as news with the count of items it ran."""
+    position = parent_task.get("position")
+    if position is None:  # a child of a run kept in the parent's snapshot (format 5): that run was left
+        return
+    error = ended.error
+    if ended.status == ExecutionStatus.ABORTED and error is None:
         error = "States.Aborted"  # not from AWS: an aborted child has no error of its own to report
-    return news.failed(task_id, error or status, cause)
+    if ended.status == ExecutionStatus.SUCCEEDED:
+        result = "null" if ended.output is None else ended.output
+    else:
+        result = dumps({"Error": error or ended.status, "Cause": ended.cause})
+    items = map_runs.mark_end(conn, str(parent_task["map_run_arn"]), int(position), ended.status, result)
+    if items is None:
+        return  # told before: a child started again after a crash ended too
+    task_id = int(parent_task["task_id"])
+    if ended.status == ExecutionStatus.SUCCEEDED:
+        answer = news.TaskNews(task_id, news.Phase.SUCCEEDED, items=items)
+    else:
+        answer = news.TaskNews(task_id, news.Phase.FAILED, error=error or ended.status, cause=ended.cause, items=items)
+    work_items.enqueue(conn, parent_task["execution_arn"], WorkKind.TASK, answer.to_json(), now)
 
 
 def stop_children(conn: sa.Connection, parent_arn: str, now: float) -> None:

@@ -15,8 +15,6 @@ from app.engine.types import TaskInvocation, Transition
 from app.store import work_items
 from app.store.executions import TransitionRows
 
-MAP_RUN_FAILED = "the Map Run that started this execution failed"
-
 
 def transition_rows(arn: str, transition: Transition, now: float) -> TransitionRows:
     """The snapshot, events, timers, calls and tokens of ``transition`` as rows (no database access)."""
@@ -41,8 +39,17 @@ def transition_rows(arn: str, transition: Transition, now: float) -> TransitionR
         ],
         timed_out_tokens=transition.closed_tokens,
     )
-    for child in transition.stopped_children:  # a Map Run that failed stops the children it still runs
-        rows.items.append(work_items.row(child, WorkKind.STOP, {"error": None, "cause": MAP_RUN_FAILED}, now))
+    for begun in transition.map_children:
+        rows.map_children.extend(
+            {
+                "map_run_arn": begun.map_run_arn,
+                "position": position,
+                "execution_arn": arn,
+                "input": dumps(value),
+                "items": items,
+            }
+            for position, (value, items) in enumerate(zip(begun.inputs, begun.items, strict=True))
+        )
     if transition.status != ExecutionStatus.RUNNING:
         return rows
     for timer in transition.timers:

@@ -29,7 +29,7 @@ from app.integrations.connections import ConnectionStore
 from app.integrations.functions.errors import invalid_request_content
 from app.integrations.functions.response import lambda_response
 from app.integrations.http_task import invoke_http
-from app.integrations.results import TaskFailure
+from app.integrations.results import TaskFailure, TaskResult
 
 STARTED_BY_KEY = "AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID"
 CALL_TIMEOUT_MARGIN = 2.0
@@ -65,17 +65,19 @@ class ExecutionStarter(Protocol):
     ) -> dict[str, Any]: ...
 
 
-class MapChildStarter(Protocol):
-    """Starts the child execution of a distributed Map's item (``MAP_CHILD``), or finds the one started before."""
+class MapRuns(Protocol):
+    """A distributed Map's children, which the service keeps: the calls of its run (``MAP_CHILD``: start,
+    redrive, recover or stop a range of them) and its results once it succeeded."""
 
-    def __call__(self, parent_arn: str, task_id: int, request: dict[str, Any]) -> TaskNews: ...
+    def call(self, parent_arn: str, task_id: int, request: dict[str, Any]) -> TaskNews: ...
 
+    def results(self, request: dict[str, Any]) -> list[dict[str, Any]]:
+        """Each child as its ResultWriter writes it (as DescribeExecution tells it), in their items' order."""
+        ...
 
-class MapRunResults(Protocol):
-    """The results of a Map Run's stored children (``map_run_arn``, ``children`` of them), as its
-    ResultWriter writes them."""
-
-    def __call__(self, map_run_arn: str, children: int) -> list[dict[str, Any]]: ...
+    def gathered(self, request: dict[str, Any]) -> TaskResult:
+        """The children's results as the Map's output, within the payload quota."""
+        ...
 
 
 @dataclass
@@ -84,8 +86,7 @@ class Integrations:
     connections: ConnectionStore
     http: httpx.Client
     start_execution: ExecutionStarter
-    start_map_child: MapChildStarter
-    map_run_results: MapRunResults
+    map_runs: MapRuns
     region: str = "us-east-1"
     aws: AwsServices = field(default_factory=AwsServices)
 
@@ -99,7 +100,7 @@ class Integrations:
         if invocation.resource == ITEM_READER:  # a Map's items, bounded by the reader rather than the payload quota
             return self._read_items(invocation)
         if invocation.resource == MAP_CHILD:
-            return self.start_map_child(execution_arn, invocation.task_id, invocation.input)
+            return self.map_runs.call(execution_arn, invocation.task_id, invocation.input)
         if invocation.resource == RESULT_WRITER:
             return self._write_results(invocation)
         if invocation.resource == AWAIT_JOB:
@@ -218,13 +219,12 @@ class Integrations:
         return news.succeeded(invocation.task_id, result.output)
 
     def _write_results(self, invocation: Invocation) -> TaskNews:
-        """A Map Run's results written (or shaped): those the request carries (Express children, not
-        stored), or those of its stored children."""
+        """A Map Run's results gathered into the Map's output, or written by its ResultWriter."""
         request = invocation.input
-        results = request.get("Results")
-        if results is None:
-            results = self.map_run_results(str(request["MapRunArn"]), int(request["Children"]))
-        result = write_results(self.aws.clients, self.aws.region, request, results)
+        if request.get("Gather") is not None:
+            result = self.map_runs.gathered(request)
+        else:
+            result = write_results(self.aws.clients, self.aws.region, request, self.map_runs.results(request))
         if isinstance(result, TaskFailure):
             return _failed(invocation, result)
         return news.succeeded(invocation.task_id, result.output)

@@ -1,8 +1,10 @@
 """The child executions of a distributed Map: started by name, so starting one again finds it.
 
 Each child runs the Map's item processor as a machine of its own, ``stateMachine:Machine/Label``,
-whose revision (the processor's definition) is stored once, keyed by its content. The child reports
-its end to the parent's Map through lineage (pattern ``map``): its output, or its error and cause.
+whose revision (the processor's definition) is stored once, keyed by its content. Its input is its row of
+the Map Run (``store.map_runs``); it reports its end to the parent's Map through lineage (pattern ``map``),
+which marks the row with its result. The run's results are read from those rows (or, for a ResultWriter's
+export of stored children, from the executions) a page at a time.
 """
 
 from __future__ import annotations
@@ -10,92 +12,180 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
 
 from app import arns
-from app.codec import dumps
-from app.durable.news import Phase, TaskNews, call_failed
+from app.asl.errors import DATA_LIMIT_EXCEEDED
+from app.codec import dumps, loads
+from app.durable.news import MAX_PAYLOAD_BYTES, Phase, TaskNews, call_failed
 from app.durable.statuses import ExecutionStatus
+from app.durable.work import WorkKind
 from app.engine import map_run
+from app.engine.states.map_ import oversized_result
 from app.engine.types import ExecutionInfo
 from app.executions import lineage, starts
 from app.executions import redrives as execution_redrives
 from app.executions.express import ExpressStart
 from app.executions.runtime import Revision, Runtime
 from app.executions.starts import NameTakenError, NewExecution
+from app.integrations.results import TaskFailure, TaskResult, TaskSuccess
 from app.service import express, redrives
-from app.store import executions, state_machines
+from app.store import executions, map_runs, state_machines, work_items
 from app.store.records import ExecutionRecord
 
+#: The cause a Map Run's children that still run are stopped with when it fails.
+MAP_RUN_FAILED = "the Map Run that started this execution failed"
 
-def start(runtime: Runtime, parent_arn: str, task_id: int, request: dict[str, Any]) -> TaskNews:
-    """Start the child an invocation names, unless it was started before: then its news as it stands now."""
-    map_run_arn, arn = str(request["MapRunArn"]), str(request["ExecutionArn"])
-    machine_arn = arns.map_run_machine(map_run_arn)
+
+@dataclass(frozen=True)
+class MapRunChildren:
+    """The children of this server's Map Runs, as the integrations reach them (``integrations.dispatch.MapRuns``)."""
+
+    runtime: Runtime
+
+    def call(self, parent_arn: str, task_id: int, request: dict[str, Any]) -> TaskNews:
+        return call(self.runtime, parent_arn, task_id, request)
+
+    def results(self, request: dict[str, Any]) -> list[dict[str, Any]]:
+        return results(self.runtime, request)
+
+    def gathered(self, request: dict[str, Any]) -> TaskResult:
+        return gathered(self.runtime, request)
+
+
+def call(runtime: Runtime, parent_arn: str, task_id: int, request: dict[str, Any]) -> TaskNews:
+    """Do what a Map Run's call asks (``engine.map_run``: start, redrive, recover or stop children of a range),
+    made again after a crash as often as it takes; its answer is news of the run's task."""
+    map_run_arn, action = str(request["MapRunArn"]), request["Action"]
+    first, end = int(request["From"]), int(request["To"])
+    if action == map_run.STOP:
+        _stop(runtime, map_run_arn)
+        return TaskNews(task_id, Phase.SUBMITTED, output={})
     now = runtime.clock.now()
     with runtime.db.read() as conn:
         parent = executions.status_and_revision(conn, parent_arn)
         if parent is None or parent[0] != ExecutionStatus.RUNNING:
             return call_failed(task_id, "States.Runtime", f"The parent execution {parent_arn} no longer runs.")
         role_arn = runtime.revision(conn, parent[1]).role_arn
+    machine_arn = arns.map_run_machine(map_run_arn)
     revision_id = _store_revision(runtime, machine_arn, str(request["Definition"]), role_arn, now)
     with runtime.db.read() as conn:
         revision = runtime.revision(conn, revision_id)
-    parent_task = {
-        "execution_arn": parent_arn,
-        "task_id": task_id,
-        "pattern": lineage.MAP_PATTERN,
-        "map_run_arn": map_run_arn,
-    }
-    if request["ExecutionType"] == map_run.EXPRESS:
-        return _start_express(runtime, arn, revision, request["Input"], parent_task, now)
-    new = NewExecution(
-        arn=arn,
-        name=arn.rsplit(":", 1)[1],
-        state_machine_arn=machine_arn,
-        state_machine_name=arns.state_machine_name(machine_arn),
-        revision_id=revision_id,
-        input_text=dumps(request["Input"]),
-        input=request["Input"],
-        started_by=parent_arn,
-        parent_task=parent_task,
-    )
-    try:
-        starts.begin(runtime, new, revision, now)
-    except NameTakenError as taken:  # started before this call was made again: its end was reported, or will be
-        child = taken.existing
-        if request.get("Redrive") and child.status in redrives.REDRIVABLE:
-            return _redrive(runtime, child, parent_task, now)
-        if child.status != ExecutionStatus.RUNNING:
-            return lineage.ended_news(task_id, child.status, child.output, child.error, child.cause)
-    return TaskNews(task_id, Phase.SUBMITTED, output={"ExecutionArn": arn})
+    children = _Children(runtime, parent_arn, task_id, map_run_arn, request["ExecutionType"], revision_id, revision)
+    if action == map_run.REDRIVE:
+        with runtime.db.write() as conn:
+            again, succeeded = map_runs.reopen(conn, map_run_arn, end)
+        for child in again:
+            children.redrive(child, now)
+        return TaskNews(task_id, Phase.SUBMITTED, output={"Succeeded": succeeded})
+    with runtime.db.read() as conn:
+        rows = map_runs.page(conn, map_run_arn, first, end)
+    for child in rows:
+        if child.status is None:  # ended ones told their end when they ended
+            children.start(child, now)
+    if action == map_run.RECOVER:
+        return TaskNews(task_id, Phase.SUBMITTED, output={})
+    return TaskNews(task_id, Phase.SUBMITTED, output={"Items": sum(child.items for child in rows)})
 
 
-def _redrive(runtime: Runtime, child: ExecutionRecord, parent_task: dict[str, Any], now: float) -> TaskNews:
-    """Redrive an unsuccessful child of a redriven Map Run; it reports its new end to the parent's new task."""
-    task_id = int(parent_task["task_id"])
-    with runtime.db.write() as conn:
-        executions.set_parent_task(conn, child.arn, dumps(parent_task))
+@dataclass(frozen=True)
+class _Children:
+    """The children of one Map Run, as one call starts or redrives them."""
+
+    runtime: Runtime
+    parent_arn: str
+    task_id: int
+    map_run_arn: str
+    execution_type: str
+    revision_id: str
+    revision: Revision
+
+    def parent_task(self, position: int) -> dict[str, Any]:
+        """Whom the child at ``position`` reports its end to."""
+        return {
+            "execution_arn": self.parent_arn,
+            "task_id": self.task_id,
+            "pattern": lineage.MAP_PATTERN,
+            "map_run_arn": self.map_run_arn,
+            "position": position,
+        }
+
+    def start(self, child: map_runs.MapChild, now: float) -> None:
+        """Start the child, unless it was started before (it then reports its end when it ends)."""
+        arn = map_run.child_arn(self.map_run_arn, child.position)
+        child_input = loads(child.input)
+        if self.execution_type == map_run.EXPRESS:
+            _start_express(self.runtime, arn, self.revision, child_input, self.parent_task(child.position), now)
+            return
+        machine_arn = arns.map_run_machine(self.map_run_arn)
+        new = NewExecution(
+            arn=arn,
+            name=arn.rsplit(":", 1)[1],
+            state_machine_arn=machine_arn,
+            state_machine_name=arns.state_machine_name(machine_arn),
+            revision_id=self.revision_id,
+            input_text=child.input,
+            input=child_input,
+            started_by=self.parent_arn,
+            parent_task=self.parent_task(child.position),
+        )
+        with contextlib.suppress(NameTakenError):  # started by this call made before
+            starts.begin(self.runtime, new, self.revision, now)
+
+    def redrive(self, child: map_runs.MapChild, now: float) -> None:
+        """Run an unsuccessful child again: redriven in place, or started if it is not stored (Express, or
+        never started); one still running reports its end to the run's new task."""
+        arn = map_run.child_arn(self.map_run_arn, child.position)
+        with self.runtime.db.read() as conn:
+            row = None if self.execution_type == map_run.EXPRESS else executions.get(conn, arn)
+        if row is None:
+            self.start(child, now)
+            return
+        with self.runtime.db.write() as conn:
+            executions.set_parent_task(conn, arn, dumps(self.parent_task(child.position)))
+        if row.status in redrives.REDRIVABLE:
+            _redrive(self.runtime, row, now)
+
+
+def _stop(runtime: Runtime, map_run_arn: str) -> None:
+    """Stop the children of a Map Run that still run (it failed)."""
+    now = runtime.clock.now()
+    with runtime.db.read() as conn:
+        running = executions.running_with_prefix(
+            conn, arns.map_run_machine(map_run_arn), arns.map_run_child_prefix(map_run_arn)
+        )
+    if running:
+        cause = {"error": None, "cause": MAP_RUN_FAILED}
+
+        def stop(conn: sa.Connection) -> None:
+            for arn in running:
+                work_items.enqueue(conn, arn, WorkKind.STOP, cause, now)
+
+        runtime.db.write_small(stop)
+        runtime.signal_work()
+
+
+def _redrive(runtime: Runtime, child: ExecutionRecord, now: float) -> None:
+    """Redrive an unsuccessful child of a redriven Map Run, unless another call did it first."""
     for _ in range(execution_redrives.MAX_RACE_RETRIES):
         with runtime.db.read() as conn:
             row = executions.get(conn, child.arn)
-        if row is None:
-            break
-        if row.status not in redrives.REDRIVABLE:  # redriven by the call made before this one
-            return TaskNews(task_id, Phase.SUBMITTED, output={"ExecutionArn": child.arn})
+        if row is None or row.status not in redrives.REDRIVABLE:
+            return
         if execution_redrives.redrive(runtime, row, now, row.redrive_tokens):
-            return TaskNews(task_id, Phase.SUBMITTED, output={"ExecutionArn": child.arn})
-    return call_failed(task_id, "States.Runtime", f"The child execution {child.arn} could not be redriven.")
+            return
+    raise RuntimeError(f"The child execution {child.arn} could not be redriven.")
 
 
 def _start_express(
     runtime: Runtime, arn: str, revision: Revision, child_input: Any, parent_task: dict[str, Any], now: float
-) -> TaskNews:
+) -> None:
     """An Express child, run by this process's runner and reported to the parent when it ends. It is lost
-    with its process, so its news is only that it started: a recovery of the parent starts it again."""
+    with its process: a recovery of the parent starts it again."""
     machine_arn = arns.state_machine_of_execution(arn)
     name = arn.rsplit(":", 1)[1]
     express_arn = arns.express_execution(machine_arn, name, str(uuid.uuid4()))
@@ -109,7 +199,6 @@ def _start_express(
         dumps(child_input),
     ).knowing_input(child_input)
     express.start_async(runtime, ExpressStart(info, revision.model), parent_task)
-    return TaskNews(int(parent_task["task_id"]), Phase.STARTED)
 
 
 def _store_revision(runtime: Runtime, machine_arn: str, definition: str, role_arn: str, now: float) -> str:
@@ -137,21 +226,64 @@ def _store_revision(runtime: Runtime, machine_arn: str, definition: str, role_ar
     return revision_id
 
 
-#: Children read in one query when a Map Run's results are written.
+#: Children read in one query when a Map Run's results are written or gathered.
 RESULTS_PAGE = 500
 
 
-def results(runtime: Runtime, map_run_arn: str, children: int) -> list[dict[str, Any]]:
-    """The results of a Map Run's stored children, in their items' order, as its ResultWriter writes them:
-    each child as DescribeExecution tells it, in PascalCase, dates in ISO 8601."""
-    arns_in_order = [map_run.child_arn(map_run_arn, index) for index in range(children)]
+def gathered(runtime: Runtime, request: dict[str, Any]) -> TaskResult:
+    """The Map's output once its run succeeded without a ResultWriter: the children's results in their
+    items' order (an output, or an error and cause), read a page at a time and within the payload quota."""
+    map_run_arn, children = str(request["MapRunArn"]), int(request["Children"])
+    parts: list[str] = []
+    size = 1
+    for first in range(0, children, RESULTS_PAGE):
+        with runtime.db.read() as conn:
+            page = map_runs.page(conn, map_run_arn, first, first + RESULTS_PAGE)
+        for child in page:
+            text = "null" if child.result is None else child.result
+            size += len(text.encode()) + 1
+            if size > MAX_PAYLOAD_BYTES:
+                return TaskFailure(DATA_LIMIT_EXCEEDED, oversized_result(str(request["Gather"])))
+            parts.append(text)
+    return TaskSuccess(loads(f"[{','.join(parts)}]"))
+
+
+def results(runtime: Runtime, request: dict[str, Any]) -> list[dict[str, Any]]:
+    """The results of a Map Run's children, in their items' order, as its ResultWriter writes them: each
+    child as DescribeExecution tells it, in PascalCase, dates in ISO 8601. Express children are not stored:
+    theirs carry what their run's rows know (ARN, name, status, output or error and cause)."""
+    map_run_arn, children = str(request["MapRunArn"]), int(request["Children"])
     found: list[dict[str, Any]] = []
     for first in range(0, children, RESULTS_PAGE):
-        page = arns_in_order[first : first + RESULTS_PAGE]
+        if request.get("ExecutionType") == map_run.EXPRESS:
+            with runtime.db.read() as conn:
+                page = map_runs.page(conn, map_run_arn, first, first + RESULTS_PAGE)
+            found.extend(_express_result(map_run_arn, child) for child in page if child.status is not None)
+            continue
+        arns_in_order = [
+            map_run.child_arn(map_run_arn, index) for index in range(first, min(children, first + RESULTS_PAGE))
+        ]
         with runtime.db.read() as conn:
-            rows = executions.get_many(conn, page)
-        found.extend(_result(rows[arn]) for arn in page if arn in rows)
+            rows = executions.get_many(conn, arns_in_order)
+        found.extend(_result(rows[arn]) for arn in arns_in_order if arn in rows)
     return found
+
+
+def _express_result(map_run_arn: str, child: map_runs.MapChild) -> dict[str, Any]:
+    arn = map_run.child_arn(map_run_arn, child.position)
+    result: dict[str, Any] = {
+        "ExecutionArn": arn,
+        "Name": arn.rsplit(":", 1)[1],
+        "StateMachineArn": arns.map_run_machine(map_run_arn),
+        "Status": child.status,
+    }
+    if child.status == ExecutionStatus.SUCCEEDED:
+        result["Output"] = child.result
+        result["OutputDetails"] = {"Included": True}
+    else:
+        ended = loads(child.result or "{}")
+        result.update({key: value for key, value in ended.items() if value is not None})
+    return result
 
 
 def _result(row: ExecutionRecord) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from app.arns import Qualified
 from app.codec import dumps
 from app.crashpoints import crash_point
 from app.durable.statuses import OPEN_TOKEN_STATUSES, ExecutionStatus, TokenStatus
-from app.store import compiled, task_tokens, work_items
+from app.store import compiled, map_runs, task_tokens, work_items
 from app.store.compiled import Query, columns
 from app.store.records import ArnRecord, ExecutionRecord, ExecutionSummary, HistoryEventRecord
 from app.store.tables import executions, history_events
@@ -183,6 +183,16 @@ def status_counts(conn: sa.Connection, state_machine_arn: str, name_prefix: str)
     return {str(status): int(count) for status, count in conn.execute(query)}
 
 
+def running_with_prefix(conn: sa.Connection, state_machine_arn: str, name_prefix: str) -> list[str]:
+    """The running executions of a machine whose names begin so (a Map Run's children that still run)."""
+    query = sa.select(executions.c.arn).where(
+        executions.c.state_machine_arn == state_machine_arn,
+        executions.c.name.startswith(name_prefix, autoescape=True),
+        executions.c.status == ExecutionStatus.RUNNING,
+    )
+    return list(conn.execute(query).scalars())
+
+
 def started_by(conn: sa.Connection, parent_arn: str) -> list[str]:
     """ARNs of the executions that ``parent_arn`` started, oldest first, but for its Map Runs' children."""
     return [row.arn for row in _STARTED_BY.all(conn, {"arn": parent_arn})]
@@ -243,6 +253,7 @@ class TransitionRows:
     items: list[dict[str, Any]] = field(default_factory=list)
     tokens: list[dict[str, Any]] = field(default_factory=list)
     timed_out_tokens: list[str] = field(default_factory=list)
+    map_children: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def ended(self) -> bool:
@@ -306,6 +317,7 @@ def delete_closed_before(conn: sa.Connection, before: float, limit: int) -> int:
         conn.execute(sa.delete(history_events).where(history_events.c.execution_arn.in_(arns)))
         conn.execute(sa.delete(task_tokens_table).where(task_tokens_table.c.execution_arn.in_(arns)))
         conn.execute(sa.delete(work_items_table).where(work_items_table.c.execution_arn.in_(arns)))
+        map_runs.delete_for_executions(conn, arns)
         conn.execute(sa.delete(executions).where(executions.c.arn.in_(arns)))
     return len(arns)
 
@@ -356,6 +368,8 @@ def _fenced_values(rows: TransitionRows, version: int) -> dict[str, Any]:
 def _write_effects(conn: sa.Connection, rows: TransitionRows) -> None:
     """Events, work items and tokens of a transition being committed; on its end, close what remains."""
     _INSERT_EVENTS.execute_many(conn, rows.events)
+    if rows.map_children:
+        map_runs.insert(conn, rows.map_children)
     task_tokens.close(conn, rows.timed_out_tokens, TokenStatus.TIMED_OUT)
     if rows.ended:
         work_items.delete_for_execution(conn, rows.arn)

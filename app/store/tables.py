@@ -148,6 +148,21 @@ work_items = sa.Table(
     sqlite_autoincrement=True,
 )
 
+# The children of a distributed Map's Map Run, a row each: the input it runs (its item or batch, selected), how
+# many items it stands for and, once it ended, its status and its result (its output, or its error and cause).
+# The parent's snapshot keeps only the run's counts, so its cost per child does not grow with the run.
+map_run_children = sa.Table(
+    "map_run_children",
+    metadata,
+    sa.Column("map_run_arn", sa.String(600), primary_key=True),
+    sa.Column("position", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("execution_arn", sa.String(256), nullable=False, index=True),
+    sa.Column("input", sa.Text, nullable=False),
+    sa.Column("items", sa.Integer, nullable=False),
+    sa.Column("status", sa.String(16), nullable=True),
+    sa.Column("result", sa.Text, nullable=True),
+)
+
 activities = sa.Table(
     "activities",
     metadata,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.durable.statuses import ExecutionStatus
-from app.durable.work import MAP_CHILD
+from app.durable.work import MAP_CHILD, RESULT_WRITER
 from app.engine.types import TaskInvocation
 from tests.unit.test_engine_harness import Driver
 
@@ -109,25 +109,34 @@ def test_a_distributed_map_redrives_the_unsuccessful_children_of_its_map_run() -
     }
     definition = {"StartAt": "Fan", "States": {"Fan": {"Type": "Map", "ItemProcessor": processor, "End": True}}}
     driver = Driver(definition, raw_input="[0, 1, 2]").run(fire_timers=False)
-    starts = [task for task in driver.tasks if task.resource == MAP_CHILD]
-    assert [task.input["Redrive"] for task in starts] == [False, False, False]
-    for task in starts:
-        driver.news(task, "submitted", output={"ExecutionArn": task.input["ExecutionArn"]})
-    driver.news(starts[0], "succeeded", output=0)
-    driver.news(starts[1], "failed", error="Odd", cause="one")  # the run fails; child 2 is stopped with it
+    [start] = [task for task in driver.tasks if task.resource == MAP_CHILD]
+    assert (start.input["Action"], start.input["From"], start.input["To"]) == ("Start", 0, 3)
+    driver.news(start, "submitted", output={"Items": 3})
+    driver.news(start, "succeeded", items=1)
+    driver.news(start, "failed", error="Odd", cause="one", items=1)  # the run fails; child 2 is stopped with it
     assert driver.status == ExecutionStatus.FAILED
+    stop = driver.tasks[-1]
+    assert (stop.resource, stop.input["Action"], stop.input["To"]) == (MAP_CHILD, "Stop", 3)
     redriven = driver.redrive()
     assert [event.type for event in redriven.events] == ["ExecutionRedriven", "MapRunRedriven"]
-    run_arn = starts[0].input["MapRunArn"]
+    run_arn = start.input["MapRunArn"]
     assert redriven.events[1].details == {"mapRunRedrivenEventDetails": {"mapRunArn": run_arn, "redriveCount": 1}}
-    again = [task for task in redriven.tasks if task.resource == MAP_CHILD]
-    assert [(task.input["ExecutionArn"], task.input["Redrive"]) for task in again] == [
-        (starts[1].input["ExecutionArn"], True),
-        (starts[2].input["ExecutionArn"], True),
-    ]
-    for task, output in zip(again, [1, 2], strict=True):
-        driver.news(task, "submitted", output={"ExecutionArn": task.input["ExecutionArn"]})
-        driver.news(task, "succeeded", output=output)
+    [again] = [task for task in redriven.tasks if task.resource == MAP_CHILD]
+    assert (again.input["Action"], again.input["From"], again.input["To"]) == ("Redrive", 0, 3)
+    assert again.task_id != start.task_id  # the children redriven report to the run's new task
+    driver.news(again, "succeeded", items=1)
+    driver.news(again, "succeeded", items=1)
+    assert str(driver.status) == ExecutionStatus.RUNNING  # until the answer tells how many had succeeded
+    driver.news(again, "submitted", output={"Succeeded": 1})
+    [gather] = [task for task in driver.tasks[-1:] if task.resource == RESULT_WRITER]
+    assert gather.input == {
+        "Resource": None,
+        "MapRunArn": run_arn,
+        "Children": 3,
+        "Gather": "Fan",
+        "ExecutionType": "STANDARD",
+    }
+    driver.news(gather, "succeeded", output=[0, 1, 2])
     assert ended_as(driver) == ExecutionStatus.SUCCEEDED
     assert driver.result == [0, 1, 2]
     assert [event.type for event in driver.events[-3:]] == ["MapRunSucceeded", "MapStateExited", "ExecutionSucceeded"]

@@ -184,3 +184,34 @@ def test_format_4_gains_no_map_runs_and_map_runs_round_trip() -> None:
     copied = snapshot.copy()
     copied.map_runs[0].succeeded_items = 3
     assert record.succeeded_items == 0, "a copy's records are its own"
+
+
+def test_format_5_enters_again_a_distributed_map_whose_run_kept_its_children_as_frames() -> None:
+    run_arn = "arn:aws:states:us-east-1:1:mapRun:m/l:run-4"
+    placeholder = {"state": None, "input": 1, "vars": {}, "task": {"id": 7, "token": None}, "item": [0, 1]}
+    progress = {"items": [1], "effective": [1], "limit": 10, "tolerated_count": None, "tolerated_percent": None}
+    fan = {
+        "state": "Fan",
+        "input": [1],
+        "vars": {},
+        "entered": 4,
+        "entered_time": 1.0,
+        "children": {"frames": [placeholder], "map": progress},
+    }
+    other = {"state": "Other", "input": {}, "vars": {}, "entered": 9, "task": {"id": 8, "token": None}}
+    root = {"state": None, "input": {}, "vars": {}, "children": {"frames": [fan, other]}, "entered": 2}
+    record = {"arn": run_arn, "start": 1.0, "max_concurrency": 10, "tolerated_count": None}
+    record.update(tolerated_percent=None, items=1, children=1)
+    old = {"format": 5, "last_event_id": 9, "seq": 8, "root": root, "map_runs": [record]}
+    snapshot = snapshots.decode(loads(dumps(old)))
+    assert snapshot.root.children is not None
+    entered_again, untouched = snapshot.root.children.frames
+    assert (entered_again.state, entered_again.entered, entered_again.children, entered_again.task) == (
+        "Fan",
+        None,
+        None,
+        None,
+    )
+    assert untouched.task is not None and untouched.entered == 9
+    assert snapshot.map_runs[0].status == "ABORTED"
+    assert record.get("status") is None, "the stored form read is left as it was"

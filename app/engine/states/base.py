@@ -20,7 +20,6 @@ class Fan:
     child_done: Callable[[Run, int], None]
     ready: Callable[[Run], bool]
     join: Callable[[Run], Outcome]
-    recover: Callable[[Run], None] | None = None
 
 
 @dataclass(frozen=True)
@@ -29,10 +28,12 @@ class StateHandler:
 
     ``enter`` runs when the state is entered (and again on retry); ``on_timer`` when its Wait timer
     fires; ``fan`` follows child frames; ``on_task`` takes a task's news (started, succeeded,
-    failed, timed out) while the state waits for it.
+    failed, timed out) while the state waits for it; ``recover`` makes again the calls it waits for whose
+    work items were lost (without it, those of a task: ``states/task.recover``).
     """
 
     enter: Callable[[Run], Outcome]
     on_timer: Callable[[Run], Outcome] | None = None
     fan: Fan | None = None
     on_task: Callable[[Run, TaskNews], Outcome] | None = None
+    recover: Callable[[Run], None] | None = None

@@ -3,6 +3,9 @@
 With an ItemBatcher, every item is selected (ItemSelector, with its own ``$$.Map.Item``) when the Map
 starts and the iterations take the batches as their input; without one, an item is selected when its
 iteration starts. With an ItemReader, the Map first waits for its items, read by the integrations.
+Inline, the iterations are child frames of the Map's; distributed (``engine/map_run.py``), the items run as
+child executions of a Map Run, and the Map waits on the run as on a task, then on the call that writes or
+gathers their results.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from app.durable.snapshot import (
     Frame,
     MapItem,
     MapProgress,
+    MapRunRecord,
     PendingTask,
     TaskCall,
     iteration_result,
@@ -33,6 +37,7 @@ from app.durable.work import ITEM_READER, RESULT_WRITER
 from app.engine import batching, dataflow, item_reading, map_run, result_writing
 from app.engine.outcomes import Failure, Fork, Outcome, Suspend
 from app.engine.run import HistoryLimitReachedError, Run, new_frame
+from app.engine.states import task as task_state
 from app.engine.states.base import Fan, StateHandler
 from app.engine.types import TaskInvocation
 
@@ -59,23 +64,25 @@ def enter(run: Run) -> Outcome:
 
 
 def on_task(run: Run, news: TaskNews) -> Outcome:
-    """The answer of the ItemReader (the items to run) or of the ResultWriter (the Map's result), or why
-    it could not be had."""
+    """News of what the Map waits for: the ItemReader's answer (the items to run), the Map Run's (a child
+    ended, children started), or the answer of the call that writes or gathers the run's results."""
     spec = run.state
-    assert isinstance(spec, MapSpec)
+    assert isinstance(spec, MapSpec) and run.frame.task is not None
+    call = run.frame.task.call
+    if call is None:
+        return _run_news(run, spec, news)
     if news.phase in (Phase.STARTED, Phase.SUBMITTED):
         return Suspend()
-    call = None if run.frame.task is None else run.frame.task.call
     run.frame.task = None
-    if news.phase == Phase.SUCCEEDED and call is not None and call.resource == RESULT_WRITER:
+    if news.phase != Phase.SUCCEEDED:
+        return Failure(news.error, news.cause)
+    if call.resource == RESULT_WRITER:
         if spec.writer is not None and spec.writer.resource is not None:
-            written = map_run.record(run, spec)
+            written = map_run.started_record(run, spec)
             written.results_written = written.succeeded_items + written.failed_items
         return dataflow.complete(run, news.output)
-    if news.phase == Phase.SUCCEEDED:
-        assert isinstance(news.output, list), "the item reader answers a list of items"
-        return _fan_out(run, spec, _effective(run, spec), news.output)
-    return Failure(news.error, news.cause)
+    assert isinstance(news.output, list), "the item reader answers a list of items"
+    return _fan_out(run, spec, _effective(run, spec), news.output)
 
 
 def _effective(run: Run, spec: MapSpec) -> Any:
@@ -98,23 +105,99 @@ def _fan_out(run: Run, spec: MapSpec, effective: Any, items: list[Any]) -> Outco
         items = batching.batches(run, spec.batcher, selected, effective)
     distributed = runs_children(run, spec)
     most = map_run.MAX_CONCURRENCY if distributed else INLINE_MAX_CONCURRENCY
-    if not distributed:  # a distributed Map's children write their own histories
-        _require_history_room(run, len(items))
-        run.emit("MapStateStarted", "mapStateStartedEventDetails", {"length": len(items)})
+    limit = min(_number(run, spec.max_concurrency, spec.max_concurrency_path, effective) or most, most)
+    tolerated_count = _optional(run, spec.tolerated_failure_count, spec.tolerated_failure_count_path, effective)
+    tolerated_percent = _optional(
+        run, spec.tolerated_failure_percentage, spec.tolerated_failure_percentage_path, effective
+    )
+    if distributed:
+        return _begin_run(
+            run, spec, effective, items, MapRunRecord("", run.now, limit, tolerated_count, tolerated_percent, 0)
+        )
+    _require_history_room(run, len(items))
+    run.emit("MapStateStarted", "mapStateStartedEventDetails", {"length": len(items)})
     progress = MapProgress(
         items=items,
         effective=effective,
-        limit=min(_number(run, spec.max_concurrency, spec.max_concurrency_path, effective) or most, most),
-        tolerated_count=_optional(run, spec.tolerated_failure_count, spec.tolerated_failure_count_path, effective),
-        tolerated_percent=_optional(
-            run, spec.tolerated_failure_percentage, spec.tolerated_failure_percentage_path, effective
-        ),
+        limit=limit,
+        tolerated_count=tolerated_count,
+        tolerated_percent=tolerated_percent,
     )
-    if distributed:
-        map_run.begin(run, spec, progress)
     run.frame.children = Children([], progress)
     _start_more(run, spec)
     return Fork()
+
+
+def _begin_run(run: Run, spec: MapSpec, effective: Any, items: list[Any], record: MapRunRecord) -> Outcome:
+    """A distributed Map begins its Map Run: its children's inputs go to the store, and it waits on the run."""
+    inputs = (
+        items
+        if spec.batcher is not None
+        else [_selected(run, spec, MapItem(index, item), effective) for index, item in enumerate(items)]
+    )
+    counts = [_item_count(spec, value) for value in items]
+    record.arn = map_run.run_arn(run, spec)
+    record.items, record.children = sum(counts), len(inputs)
+    record.writer = _results_request(run, spec, effective, record)
+    map_run.begin(run, spec, record, inputs, counts)
+    return _run_goes_on(run, spec, record)
+
+
+def _run_news(run: Run, spec: MapSpec, news: TaskNews) -> Outcome:
+    """The Map Run's news: a child ended, or a call that starts (or redrives) children answered."""
+    record = map_run.started_record(run, spec)
+    if news.phase == Phase.CALL_FAILED:  # its children cannot be started: the run cannot go on
+        return _end_run(run, spec, record, Failure(news.error, news.cause))
+    if news.phase not in (Phase.SUBMITTED, Phase.SUCCEEDED, Phase.FAILED):
+        return Suspend()
+    map_run.take_news(record, news)
+    return _run_goes_on(run, spec, record)
+
+
+def _run_goes_on(run: Run, spec: MapSpec, record: MapRunRecord) -> Outcome:
+    """The run fails once its failures cross the threshold, succeeds once every child ended, and otherwise
+    starts the children it now may."""
+    if _over_tolerance(record.failures, record.children, record.tolerated_count, record.tolerated_percent):
+        return _end_run(run, spec, record, Failure(errors.EXCEED_TOLERATED_FAILURE_THRESHOLD, THRESHOLD_CAUSE))
+    if record.ended >= record.children:
+        return _end_run(run, spec, record, None)
+    map_run.start_more(run, spec, record)
+    return Suspend()
+
+
+def _end_run(run: Run, spec: MapSpec, record: MapRunRecord, failure: Failure | None) -> Outcome:
+    """The Map Run's end in the parent's history; once it succeeded, the Map waits for its results."""
+    run.frame.task = None
+    if failure is not None:
+        map_run.end(run, record, ExecutionStatus.FAILED)
+        details = {key: value for key, value in (("error", failure.error), ("cause", failure.cause)) if value}
+        run.emit("MapRunFailed", "mapRunFailedEventDetails", details)
+        return failure
+    map_run.end(run, record, ExecutionStatus.SUCCEEDED)
+    run.emit("MapRunSucceeded")
+    assert record.writer is not None
+    task_id = run.next_id()
+    run.frame.task = PendingTask(task_id, call=TaskCall(RESULT_WRITER, record.writer, None))  # made again if lost
+    run.tasks.append(TaskInvocation(task_id=task_id, resource=RESULT_WRITER, input=record.writer, call=True))
+    return Suspend()
+
+
+def _results_request(run: Run, spec: MapSpec, effective: Any, record: MapRunRecord) -> dict[str, Any]:
+    """The call that makes the Map's result once its run succeeded: its ResultWriter's, or one that gathers
+    the children's results into the Map's output (within the payload quota)."""
+    if spec.writer is not None:
+        request = result_writing.request(run, spec.writer, effective, record.arn, record.children)
+    else:
+        request = {"Resource": None, "MapRunArn": record.arn, "Children": record.children, "Gather": spec.name}
+    request["ExecutionType"] = spec.execution_type
+    return request
+
+
+def _item_count(spec: MapSpec, value: Any) -> int:
+    """How many items a child runs: its batch's, or one."""
+    if spec.batcher is not None and isinstance(value, dict) and isinstance(value.get("Items"), list):
+        return len(value["Items"])
+    return 1
 
 
 def states_of(spec: StateSpec, child: Frame) -> Mapping[str, StateSpec]:
@@ -131,83 +214,40 @@ def child_done(run: Run, index: int) -> None:
     details = {"name": spec.name, "index": child.item.index}
     # Ended iterations are counted and measured as they end, so a Map of n items costs O(n), not O(n²).
     progress.finished += 1
-    distributed = runs_children(run, spec)
-    if _results_stored(spec):  # read from the child executions when they are written, never held here
-        child.output = None
-    else:
-        progress.result_bytes += result_bytes(_iteration_result(child))
-    if distributed:
-        map_run.child_ended(run, spec, child.status, progress.items[child.item.index])
+    progress.result_bytes += result_bytes(_iteration_result(child))
     if child.status == ExecutionStatus.SUCCEEDED:
-        if not distributed:
-            run.emit("MapIterationSucceeded", "mapIterationSucceededEventDetails", details)
+        run.emit("MapIterationSucceeded", "mapIterationSucceededEventDetails", details)
         child.input, child.variables = None, {}  # only its result is read again, even by a redrive
     else:
         progress.failures += 1
         progress.kept_input_bytes += kept_input_bytes(child.input)  # a redrive runs it again from this input
-        if not distributed:
-            run.emit("MapIterationFailed", "mapIterationFailedEventDetails", details)
-    if not _over_tolerance(progress) and _over_size(spec, progress) is None:
+        run.emit("MapIterationFailed", "mapIterationFailedEventDetails", details)
+    if not _progress_over_tolerance(progress) and _over_size(spec, progress) is None:
         _start_more(run, spec)
 
 
 def ready(run: Run) -> bool:
     children, progress = _children(run)
-    if _over_tolerance(progress) or _over_size(_spec(run), progress) is not None:
+    if _progress_over_tolerance(progress) or _over_size(_spec(run), progress) is not None:
         return True
     return len(children.frames) == len(progress.items) and progress.finished == len(progress.items)
 
 
 def join(run: Run) -> Outcome:
-    spec = _spec(run)
-    failure = _failure(run, spec)
-    distributed = runs_children(run, spec)
-    if distributed:
-        _end_map_run(run, spec, failure)
+    failure = _failure(run, _spec(run))
     if failure is not None:
         return failure
-    if spec.writer is not None:
-        return _write_results(run, spec)
-    if not distributed:
-        run.emit("MapStateSucceeded")
+    run.emit("MapStateSucceeded")
     children, _ = _children(run)
     return dataflow.complete(run, [_iteration_result(frame) for frame in children.frames])
-
-
-def _end_map_run(run: Run, spec: MapSpec, failure: Failure | None) -> None:
-    """The Map Run's end in the parent's history; children still running when it failed are stopped."""
-    if failure is None:
-        map_run.end(run, spec, ExecutionStatus.SUCCEEDED)
-        run.emit("MapRunSucceeded")
-        return
-    map_run.end(run, spec, ExecutionStatus.FAILED)
-    run.stopped_children.extend(map_run.running_children(run, spec))
-    details = {key: value for key, value in (("error", failure.error), ("cause", failure.cause)) if value}
-    run.emit("MapRunFailed", "mapRunFailedEventDetails", details)
-
-
-def _write_results(run: Run, spec: MapSpec) -> Outcome:
-    """Ask the integrations to write the children's results (or shape them), and wait for the answer as a
-    Task waits for its result: it is the Map's result."""
-    assert spec.writer is not None
-    children, progress = _children(run)
-    arn = map_run.run_arn(run, spec)
-    request = result_writing.request(run, spec.writer, progress.effective, arn, len(children.frames))
-    if spec.execution_type == map_run.EXPRESS:  # not stored: what the parent knows of them is all there is
-        request["Results"] = [map_run.express_result(arn, frame) for frame in children.frames]
-    run.drop_children()
-    task_id = run.next_id()
-    run.frame.task = PendingTask(task_id, call=TaskCall(RESULT_WRITER, request, None))  # made again if lost
-    run.tasks.append(TaskInvocation(task_id=task_id, resource=RESULT_WRITER, input=request, call=True))
-    return Suspend()
 
 
 def _failure(run: Run, spec: MapSpec) -> Failure | None:
     """Why the Map fails now that it joins, if it does: too many failed iterations, or too much kept."""
     children, progress = _children(run)
-    if _over_tolerance(progress):
+    if _progress_over_tolerance(progress):
         _abort_running(run, children)
-        if progress.tolerated_count is None and progress.tolerated_percent is None and not runs_children(run, spec):
+        if progress.tolerated_count is None and progress.tolerated_percent is None:
             failed = next(frame for frame in children.frames if frame.status == ExecutionStatus.FAILED)
             return Failure(failed.error, failed.cause)
         return Failure(errors.EXCEED_TOLERATED_FAILURE_THRESHOLD, THRESHOLD_CAUSE)
@@ -219,8 +259,6 @@ def _failure(run: Run, spec: MapSpec) -> Failure | None:
 
 
 def _abort_running(run: Run, children: Children) -> None:
-    if runs_children(run, _spec(run)):
-        return  # the run's children are stopped, and write their own ends
     for frame in children.frames:
         if frame.status is None and frame.item is not None:  # still running: the Map gives up on it
             details = {"name": run.state.name, "index": frame.item.index}
@@ -229,20 +267,21 @@ def _abort_running(run: Run, children: Children) -> None:
 
 def _over_size(spec: MapSpec, progress: MapProgress) -> str | None:
     """Why the Map's ended iterations hold more than it may keep, if they do: results over the payload
-    quota cannot make its result (unless a ResultWriter exports them), and failed iterations' inputs are
-    bounded so the snapshot stays small."""
+    quota cannot make its result, and failed iterations' inputs are bounded so the snapshot stays small."""
     name = spec.name
     if progress.result_bytes + 1 > MAX_PAYLOAD_BYTES:  # the counted commas and the brackets
-        return (
-            f"The state/task '{name}' returned a result with a size exceeding the maximum number of bytes "
-            "service limit."
-        )
+        return oversized_result(name)
     if progress.kept_input_bytes > MAX_KEPT_INPUT_BYTES:
         return (
             f"The Map state '{name}' keeps the inputs of its failed iterations for a redrive, and they exceed "
             f"{MAX_KEPT_INPUT_BYTES} bytes."
         )
     return None
+
+
+def oversized_result(name: str) -> str:
+    """AWS's cause of a state's result over the payload quota."""
+    return f"The state/task '{name}' returned a result with a size exceeding the maximum number of bytes service limit."
 
 
 def _require_history_room(run: Run, count: int) -> None:
@@ -265,15 +304,11 @@ def _start_more(run: Run, spec: MapSpec) -> None:
     running = len(children.frames) - progress.finished
     while len(children.frames) < len(progress.items) and running < progress.limit:
         index = len(children.frames)
-        if runs_children(run, spec):
-            child_input = _child_input(run, spec, MapItem(index, progress.items[index]), progress.effective)
-            children.frames.append(map_run.start_child(run, spec, index, progress.items[index], child_input))
-        else:
-            iteration = _iteration(run, spec, index, progress.items[index], progress.effective)
-            children.frames.append(iteration)
-            details = {"name": spec.name, "index": index}
-            # the iteration's history follows from its start
-            iteration.last_event = run.emit("MapIterationStarted", "mapIterationStartedEventDetails", details)
+        iteration = _iteration(run, spec, index, progress.items[index], progress.effective)
+        children.frames.append(iteration)
+        details = {"name": spec.name, "index": index}
+        # the iteration's history follows from its start
+        iteration.last_event = run.emit("MapIterationStarted", "mapIterationStartedEventDetails", details)
         running += 1
 
 
@@ -294,13 +329,6 @@ def runs_children(run: Run, spec: MapSpec) -> bool:
     """Whether the Map runs its items as child executions: a distributed Map of a Standard execution. An
     Express execution lives in its runner's memory, where no child could report to it: it runs them inline."""
     return spec.distributed and not arns.is_express_execution(run.info.arn)
-
-
-def _results_stored(spec: MapSpec) -> bool:
-    """Whether the Map exports its children's results to S3 from their stored executions (Standard
-    children), so that it need not hold them: then they are not bound by the payload quota."""
-    writer = spec.writer
-    return writer is not None and writer.resource is not None and spec.execution_type != map_run.EXPRESS
 
 
 def _spec(run: Run) -> MapSpec:
@@ -356,16 +384,18 @@ def _optional(run: Run, literal: Any, path: str | None, effective: Any) -> Any:
     return literal
 
 
-def _over_tolerance(progress: MapProgress) -> bool:
-    failures = progress.failures
+def _progress_over_tolerance(progress: MapProgress) -> bool:
+    return _over_tolerance(progress.failures, len(progress.items), progress.tolerated_count, progress.tolerated_percent)
+
+
+def _over_tolerance(failures: int, total: int, count: Any, percent: Any) -> bool:
+    """Whether ``failures`` of ``total`` cross the tolerated count or percentage (with neither: any does)."""
     if failures == 0:
         return False
-    count, percent = progress.tolerated_count, progress.tolerated_percent
     if count is None and percent is None:
         return True
-    total = max(len(progress.items), 1)
     over_count = count is not None and failures > int(count)
-    over_percent = percent is not None and failures * 100 / total > float(percent)
+    over_percent = percent is not None and failures * 100 / max(total, 1) > float(percent)
     if count is not None and percent is not None:
         return over_count and over_percent
     return over_count or over_percent
@@ -376,29 +406,34 @@ def _iteration_result(frame: Frame) -> Any:
     return iteration_result(frame.status, frame.output, frame.error, frame.cause)
 
 
-def update_run(run: Run, update: dict[str, Any]) -> None:
-    """UpdateMapRun's settings on the running Map: more children start at once if it may run more."""
+def update_run(run: Run, update: dict[str, Any]) -> Outcome:
+    """UpdateMapRun's settings on the running Map Run: more children start at once if it may run more, and a
+    run now over its threshold fails."""
     spec = _spec(run)
-    _, progress = _children(run)
-    record = map_run.record(run, spec)
+    record = map_run.started_record(run, spec)
     if update.get("max_concurrency") is not None:
-        limit = min(int(update["max_concurrency"]) or map_run.MAX_CONCURRENCY, map_run.MAX_CONCURRENCY)
-        progress.limit = record.max_concurrency = limit
+        limit = int(update["max_concurrency"]) or map_run.MAX_CONCURRENCY
+        record.max_concurrency = min(limit, map_run.MAX_CONCURRENCY)
     if update.get("tolerated_count") is not None:
-        progress.tolerated_count = record.tolerated_count = int(update["tolerated_count"])
+        record.tolerated_count = int(update["tolerated_count"])
     if update.get("tolerated_percent") is not None:
-        progress.tolerated_percent = record.tolerated_percent = float(update["tolerated_percent"])
-    if not _over_tolerance(progress):
-        _start_more(run, spec)
+        record.tolerated_percent = float(update["tolerated_percent"])
+    return _run_goes_on(run, spec, record)
 
 
 def recover(run: Run) -> None:
-    """Make again the calls that start a distributed Map's children, where they were lost."""
-    if runs_children(run, _spec(run)):
-        map_run.recover(run)
+    """Make again the calls the Map waits for whose work items were lost: its reader's or writer's, or, while
+    its run goes on, the starts of children lost with their process."""
+    spec = _spec(run)
+    assert run.frame.task is not None
+    record = map_run.record(run, spec) if runs_children(run, spec) else None
+    if run.frame.task.call is None and record is not None:
+        map_run.recover(run, spec, record)
+    else:
+        task_state.recover(run)
 
 
-FAN = Fan(states_of=states_of, child_done=child_done, ready=ready, join=join, recover=recover)
+FAN = Fan(states_of=states_of, child_done=child_done, ready=ready, join=join)
 
 
-HANDLER = StateHandler(enter, fan=FAN, on_task=on_task)
+HANDLER = StateHandler(enter, fan=FAN, on_task=on_task, recover=recover)

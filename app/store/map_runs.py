@@ -1,0 +1,89 @@
+"""The children of Map Runs: a row per child, written when the run begins, marked when the child ends.
+
+The parent's snapshot keeps only a run's counts and cursor; the inputs its children start with, and their
+ends, are here. A child's end is marked in the transaction that queues its news for the parent, once: the
+mark is what makes a second report of the same end (a child started again after a crash) count for nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+import sqlalchemy as sa
+
+from app.durable.statuses import ExecutionStatus
+from app.store import compiled
+from app.store.tables import map_run_children
+
+_INSERT = compiled.Insert(map_run_children, ["map_run_arn", "position", "execution_arn", "input", "items"])
+_MARK_END = compiled.Compiled(
+    map_run_children.update()
+    .where(
+        map_run_children.c.map_run_arn == sa.bindparam("arn"),
+        map_run_children.c.position == sa.bindparam("at"),
+        map_run_children.c.status.is_(None),
+    )
+    .values(status=sa.bindparam("status"), result=sa.bindparam("result"))
+    .returning(map_run_children.c["items"])
+)
+
+
+class MapChild(NamedTuple):
+    """A child of a Map Run as its row holds it (``status`` None: not ended, or never started)."""
+
+    position: int
+    input: str
+    items: int
+    status: str | None
+    result: str | None
+
+
+_COLUMNS = [map_run_children.c[name] for name in MapChild._fields]
+
+
+def insert(conn: sa.Connection, rows: list[dict[str, Any]]) -> None:
+    """A run's children (``map_run_arn``, ``position``, ``execution_arn`` of the parent, ``input``, ``items``)."""
+    _INSERT.execute_many(conn, rows)
+
+
+def page(conn: sa.Connection, map_run_arn: str, first: int, end: int) -> list[MapChild]:
+    """The children at positions ``first`` up to (not including) ``end``, in order."""
+    query = (
+        sa.select(*_COLUMNS)
+        .where(
+            map_run_children.c.map_run_arn == map_run_arn,
+            map_run_children.c.position >= first,
+            map_run_children.c.position < end,
+        )
+        .order_by(map_run_children.c.position)
+    )
+    return [MapChild._make(row) for row in conn.execute(query)]
+
+
+def mark_end(conn: sa.Connection, map_run_arn: str, position: int, status: str, result: str) -> int | None:
+    """Mark a child's end; the items it stands for, or None when its end was marked before."""
+    params = {"arn": map_run_arn, "at": position, "status": status, "result": result}
+    found = _MARK_END.execute(conn, params).fetchone()
+    return None if found is None else int(found[0])
+
+
+def reopen(conn: sa.Connection, map_run_arn: str, end: int) -> tuple[list[MapChild], int]:
+    """A redrive of the run: the unsuccessful children before ``end`` (ended otherwise, or not ended)
+    unmarked and returned, with the count of those that succeeded."""
+    children = page(conn, map_run_arn, 0, end)
+    again = [child for child in children if child.status != ExecutionStatus.SUCCEEDED]
+    conn.execute(
+        map_run_children.update()
+        .where(
+            map_run_children.c.map_run_arn == map_run_arn,
+            map_run_children.c.position < end,
+            sa.or_(map_run_children.c.status.is_(None), map_run_children.c.status != ExecutionStatus.SUCCEEDED),
+        )
+        .values(status=None, result=None)
+    )
+    return again, len(children) - len(again)
+
+
+def delete_for_executions(conn: sa.Connection, execution_arns: list[str]) -> None:
+    """The children rows of the Map Runs these (deleted) executions started."""
+    conn.execute(sa.delete(map_run_children).where(map_run_children.c.execution_arn.in_(execution_arns)))
