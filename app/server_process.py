@@ -172,3 +172,24 @@ class ServerProcess:
             return httpx.get(f"{self.endpoint}{self.ready_path}", timeout=1.0).status_code == 200
         except httpx.TransportError:
             return False
+
+
+#: The credentials callers sign moto's calls with (moto takes any).
+MOTO_CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_DEFAULT_REGION": "us-east-1",
+}
+
+
+class MotoServer(ServerProcess):
+    """moto's AWS API server (``python -m moto.server``, from the test extras) on a free loopback port: the
+    AWS services the tests' and the bench's servers call (``AWS_ENDPOINT_URL`` = ``endpoint``)."""
+
+    ready_path = "/moto-api/"
+
+    def __init__(self, log_path: Path) -> None:
+        super().__init__(log_path, MOTO_CREDENTIALS)
+
+    def command(self) -> list[str]:
+        return [sys.executable, "-m", "moto.server", "-H", HOST, "-p", str(self.port)]

@@ -20,6 +20,7 @@ from bench import (
     light_client,
     map_items,
     map_memory,
+    map_run_memory,
     memory,
     timers,
     yardstick,
@@ -39,6 +40,7 @@ OWN_SCENARIOS = (
     "express_engine",
     "console",
     "map_memory",
+    "map_run_memory",
 )
 ALL_SCENARIOS = (*yardstick.SCENARIOS, *OWN_SCENARIOS)
 DEFAULT_JSON = PROJECT_ROOT / "bench" / "results" / "latest.json"
@@ -138,6 +140,8 @@ def run_once(runner: Runner, args: argparse.Namespace, scenario: str) -> RunResu
         return guarded(runner.run_memory)
     if scenario == "map_memory":
         return guarded(runner.run_map_memory)
+    if scenario == "map_run_memory":
+        return guarded(lambda: map_run_memory.run(runner.log_path, runner.extra_env))
     if scenario == "history_25k":
         return guarded(lambda: history.run(runner.shared_server().endpoint))
     if scenario == "timer_accuracy":

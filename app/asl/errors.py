@@ -32,3 +32,11 @@ class StatesError(Exception):
         super().__init__(f"{error}: {cause}")
         self.error = error
         self.cause = cause
+
+
+def oversized_result(state_name: str) -> str:
+    """AWS's cause of a state's result over the payload quota (``States.DataLimitExceeded``)."""
+    return (
+        f"The state/task '{state_name}' returned a result with a size exceeding the maximum number of bytes "
+        "service limit."
+    )

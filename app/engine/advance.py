@@ -332,12 +332,7 @@ def _exit_state(run: Run, proceed: Proceed) -> None:
     spec = run.state
     text = dumps(proceed.output)
     if len(text.encode()) > MAX_PAYLOAD_BYTES:
-        _frame_fails(
-            run,
-            errors.DATA_LIMIT_EXCEEDED,
-            f"The state/task '{spec.name}' returned a result with a size exceeding the maximum number of bytes "
-            "service limit.",
-        )
+        _frame_fails(run, errors.DATA_LIMIT_EXCEEDED, errors.oversized_result(spec.name))
         return
     details: dict[str, Any] = {"name": spec.name, "output": text, "outputDetails": {"truncated": False}}
     if proceed.assigned:

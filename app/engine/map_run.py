@@ -50,12 +50,14 @@ def child_arn(map_run_arn: str, index: int) -> str:
     return arns.execution(arns.map_run_machine(map_run_arn), arns.map_run_child_name(map_run_arn, index))
 
 
-def begin(run: Run, spec: MapSpec, record: MapRunRecord, inputs: list[Any], items: list[int]) -> None:
-    """``MapRunStarted``, the run's record in the snapshot, its children for the store, and the Map waiting."""
+def begin(run: Run, spec: MapSpec, record: MapRunRecord, inputs: list[Any], items: list[int], *, stored: bool) -> None:
+    """``MapRunStarted``, the run's record in the snapshot, its children for the store (unless ``stored``: its
+    ItemReader wrote them), and the Map waiting on the run."""
     run.emit("MapRunStarted", "mapRunStartedEventDetails", {"mapRunArn": record.arn})
     record.task_id = run.next_id()
     run.snapshot.map_runs.append(record)
-    run.map_children.append(MapChildren(record.arn, inputs, items))
+    if not stored:
+        run.map_children.append(MapChildren(record.arn, inputs, items))
     run.frame.task = PendingTask(record.task_id)
 
 

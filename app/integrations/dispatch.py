@@ -7,14 +7,15 @@ call's output for tasks that go on waiting (``.sync`` children, ``.waitForTaskTo
 
 from __future__ import annotations
 
+import functools
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import httpx
 
-from app.asl.errors import DATA_LIMIT_EXCEEDED
+from app.asl.errors import DATA_LIMIT_EXCEEDED, oversized_result
 from app.asl.resources import Resource, parse_resource
 from app.codec import dumps, loads
 from app.durable import news
@@ -71,12 +72,16 @@ class MapRuns(Protocol):
 
     def call(self, parent_arn: str, task_id: int, request: dict[str, Any]) -> TaskNews: ...
 
-    def results(self, request: dict[str, Any]) -> list[dict[str, Any]]:
+    def results(self, request: dict[str, Any]) -> Iterator[dict[str, Any]]:
         """Each child as its ResultWriter writes it (as DescribeExecution tells it), in their items' order."""
         ...
 
     def gathered(self, request: dict[str, Any]) -> TaskResult:
         """The children's results as the Map's output, within the payload quota."""
+        ...
+
+    def store_items(self, run: dict[str, Any], items: Iterator[Any]) -> TaskResult:
+        """The items an ItemReader reads, as they stream in, turned into the run's children (its rows)."""
         ...
 
 
@@ -205,7 +210,10 @@ class Integrations:
         return _succeeded_or_submitted(invocation, resource, result.output)
 
     def _read_items(self, invocation: Invocation) -> TaskNews:
-        result = read_items(self.aws.clients, self.aws.region, invocation.input)
+        """A Map's items: a distributed Map's go to its run's rows as they are read, an inline Map's are the answer."""
+        run = invocation.input.get("MapRun")
+        sink = None if run is None else functools.partial(self.map_runs.store_items, run)
+        result = read_items(self.aws.clients, self.aws.region, invocation.input, sink)
         if isinstance(result, TaskFailure):
             return _failed(invocation, result)
         return news.succeeded(invocation.task_id, result.output)
@@ -278,11 +286,7 @@ def _within_limit(resource: Resource, answer: TaskNews) -> TaskNews:
     """A result over the payload quota fails the task with ``States.DataLimitExceeded``, as AWS fails it."""
     if answer.phase != Phase.SUCCEEDED or len(dumps(answer.output).encode()) <= MAX_PAYLOAD_BYTES:
         return answer
-    cause = (
-        f"The state/task '{resource.service}' returned a result with a size exceeding the maximum number of bytes "
-        "service limit."
-    )
-    return news.call_failed(answer.task_id, DATA_LIMIT_EXCEEDED, cause)
+    return news.call_failed(answer.task_id, DATA_LIMIT_EXCEEDED, oversized_result(resource.service))
 
 
 def _failed(invocation: Invocation, failure: TaskFailure) -> TaskNews:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -19,13 +20,13 @@ from typing import Any
 import sqlalchemy as sa
 
 from app import arns
-from app.asl.errors import DATA_LIMIT_EXCEEDED
+from app.asl.errors import DATA_LIMIT_EXCEEDED, ITEM_READER_FAILED, StatesError, oversized_result
 from app.codec import dumps, loads
 from app.durable.news import MAX_PAYLOAD_BYTES, Phase, TaskNews, call_failed
 from app.durable.statuses import ExecutionStatus
 from app.durable.work import WorkKind
 from app.engine import map_run
-from app.engine.states.map_ import oversized_result
+from app.engine.item_selection import ItemSelection
 from app.engine.types import ExecutionInfo
 from app.executions import lineage, starts
 from app.executions import redrives as execution_redrives
@@ -50,11 +51,59 @@ class MapRunChildren:
     def call(self, parent_arn: str, task_id: int, request: dict[str, Any]) -> TaskNews:
         return call(self.runtime, parent_arn, task_id, request)
 
-    def results(self, request: dict[str, Any]) -> list[dict[str, Any]]:
+    def results(self, request: dict[str, Any]) -> Iterator[dict[str, Any]]:
         return results(self.runtime, request)
 
     def gathered(self, request: dict[str, Any]) -> TaskResult:
         return gathered(self.runtime, request)
+
+    def store_items(self, run: dict[str, Any], items: Iterator[Any]) -> TaskResult:
+        return store_items(self.runtime, run, items)
+
+
+#: The children written in one transaction as an ItemReader's items stream in.
+STORE_PAGE = 1000
+
+
+def store_items(runtime: Runtime, run: dict[str, Any], items: Iterator[Any]) -> TaskResult:
+    """Turn the items a distributed Map's ItemReader reads into its Map Run's children (ItemSelector, then
+    ItemBatcher), written a page at a time as they stream in, so that no more than a page is ever held. A
+    read made again (after a crash) starts the rows over. The answer counts the children and their items."""
+    map_run_arn = str(run["MapRunArn"])
+    parent_arn = arns.map_run_parent(map_run_arn)
+    selection = ItemSelection.from_json(run["Selection"])
+    runtime.db.write_small(lambda conn: map_runs.delete_run(conn, map_run_arn))
+    page: list[dict[str, Any]] = []
+    children = total = 0
+    try:
+        for value, count in selection.inputs(items):
+            text = dumps(value)
+            if len(text.encode()) > MAX_PAYLOAD_BYTES:
+                limit = f"{MAX_PAYLOAD_BYTES} bytes an execution's input may hold"
+                return TaskFailure(ITEM_READER_FAILED, f"The input of child {children} exceeds the {limit}.")
+            page.append(
+                {
+                    "map_run_arn": map_run_arn,
+                    "position": children,
+                    "execution_arn": parent_arn,
+                    "input": text,
+                    "items": count,
+                }
+            )
+            children, total = children + 1, total + count
+            if len(page) == STORE_PAGE:
+                _insert(runtime, page)
+                page = []
+    except StatesError as failure:
+        return TaskFailure(failure.error, failure.cause)
+    _insert(runtime, page)
+    return TaskSuccess({"Children": children, "Items": total})
+
+
+def _insert(runtime: Runtime, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        with runtime.db.write() as conn:
+            map_runs.insert(conn, rows)
 
 
 def call(runtime: Runtime, parent_arn: str, task_id: int, request: dict[str, Any]) -> TaskNews:
@@ -243,30 +292,28 @@ def gathered(runtime: Runtime, request: dict[str, Any]) -> TaskResult:
             text = "null" if child.result is None else child.result
             size += len(text.encode()) + 1
             if size > MAX_PAYLOAD_BYTES:
-                return TaskFailure(DATA_LIMIT_EXCEEDED, oversized_result(str(request["Gather"])))
+                return TaskFailure(DATA_LIMIT_EXCEEDED, oversized_result(str(request["StateName"])))
             parts.append(text)
     return TaskSuccess(loads(f"[{','.join(parts)}]"))
 
 
-def results(runtime: Runtime, request: dict[str, Any]) -> list[dict[str, Any]]:
-    """The results of a Map Run's children, in their items' order, as its ResultWriter writes them: each
-    child as DescribeExecution tells it, in PascalCase, dates in ISO 8601. Express children are not stored:
-    theirs carry what their run's rows know (ARN, name, status, output or error and cause)."""
+def results(runtime: Runtime, request: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """The results of a Map Run's children, in their items' order and a page at a time, as its ResultWriter
+    writes them: each child as DescribeExecution tells it, in PascalCase, dates in ISO 8601. Express children
+    are not stored: theirs carry what their run's rows keep (ARN, name, status, output or error and cause)."""
     map_run_arn, children = str(request["MapRunArn"]), int(request["Children"])
-    found: list[dict[str, Any]] = []
     for first in range(0, children, RESULTS_PAGE):
         if request.get("ExecutionType") == map_run.EXPRESS:
             with runtime.db.read() as conn:
                 page = map_runs.page(conn, map_run_arn, first, first + RESULTS_PAGE)
-            found.extend(_express_result(map_run_arn, child) for child in page if child.status is not None)
+            yield from (_express_result(map_run_arn, child) for child in page if child.status is not None)
             continue
-        arns_in_order = [
+        in_order = [
             map_run.child_arn(map_run_arn, index) for index in range(first, min(children, first + RESULTS_PAGE))
         ]
         with runtime.db.read() as conn:
-            rows = executions.get_many(conn, arns_in_order)
-        found.extend(_result(rows[arn]) for arn in arns_in_order if arn in rows)
-    return found
+            rows = executions.get_many(conn, in_order)
+        yield from (_result(rows[arn]) for arn in in_order if arn in rows)
 
 
 def _express_result(map_run_arn: str, child: map_runs.MapChild) -> dict[str, Any]:

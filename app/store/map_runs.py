@@ -84,6 +84,11 @@ def reopen(conn: sa.Connection, map_run_arn: str, end: int) -> tuple[list[MapChi
     return again, len(children) - len(again)
 
 
+def delete_run(conn: sa.Connection, map_run_arn: str) -> None:
+    """Every child row of a run (its ItemReader writes them again from the start)."""
+    conn.execute(sa.delete(map_run_children).where(map_run_children.c.map_run_arn == map_run_arn))
+
+
 def delete_for_executions(conn: sa.Connection, execution_arns: list[str]) -> None:
     """The children rows of the Map Runs these (deleted) executions started."""
     conn.execute(sa.delete(map_run_children).where(map_run_children.c.execution_arn.in_(execution_arns)))

@@ -133,8 +133,9 @@ def test_a_distributed_map_redrives_the_unsuccessful_children_of_its_map_run() -
         "Resource": None,
         "MapRunArn": run_arn,
         "Children": 3,
-        "Gather": "Fan",
+        "Gather": True,
         "ExecutionType": "STANDARD",
+        "StateName": "Fan",
     }
     driver.news(gather, "succeeded", output=[0, 1, 2])
     assert ended_as(driver) == ExecutionStatus.SUCCEEDED

@@ -44,14 +44,21 @@ def test_json_lines_skip_blank_lines() -> None:
     assert list(item_reader._json_lines(io.StringIO('{"a": 1}\n\n[2]\n'))) == [{"a": 1}, [2]]
 
 
-def test_items_stop_at_max_items_and_fail_past_the_byte_bound() -> None:
-    items = Items(2, [])
-    items.take(iter(range(10)))
-    assert items.values == [0, 1]
-    unbounded = Items(None, [])
+def test_an_inline_maps_items_fail_past_the_byte_bound() -> None:
+    items = Items([])
+    assert items.take(iter(range(3))) == [0, 1, 2]
+    unbounded = Items([])
     with pytest.raises(ReadFailedError, match=f"exceed the {MAX_ITEMS_BYTES} bytes"):
         unbounded.take("x" * 1000 for _ in range(MAX_ITEMS_BYTES))
     assert unbounded.size <= MAX_ITEMS_BYTES + 1003
+
+
+def test_a_json_array_is_read_an_item_at_a_time() -> None:
+    items = item_reader._json_array(io.BytesIO(b'[1, {"a": 2.5}, [3], "x"]'))
+    assert next(items) == 1
+    assert list(items) == [{"a": 2.5}, [3], "x"]
+    with pytest.raises(ReadFailedError, match="must hold an array"):
+        list(item_reader._json_array(io.BytesIO(b'{"a": 1}')))
 
 
 @pytest.mark.parametrize(

@@ -22,7 +22,7 @@ FAILED = {"ExecutionArn": "arn:3", "Status": "FAILED", "Error": "E", "Cause": "c
     ],
 )
 def test_each_transformation(transformation: str, expected: list[Any]) -> None:
-    assert shaped([SUCCEEDED, OBJECT, FAILED], transformation) == expected
+    assert [value for result in (SUCCEEDED, OBJECT, FAILED) for value in shaped(result, transformation)] == expected
 
 
 @pytest.mark.parametrize(

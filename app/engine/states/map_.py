@@ -34,7 +34,8 @@ from app.durable.snapshot import (
 )
 from app.durable.statuses import ExecutionStatus
 from app.durable.work import ITEM_READER, RESULT_WRITER
-from app.engine import batching, dataflow, item_reading, map_run, result_writing
+from app.engine import dataflow, item_reading, map_run, result_writing
+from app.engine.item_selection import ItemSelection
 from app.engine.outcomes import Failure, Fork, Outcome, Suspend
 from app.engine.run import HistoryLimitReachedError, Run, new_frame
 from app.engine.states import task as task_state
@@ -81,8 +82,10 @@ def on_task(run: Run, news: TaskNews) -> Outcome:
             written = map_run.started_record(run, spec)
             written.results_written = written.succeeded_items + written.failed_items
         return dataflow.complete(run, news.output)
-    assert isinstance(news.output, list), "the item reader answers a list of items"
-    return _fan_out(run, spec, _effective(run, spec), news.output)
+    if isinstance(news.output, list):  # the items themselves (an inline Map's)
+        return _fan_out(run, spec, _effective(run, spec), news.output)
+    assert isinstance(news.output, dict), "the item reader answers the items, or how many children it stored"
+    return _fan_out(run, spec, _effective(run, spec), None, news.output)
 
 
 def _effective(run: Run, spec: MapSpec) -> Any:
@@ -93,16 +96,21 @@ def _read_items(run: Run, spec: MapSpec, effective: Any) -> Outcome:
     """Ask the integrations to read the items (from S3), and wait for them as a Task waits for its result."""
     assert spec.reader is not None
     request = item_reading.request(run, spec.reader, effective)
+    if runs_children(run, spec):  # read into the Map Run's rows, a page at a time, never held here
+        selection = ItemSelection.of(run, spec, effective)
+        request["MapRun"] = {"MapRunArn": map_run.run_arn(run, spec), "Selection": selection.to_json()}
     task_id = run.next_id()
     run.frame.task = PendingTask(task_id, call=TaskCall(ITEM_READER, request, None))  # made again if lost
     run.tasks.append(TaskInvocation(task_id=task_id, resource=ITEM_READER, input=request, call=True))
     return Suspend()
 
 
-def _fan_out(run: Run, spec: MapSpec, effective: Any, items: list[Any]) -> Outcome:
-    if spec.batcher is not None:
-        selected = [_selected(run, spec, MapItem(index, item), effective) for index, item in enumerate(items)]
-        items = batching.batches(run, spec.batcher, selected, effective)
+def _fan_out(
+    run: Run, spec: MapSpec, effective: Any, items: list[Any] | None, read: dict[str, Any] | None = None
+) -> Outcome:
+    """Run the items: inline, as iterations; distributed, as a Map Run's children. A distributed Map's
+    ItemReader has already turned what it read into the children's rows (``read``: how many), and no items
+    pass through here."""
     distributed = runs_children(run, spec)
     most = map_run.MAX_CONCURRENCY if distributed else INLINE_MAX_CONCURRENCY
     limit = min(_number(run, spec.max_concurrency, spec.max_concurrency_path, effective) or most, most)
@@ -111,9 +119,11 @@ def _fan_out(run: Run, spec: MapSpec, effective: Any, items: list[Any]) -> Outco
         run, spec.tolerated_failure_percentage, spec.tolerated_failure_percentage_path, effective
     )
     if distributed:
-        return _begin_run(
-            run, spec, effective, items, MapRunRecord("", run.now, limit, tolerated_count, tolerated_percent, 0)
-        )
+        record = MapRunRecord(map_run.run_arn(run, spec), run.now, limit, tolerated_count, tolerated_percent, 0)
+        return _begin_run(run, spec, effective, record, items, read)
+    assert items is not None
+    if spec.batcher is not None:
+        items = [batch for batch, _ in ItemSelection.of(run, spec, effective).inputs(items)]
     _require_history_room(run, len(items))
     run.emit("MapStateStarted", "mapStateStartedEventDetails", {"length": len(items)})
     progress = MapProgress(
@@ -128,18 +138,28 @@ def _fan_out(run: Run, spec: MapSpec, effective: Any, items: list[Any]) -> Outco
     return Fork()
 
 
-def _begin_run(run: Run, spec: MapSpec, effective: Any, items: list[Any], record: MapRunRecord) -> Outcome:
-    """A distributed Map begins its Map Run: its children's inputs go to the store, and it waits on the run."""
-    inputs = (
-        items
-        if spec.batcher is not None
-        else [_selected(run, spec, MapItem(index, item), effective) for index, item in enumerate(items)]
-    )
-    counts = [_item_count(spec, value) for value in items]
-    record.arn = map_run.run_arn(run, spec)
-    record.items, record.children = sum(counts), len(inputs)
+def _begin_run(
+    run: Run,
+    spec: MapSpec,
+    effective: Any,
+    record: MapRunRecord,
+    items: list[Any] | None,
+    read: dict[str, Any] | None,
+) -> Outcome:
+    """A distributed Map begins its Map Run: its children's inputs go to the store (unless its reader put
+    them there), and it waits on the run."""
+    inputs: list[Any] = []
+    counts: list[int] = []
+    if items is not None:
+        for value, count in ItemSelection.of(run, spec, effective).inputs(items):
+            inputs.append(value)
+            counts.append(count)
+        record.items, record.children = sum(counts), len(inputs)
+    else:
+        assert read is not None
+        record.items, record.children = int(read["Items"]), int(read["Children"])
     record.writer = _results_request(run, spec, effective, record)
-    map_run.begin(run, spec, record, inputs, counts)
+    map_run.begin(run, spec, record, inputs, counts, stored=items is None)
     return _run_goes_on(run, spec, record)
 
 
@@ -188,8 +208,8 @@ def _results_request(run: Run, spec: MapSpec, effective: Any, record: MapRunReco
     if spec.writer is not None:
         request = result_writing.request(run, spec.writer, effective, record.arn, record.children)
     else:
-        request = {"Resource": None, "MapRunArn": record.arn, "Children": record.children, "Gather": spec.name}
-    request["ExecutionType"] = spec.execution_type
+        request = {"Resource": None, "MapRunArn": record.arn, "Children": record.children, "Gather": True}
+    request.update(ExecutionType=spec.execution_type, StateName=spec.name)
     return request
 
 
@@ -270,18 +290,13 @@ def _over_size(spec: MapSpec, progress: MapProgress) -> str | None:
     quota cannot make its result, and failed iterations' inputs are bounded so the snapshot stays small."""
     name = spec.name
     if progress.result_bytes + 1 > MAX_PAYLOAD_BYTES:  # the counted commas and the brackets
-        return oversized_result(name)
+        return errors.oversized_result(name)
     if progress.kept_input_bytes > MAX_KEPT_INPUT_BYTES:
         return (
             f"The Map state '{name}' keeps the inputs of its failed iterations for a redrive, and they exceed "
             f"{MAX_KEPT_INPUT_BYTES} bytes."
         )
     return None
-
-
-def oversized_result(name: str) -> str:
-    """AWS's cause of a state's result over the payload quota."""
-    return f"The state/task '{name}' returned a result with a size exceeding the maximum number of bytes service limit."
 
 
 def _require_history_room(run: Run, count: int) -> None:
@@ -341,14 +356,7 @@ def _selected(run: Run, spec: MapSpec, map_item: MapItem, effective: Any) -> Any
     """The input an item gives its iteration: ItemSelector, which sees the item as ``$$.Map.Item``."""
     if spec.item_selector is MISSING:
         return map_item.value
-    outer_item = run.frame.item  # the Map may itself run inside an iteration
-    run.frame.item = map_item
-    try:
-        if spec.is_jsonata:
-            return dataflow.jsonata_value(run, spec.item_selector, "ItemSelector")
-        return dataflow.render(run, spec.item_selector, effective)
-    finally:
-        run.frame.item = outer_item
+    return ItemSelection.of(run, spec, effective, batched=False).select(map_item.index, map_item.value)
 
 
 def _items(run: Run, spec: MapSpec, effective: Any) -> list[Any]:

@@ -5,21 +5,25 @@ value a line), ``CSV`` (a row an item: an object of the header's names, every va
 header is the first row, or ``CSVHeaders`` with ``CSVHeaderLocation: GIVEN``; ``CSVDelimiter``) or
 ``MANIFEST`` (an S3 Inventory ``manifest.json``: a row of its gzipped CSV files an item, named by its
 ``fileSchema``). ``s3:listObjectsV2`` lists objects, an item each (``Etag``, ``Key``, ``LastModified``
-in epoch seconds, ``Size``, ``StorageClass``). Reading stops at ``MaxItems``; lines and rows are read
-as a stream, so a large object is read only as far as the items it gives. The items are held by the
-Map, so their JSON may not pass :data:`MAX_ITEMS_BYTES`: past it, or on any failure, the reader fails
-with ``States.ItemReaderFailed``.
+in epoch seconds, ``Size``, ``StorageClass``). Reading stops at ``MaxItems``; arrays, lines and rows are
+read as a stream, so a large object is read only as far as the items it gives. A distributed Map's items
+go to a sink (its Map Run's rows, a page at a time) as they are read; an inline Map's are held by its
+execution, so their JSON may not pass :data:`MAX_ITEMS_BYTES`. Any failure fails the reader with
+``States.ItemReaderFailed``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import gzip
 import io
-from collections.abc import Iterable, Iterator
+import itertools
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
+import ijson
 from botocore.exceptions import BotoCoreError, ClientError
 
 from app.asl.errors import ITEM_READER_FAILED
@@ -30,10 +34,13 @@ from app.integrations.aws.clients import Clients
 from app.integrations.aws.errors import s3_cause
 from app.integrations.results import TaskFailure, TaskResult, TaskSuccess
 
-#: The most the items of one Map may weigh as JSON: they stay in its execution's snapshot while it runs.
+#: The most the items of an inline Map may weigh as JSON: they stay in its execution's snapshot while it runs.
 MAX_ITEMS_BYTES = 4 * MAX_PAYLOAD_BYTES
 DELIMITERS = {"COMMA": ",", "PIPE": "|", "SEMICOLON": ";", "SPACE": " ", "TAB": "\t"}
 INPUT_TYPES = ("JSON", "JSONL", "CSV", "MANIFEST")
+
+#: Takes the items as they are read (a distributed Map's run stores them) and answers the read.
+ItemSink = Callable[[Iterator[Any]], TaskResult]
 
 
 class ReadFailedError(Exception):
@@ -42,58 +49,60 @@ class ReadFailedError(Exception):
 
 @dataclass
 class Items:
-    """The items read so far, bounded by ``MaxItems`` and by :data:`MAX_ITEMS_BYTES`."""
+    """The items read for an inline Map, bounded by :data:`MAX_ITEMS_BYTES`."""
 
-    limit: int | None
     values: list[Any]
     size: int = 2  # the brackets
 
-    def full(self) -> bool:
-        return self.limit is not None and len(self.values) >= self.limit
-
-    def add(self, value: Any) -> None:
-        self.size += len(dumps(value).encode()) + 1
-        if self.size > MAX_ITEMS_BYTES:
-            raise ReadFailedError(f"The items read exceed the {MAX_ITEMS_BYTES} bytes a Map may hold; set MaxItems.")
-        self.values.append(value)
-
-    def take(self, values: Iterable[Any]) -> None:
+    def take(self, values: Iterable[Any]) -> list[Any]:
         for value in values:
-            if self.full():
-                return
-            self.add(value)
+            self.size += len(dumps(value).encode()) + 1
+            if self.size > MAX_ITEMS_BYTES:
+                raise ReadFailedError(
+                    f"The items read exceed the {MAX_ITEMS_BYTES} bytes a Map may hold; set MaxItems."
+                )
+            self.values.append(value)
+        return self.values
 
 
-def read_items(clients: Clients, region: str, request: dict[str, Any]) -> TaskResult:
-    """Read the items a Map's ItemReader names (see the module's description)."""
-    resource = parse_resource(str(request.get("Resource")))
-    arguments = request.get("Arguments")
-    config = request.get("ReaderConfig") or {}
-    items = Items(request.get("MaxItems"), [])
+def read_items(clients: Clients, region: str, request: dict[str, Any], sink: ItemSink | None = None) -> TaskResult:
+    """Read the items a Map's ItemReader names (see the module's description), as a stream: into ``sink``
+    when one is given, else into a bounded list that is the answer."""
     try:
-        if resource is None or resource.service != "s3" or resource.action not in ("getObject", "listObjectsV2"):
-            raise ReadFailedError(f"The ItemReader resource '{request.get('Resource')}' is not supported.")
-        if not isinstance(arguments, dict) or not isinstance(config, dict):
-            raise ReadFailedError("The ItemReader's Parameters and ReaderConfig must be objects.")
-        s3 = clients.get("s3", resource.arn.split(":")[3] or region, None)
-        if resource.action == "listObjectsV2":
-            _list_objects(s3, arguments, items)
-        else:
-            _get_object(s3, arguments, config, items)
+        with contextlib.closing(_items(clients, region, request)) as items:
+            if sink is not None:
+                return sink(items)
+            return TaskSuccess(Items([]).take(items))
     except ReadFailedError as failure:
         return TaskFailure(ITEM_READER_FAILED, str(failure))
     except ClientError as error:
         return TaskFailure(ITEM_READER_FAILED, s3_cause(error))
-    except (BotoCoreError, ValueError, KeyError, TypeError, csv.Error, OSError) as error:  # malformed data
+    except (BotoCoreError, ValueError, KeyError, TypeError, csv.Error, OSError, ijson.JSONError) as error:
         return TaskFailure(ITEM_READER_FAILED, f"The items could not be read: {error}")
-    return TaskSuccess(items.values)
 
 
-def _list_objects(s3: Any, arguments: dict[str, Any], items: Items) -> None:
+def _items(clients: Clients, region: str, request: dict[str, Any]) -> Generator[Any]:
+    """The items, read as they are asked for, up to ``MaxItems``."""
+    resource = parse_resource(str(request.get("Resource")))
+    arguments = request.get("Arguments")
+    config = request.get("ReaderConfig") or {}
+    if resource is None or resource.service != "s3" or resource.action not in ("getObject", "listObjectsV2"):
+        raise ReadFailedError(f"The ItemReader resource '{request.get('Resource')}' is not supported.")
+    if not isinstance(arguments, dict) or not isinstance(config, dict):
+        raise ReadFailedError("The ItemReader's Parameters and ReaderConfig must be objects.")
+    s3 = clients.get("s3", resource.arn.split(":")[3] or region, None)
+    listing = resource.action == "listObjectsV2"
+    stream = _list_objects(s3, arguments) if listing else _get_object(s3, arguments, config)
+    limit = request.get("MaxItems")
+    try:
+        yield from stream if limit is None else itertools.islice(stream, limit)
+    finally:
+        stream.close()
+
+
+def _list_objects(s3: Any, arguments: dict[str, Any]) -> Generator[Any]:
     for page in s3.get_paginator("list_objects_v2").paginate(**arguments):
-        items.take(_listed(entry) for entry in page.get("Contents", []))
-        if items.full():
-            return
+        yield from (_listed(entry) for entry in page.get("Contents", []))
 
 
 def _listed(entry: dict[str, Any]) -> dict[str, Any]:
@@ -107,32 +116,31 @@ def _listed(entry: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _get_object(s3: Any, arguments: dict[str, Any], config: dict[str, Any], items: Items) -> None:
+def _get_object(s3: Any, arguments: dict[str, Any], config: dict[str, Any]) -> Generator[Any]:
     input_type = config.get("InputType")
     if input_type not in INPUT_TYPES:
         raise ReadFailedError(f"ReaderConfig.InputType must be one of {', '.join(INPUT_TYPES)} for s3:getObject.")
     body = s3.get_object(**arguments)["Body"]
     try:
         if input_type == "JSON":
-            items.take(_json_array(body))
+            yield from _json_array(body)
         elif input_type == "JSONL":
-            items.take(_json_lines(_text(body)))
+            yield from _json_lines(_text(body))
         elif input_type == "CSV":
-            items.take(_csv_rows(_text(body), config))
+            yield from _csv_rows(_text(body), config)
         else:
-            _manifest(s3, body, items)
+            yield from _manifest(s3, body)
     finally:
         body.close()
 
 
-def _json_array(body: IO[bytes]) -> list[Any]:
-    data = body.read(MAX_ITEMS_BYTES + 1)
-    if len(data) > MAX_ITEMS_BYTES:
-        raise ReadFailedError(f"The JSON object exceeds the {MAX_ITEMS_BYTES} bytes a Map may read; use JSONL or CSV.")
-    value = loads(data)
-    if not isinstance(value, list):
+def _json_array(body: IO[bytes]) -> Iterator[Any]:
+    """The items of a JSON array, parsed an item at a time."""
+    events = ijson.parse(body, use_float=True)
+    _, event, _ = next(events, ("", None, None))
+    if event != "start_array":
         raise ReadFailedError("The JSON object must hold an array of items.")
-    return value
+    yield from ijson.items(events, "item")
 
 
 def _json_lines(text: IO[str]) -> Iterator[Any]:
@@ -160,7 +168,7 @@ def _csv_rows(text: IO[str], config: dict[str, Any]) -> Iterator[dict[str, str]]
         yield dict(zip(headers, row + [""] * (len(headers) - len(row)), strict=True))
 
 
-def _manifest(s3: Any, body: IO[bytes], items: Items) -> None:
+def _manifest(s3: Any, body: IO[bytes]) -> Iterator[Any]:
     """The rows of the CSV files an S3 Inventory manifest lists."""
     data = body.read(MAX_ITEMS_BYTES + 1)
     manifest = loads(data) if len(data) <= MAX_ITEMS_BYTES else None
@@ -172,11 +180,9 @@ def _manifest(s3: Any, body: IO[bytes], items: Items) -> None:
         part = s3.get_object(Bucket=bucket, Key=file["key"])["Body"]
         try:
             text = io.TextIOWrapper(gzip.GzipFile(fileobj=part), encoding="utf-8", newline="")
-            items.take(_csv_rows(text, {"CSVHeaderLocation": "GIVEN", "CSVHeaders": columns}))
+            yield from _csv_rows(text, {"CSVHeaderLocation": "GIVEN", "CSVHeaders": columns})
         finally:
             part.close()
-        if items.full():
-            return
 
 
 def _text(body: IO[bytes]) -> IO[str]:

@@ -152,3 +152,34 @@ def test_an_express_machine_reads_its_items_too(aws_sfn: SFNClient, aws: Aws, bu
     )
     assert answer["status"] == "SUCCEEDED", (answer.get("error"), answer.get("cause"))
     assert json.loads(answer["output"]) == [{"Items": ["a", "b"]}]
+
+
+def test_a_large_read_is_stored_a_page_at_a_time_selected_and_batched(
+    run_machine: RunMachine, aws_sfn: SFNClient, aws: Aws, bucket: str
+) -> None:
+    # 2,500 items: the run's rows are written in three pages as the lines stream in, past the 1 MiB an inline
+    # Map could hold
+    lines = "".join(json.dumps({"n": n, "pad": "x" * 500}) + "\n" for n in range(2500))
+    aws("s3").put_object(Bucket=bucket, Key="many.jsonl", Body=lines)
+    definition = reading_map(
+        get_object("JSONL"),
+        ItemSelector={"at.$": "$$.Map.Item.Index", "n.$": "$$.Map.Item.Value.n"},
+        ItemBatcher={"MaxItemsPerBatch": 100},
+        ResultSelector={"batches.$": "States.ArrayLength($)", "last.$": "$[24].Items[99]"},
+    )
+    description, events = run_machine(definition, {"bucket": bucket, "key": "many.jsonl"})
+    assert succeeded(description) == {"batches": 25, "last": {"at": 2499, "n": 2499}}
+    [started] = [event for event in events if event["type"] == "MapRunStarted"]
+    map_run_arn = started["mapRunStartedEventDetails"]["mapRunArn"]
+    counts = aws_sfn.describe_map_run(mapRunArn=map_run_arn)
+    assert (counts["itemCounts"]["total"], counts["executionCounts"]["succeeded"]) == (2500, 25)
+
+
+def test_an_item_selector_that_fails_on_a_read_item_fails_the_map(
+    run_machine: RunMachine, aws: Aws, bucket: str
+) -> None:
+    aws("s3").put_object(Bucket=bucket, Key="items.json", Body=json.dumps([{"n": 1}, {"m": 2}]))
+    definition = reading_map(get_object("JSON"), ItemSelector={"n.$": "$$.Map.Item.Value.n"})
+    description, _ = run_machine(definition, {"bucket": bucket, "key": "items.json"})
+    assert (description["status"], description["error"]) == ("FAILED", "States.Runtime")
+    assert "$$.Map.Item.Value.n" in description["cause"]

@@ -122,8 +122,11 @@ def test_writer_config_alone_shapes_the_output(run_machine: RunMachine, bucket: 
     assert output == [1, 1, 3, 3]
 
 
-def test_results_past_the_payload_quota_are_exported(run_machine: RunMachine, aws: Aws, bucket: str) -> None:
-    text = "{% $pad('', 100000, 'x') %}"  # four results of 100 KB: over the 256 KiB a Map's result may hold
+def test_results_past_the_payload_quota_are_exported_a_part_at_a_time(
+    run_machine: RunMachine, aws: Aws, bucket: str
+) -> None:
+    # 24 results of 250 KB: far over the 256 KiB a Map's result may hold, and sent to S3 in two parts
+    text = "{% $pad('', 250000, 'x') %}"
     big = {
         "StartAt": "Big",
         "States": {"Big": {"Type": "Pass", "QueryLanguage": "JSONata", "Output": {"text": text}, "End": True}},
@@ -135,17 +138,19 @@ def test_results_past_the_payload_quota_are_exported(run_machine: RunMachine, aw
         "ResultWriter": EXPORT,
         "End": True,
     }
-    output = succeeded(
-        run_machine({"StartAt": "Fan", "States": {"Fan": state}}, {"bucket": bucket, "items": [1, 2, 3, 4]})[0]
-    )
-    folder = output["ResultWriterDetails"]["Key"].removesuffix("/manifest.json")
-    results = json.loads(read(aws, bucket, f"{folder}/SUCCEEDED_0.json"))
-    assert [len(json.loads(result["Output"])["text"]) for result in results] == [100_000] * 4
+    run_input = {"bucket": bucket, "items": list(range(24))}
+    output = succeeded(run_machine({"StartAt": "Fan", "States": {"Fan": state}}, run_input)[0])
+    manifest_key = output["ResultWriterDetails"]["Key"]
+    folder = manifest_key.removesuffix("/manifest.json")
+    body = read(aws, bucket, f"{folder}/SUCCEEDED_0.json")
+    etag = aws("s3").head_object(Bucket=bucket, Key=f"{folder}/SUCCEEDED_0.json")["ETag"]
+    assert etag.strip('"').endswith("-2")  # a multipart upload of two parts
+    assert [len(json.loads(result["Output"])["text"]) for result in json.loads(body)] == [250_000] * 24
+    manifest = json.loads(read(aws, bucket, manifest_key))
+    assert manifest["ResultFiles"]["SUCCEEDED"] == [{"Key": f"{folder}/SUCCEEDED_0.json", "Size": len(body)}]
 
 
-def test_express_children_are_written_from_what_the_parent_knows(
-    run_machine: RunMachine, aws: Aws, bucket: str
-) -> None:
+def test_express_children_are_written_from_their_runs_rows(run_machine: RunMachine, aws: Aws, bucket: str) -> None:
     express = {"Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS"}
     output = succeeded(run_machine(writing_map(EXPORT, express), items(3, bucket))[0])
     folder = output["ResultWriterDetails"]["Key"].removesuffix("/manifest.json")
