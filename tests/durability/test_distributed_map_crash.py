@@ -10,6 +10,7 @@ import pytest
 from tests.conftest import ROLE_ARN, make_client
 from tests.durability.conftest import Fleet
 from tests.durability.servers import KILLED
+from tests.durability.workload import FUNCTION_ARN
 from tests.support.waiting import wait_for_status, wait_until
 
 pytestmark = pytest.mark.slow
@@ -73,3 +74,58 @@ def test_kill9_during_a_map_run_loses_nothing_and_runs_no_item_twice(fleet: Flee
     assert len(children) == len(set(children)) == ITEMS, "each item ran as one child execution"
     counts = sfn.describe_map_run(mapRunArn=run_arn)["executionCounts"]
     assert (counts["succeeded"], counts["total"], counts["failed"], counts["aborted"]) == (ITEMS, ITEMS, 0, 0)
+
+
+SHARED_ITEMS = 300
+#: A child waits 1 s (scaled), then asks the function ``whoami`` which server process runs it.
+WHOSE_CHILDREN = {
+    "StartAt": "Fan",
+    "States": {
+        "Fan": {
+            "Type": "Map",
+            "ItemProcessor": {
+                "ProcessorConfig": {"Mode": "DISTRIBUTED"},
+                "StartAt": "Hold",
+                "States": {
+                    "Hold": {"Type": "Wait", "Seconds": 100, "Next": "Who"},
+                    "Who": {
+                        "Type": "Task",
+                        "Resource": FUNCTION_ARN.format("whoami"),
+                        "ResultPath": "$.ran",
+                        "End": True,
+                    },
+                },
+            },
+            "ItemSelector": {"i.$": "$$.Map.Item.Value"},
+            "End": True,
+        }
+    },
+}
+
+
+@pytest.mark.postgres
+@pytest.mark.timeout(150)
+def test_two_servers_on_postgresql_share_a_map_runs_children_and_one_finishes_after_the_other_dies(
+    postgres_fleet: Fleet,
+) -> None:
+    a = postgres_fleet.server("a", SFN_TEST_SERVER_ID="A")
+    b = postgres_fleet.server("b", SFN_TEST_SERVER_ID="B")
+    sfn = make_client(a.endpoint)
+    machine = sfn.create_state_machine(name="whose", definition=json.dumps(WHOSE_CHILDREN), roleArn=ROLE_ARN)
+    items = json.dumps(list(range(SHARED_ITEMS)))
+    arn = sfn.start_execution(stateMachineArn=machine["stateMachineArn"], input=items)["executionArn"]
+
+    def halfway() -> bool:
+        runs = sfn.list_map_runs(executionArn=arn)["mapRuns"]
+        if not runs:
+            return False
+        counts = sfn.describe_map_run(mapRunArn=runs[0]["mapRunArn"])["executionCounts"]
+        return counts["succeeded"] >= SHARED_ITEMS // 2
+
+    wait_until(halfway, 60, "half the children did not end")
+    a.kill()
+    assert a.returncode == KILLED
+    described = wait_for_status(make_client(b.endpoint), arn, "SUCCEEDED", timeout=90)
+    output = json.loads(described["output"])
+    assert [child["i"] for child in output] == list(range(SHARED_ITEMS)), "each item ran once, in its place"
+    assert {child["ran"]["server"] for child in output} == {"A", "B"}, "both servers ran children"
