@@ -80,7 +80,7 @@ def build_schedule_thread(runtime: Runtime) -> Periodic:
     may have created or changed a schedule) and at once when this process changes one."""
     firer = ScheduleFirer(runtime)
     poll = runtime.settings.poll_seconds
-    return Periodic("sfn-schedules", firer.fire_due, lambda: firer.seconds_to_next(poll), runtime.wakeup)
+    return Periodic("sfn-schedules", firer.fire_due, lambda: firer.seconds_to_next(poll), runtime.schedules_wakeup)
 
 
 @contextmanager

@@ -210,7 +210,6 @@ class MapRunRecord:
     children: int = 0
     status: str = "RUNNING"
     stop: float | None = None
-    started_items: int = 0
     succeeded_items: int = 0
     failed_items: int = 0
     #: The items whose results its ResultWriter wrote to S3 (0 until it did).
@@ -458,7 +457,8 @@ def upgrade(data: dict[str, Any]) -> dict[str, Any]:
 
 def _upgrade_map_runs_v5(data: dict[str, Any]) -> dict[str, Any]:
     """Format 6 from format 5: distributed Maps whose run started, entered again (see :func:`upgrade`)."""
-    records = [dict(record) for record in data["map_runs"]]
+    # the items its children started are summed from the store (format 5 counted them here)
+    records = [{key: value for key, value in record.items() if key != "started_items"} for record in data["map_runs"]]
     runs = {int(str(record["arn"]).rsplit("-", 1)[1]): record for record in records}
 
     def enter_again(frame: dict[str, Any]) -> dict[str, Any]:

@@ -31,8 +31,9 @@ EXPRESS = "EXPRESS"
 #: The most children one call starts (a call is one work item, and its starts one worker's turn).
 START_RANGE = 100
 
-# What a MAP_CHILD call does, and what its answer (SUBMITTED news of the run's task) carries.
-START = "Start"  # start the children of a range; answers {"Items": items of the range}
+# What a MAP_CHILD call does. Only a redrive's answer (SUBMITTED news of the run's task) tells something: the
+# others leave no news (a call that fails fails the run).
+START = "Start"  # start the children of a range
 REDRIVE = "Redrive"  # run the unsuccessful children again; answers {"Succeeded": children that succeeded}
 RECOVER = "Recover"  # start again the started children that never ended and are not stored (Express)
 STOP = "Stop"  # stop the children that still run
@@ -83,7 +84,6 @@ def take_news(record: MapRunRecord, news: TaskNews) -> None:
     """Count a child's end (or a call's answer) in the run's record."""
     if news.phase == Phase.SUBMITTED:
         answer = news.output if isinstance(news.output, dict) else {}
-        record.started_items += int(answer.get("Items", 0))
         record.ended += int(answer.get("Succeeded", 0))
         return
     items = 1 if news.items is None else news.items

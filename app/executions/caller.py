@@ -17,10 +17,12 @@ log = logging.getLogger(__name__)
 class Caller(Protocol):
     """Calls the integration a task names (handed in from the top: the core does not import them)."""
 
-    def call(self, execution_arn: str, invocation: Invocation) -> TaskNews: ...
+    def call(self, execution_arn: str, invocation: Invocation) -> TaskNews | None:
+        """The call's news; None when it has nothing to tell (a distributed Map's call that started children)."""
+        ...
 
 
-def call_safely(caller: Caller, execution_arn: str, invocation: Invocation) -> TaskNews:
+def call_safely(caller: Caller, execution_arn: str, invocation: Invocation) -> TaskNews | None:
     """The call's news; a bug in an integration fails the task with ``States.Runtime`` instead of losing it."""
     began = time.perf_counter()
     try:
@@ -29,6 +31,6 @@ def call_safely(caller: Caller, execution_arn: str, invocation: Invocation) -> T
         log.exception("integration call for %s failed", execution_arn)
         answer = news.call_failed(invocation.task_id, "States.Runtime", f"Internal error calling the task: {exc}")
     metrics.INTEGRATION_CALL_SECONDS.labels(invocation.resource).observe(time.perf_counter() - began)
-    if answer.phase == Phase.CALL_FAILED:
+    if answer is not None and answer.phase == Phase.CALL_FAILED:
         metrics.INTEGRATION_ERRORS.labels(invocation.resource, answer.error or "").inc()
     return answer

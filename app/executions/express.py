@@ -158,7 +158,7 @@ class ExpressRunner:
 
     def _call(self, arn: str, invocation: Invocation, progress: _Progress) -> None:
         future = self._loop.run_in_executor(self._pool, call_safely, self.caller, arn, invocation)
-        future.add_done_callback(lambda done: progress.news.put_nowait(done.result()))
+        future.add_done_callback(lambda done: _tell(progress, done.result()))
 
     async def _next_trigger(self, progress: _Progress, run_again: bool) -> Trigger:
         """Go on at once, or wait for the first of: a task's news, the earliest timer."""
@@ -175,6 +175,12 @@ class ExpressRunner:
                 del progress.timers[due.timer_id]
                 return new_trigger(due.kind, timer_id=due.timer_id)
             return new_trigger(WorkKind.TASK, news=news)
+
+
+def _tell(progress: _Progress, news: TaskNews | None) -> None:
+    """A call's news for the execution; a call with nothing to tell leaves its task waiting."""
+    if news is not None:
+        progress.news.put_nowait(news)
 
 
 def _log(start: ExpressStart, transition: Transition) -> None:

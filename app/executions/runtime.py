@@ -25,6 +25,7 @@ from app.store.notifications import PostgresNotifier
 MODEL_CACHE_SIZE = 256
 WORK_MESSAGE = "work"
 ACTIVITY_PREFIX = "activity:"
+SCHEDULES_MESSAGE = "schedules"
 OPEN_COUNT_TTL = 1.0
 CALLER_SECRET = "caller"
 LOG_LEVEL_TTL = 1.0
@@ -46,6 +47,8 @@ class Runtime:
     db: Database
     clock: Clock = field(default_factory=SystemClock)
     wakeup: Wakeup = field(default_factory=Wakeup)
+    #: Wakes the schedules' thread, apart from the scheduler's: work committed is no news for schedules.
+    schedules_wakeup: Wakeup = field(default_factory=Wakeup)
     activity_waiters: ActivityWaiters = field(default_factory=ActivityWaiters)
     _revisions: OrderedDict[str, Revision] = field(default_factory=OrderedDict)
     _revisions_lock: threading.Lock = field(default_factory=threading.Lock)
@@ -82,6 +85,12 @@ class Runtime:
         if self.notifier is not None:
             self.notifier.broadcast(WORK_MESSAGE)
 
+    def signal_schedules(self) -> None:
+        """A schedule was created or changed: wake the schedules' thread, here and in the other processes."""
+        self.schedules_wakeup.notify()
+        if self.notifier is not None:
+            self.notifier.broadcast(SCHEDULES_MESSAGE)
+
     def signal_activity(self, activity_arn: str) -> None:
         """A task of ``activity_arn`` is scheduled: wake the pollers waiting for it, here and elsewhere."""
         self.activity_waiters.notify(activity_arn)
@@ -92,6 +101,8 @@ class Runtime:
         """A wake-up from another process."""
         if message.startswith(ACTIVITY_PREFIX):
             self.activity_waiters.notify(message.removeprefix(ACTIVITY_PREFIX))
+        elif message == SCHEDULES_MESSAGE:
+            self.schedules_wakeup.notify()
         else:
             self.wakeup.notify()
 

@@ -7,6 +7,7 @@ scheduler from the snapshot committed here.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -25,6 +26,7 @@ from app.executions.rows import transition_rows
 from app.executions.runtime import Revision, Runtime
 from app.executions.triggers import new_trigger
 from app.store import executions, state_machines
+from app.store.executions import TransitionRows
 from app.store.records import ExecutionRecord
 
 log = logging.getLogger(__name__)
@@ -62,8 +64,75 @@ class NameTakenError(Exception):
         self.existing = existing
 
 
+@dataclass(frozen=True)
+class _Prepared:
+    """A new execution with its first transition, as the rows its insert writes."""
+
+    new: NewExecution
+    transition: Transition
+    values: dict[str, Any]
+    rows: TransitionRows
+
+    @property
+    def reports(self) -> bool:
+        """Whether it ended in its first steps and a parent task waits for that end."""
+        return self.transition.status != ExecutionStatus.RUNNING and self.new.parent_task is not None
+
+    def insert(self, conn: sa.Connection, now: float) -> None:
+        executions.insert_started(conn, self.values, self.rows)
+        if self.reports:
+            inserted = executions.get(conn, self.new.arn)
+            assert inserted is not None
+            lineage.report_to_parent(conn, inserted, self.transition, now)
+
+
 def begin(runtime: Runtime, new: NewExecution, revision: Revision, now: float) -> None:
     """Insert the execution with its first transition, then wake whoever has work from it."""
+    prepared = _prepare(runtime, new, revision, now)
+
+    def insert(conn: sa.Connection) -> None:
+        _require_active(conn, new.state_machine_arn)
+        prepared.insert(conn, now)
+
+    try:
+        runtime.db.write_small(insert)
+    except sa.exc.IntegrityError:
+        with runtime.db.read() as conn:
+            existing = executions.find_by_name(conn, new.state_machine_arn, new.name)
+        if existing is None:
+            raise
+        raise NameTakenError(existing) from None
+    _started(runtime, [prepared], now)
+
+
+def begin_many(runtime: Runtime, many: list[NewExecution], revision: Revision, now: float) -> None:
+    """Start executions of one machine and revision in one write (a range of a Map Run's children); those that
+    exist already are left as they are. When another server inserts one of them meanwhile, they are started
+    one at a time instead."""
+    if not many:
+        return
+    prepared = [_prepare(runtime, new, revision, now) for new in many]
+
+    def insert(conn: sa.Connection) -> list[_Prepared]:
+        _require_active(conn, many[0].state_machine_arn)
+        existing = executions.get_many(conn, [each.new.arn for each in prepared])
+        fresh = [each for each in prepared if each.new.arn not in existing]
+        for each in fresh:
+            each.insert(conn, now)
+        return fresh
+
+    try:
+        with runtime.db.write() as conn:
+            inserted = insert(conn)
+    except sa.exc.IntegrityError:
+        for new in many:
+            with contextlib.suppress(NameTakenError):
+                begin(runtime, new, revision, now)
+        return
+    _started(runtime, inserted, now)
+
+
+def _prepare(runtime: Runtime, new: NewExecution, revision: Revision, now: float) -> _Prepared:
     info = ExecutionInfo(
         new.arn,
         new.name,
@@ -89,28 +158,15 @@ def begin(runtime: Runtime, new: NewExecution, revision: Revision, now: float) -
         "alias_arn": new.alias_arn,
         "redrive_count": 0,
     }
-    rows = transition_rows(new.arn, transition, now)
-    reports = transition.status != ExecutionStatus.RUNNING and new.parent_task is not None
+    return _Prepared(new, transition, values, transition_rows(new.arn, transition, now))
 
-    def insert(conn: sa.Connection) -> None:
-        _require_active(conn, new.state_machine_arn)
-        executions.insert_started(conn, values, rows)
-        if reports:
-            inserted = executions.get(conn, new.arn)
-            assert inserted is not None
-            lineage.report_to_parent(conn, inserted, transition, now)
 
-    try:
-        runtime.db.write_small(insert)
-    except sa.exc.IntegrityError:
-        with runtime.db.read() as conn:
-            existing = executions.find_by_name(conn, new.state_machine_arn, new.name)
-        if existing is None:
-            raise
-        raise NameTakenError(existing) from None
-    metrics.EXECUTIONS_STARTED.labels(new.state_machine_name, "STANDARD").inc()
-    record(runtime, new.state_machine_arn, new.arn, transition, now)
-    announce(runtime, [transition], queued=reports)
+def _started(runtime: Runtime, started: list[_Prepared], now: float) -> None:
+    """After the commit: count, log and wake whoever has work from the new executions."""
+    for each in started:
+        metrics.EXECUTIONS_STARTED.labels(each.new.state_machine_name, "STANDARD").inc()
+        record(runtime, each.new.state_machine_arn, each.new.arn, each.transition, now)
+    announce(runtime, [each.transition for each in started], queued=any(each.reports for each in started))
 
 
 def _require_active(conn: sa.Connection, state_machine_arn: str) -> None:

@@ -70,7 +70,7 @@ class MapRuns(Protocol):
     """A distributed Map's children, which the service keeps: the calls of its run (``MAP_CHILD``: start,
     redrive, recover or stop a range of them) and its results once it succeeded."""
 
-    def call(self, parent_arn: str, task_id: int, request: dict[str, Any]) -> TaskNews: ...
+    def call(self, parent_arn: str, task_id: int, request: dict[str, Any]) -> TaskNews | None: ...
 
     def results(self, request: dict[str, Any]) -> Iterator[dict[str, Any]]:
         """Each child as its ResultWriter writes it (as DescribeExecution tells it), in their items' order."""
@@ -100,8 +100,9 @@ class Integrations:
         self.http.close()
         self.aws.close()
 
-    def call(self, execution_arn: str, invocation: Invocation) -> TaskNews:
-        """Run one task invocation; never raises for the task's own failures."""
+    def call(self, execution_arn: str, invocation: Invocation) -> TaskNews | None:
+        """Run one task invocation; never raises for the task's own failures. None: the call has nothing to tell
+        (a distributed Map's call that started or stopped children)."""
         if invocation.resource == ITEM_READER:  # a Map's items, bounded by the reader rather than the payload quota
             return self._read_items(invocation)
         if invocation.resource == MAP_CHILD:

@@ -79,7 +79,7 @@ class TaskRunner:
                 self._in_flight.discard(item.id)
         crash_point("after_integration_call")
         try:
-            if answer is None:  # a job nobody waits for, stopped
+            if answer is None:  # nothing to tell: a job nobody waits for was stopped, or a Map Run's children started
                 self.runtime.db.write_small(functools.partial(work_items.delete, item_id=item.id))
             elif answer.phase == Phase.RUNNING:
                 self._look_again(item, invocation)
@@ -91,8 +91,8 @@ class TaskRunner:
             log.exception("the news of a task of %s could not be recorded", item.execution_arn)
 
     def _answer(self, item: WorkItem, invocation: Invocation) -> TaskNews | None:
-        """The call's news; for a look at a ``.sync`` job its execution no longer waits for, the job is
-        stopped instead, and there is no news (None)."""
+        """The call's news (None: it has nothing to tell); for a look at a ``.sync`` job its execution no longer
+        waits for, the job is stopped instead, and there is no news."""
         if item.kind != WorkKind.WATCH or awaits_task(self.runtime, item.execution_arn, invocation.task_id):
             return call_safely(self.caller, item.execution_arn, invocation)
         call_safely(self.caller, item.execution_arn, dataclasses.replace(invocation, resource=STOP_JOB))

@@ -32,7 +32,7 @@ from app.executions import lineage, starts
 from app.executions import redrives as execution_redrives
 from app.executions.express import ExpressStart
 from app.executions.runtime import Revision, Runtime
-from app.executions.starts import NameTakenError, NewExecution
+from app.executions.starts import NewExecution
 from app.integrations.results import TaskFailure, TaskResult, TaskSuccess
 from app.service import express, redrives
 from app.store import executions, map_runs, state_machines, work_items
@@ -48,7 +48,7 @@ class MapRunChildren:
 
     runtime: Runtime
 
-    def call(self, parent_arn: str, task_id: int, request: dict[str, Any]) -> TaskNews:
+    def call(self, parent_arn: str, task_id: int, request: dict[str, Any]) -> TaskNews | None:
         return call(self.runtime, parent_arn, task_id, request)
 
     def results(self, request: dict[str, Any]) -> Iterator[dict[str, Any]]:
@@ -106,14 +106,15 @@ def _insert(runtime: Runtime, rows: list[dict[str, Any]]) -> None:
             map_runs.insert(conn, rows)
 
 
-def call(runtime: Runtime, parent_arn: str, task_id: int, request: dict[str, Any]) -> TaskNews:
+def call(runtime: Runtime, parent_arn: str, task_id: int, request: dict[str, Any]) -> TaskNews | None:
     """Do what a Map Run's call asks (``engine.map_run``: start, redrive, recover or stop children of a range),
-    made again after a crash as often as it takes; its answer is news of the run's task."""
+    made again after a crash as often as it takes. Its answer is news of the run's task: a redrive's count of
+    children that had succeeded, or why the children could not be started; the others tell nothing (None)."""
     map_run_arn, action = str(request["MapRunArn"]), request["Action"]
     first, end = int(request["From"]), int(request["To"])
     if action == map_run.STOP:
         _stop(runtime, map_run_arn)
-        return TaskNews(task_id, Phase.SUBMITTED, output={})
+        return None
     now = runtime.clock.now()
     with runtime.db.read() as conn:
         parent = executions.status_and_revision(conn, parent_arn)
@@ -133,12 +134,8 @@ def call(runtime: Runtime, parent_arn: str, task_id: int, request: dict[str, Any
         return TaskNews(task_id, Phase.SUBMITTED, output={"Succeeded": succeeded})
     with runtime.db.read() as conn:
         rows = map_runs.page(conn, map_run_arn, first, end)
-    for child in rows:
-        if child.status is None:  # ended ones told their end when they ended
-            children.start(child, now)
-    if action == map_run.RECOVER:
-        return TaskNews(task_id, Phase.SUBMITTED, output={})
-    return TaskNews(task_id, Phase.SUBMITTED, output={"Items": sum(child.items for child in rows)})
+    children.start([child for child in rows if child.status is None], now)  # ended ones told their end
+    return None
 
 
 @dataclass(frozen=True)
@@ -163,27 +160,33 @@ class _Children:
             "position": position,
         }
 
-    def start(self, child: map_runs.MapChild, now: float) -> None:
-        """Start the child, unless it was started before (it then reports its end when it ends)."""
-        arn = map_run.child_arn(self.map_run_arn, child.position)
-        child_input = loads(child.input)
+    def start(self, children: list[map_runs.MapChild], now: float) -> None:
+        """Start the children, in one write, but those started before (they report their ends when they end)."""
         if self.execution_type == map_run.EXPRESS:
-            _start_express(self.runtime, arn, self.revision, child_input, self.parent_task(child.position), now)
+            for child in children:
+                arn = map_run.child_arn(self.map_run_arn, child.position)
+                _start_express(
+                    self.runtime, arn, self.revision, loads(child.input), self.parent_task(child.position), now
+                )
             return
         machine_arn = arns.map_run_machine(self.map_run_arn)
-        new = NewExecution(
-            arn=arn,
-            name=arn.rsplit(":", 1)[1],
-            state_machine_arn=machine_arn,
-            state_machine_name=arns.state_machine_name(machine_arn),
-            revision_id=self.revision_id,
-            input_text=child.input,
-            input=child_input,
-            started_by=self.parent_arn,
-            parent_task=self.parent_task(child.position),
-        )
-        with contextlib.suppress(NameTakenError):  # started by this call made before
-            starts.begin(self.runtime, new, self.revision, now)
+        many = []
+        for child in children:
+            arn = map_run.child_arn(self.map_run_arn, child.position)
+            many.append(
+                NewExecution(
+                    arn=arn,
+                    name=arn.rsplit(":", 1)[1],
+                    state_machine_arn=machine_arn,
+                    state_machine_name=arns.state_machine_name(machine_arn),
+                    revision_id=self.revision_id,
+                    input_text=child.input,
+                    input=loads(child.input),
+                    started_by=self.parent_arn,
+                    parent_task=self.parent_task(child.position),
+                )
+            )
+        starts.begin_many(self.runtime, many, self.revision, now)
 
     def redrive(self, child: map_runs.MapChild, now: float) -> None:
         """Run an unsuccessful child again: redriven in place, or started if it is not stored (Express, or
@@ -192,7 +195,7 @@ class _Children:
         with self.runtime.db.read() as conn:
             row = None if self.execution_type == map_run.EXPRESS else executions.get(conn, arn)
         if row is None:
-            self.start(child, now)
+            self.start([child], now)
             return
         with self.runtime.db.write() as conn:
             executions.set_parent_task(conn, arn, dumps(self.parent_task(child.position)))

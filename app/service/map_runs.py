@@ -20,7 +20,7 @@ from app.executions.runtime import Runtime
 from app.executions.triggers import new_trigger
 from app.service import pagination
 from app.service.lookups import require_execution
-from app.store import executions
+from app.store import executions, map_runs
 
 
 def describe(runtime: Runtime, map_run_arn: str) -> dict[str, Any]:
@@ -29,6 +29,7 @@ def describe(runtime: Runtime, map_run_arn: str) -> dict[str, Any]:
         statuses = executions.status_counts(
             conn, arns.map_run_machine(map_run_arn), arns.map_run_child_prefix(map_run_arn)
         )
+        started_items = map_runs.items_before(conn, map_run_arn, record.started)
     result: dict[str, Any] = {
         "mapRunArn": record.arn,
         "executionArn": arns.map_run_parent(record.arn),
@@ -37,7 +38,7 @@ def describe(runtime: Runtime, map_run_arn: str) -> dict[str, Any]:
         "maxConcurrency": record.max_concurrency,
         "toleratedFailurePercentage": float(record.tolerated_percent or 0),
         "toleratedFailureCount": int(record.tolerated_count or 0),
-        "itemCounts": _item_counts(record),
+        "itemCounts": _item_counts(record, started_items),
         "executionCounts": _execution_counts(record, statuses),
         "redriveCount": record.redrive_count,
     }
@@ -120,11 +121,12 @@ def _records(snapshot_text: str) -> list[MapRunRecord]:
     return [MapRunRecord(**record) for record in upgrade(read_snapshot(snapshot_text)).get("map_runs", [])]
 
 
-def _item_counts(record: MapRunRecord) -> dict[str, int]:
-    unfinished = record.started_items - record.succeeded_items - record.failed_items
+def _item_counts(record: MapRunRecord, started_items: int) -> dict[str, int]:
+    """Counts of items by how far they got: those of children not yet started are pending."""
+    unfinished = max(started_items - record.succeeded_items - record.failed_items, 0)
     running = record.status == ExecutionStatus.RUNNING
     counts = {
-        "pending": record.items - record.started_items,
+        "pending": record.items - started_items,
         "running": unfinished if running else 0,
         "succeeded": record.succeeded_items,
         "failed": record.failed_items,

@@ -59,7 +59,7 @@ def create(runtime: Runtime, spec: ScheduleSpec) -> dict[str, Any]:
             "next_fire_at": _first_due(recurrence_, spec, anchor, now),
         }
         schedules.insert(conn, values)
-    runtime.signal_work()
+    runtime.signal_schedules()
     return {"ScheduleArn": values["arn"]}
 
 
@@ -78,7 +78,7 @@ def update(runtime: Runtime, spec: ScheduleSpec) -> dict[str, Any]:
         if same_rhythm and existing.timezone == spec.timezone and pending is not None and pending > now:
             values["next_fire_at"] = pending  # an unchanged rhythm keeps its pending occurrence (not a stale one)
         schedules.update(conn, spec.name, values)
-    runtime.signal_work()
+    runtime.signal_schedules()
     return {"ScheduleArn": existing.arn}
 
 

@@ -60,6 +60,14 @@ def page(conn: sa.Connection, map_run_arn: str, first: int, end: int) -> list[Ma
     return [MapChild._make(row) for row in conn.execute(query)]
 
 
+def items_before(conn: sa.Connection, map_run_arn: str, end: int) -> int:
+    """How many items the children before position ``end`` run (those a run asked to start)."""
+    query = sa.select(sa.func.coalesce(sa.func.sum(map_run_children.c["items"]), 0)).where(
+        map_run_children.c.map_run_arn == map_run_arn, map_run_children.c.position < end
+    )
+    return int(conn.execute(query).scalar_one())
+
+
 def mark_end(conn: sa.Connection, map_run_arn: str, position: int, status: str, result: str) -> int | None:
     """Mark a child's end; the items it stands for, or None when its end was marked before."""
     params = {"arn": map_run_arn, "at": position, "status": status, "result": result}
