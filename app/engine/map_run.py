@@ -51,7 +51,7 @@ def child_arn(map_run_arn: str, index: int) -> str:
     return arns.execution(arns.map_run_machine(map_run_arn), arns.map_run_child_name(map_run_arn, index))
 
 
-def begin(run: Run, spec: MapSpec, record: MapRunRecord, inputs: list[Any], items: list[int], *, stored: bool) -> None:
+def begin(run: Run, record: MapRunRecord, inputs: list[Any], items: list[int], *, stored: bool) -> None:
     """``MapRunStarted``, the run's record in the snapshot, its children for the store (unless ``stored``: its
     ItemReader wrote them), and the Map waiting on the run."""
     run.emit("MapRunStarted", "mapRunStartedEventDetails", {"mapRunArn": record.arn})
@@ -77,7 +77,7 @@ def end(run: Run, record: MapRunRecord, status: ExecutionStatus) -> None:
     """The run's end in its record (its event is the caller's); a run that failed stops its running children."""
     record.status, record.stop = status, run.now
     if status == ExecutionStatus.FAILED:
-        run.tasks.append(_call(run, record, STOP, 0, record.started, task_id=run.next_id()))
+        run.tasks.append(_call(record, STOP, 0, record.started, task_id=run.next_id()))
 
 
 def take_news(record: MapRunRecord, news: TaskNews) -> None:
@@ -101,7 +101,7 @@ def start_more(run: Run, spec: MapSpec, record: MapRunRecord) -> None:
     while record.started < record.children and running < record.max_concurrency:
         first = record.started
         last = min(record.children, first + START_RANGE, first + record.max_concurrency - running)
-        run.tasks.append(_call(run, record, START, first, last, spec=spec))
+        run.tasks.append(_call(record, START, first, last, spec=spec))
         running += last - first
         record.started = last
 
@@ -116,7 +116,7 @@ def redrive(run: Run, spec: MapSpec, record: MapRunRecord) -> None:
     record.ended = record.failures = 0
     record.task_id = run.next_id()
     run.frame.task = PendingTask(record.task_id)
-    run.tasks.append(_call(run, record, REDRIVE, 0, record.started, spec=spec))
+    run.tasks.append(_call(record, REDRIVE, 0, record.started, spec=spec))
     details = {"mapRunArn": record.arn, "redriveCount": record.redrive_count}
     run.emit("MapRunRedriven", "mapRunRedrivenEventDetails", details)
 
@@ -124,11 +124,10 @@ def redrive(run: Run, spec: MapSpec, record: MapRunRecord) -> None:
 def recover(run: Run, spec: MapSpec, record: MapRunRecord) -> None:
     """Start again the children lost with their process (Express children are not stored)."""
     if spec.execution_type == EXPRESS:
-        run.tasks.append(_call(run, record, RECOVER, 0, record.started, spec=spec))
+        run.tasks.append(_call(record, RECOVER, 0, record.started, spec=spec))
 
 
 def _call(
-    run: Run,
     record: MapRunRecord,
     action: str,
     first: int,

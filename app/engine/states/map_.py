@@ -159,7 +159,7 @@ def _begin_run(
         assert read is not None
         record.items, record.children = int(read["Items"]), int(read["Children"])
     record.writer = _results_request(run, spec, effective, record)
-    map_run.begin(run, spec, record, inputs, counts, stored=items is None)
+    map_run.begin(run, record, inputs, counts, stored=items is None)
     return _run_goes_on(run, spec, record)
 
 
