@@ -127,10 +127,13 @@ def call(runtime: Runtime, parent_arn: str, task_id: int, request: dict[str, Any
         revision = runtime.revision(conn, revision_id)
     children = _Children(runtime, parent_arn, task_id, map_run_arn, request["ExecutionType"], revision_id, revision)
     if action == map_run.REDRIVE:
-        with runtime.db.write() as conn:
-            again, succeeded = map_runs.reopen(conn, map_run_arn, end)
-        for child in again:
-            children.redrive(child, now)
+        succeeded = 0
+        for page_first in range(first, end, RESULTS_PAGE):  # a page of rows at a time, never the whole run
+            with runtime.db.write() as conn:
+                again, kept = map_runs.reopen(conn, map_run_arn, page_first, min(end, page_first + RESULTS_PAGE))
+            for child in again:
+                children.redrive(child, now)
+            succeeded += kept
         return TaskNews(task_id, Phase.SUBMITTED, output={"Succeeded": succeeded})
     with runtime.db.read() as conn:
         rows = map_runs.page(conn, map_run_arn, first, end)
@@ -278,7 +281,7 @@ def _store_revision(runtime: Runtime, machine_arn: str, definition: str, role_ar
     return revision_id
 
 
-#: Children read in one query when a Map Run's results are written or gathered.
+#: Children read in one query when a Map Run's results are written or gathered, or its children redriven.
 RESULTS_PAGE = 500
 
 
@@ -290,7 +293,7 @@ def gathered(runtime: Runtime, request: dict[str, Any]) -> TaskResult:
     size = 1
     for first in range(0, children, RESULTS_PAGE):
         with runtime.db.read() as conn:
-            page = map_runs.page(conn, map_run_arn, first, first + RESULTS_PAGE)
+            page = map_runs.ends(conn, map_run_arn, first, first + RESULTS_PAGE)
         for child in page:
             text = "null" if child.result is None else child.result
             size += len(text.encode()) + 1
@@ -308,7 +311,7 @@ def results(runtime: Runtime, request: dict[str, Any]) -> Iterator[dict[str, Any
     for first in range(0, children, RESULTS_PAGE):
         if request.get("ExecutionType") == map_run.EXPRESS:
             with runtime.db.read() as conn:
-                page = map_runs.page(conn, map_run_arn, first, first + RESULTS_PAGE)
+                page = map_runs.ends(conn, map_run_arn, first, first + RESULTS_PAGE)
             yield from (_express_result(map_run_arn, child) for child in page if child.status is not None)
             continue
         in_order = [
@@ -319,7 +322,7 @@ def results(runtime: Runtime, request: dict[str, Any]) -> Iterator[dict[str, Any
         yield from (_result(rows[arn]) for arn in in_order if arn in rows)
 
 
-def _express_result(map_run_arn: str, child: map_runs.MapChild) -> dict[str, Any]:
+def _express_result(map_run_arn: str, child: map_runs.ChildEnd) -> dict[str, Any]:
     arn = map_run.child_arn(map_run_arn, child.position)
     result: dict[str, Any] = {
         "ExecutionArn": arn,

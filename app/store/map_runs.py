@@ -38,9 +38,6 @@ class MapChild(NamedTuple):
     result: str | None
 
 
-_COLUMNS = [map_run_children.c[name] for name in MapChild._fields]
-
-
 def insert(conn: sa.Connection, rows: list[dict[str, Any]]) -> None:
     """A run's children (``map_run_arn``, ``position``, ``execution_arn`` of the parent, ``input``, ``items``)."""
     _INSERT.execute_many(conn, rows)
@@ -48,8 +45,13 @@ def insert(conn: sa.Connection, rows: list[dict[str, Any]]) -> None:
 
 def page(conn: sa.Connection, map_run_arn: str, first: int, end: int) -> list[MapChild]:
     """The children at positions ``first`` up to (not including) ``end``, in order."""
+    return [MapChild._make(row) for row in _in_range(conn, MapChild._fields, map_run_arn, first, end)]
+
+
+def _in_range(conn: sa.Connection, names: tuple[str, ...], map_run_arn: str, first: int, end: int) -> Any:
+    """These columns of the children at positions ``first`` up to ``end``, in order."""
     query = (
-        sa.select(*_COLUMNS)
+        sa.select(*[map_run_children.c[name] for name in names])
         .where(
             map_run_children.c.map_run_arn == map_run_arn,
             map_run_children.c.position >= first,
@@ -57,7 +59,7 @@ def page(conn: sa.Connection, map_run_arn: str, first: int, end: int) -> list[Ma
         )
         .order_by(map_run_children.c.position)
     )
-    return [MapChild._make(row) for row in conn.execute(query)]
+    return conn.execute(query)
 
 
 def items_before(conn: sa.Connection, map_run_arn: str, end: int) -> int:
@@ -68,6 +70,19 @@ def items_before(conn: sa.Connection, map_run_arn: str, end: int) -> int:
     return int(conn.execute(query).scalar_one())
 
 
+class ChildEnd(NamedTuple):
+    """How a child of a Map Run ended (``status`` None: not yet), without the input it started with."""
+
+    position: int
+    status: str | None
+    result: str | None
+
+
+def ends(conn: sa.Connection, map_run_arn: str, first: int, end: int) -> list[ChildEnd]:
+    """The ends of the children at positions ``first`` up to (not including) ``end``, in order."""
+    return [ChildEnd._make(row) for row in _in_range(conn, ChildEnd._fields, map_run_arn, first, end)]
+
+
 def mark_end(conn: sa.Connection, map_run_arn: str, position: int, status: str, result: str) -> int | None:
     """Mark a child's end; the items it stands for, or None when its end was marked before."""
     params = {"arn": map_run_arn, "at": position, "status": status, "result": result}
@@ -75,15 +90,16 @@ def mark_end(conn: sa.Connection, map_run_arn: str, position: int, status: str, 
     return None if found is None else int(found[0])
 
 
-def reopen(conn: sa.Connection, map_run_arn: str, end: int) -> tuple[list[MapChild], int]:
-    """A redrive of the run: the unsuccessful children before ``end`` (ended otherwise, or not ended)
-    unmarked and returned, with the count of those that succeeded."""
-    children = page(conn, map_run_arn, 0, end)
+def reopen(conn: sa.Connection, map_run_arn: str, first: int, end: int) -> tuple[list[MapChild], int]:
+    """A redrive of the run: the unsuccessful children from ``first`` up to ``end`` (ended otherwise, or not
+    ended) unmarked and returned, with the count of those that succeeded."""
+    children = page(conn, map_run_arn, first, end)
     again = [child for child in children if child.status != ExecutionStatus.SUCCEEDED]
     conn.execute(
         map_run_children.update()
         .where(
             map_run_children.c.map_run_arn == map_run_arn,
+            map_run_children.c.position >= first,
             map_run_children.c.position < end,
             sa.or_(map_run_children.c.status.is_(None), map_run_children.c.status != ExecutionStatus.SUCCEEDED),
         )

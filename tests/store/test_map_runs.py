@@ -36,7 +36,7 @@ def test_a_redrive_reopens_every_child_but_those_that_succeeded(db: Database) ->
     with db.write() as conn:
         map_runs.mark_end(conn, RUN, 0, "SUCCEEDED", "0")
         map_runs.mark_end(conn, RUN, 1, "FAILED", '{"Error":"E","Cause":null}')
-        again, succeeded = map_runs.reopen(conn, RUN, 3)
+        again, succeeded = map_runs.reopen(conn, RUN, 0, 3)
     assert ([child.position for child in again], succeeded) == ([1, 2], 1)
     with db.write() as conn:
         assert map_runs.mark_end(conn, RUN, 1, "SUCCEEDED", "1") == 2
