@@ -61,6 +61,17 @@ def test_a_json_array_is_read_an_item_at_a_time() -> None:
         list(item_reader._json_array(io.BytesIO(b'{"a": 1}')))
 
 
+def test_an_item_of_a_json_array_past_the_bound_is_refused_before_it_is_read_whole() -> None:
+    many = io.BytesIO(b"[" + b",".join(b'"' + b"x" * 1000 + b'"' for _ in range(3000)) + b"]")
+    assert sum(1 for _ in item_reader._json_array(many)) == 3000  # 3 MB in all: only one item is bounded
+    huge = io.BytesIO(b'[1, "' + b"x" * (50 * MAX_ITEMS_BYTES) + b'"]')
+    items = item_reader._json_array(huge)
+    assert next(items) == 1
+    with pytest.raises(ReadFailedError, match=f"exceeds {MAX_ITEMS_BYTES} bytes"):
+        next(items)
+    assert huge.tell() < 2 * MAX_ITEMS_BYTES, "the read stopped near the bound"
+
+
 @pytest.mark.parametrize(
     ("request_", "cause"),
     [

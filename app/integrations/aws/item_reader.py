@@ -135,12 +135,31 @@ def _get_object(s3: Any, arguments: dict[str, Any], config: dict[str, Any]) -> G
 
 
 def _json_array(body: IO[bytes]) -> Iterator[Any]:
-    """The items of a JSON array, parsed an item at a time."""
-    events = ijson.parse(body, use_float=True)
+    """The items of a JSON array, parsed an item at a time; none may take more than :data:`MAX_ITEMS_BYTES`
+    (it is never held whole: the read stops there)."""
+    bounded = _BoundedItems(body)
+    events = ijson.parse(bounded, use_float=True)
     _, event, _ = next(events, ("", None, None))
     if event != "start_array":
         raise ReadFailedError("The JSON object must hold an array of items.")
-    yield from ijson.items(events, "item")
+    for item in ijson.items(events, "item"):
+        bounded.since_item = 0
+        yield item
+
+
+class _BoundedItems:
+    """A body its JSON parser reads, which refuses to read more than :data:`MAX_ITEMS_BYTES` for one item."""
+
+    def __init__(self, body: IO[bytes]) -> None:
+        self.body = body
+        self.since_item = 0
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.body.read(size)
+        self.since_item += len(data)
+        if self.since_item > MAX_ITEMS_BYTES:
+            raise ReadFailedError(f"An item of the JSON array exceeds {MAX_ITEMS_BYTES} bytes.")
+        return data
 
 
 def _json_lines(text: IO[str]) -> Iterator[Any]:
