@@ -95,9 +95,19 @@ def take_news(record: MapRunRecord, news: TaskNews) -> None:
         record.failed_items += items
 
 
+def refill_at(max_concurrency: int) -> int:
+    """How many children must be free to start before more are asked for: a tenth of the run's concurrency (one
+    range at most). Children that end one at a time would otherwise each cost a call that starts just one."""
+    return max(1, min(START_RANGE, max_concurrency // 10))
+
+
 def start_more(run: Run, spec: MapSpec, record: MapRunRecord) -> None:
-    """Ask to start as many more children as the run may have running, a range per call."""
+    """Ask to start as many more children as the run may have running, a range per call, once enough may
+    start (:func:`refill_at`) or the rest of the run may."""
     running = record.started - record.ended
+    startable = min(record.children - record.started, record.max_concurrency - running)
+    if startable < refill_at(record.max_concurrency) and startable < record.children - record.started:
+        return
     while record.started < record.children and running < record.max_concurrency:
         first = record.started
         last = min(record.children, first + START_RANGE, first + record.max_concurrency - running)

@@ -61,13 +61,18 @@ def test_children_start_a_range_at_a_time_within_max_concurrency() -> None:
     start = calls(driver, "Start")[0]
     for _ in range(30):
         driver.news(start, "succeeded", items=1)
-    assert [(task.input["From"], task.input["To"]) for task in calls(driver, "Start")][2:] == [
-        (150, 151),
-        (151, 152),
-        *[(index, index + 1) for index in range(152, 180)],
-    ]
+    # a tenth of the concurrency ends before more start: 15 at a time, not one call per end
+    assert [(task.input["From"], task.input["To"]) for task in calls(driver, "Start")][2:] == [(150, 165), (165, 180)]
     [record] = driver.snapshot.map_runs
     assert (record.started, record.ended, record.succeeded_items) == (180, 30, 30)
+
+
+def test_the_last_children_start_without_waiting_for_a_tenth_of_the_concurrency_to_end() -> None:
+    driver = Driver(distributed({"MaxConcurrency": 100}), dumps(list(range(103)))).run(fire_timers=False)
+    start = calls(driver, "Start")[0]
+    for _ in range(3):
+        driver.news(start, "succeeded", items=1)
+    assert [(task.input["From"], task.input["To"]) for task in calls(driver, "Start")] == [(0, 100), (100, 103)]
 
 
 def test_update_map_run_takes_effect_in_its_transition() -> None:
