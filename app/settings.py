@@ -8,6 +8,9 @@ from pathlib import Path
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+#: Two servers (the compose stack's replicas) and a few clients stay within PostgreSQL's default of 100.
+DEFAULT_DATABASE_CONNECTIONS = 40
+
 
 class Settings(BaseSettings):
     """Every knob of the server; one instance is built at start-up and passed down explicitly."""
@@ -176,6 +179,15 @@ class Settings(BaseSettings):
         default=False,
         description="true: one log line per HTTP request (--access-log).",
         validation_alias=AliasChoices("SFN_ACCESS_LOG", "access_log"),
+    )
+    database_connections: int = Field(
+        default=DEFAULT_DATABASE_CONNECTIONS,
+        ge=2,
+        description=(
+            "The most connections one server process opens to PostgreSQL, writes and reads together (one more "
+            "listens for the other servers' news): servers times (this + 1) must stay below its max_connections."
+        ),
+        validation_alias=AliasChoices("SFN_DATABASE_CONNECTIONS", "database_connections"),
     )
     task_threads: int = Field(
         default=32,

@@ -35,6 +35,8 @@ class WorkKind(StrEnum):
 #: Claims of one work item before the service gives up on it (a crash or a hiccup makes a second
 #: claim normal; a step or call that keeps failing must end, not retry for ever).
 MAX_ATTEMPTS = 5
+#: Seconds before work that failed on a fault of the server (its database out of reach) is tried again.
+RETRY_DELAY = 5.0
 
 #: The resource of the call a Map with an ItemReader makes to read its items (its input names the S3 resource).
 ITEM_READER = "states:itemReader"

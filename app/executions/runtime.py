@@ -175,7 +175,7 @@ def build_runtime(settings: Settings, clock: Clock | None = None) -> Runtime:
     """The runtime of one process; on PostgreSQL it also listens for other processes' wake-ups."""
     runtime = Runtime(
         settings=settings,
-        db=Database(settings.database_url),
+        db=Database(settings.database_url, settings.database_connections),
         clock=clock or SystemClock(),
         logs=LogSink(settings.execution_log),
         mocks=None if settings.mock_config is None else MockSource(settings.mock_config),

@@ -10,7 +10,7 @@ from app import metrics
 from app.crashpoints import crash_point
 from app.durable.news import MAX_CAUSE
 from app.durable.statuses import ExecutionStatus
-from app.durable.work import MAX_ATTEMPTS, WorkKind
+from app.durable.work import MAX_ATTEMPTS, RETRY_DELAY, WorkKind
 from app.executions.deliveries import Delivery, deliver_batch
 from app.executions.runtime import Runtime
 from app.executions.triggers import new_trigger, trigger_for
@@ -21,7 +21,6 @@ from app.store import executions, work_items
 log = logging.getLogger(__name__)
 
 CLAIM_BATCH = 64
-RETRY_DELAY = 5.0
 # Retention: closed executions deleted per transaction, and how often an idle scheduler looks.
 RETENTION_BATCH = 200
 RETENTION_EVERY_SECONDS = 60.0

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from app.crashpoints import crash_point
 from app.durable import news
 from app.durable.news import MAX_CAUSE, Phase, TaskNews
-from app.durable.work import MAP_CHILD, MAX_ATTEMPTS, STOP_JOB, Invocation, WorkKind
+from app.durable.work import MAP_CHILD, MAX_ATTEMPTS, RETRY_DELAY, STOP_JOB, Invocation, WorkKind
 from app.executions.caller import Caller, call_safely
 from app.executions.deliveries import (
     ExecutionNotRunningError,
@@ -30,7 +30,9 @@ from app.executions.deliveries import (
 from app.executions.runtime import Runtime
 from app.executions.triggers import new_trigger
 from app.executions.watches import awaits_task
+from app.failure_log import RepeatingFailure
 from app.store import work_items
+from app.store.database import unavailable
 from app.store.work_items import WorkItem
 
 log = logging.getLogger(__name__)
@@ -51,6 +53,7 @@ class TaskRunner:
         self._in_flight: set[int] = set()
         self._lock = threading.Lock()
         self._stopping = threading.Event()
+        self._failures = RepeatingFailure(log, "task calls")
         self._keeper = threading.Thread(target=self._keep_leases, name="sfn-task-leases", daemon=True)
         self._keeper.start()
 
@@ -68,12 +71,17 @@ class TaskRunner:
     def _run(self, item: WorkItem) -> None:
         invocation = Invocation.from_json(item.payload)
         answer: TaskNews | None
+        began = self._failures.now()
         try:
             if item.attempts > MAX_ATTEMPTS:  # called again and again, its news never stored
                 cause = f"The task was called {MAX_ATTEMPTS} times and its result could never be recorded"
                 answer = news.call_failed(invocation.task_id, "States.Runtime", cause)
             else:
                 answer = self._answer(item, invocation)
+        except Exception as exc:  # the database was out of reach (call_safely made news of every other failure)
+            self._failures.failed(exc)
+            self._retry_later(item)
+            return
         finally:
             with self._lock:
                 self._in_flight.discard(item.id)
@@ -87,8 +95,16 @@ class TaskRunner:
                 self._enqueue(item, answer)
             else:
                 self._report(item, invocation, answer)
-        except Exception:  # the lease runs out and the call is retried, a bounded number of times
-            log.exception("the news of a task of %s could not be recorded", item.execution_arn)
+            self._failures.succeeded(began)
+        except Exception as exc:  # the lease runs out and the call is retried, a bounded number of times
+            self._failures.failed(exc)
+
+    def _retry_later(self, item: WorkItem) -> None:
+        """Make the call again after a while (a bounded number of times: each claim counts); if even that
+        cannot be written, the item's lease runs out instead."""
+        with contextlib.suppress(Exception):
+            later = self.runtime.clock.now() + RETRY_DELAY
+            self.runtime.db.write_small(functools.partial(work_items.release, item_id=item.id, visible_at=later))
 
     def _answer(self, item: WorkItem, invocation: Invocation) -> TaskNews | None:
         """The call's news (None: it has nothing to tell); for a look at a ``.sync`` job its execution no longer
@@ -126,6 +142,8 @@ class TaskRunner:
             self._queue(item, answer)
             return
         except Exception as exc:
+            if unavailable(exc):  # a fault of the server, not the task's: its lease runs out and it is called again
+                raise
             log.exception("the result of a task of %s could not be stored", item.execution_arn)
             cause = f"The task's result could not be stored: {type(exc).__name__}: {exc}"
         failure = news.call_failed(invocation.task_id, "States.Runtime", cause[:MAX_CAUSE])

@@ -9,6 +9,7 @@ from typing import TypeVar
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
+from app.settings import DEFAULT_DATABASE_CONNECTIONS
 from app.store.combiner import WriteCombiner
 from app.store.dialects import READ_ONLY_OPTION, Dialect, new_dialect
 
@@ -18,9 +19,9 @@ T = TypeVar("T")
 class Database:
     """A writing and a reading engine, and the dialect that says how each is used."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, connections: int = DEFAULT_DATABASE_CONNECTIONS) -> None:
         self.url = url
-        self.dialect: Dialect = new_dialect(url)
+        self.dialect: Dialect = new_dialect(url, connections)
         self.engine = self.dialect.create_engine(make_url(url))
         self._reader = self.dialect.reader(make_url(url), self.engine)
         self._combiner = WriteCombiner(self.write) if self.dialect.groups_commits else None
@@ -66,3 +67,11 @@ class Database:
 def create_database_engine(url: str) -> sa.Engine:
     """A writing engine tuned for the database ``url`` names (for migrations and tests)."""
     return new_dialect(url).create_engine(make_url(url))
+
+
+def unavailable(exc: BaseException) -> bool:
+    """Whether ``exc`` says the database did not take the work (a connection refused or lost, none free in
+    the pool, a locked or read-only file): a fault of the server that passes, never of the work that met it."""
+    if isinstance(exc, sa.exc.OperationalError | sa.exc.InterfaceError | sa.exc.TimeoutError):
+        return True
+    return isinstance(exc, sa.exc.DBAPIError) and exc.connection_invalidated

@@ -22,13 +22,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import URL, make_url
 
+from app.settings import DEFAULT_DATABASE_CONNECTIONS
 from app.store.notifications import PostgresNotifier
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
-# Per engine (a process has a writing and a reading one): two processes stay within PostgreSQL's
-# default of 100 connections at their usual peak.
-PG_POOL_SIZE = 20
-PG_MAX_OVERFLOW = 10
 READ_ONLY_OPTION = "sfn_read_only"
 
 
@@ -44,6 +41,10 @@ class Dialect:
     streams_inserts: bool = False
     #: One process serves the database: a lease found at start belongs to a process that died.
     single_process: bool = False
+
+    def __init__(self, connections: int = DEFAULT_DATABASE_CONNECTIONS) -> None:
+        #: The most connections the process's engines open together (where the database counts them).
+        self.connections = connections
 
     def create_engine(self, url: URL) -> sa.Engine:
         raise NotImplementedError
@@ -71,7 +72,8 @@ class SqliteDialect(Dialect):
     reads_without_waiting = True
     single_process = True
 
-    def __init__(self) -> None:
+    def __init__(self, connections: int = DEFAULT_DATABASE_CONNECTIONS) -> None:
+        super().__init__(connections)
         self._lock = threading.Lock()
 
     def create_engine(self, url: URL) -> sa.Engine:
@@ -109,15 +111,18 @@ class PostgresDialect(Dialect):
     name = "postgresql"
     streams_inserts = True
 
-    def create_engine(self, url: URL, *, isolation: str = "READ COMMITTED") -> sa.Engine:
-        # The pool keeps as many connections as the API's worker threads use at once under load:
-        # an overflow connection is closed on return, and opening one costs a PostgreSQL backend.
-        engine = sa.create_engine(url, pool_size=PG_POOL_SIZE, max_overflow=PG_MAX_OVERFLOW, isolation_level=isolation)
+    def create_engine(self, url: URL, *, isolation: str = "READ COMMITTED", reads: bool = False) -> sa.Engine:
+        # A third of the process's connections read, the rest write. A thread that finds its pool's all in
+        # use waits for one (up to the pool's timeout) rather than open one PostgreSQL may refuse: a server's
+        # share of the database's connections is fixed, however busy its threads are.
+        share = max(1, self.connections // 3)
+        size = share if reads else max(1, self.connections - share)
+        engine = sa.create_engine(url, pool_size=size, max_overflow=0, isolation_level=isolation)
         sa.event.listen(engine, "checkout", _replace_if_server_hung_up)
         return engine
 
     def reader(self, url: URL, writer: sa.Engine) -> sa.Engine:
-        return self.create_engine(url, isolation="AUTOCOMMIT")
+        return self.create_engine(url, isolation="AUTOCOMMIT", reads=True)
 
     def insert_many(self, cursor: Any, table: str, columns: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> None:
         # COPY sends the rows as one stream: a transition's dozens or thousands of history events
@@ -141,16 +146,16 @@ def _replace_if_server_hung_up(dbapi_connection: Any, record: object, proxy: obj
         raise sa.exc.DisconnectionError("the server closed this pooled connection")
 
 
-_KINDS: dict[str, Callable[[], Dialect]] = {"sqlite": SqliteDialect, "postgresql": PostgresDialect}
+_KINDS: dict[str, Callable[[int], Dialect]] = {"sqlite": SqliteDialect, "postgresql": PostgresDialect}
 _SHARED: dict[str, Dialect] = {"sqlite": SqliteDialect(), "postgresql": PostgresDialect()}
 
 
-def new_dialect(url: str | URL) -> Dialect:
+def new_dialect(url: str | URL, connections: int = DEFAULT_DATABASE_CONNECTIONS) -> Dialect:
     """A dialect for a database URL, with state of its own (SQLite's writer lock is per database)."""
     backend = make_url(url).get_backend_name()
     if backend not in _KINDS:
         raise ValueError(f"unsupported database {backend!r}: use sqlite:/// or postgresql+psycopg://")
-    return _KINDS[backend]()
+    return _KINDS[backend](connections)
 
 
 def dialect_of(conn: sa.Connection) -> Dialect:
