@@ -219,8 +219,9 @@ class MapRunRecord:
     redrive_date: float | None = None
     #: The task its children report their ends to, and the calls that start them their answers.
     task_id: int = 0
-    #: Its children (rows of the store, by position): how many were asked to start (those below this
-    #: position), how many ended as the Map counted them, and how many of those did not succeed.
+    #: Its children (rows of the store, by position): how many were asked to start since the run began or was
+    #: last redriven (those below this position), how many ended as the Map counted them (with those a redrive
+    #: kept, once a call told them), and how many of those did not succeed.
     started: int = 0
     ended: int = 0
     failures: int = 0

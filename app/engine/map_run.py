@@ -34,7 +34,8 @@ START_RANGE = 100
 # What a MAP_CHILD call does. Only a redrive's answer (SUBMITTED news of the run's task) tells something: the
 # others leave no news (a call that fails fails the run).
 START = "Start"  # start the children of a range
-REDRIVE = "Redrive"  # run the unsuccessful children again; answers {"Succeeded": children that succeeded}
+# run a redriven run's children of a range that are not kept; answers {"Succeeded": kept, "Items": their items}
+REDRIVE = "Redrive"
 RECOVER = "Recover"  # start again the started children that never ended and are not stored (Express)
 STOP = "Stop"  # stop the children that still run
 
@@ -85,6 +86,7 @@ def take_news(record: MapRunRecord, news: TaskNews) -> None:
     if news.phase == Phase.SUBMITTED:
         answer = news.output if isinstance(news.output, dict) else {}
         record.ended += int(answer.get("Succeeded", 0))
+        record.succeeded_items += int(answer.get("Items", 0))
         return
     items = 1 if news.items is None else news.items
     record.ended += 1
@@ -108,27 +110,32 @@ def start_more(run: Run, spec: MapSpec, record: MapRunRecord) -> None:
     startable = min(record.children - record.started, record.max_concurrency - running)
     if startable < refill_at(record.max_concurrency) and startable < record.children - record.started:
         return
+    action = REDRIVE if record.redrive_count else START
     while record.started < record.children and running < record.max_concurrency:
         first = record.started
         last = min(record.children, first + START_RANGE, first + record.max_concurrency - running)
-        run.tasks.append(_call(record, START, first, last, spec=spec))
+        run.tasks.append(_call(record, action, first, last, spec=spec))
         running += last - first
         record.started = last
 
 
 def redrive(run: Run, spec: MapSpec, record: MapRunRecord) -> None:
-    """A redrive of the execution runs the Map Run's unsuccessful children again: each is redriven (the same
-    execution, its ``redriveCount`` one more), or started if it never was; the run keeps its ARN. The counts
-    of ended children start again from the answer, which tells how many had succeeded."""
-    record.status, record.stop, record.failed_items = ExecutionStatus.RUNNING, None, 0
+    """A redrive of the execution runs the Map Run's unsuccessful children again, within its ``MaxConcurrency``
+    as a run starts them: each is redriven (the same execution, its ``redriveCount`` one more), or started if it
+    never was; the run keeps its ARN. The store keeps the children that succeeded and reopens the others in the
+    transition of the redrive; the run then goes over its children again from the first, and each call counts
+    the kept children of its range and their items (its answer) as ended, so that they take no room among those
+    running, whether their end was told before the run failed or after."""
+    record.status, record.stop = ExecutionStatus.RUNNING, None
     record.redrive_count += 1
     record.redrive_date = run.now
-    record.ended = record.failures = 0
+    record.started = record.ended = record.failures = record.succeeded_items = record.failed_items = 0
     record.task_id = run.next_id()
     run.frame.task = PendingTask(record.task_id)
-    run.tasks.append(_call(record, REDRIVE, 0, record.started, spec=spec))
+    run.reopened_map_runs.append(record.arn)
     details = {"mapRunArn": record.arn, "redriveCount": record.redrive_count}
     run.emit("MapRunRedriven", "mapRunRedrivenEventDetails", details)
+    start_more(run, spec, record)
 
 
 def recover(run: Run, spec: MapSpec, record: MapRunRecord) -> None:
@@ -148,6 +155,8 @@ def _call(
 ) -> TaskInvocation:
     """The call that does ``action`` to the run's children at positions ``first`` up to ``end_at``."""
     request: dict[str, Any] = {"Action": action, "MapRunArn": record.arn, "From": first, "To": end_at}
+    if action == REDRIVE:
+        request["Reopened"] = True  # the redrive's transition kept or reopened the children in the store
     if spec is not None:
         request.update(Definition=spec.child_definition, ExecutionType=spec.execution_type)
     return TaskInvocation(

@@ -73,6 +73,7 @@ class Run:
         self.tasks: list[TaskInvocation] = []
         self.closed_tokens: list[str] = []
         self.map_children: list[MapChildren] = []
+        self.reopened_map_runs: list[str] = []
         self.status = ExecutionStatus.RUNNING
         self.output: str | None = None
         self.error: str | None = None
@@ -226,6 +227,7 @@ class Run:
             tasks=self.tasks,
             closed_tokens=self.closed_tokens,
             map_children=self.map_children,
+            reopened_map_runs=self.reopened_map_runs,
             run_again=self.run_again,
             applied=self.applied,
             output=self.output,

@@ -181,6 +181,8 @@ class Transition:
     closed_tokens: list[str] = field(default_factory=list)
     #: The children of the Map Runs this transition begins, for the store.
     map_children: list[MapChildren] = field(default_factory=list)
+    #: The Map Runs this transition redrives: their unsuccessful children are reopened in the store.
+    reopened_map_runs: list[str] = field(default_factory=list)
     run_again: bool = False
     output: str | None = None
     error: str | None = None
@@ -206,6 +208,7 @@ class Transition:
             tasks=self.tasks + later.tasks,
             closed_tokens=self.closed_tokens + later.closed_tokens,
             map_children=self.map_children + later.map_children,
+            reopened_map_runs=self.reopened_map_runs + later.reopened_map_runs,
             run_again=later.run_again,
             output=later.output,
             error=later.error,

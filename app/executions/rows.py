@@ -38,6 +38,7 @@ def transition_rows(arn: str, transition: Transition, now: float) -> TransitionR
             for event in transition.events
         ],
         timed_out_tokens=transition.closed_tokens,
+        reopened_map_runs=transition.reopened_map_runs,
     )
     for begun in transition.map_children:
         rows.map_children.extend(

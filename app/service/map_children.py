@@ -109,7 +109,9 @@ def _insert(runtime: Runtime, rows: list[dict[str, Any]]) -> None:
 def call(runtime: Runtime, parent_arn: str, task_id: int, request: dict[str, Any]) -> TaskNews | None:
     """Do what a Map Run's call asks (``engine.map_run``: start, redrive, recover or stop children of a range),
     made again after a crash as often as it takes. Its answer is news of the run's task: a redrive's count of
-    children that had succeeded, or why the children could not be started; the others tell nothing (None)."""
+    the range's children that the redrive kept and of their items (the same however often it is made: the store
+    marked them in the redrive's transition), or why the children could not be started; the others tell nothing
+    (None)."""
     map_run_arn, action = str(request["MapRunArn"]), request["Action"]
     first, end = int(request["From"]), int(request["To"])
     if action == map_run.STOP:
@@ -126,19 +128,22 @@ def call(runtime: Runtime, parent_arn: str, task_id: int, request: dict[str, Any
     with runtime.db.read() as conn:
         revision = runtime.revision(conn, revision_id)
     children = _Children(runtime, parent_arn, task_id, map_run_arn, request["ExecutionType"], revision_id, revision)
-    if action == map_run.REDRIVE:
-        succeeded = 0
-        for page_first in range(first, end, RESULTS_PAGE):  # a page of rows at a time, never the whole run
-            with runtime.db.write() as conn:
-                again, kept = map_runs.reopen(conn, map_run_arn, page_first, min(end, page_first + RESULTS_PAGE))
-            for child in again:
-                children.redrive(child, now)
-            succeeded += kept
-        return TaskNews(task_id, Phase.SUBMITTED, output={"Succeeded": succeeded})
-    with runtime.db.read() as conn:
-        rows = map_runs.page(conn, map_run_arn, first, end)
-    children.start([child for child in rows if child.status is None], now)  # ended ones told their end
-    return None
+    if action != map_run.REDRIVE:  # start the range's children (or, to recover, those lost with a process)
+        with runtime.db.read() as conn:
+            rows = map_runs.page(conn, map_run_arn, first, end)
+        children.start([child for child in rows if child.status is None], now)  # ended ones told their end
+        return None
+    kept = kept_items = 0
+    for page_first in range(first, end, RESULTS_PAGE):  # a page of rows at a time, never the whole run
+        page_end = min(end, page_first + RESULTS_PAGE)
+        with runtime.db.write() as conn:
+            if not request.get("Reopened"):  # asked before redrives reopened the children in their transition
+                map_runs.reopen(conn, map_run_arn, page_first, page_end)
+            rows = map_runs.page(conn, map_run_arn, page_first, page_end)
+        children.redrive([child for child in rows if child.status is None], now)  # kept or ended: told
+        kept += sum(child.kept for child in rows)
+        kept_items += sum(child.items for child in rows if child.kept)
+    return TaskNews(task_id, Phase.SUBMITTED, output={"Succeeded": kept, "Items": kept_items})
 
 
 @dataclass(frozen=True)
@@ -191,19 +196,23 @@ class _Children:
             )
         starts.begin_many(self.runtime, many, self.revision, now)
 
-    def redrive(self, child: map_runs.MapChild, now: float) -> None:
-        """Run an unsuccessful child again: redriven in place, or started if it is not stored (Express, or
-        never started); one still running reports its end to the run's new task."""
-        arn = map_run.child_arn(self.map_run_arn, child.position)
-        with self.runtime.db.read() as conn:
-            row = None if self.execution_type == map_run.EXPRESS else executions.get(conn, arn)
-        if row is None:
-            self.start([child], now)
-            return
-        with self.runtime.db.write() as conn:
-            executions.set_parent_task(conn, arn, dumps(self.parent_task(child.position)))
-        if row.status in redrives.REDRIVABLE:
-            _redrive(self.runtime, row, now)
+    def redrive(self, children: list[map_runs.MapChild], now: float) -> None:
+        """Run unsuccessful children again: each redriven in place, or started (in one write) if it is not stored
+        (Express, or never started); one still running reports its end to the run's new task."""
+        arns_of = {child.position: map_run.child_arn(self.map_run_arn, child.position) for child in children}
+        stored: dict[str, ExecutionRecord] = {}
+        if self.execution_type != map_run.EXPRESS:
+            with self.runtime.db.read() as conn:
+                stored = executions.get_many(conn, list(arns_of.values()))
+        self.start([child for child in children if arns_of[child.position] not in stored], now)
+        for child in children:
+            row = stored.get(arns_of[child.position])
+            if row is None:
+                continue
+            with self.runtime.db.write() as conn:
+                executions.set_parent_task(conn, row.arn, dumps(self.parent_task(child.position)))
+            if row.status in redrives.REDRIVABLE:
+                _redrive(self.runtime, row, now)
 
 
 def _stop(runtime: Runtime, map_run_arn: str) -> None:

@@ -29,7 +29,7 @@ def describe(runtime: Runtime, map_run_arn: str) -> dict[str, Any]:
         statuses = executions.status_counts(
             conn, arns.map_run_machine(map_run_arn), arns.map_run_child_prefix(map_run_arn)
         )
-        started_items = map_runs.items_before(conn, map_run_arn, record.started)
+        started_items = map_runs.items_started(conn, map_run_arn, record.started)
     result: dict[str, Any] = {
         "mapRunArn": record.arn,
         "executionArn": arns.map_run_parent(record.arn),
@@ -122,7 +122,8 @@ def _records(snapshot_text: str) -> list[MapRunRecord]:
 
 
 def _item_counts(record: MapRunRecord, started_items: int) -> dict[str, int]:
-    """Counts of items by how far they got: those of children not yet started are pending."""
+    """Counts of items by how far they got: those of children not yet started (nor kept by a redrive) are
+    pending."""
     unfinished = max(started_items - record.succeeded_items - record.failed_items, 0)
     running = record.status == ExecutionStatus.RUNNING
     counts = {

@@ -254,6 +254,7 @@ class TransitionRows:
     tokens: list[dict[str, Any]] = field(default_factory=list)
     timed_out_tokens: list[str] = field(default_factory=list)
     map_children: list[dict[str, Any]] = field(default_factory=list)
+    reopened_map_runs: list[str] = field(default_factory=list)
 
     @property
     def ended(self) -> bool:
@@ -370,6 +371,8 @@ def _write_effects(conn: sa.Connection, rows: TransitionRows) -> None:
     _INSERT_EVENTS.execute_many(conn, rows.events)
     if rows.map_children:
         map_runs.insert(conn, rows.map_children)
+    for map_run_arn in rows.reopened_map_runs:
+        map_runs.reopen(conn, map_run_arn)
     task_tokens.close(conn, rows.timed_out_tokens, TokenStatus.TIMED_OUT)
     if rows.ended:
         work_items.delete_for_execution(conn, rows.arn)

@@ -29,13 +29,15 @@ _MARK_END = compiled.Compiled(
 
 
 class MapChild(NamedTuple):
-    """A child of a Map Run as its row holds it (``status`` None: not ended, or never started)."""
+    """A child of a Map Run as its row holds it (``status`` None: not ended, or never started; ``kept``: it
+    succeeded before the run's last redrive)."""
 
     position: int
     input: str
     items: int
     status: str | None
     result: str | None
+    kept: bool
 
 
 def insert(conn: sa.Connection, rows: list[dict[str, Any]]) -> None:
@@ -62,10 +64,11 @@ def _in_range(conn: sa.Connection, names: tuple[str, ...], map_run_arn: str, fir
     return conn.execute(query)
 
 
-def items_before(conn: sa.Connection, map_run_arn: str, end: int) -> int:
-    """How many items the children before position ``end`` run (those a run asked to start)."""
+def items_started(conn: sa.Connection, map_run_arn: str, end: int) -> int:
+    """How many items the children a run asked to start (those before position ``end``) or kept run."""
+    started = sa.or_(map_run_children.c.position < end, map_run_children.c.kept)
     query = sa.select(sa.func.coalesce(sa.func.sum(map_run_children.c["items"]), 0)).where(
-        map_run_children.c.map_run_arn == map_run_arn, map_run_children.c.position < end
+        map_run_children.c.map_run_arn == map_run_arn, started
     )
     return int(conn.execute(query).scalar_one())
 
@@ -90,22 +93,22 @@ def mark_end(conn: sa.Connection, map_run_arn: str, position: int, status: str, 
     return None if found is None else int(found[0])
 
 
-def reopen(conn: sa.Connection, map_run_arn: str, first: int, end: int) -> tuple[list[MapChild], int]:
-    """A redrive of the run: the unsuccessful children from ``first`` up to ``end`` (ended otherwise, or not
-    ended) unmarked and returned, with the count of those that succeeded."""
-    children = page(conn, map_run_arn, first, end)
-    again = [child for child in children if child.status != ExecutionStatus.SUCCEEDED]
+def reopen(conn: sa.Connection, map_run_arn: str, first: int = 0, end: int | None = None) -> None:
+    """A redrive of the run (of its children from ``first`` up to ``end``): those that succeeded are kept, the
+    others (ended otherwise, or not ended) unmarked, to run again. One statement, however large the run."""
+    succeeded = sa.and_(map_run_children.c.status.is_not(None), map_run_children.c.status == ExecutionStatus.SUCCEEDED)
+    where = [map_run_children.c.map_run_arn == map_run_arn, map_run_children.c.position >= first]
+    if end is not None:
+        where.append(map_run_children.c.position < end)
     conn.execute(
         map_run_children.update()
-        .where(
-            map_run_children.c.map_run_arn == map_run_arn,
-            map_run_children.c.position >= first,
-            map_run_children.c.position < end,
-            sa.or_(map_run_children.c.status.is_(None), map_run_children.c.status != ExecutionStatus.SUCCEEDED),
+        .where(*where)
+        .values(
+            kept=succeeded,
+            status=sa.case((succeeded, map_run_children.c.status), else_=None),
+            result=sa.case((succeeded, map_run_children.c.result), else_=None),
         )
-        .values(status=None, result=None)
     )
-    return again, len(children) - len(again)
 
 
 def delete_run(conn: sa.Connection, map_run_arn: str) -> None:

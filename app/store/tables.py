@@ -161,6 +161,8 @@ map_run_children = sa.Table(
     sa.Column("items", sa.Integer, nullable=False),
     sa.Column("status", sa.String(16), nullable=True),
     sa.Column("result", sa.Text, nullable=True),
+    # It succeeded before the run's last redrive, which left it as it was.
+    sa.Column("kept", sa.Boolean, nullable=False, server_default=sa.false()),
 )
 
 activities = sa.Table(

@@ -3,9 +3,11 @@ with every item's child run once and its result in the Map's output."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 
 import pytest
+from botocore.exceptions import BotoCoreError, ClientError
 
 from tests.conftest import ROLE_ARN, make_client
 from tests.durability.conftest import Fleet
@@ -131,3 +133,67 @@ def test_two_servers_on_postgresql_share_a_map_runs_children_and_one_finishes_af
     output = json.loads(described["output"])
     assert [child["i"] for child in output] == list(range(SHARED_ITEMS)), "each item ran once, in its place"
     assert {child["ran"]["server"] for child in output} == {"A", "B"}, "both servers ran children"
+
+
+REDRIVE_ITEMS = 30
+#: Item 1's child fails until redriven; the run fails with it, before it started every child.
+FAILS_UNTIL_REDRIVEN = {
+    "StartAt": "Fan",
+    "States": {
+        "Fan": {
+            "Type": "Map",
+            "MaxConcurrency": 4,
+            "ItemProcessor": {
+                "ProcessorConfig": {"Mode": "DISTRIBUTED"},
+                "StartAt": "Odd?",
+                "States": {
+                    "Odd?": {
+                        "Type": "Choice",
+                        "Choices": [
+                            {
+                                "Or": [
+                                    {"Not": {"Variable": "$", "NumericEquals": 1}},
+                                    {"Variable": "$$.Execution.RedriveCount", "NumericGreaterThan": 0},
+                                ],
+                                "Next": "Done",
+                            }
+                        ],
+                    },
+                    "Done": {"Type": "Pass", "End": True},
+                },
+            },
+            "End": True,
+        }
+    },
+}
+
+
+@pytest.mark.timeout(120)
+def test_kill9_after_a_redrive_call_counts_the_kept_children_once(fleet: Fleet) -> None:
+    """The server dies after the first call of a Map Run's redrive ran, before its answer was recorded: the
+    call made again by the next server counts the children kept by the redrive once, not those it redrove."""
+    first = fleet.server("first")
+    sfn = make_client(first.endpoint)
+    machine = sfn.create_state_machine(name="odd", definition=json.dumps(FAILS_UNTIL_REDRIVEN), roleArn=ROLE_ARN)
+    items = list(range(REDRIVE_ITEMS))
+    arn = sfn.start_execution(stateMachineArn=machine["stateMachineArn"], input=json.dumps(items))["executionArn"]
+    wait_for_status(sfn, arn, "FAILED")
+    run_arn = sfn.list_map_runs(executionArn=arn)["mapRuns"][0]["mapRunArn"]
+
+    def children_ended() -> bool:
+        return all(child["status"] != "RUNNING" for child in sfn.list_executions(mapRunArn=run_arn)["executions"])
+
+    wait_until(children_ended, 10, "the children to end")
+    first.kill()
+
+    crashing = fleet.server("crashing", SFN_CRASH_POINT="after_integration_call")
+    with contextlib.suppress(BotoCoreError, ClientError):  # the call may kill it before it answers
+        make_client(crashing.endpoint).redrive_execution(executionArn=arn)
+    assert crashing.wait_exit(30) == KILLED, "the server dies after the redrive's first call"
+
+    sfn = make_client(fleet.server("last").endpoint)
+    described = wait_for_status(sfn, arn, "SUCCEEDED", timeout=60)
+    assert json.loads(described["output"]) == items
+    run = sfn.describe_map_run(mapRunArn=run_arn)
+    assert run["itemCounts"]["succeeded"] == run["itemCounts"]["total"] == REDRIVE_ITEMS
+    assert run["executionCounts"]["succeeded"] == REDRIVE_ITEMS

@@ -334,3 +334,31 @@ def test_a_redrive_runs_the_failed_children_of_the_same_map_run_again(
         was = children[child["executionArn"]]["status"]
         redriven = sfn.describe_execution(executionArn=child["executionArn"])
         assert (redriven["status"], redriven["redriveCount"]) == ("SUCCEEDED", 0 if was == "SUCCEEDED" else 1)
+
+
+def test_a_redrive_runs_the_children_again_within_max_concurrency_and_starts_those_never_started(
+    sfn: SFNClient, create_machine: CreateMachine
+) -> None:
+    machine = create_machine(distributed_map(FAIL_ODD_UNTIL_REDRIVEN, "Odd?", MaxConcurrency=4))
+    items = [{"n": index} for index in range(30)]
+    execution = sfn.start_execution(stateMachineArn=machine, input=json.dumps(items))["executionArn"]
+    wait_for_status(sfn, execution, "FAILED")
+    run_arn = map_run_arn(sfn, execution)
+
+    def listed() -> list[Any]:
+        return list(sfn.list_executions(mapRunArn=run_arn, maxResults=100)["executions"])
+
+    wait_until(lambda: all(child["status"] != "RUNNING" for child in listed()), 10, "the children to end")
+    before = {child["executionArn"]: child["status"] for child in listed()}
+    assert len(before) < len(items), "the run failed before it started every child"
+
+    sfn.redrive_execution(executionArn=execution)
+    ended = wait_for_status(sfn, execution, "SUCCEEDED")
+    assert json.loads(ended["output"]) == items
+    described = sfn.describe_map_run(mapRunArn=run_arn)
+    assert described["itemCounts"]["succeeded"] == described["itemCounts"]["total"] == len(items)
+    assert described["itemCounts"]["pending"] == 0
+    for child in listed():
+        redriven = sfn.describe_execution(executionArn=child["executionArn"])
+        was = before.get(child["executionArn"])
+        assert (redriven["status"], redriven["redriveCount"]) == ("SUCCEEDED", int(was not in (None, "SUCCEEDED")))

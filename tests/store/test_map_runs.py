@@ -31,15 +31,32 @@ def test_an_end_is_marked_once_with_its_items(db: Database) -> None:
     ]
 
 
-def test_a_redrive_reopens_every_child_but_those_that_succeeded(db: Database) -> None:
+def test_a_redrive_keeps_the_children_that_succeeded_and_reopens_the_others(db: Database) -> None:
     add_children(db, 4)
     with db.write() as conn:
         map_runs.mark_end(conn, RUN, 0, "SUCCEEDED", "0")
         map_runs.mark_end(conn, RUN, 1, "FAILED", '{"Error":"E","Cause":null}')
-        again, succeeded = map_runs.reopen(conn, RUN, 0, 3)
-    assert ([child.position for child in again], succeeded) == ([1, 2], 1)
-    with db.write() as conn:
+        map_runs.mark_end(conn, RUN, 3, "SUCCEEDED", "3")
+        map_runs.reopen(conn, RUN)
+    with db.read() as conn:
+        page = map_runs.page(conn, RUN, 0, 4)
+        assert map_runs.items_started(conn, RUN, 0) == 4  # the kept children's items: none asked to start yet
+        assert map_runs.items_started(conn, RUN, 2) == 6
+    assert [(child.status, child.result, child.kept) for child in page] == [
+        ("SUCCEEDED", "0", True),
+        (None, None, False),
+        (None, None, False),
+        ("SUCCEEDED", "3", True),
+    ]
+    with db.write() as conn:  # a reopened child ends, and is not kept: a call made again counts the same
         assert map_runs.mark_end(conn, RUN, 1, "SUCCEEDED", "1") == 2
+    with db.read() as conn:
+        assert [child.kept for child in map_runs.page(conn, RUN, 0, 4)] == [True, False, False, True]
+    with db.write() as conn:  # the next redrive keeps it too
+        map_runs.reopen(conn, RUN)
+    with db.read() as conn:
+        assert [child.kept for child in map_runs.page(conn, RUN, 0, 4)] == [True, True, False, True]
+    with db.write() as conn:
         map_runs.delete_for_executions(conn, [PARENT])
     with db.read() as conn:
         assert map_runs.page(conn, RUN, 0, 4) == []

@@ -120,13 +120,14 @@ def test_a_distributed_map_redrives_the_unsuccessful_children_of_its_map_run() -
     assert [event.type for event in redriven.events] == ["ExecutionRedriven", "MapRunRedriven"]
     run_arn = start.input["MapRunArn"]
     assert redriven.events[1].details == {"mapRunRedrivenEventDetails": {"mapRunArn": run_arn, "redriveCount": 1}}
+    assert redriven.reopened_map_runs == [run_arn]  # kept and reopened in the store with the redrive
     [again] = [task for task in redriven.tasks if task.resource == MAP_CHILD]
     assert (again.input["Action"], again.input["From"], again.input["To"]) == ("Redrive", 0, 3)
     assert again.task_id != start.task_id  # the children redriven report to the run's new task
     driver.news(again, "succeeded", items=1)
     driver.news(again, "succeeded", items=1)
     assert str(driver.status) == ExecutionStatus.RUNNING  # until the answer tells how many had succeeded
-    driver.news(again, "submitted", output={"Succeeded": 1})
+    driver.news(again, "submitted", output={"Succeeded": 1, "Items": 1})
     [gather] = [task for task in driver.tasks[-1:] if task.resource == RESULT_WRITER]
     assert gather.input == {
         "Resource": None,
@@ -140,3 +141,38 @@ def test_a_distributed_map_redrives_the_unsuccessful_children_of_its_map_run() -
     assert ended_as(driver) == ExecutionStatus.SUCCEEDED
     assert driver.result == [0, 1, 2]
     assert [event.type for event in driver.events[-3:]] == ["MapRunSucceeded", "MapStateExited", "ExecutionSucceeded"]
+
+
+def test_a_redriven_map_run_runs_its_children_again_within_max_concurrency() -> None:
+    processor = {
+        "ProcessorConfig": {"Mode": "DISTRIBUTED"},
+        "StartAt": "P",
+        "States": {"P": {"Type": "Pass", "End": True}},
+    }
+    state = {"Type": "Map", "ItemProcessor": processor, "MaxConcurrency": 100, "End": True}
+    driver = Driver({"StartAt": "Fan", "States": {"Fan": state}}, raw_input=str(list(range(300)))).run(
+        fire_timers=False
+    )
+    [start] = [task for task in driver.tasks if task.resource == MAP_CHILD]
+    for _ in range(5):
+        driver.news(start, "succeeded", items=1)
+    driver.news(start, "failed", error="E", cause="c", items=1)  # 6 ended of 110 started; the run fails
+    assert driver.status == ExecutionStatus.FAILED
+    redriven = driver.redrive()
+
+    def ranges() -> list[tuple[int, int]]:
+        return [
+            (task.input["From"], task.input["To"])
+            for task in driver.tasks
+            if task.resource == MAP_CHILD and task.input["Action"] == "Redrive"
+        ]
+
+    assert ranges() == [(0, 100)], "no more than MaxConcurrency at once, as when the run began"
+    [again] = [task for task in redriven.tasks if task.resource == MAP_CHILD]
+    driver.news(again, "submitted", output={"Succeeded": 5, "Items": 5})  # the range's children that had succeeded
+    assert ranges() == [(0, 100)], "five free: fewer than a tenth of MaxConcurrency"
+    for _ in range(5):
+        driver.news(again, "succeeded", items=1)
+    assert ranges() == [(0, 100), (100, 110)]
+    [record] = driver.snapshot.map_runs
+    assert (record.started, record.ended, record.failures, record.succeeded_items) == (110, 10, 0, 10)
