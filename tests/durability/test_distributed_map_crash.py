@@ -110,10 +110,8 @@ WHOSE_CHILDREN = {
 def test_two_servers_on_postgresql_share_a_map_runs_children_and_one_finishes_after_the_other_dies(
     postgres_fleet: Fleet,
 ) -> None:
-    # Few task threads: a server's connections grow with its busy threads, and the suite's other servers hold
-    # theirs too; PostgreSQL's default 100 connections must serve them all.
-    a = postgres_fleet.server("a", SFN_TEST_SERVER_ID="A", SFN_TASK_THREADS="4")
-    b = postgres_fleet.server("b", SFN_TEST_SERVER_ID="B", SFN_TASK_THREADS="4")
+    a = postgres_fleet.server("a", SFN_TEST_SERVER_ID="A")
+    b = postgres_fleet.server("b", SFN_TEST_SERVER_ID="B")
     sfn = make_client(a.endpoint)
     machine = sfn.create_state_machine(name="whose", definition=json.dumps(WHOSE_CHILDREN), roleArn=ROLE_ARN)
     items = json.dumps(list(range(SHARED_ITEMS)))
