@@ -13,6 +13,7 @@ from tests.conftest import ROLE_ARN, make_client
 from tests.durability.conftest import Fleet
 from tests.durability.servers import KILLED
 from tests.durability.workload import FUNCTION_ARN
+from tests.integration.test_distributed_map import FAIL_ODD_UNTIL_REDRIVEN, distributed_map
 from tests.support.waiting import wait_for_status, wait_until
 
 pytestmark = pytest.mark.slow
@@ -134,36 +135,6 @@ def test_two_servers_on_postgresql_share_a_map_runs_children_and_one_finishes_af
 
 
 REDRIVE_ITEMS = 30
-#: Item 1's child fails until redriven; the run fails with it, before it started every child.
-FAILS_UNTIL_REDRIVEN = {
-    "StartAt": "Fan",
-    "States": {
-        "Fan": {
-            "Type": "Map",
-            "MaxConcurrency": 4,
-            "ItemProcessor": {
-                "ProcessorConfig": {"Mode": "DISTRIBUTED"},
-                "StartAt": "Odd?",
-                "States": {
-                    "Odd?": {
-                        "Type": "Choice",
-                        "Choices": [
-                            {
-                                "Or": [
-                                    {"Not": {"Variable": "$", "NumericEquals": 1}},
-                                    {"Variable": "$$.Execution.RedriveCount", "NumericGreaterThan": 0},
-                                ],
-                                "Next": "Done",
-                            }
-                        ],
-                    },
-                    "Done": {"Type": "Pass", "End": True},
-                },
-            },
-            "End": True,
-        }
-    },
-}
 
 
 @pytest.mark.timeout(120)
@@ -172,8 +143,9 @@ def test_kill9_after_a_redrive_call_counts_the_kept_children_once(fleet: Fleet) 
     call made again by the next server counts the children kept by the redrive once, not those it redrove."""
     first = fleet.server("first")
     sfn = make_client(first.endpoint)
-    machine = sfn.create_state_machine(name="odd", definition=json.dumps(FAILS_UNTIL_REDRIVEN), roleArn=ROLE_ARN)
-    items = list(range(REDRIVE_ITEMS))
+    definition = distributed_map(FAIL_ODD_UNTIL_REDRIVEN, "Odd?", MaxConcurrency=4)  # fails before it starts all
+    machine = sfn.create_state_machine(name="odd", definition=json.dumps(definition), roleArn=ROLE_ARN)
+    items = [{"n": index} for index in range(REDRIVE_ITEMS)]
     arn = sfn.start_execution(stateMachineArn=machine["stateMachineArn"], input=json.dumps(items))["executionArn"]
     wait_for_status(sfn, arn, "FAILED")
     run_arn = sfn.list_map_runs(executionArn=arn)["mapRuns"][0]["mapRunArn"]
