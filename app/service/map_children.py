@@ -140,10 +140,29 @@ def call(runtime: Runtime, parent_arn: str, task_id: int, request: dict[str, Any
             if not request.get("Reopened"):  # asked before redrives reopened the children in their transition
                 map_runs.reopen(conn, map_run_arn, page_first, page_end)
             rows = map_runs.page(conn, map_run_arn, page_first, page_end)
+            if request["ExecutionType"] != map_run.EXPRESS:  # an Express child reports to whoever started it
+                rows = take_late_ends(conn, map_run_arn, task_id, rows)
         children.redrive([child for child in rows if child.status is None], now)  # kept or ended: told
         kept += sum(child.kept for child in rows)
         kept_items += sum(child.items for child in rows if child.kept)
     return TaskNews(task_id, Phase.SUBMITTED, output={"Succeeded": kept, "Items": kept_items})
+
+
+def take_late_ends(
+    conn: sa.Connection, map_run_arn: str, task_id: int, rows: list[map_runs.MapChild]
+) -> list[map_runs.MapChild]:
+    """The rows of a redriven run's range, after those of children that ended since the redrive but told an
+    earlier task of the run (they still ran when it began) are kept, if they succeeded, or reopened to run
+    again: ends that no task counted."""
+    ended = {map_run.child_arn(map_run_arn, row.position): row for row in rows if row.status and not row.kept}
+    late = [
+        ended[arn].position
+        for arn, stored in executions.get_many(conn, list(ended)).items()
+        if stored.parent_task is None or loads(stored.parent_task).get("task_id") != task_id
+    ]
+    for position in late:
+        map_runs.reopen(conn, map_run_arn, position, position + 1)
+    return map_runs.page(conn, map_run_arn, rows[0].position, rows[-1].position + 1) if late else rows
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from app import arns
+from app.codec import dumps
+from app.engine import map_run
+from app.service.map_children import take_late_ends
 from app.store import map_runs
 from app.store.database import Database
+from app.store.tables import executions as executions_table
 
 RUN = "arn:aws:states:us-east-1:123456789012:mapRun:m/l:exec-3"
 PARENT = "arn:aws:states:us-east-1:123456789012:execution:m:exec"
@@ -60,3 +65,46 @@ def test_a_redrive_keeps_the_children_that_succeeded_and_reopens_the_others(db: 
         map_runs.delete_for_executions(conn, [PARENT])
     with db.read() as conn:
         assert map_runs.page(conn, RUN, 0, 4) == []
+
+
+def add_child_execution(db: Database, position: int, task_id: int, status: str) -> None:
+    """The child execution at ``position``, reporting to task ``task_id`` of the run's parent."""
+    arn = map_run.child_arn(RUN, position)
+    parent_task = {"execution_arn": PARENT, "task_id": task_id, "pattern": "map", "map_run_arn": RUN}
+    with db.write() as conn:
+        conn.execute(
+            executions_table.insert().values(
+                arn=arn,
+                state_machine_arn=arns.state_machine_of_execution(arn),
+                revision_id="r",
+                name=arn.rsplit(":", 1)[1],
+                status=status,
+                input="{}",
+                start_date=1.0,
+                snapshot="{}",
+                next_event_id=2,
+                version=1,
+                parent_task=dumps({**parent_task, "position": position}),
+            )
+        )
+
+
+def test_ends_told_to_an_earlier_task_of_a_redriven_run_are_taken_by_its_call(db: Database) -> None:
+    """Children still running when the run was redriven end after the redrive reopened their rows, telling the
+    run's task of before: the redrive's call keeps those that succeeded and reopens the others to run them."""
+    add_children(db, 4)
+    with db.write() as conn:
+        map_runs.reopen(conn, RUN)  # the redrive: all four still ran, or never started
+    add_child_execution(db, 0, task_id=7, status="SUCCEEDED")  # ended late: told task 7, the run's old task
+    add_child_execution(db, 1, task_id=7, status="ABORTED")  # stopped with the failed run, late
+    add_child_execution(db, 2, task_id=9, status="SUCCEEDED")  # redriven by this call once: told task 9
+    with db.write() as conn:
+        for position, status in ((0, "SUCCEEDED"), (1, "ABORTED"), (2, "SUCCEEDED")):
+            map_runs.mark_end(conn, RUN, position, status, "null")
+        rows = take_late_ends(conn, RUN, 9, map_runs.page(conn, RUN, 0, 4))
+    assert [(row.status, row.kept) for row in rows] == [
+        ("SUCCEEDED", True),  # counted now, as the call's answer tells the kept ones
+        (None, False),  # runs again
+        ("SUCCEEDED", False),  # told the run's task already
+        (None, False),  # never started: starts
+    ]
