@@ -224,12 +224,13 @@ class _Children:
             with self.runtime.db.read() as conn:
                 stored = executions.get_many(conn, list(arns_of.values()))
         self.start([child for child in children if arns_of[child.position] not in stored], now)
-        for child in children:
-            row = stored.get(arns_of[child.position])
-            if row is None:
-                continue
-            with self.runtime.db.write() as conn:
+        again = [(child, stored[arns_of[child.position]]) for child in children if arns_of[child.position] in stored]
+        if not again:
+            return
+        with self.runtime.db.write() as conn:  # whichever way they end from now on, they tell the run's new task
+            for child, row in again:
                 executions.set_parent_task(conn, row.arn, dumps(self.parent_task(child.position)))
+        for _, row in again:
             if row.status in redrives.REDRIVABLE:
                 _redrive(self.runtime, row, now)
 
