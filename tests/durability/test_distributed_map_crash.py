@@ -13,7 +13,7 @@ from tests.conftest import ROLE_ARN, make_client
 from tests.durability.conftest import Fleet
 from tests.durability.servers import KILLED
 from tests.durability.workload import FUNCTION_ARN
-from tests.integration.test_distributed_map import FAIL_ODD_UNTIL_REDRIVEN, distributed_map
+from tests.integration.test_distributed_map import FAIL_ODD_UNTIL_REDRIVEN, distributed_map, wait_for_children_to_end
 from tests.support.waiting import wait_for_status, wait_until
 
 pytestmark = pytest.mark.slow
@@ -149,11 +149,7 @@ def test_kill9_after_a_redrive_call_counts_the_kept_children_once(fleet: Fleet) 
     arn = sfn.start_execution(stateMachineArn=machine["stateMachineArn"], input=json.dumps(items))["executionArn"]
     wait_for_status(sfn, arn, "FAILED")
     run_arn = sfn.list_map_runs(executionArn=arn)["mapRuns"][0]["mapRunArn"]
-
-    def children_ended() -> bool:
-        return all(child["status"] != "RUNNING" for child in sfn.list_executions(mapRunArn=run_arn)["executions"])
-
-    wait_until(children_ended, 10, "the children to end")
+    wait_for_children_to_end(sfn, run_arn)
     first.kill()
 
     crashing = fleet.server("crashing", SFN_CRASH_POINT="after_integration_call")

@@ -282,6 +282,16 @@ def test_express_children_run_and_their_results_come_back(sfn: SFNClient, create
     assert sfn.list_executions(mapRunArn=run["mapRunArn"])["executions"] == [], "Express executions are not stored"
 
 
+def children_of(sfn: SFNClient, run_arn: str) -> list[Any]:
+    """The child executions of a Map Run (a hundred at most: these runs are smaller)."""
+    return list(sfn.list_executions(mapRunArn=run_arn, maxResults=100)["executions"])
+
+
+def wait_for_children_to_end(sfn: SFNClient, run_arn: str) -> None:
+    """A child still running when its run failed is stopped after it: wait until each child has ended."""
+    wait_until(lambda: all(child["status"] != "RUNNING" for child in children_of(sfn, run_arn)), 10, "children end")
+
+
 # Item 1's child fails in its first run (no choice matches) and passes once redriven (a redrive re-enters the
 # state that failed).
 FAIL_ODD_UNTIL_REDRIVEN = {
@@ -309,12 +319,8 @@ def test_a_redrive_runs_the_failed_children_of_the_same_map_run_again(
     wait_for_status(sfn, execution, "FAILED")
     run_arn = map_run_arn(sfn, execution)
 
-    def listed() -> list[Any]:
-        return list(sfn.list_executions(mapRunArn=run_arn)["executions"])
-
-    # A child still running when the run failed is stopped after it: wait until each child has ended.
-    wait_until(lambda: all(child["status"] != "RUNNING" for child in listed()), 10, "the children to end")
-    children = {child["executionArn"]: child for child in listed()}
+    wait_for_children_to_end(sfn, run_arn)
+    children = {child["executionArn"]: child for child in children_of(sfn, run_arn)}
     assert sorted(child["status"] for child in children.values()) in (
         ["ABORTED", "FAILED", "SUCCEEDED"],  # item 2's child was still running when item 1's failed the run
         ["FAILED", "SUCCEEDED", "SUCCEEDED"],
@@ -330,7 +336,7 @@ def test_a_redrive_runs_the_failed_children_of_the_same_map_run_again(
     described = sfn.describe_map_run(mapRunArn=run_arn)
     assert (described["status"], described["redriveCount"]) == ("SUCCEEDED", 1)
     assert described["executionCounts"]["succeeded"] == 3
-    for child in listed():  # only the unsuccessful ones ran again
+    for child in children_of(sfn, run_arn):  # only the unsuccessful ones ran again
         was = children[child["executionArn"]]["status"]
         redriven = sfn.describe_execution(executionArn=child["executionArn"])
         assert (redriven["status"], redriven["redriveCount"]) == ("SUCCEEDED", 0 if was == "SUCCEEDED" else 1)
@@ -345,11 +351,8 @@ def test_a_redrive_runs_the_children_again_within_max_concurrency_and_starts_tho
     wait_for_status(sfn, execution, "FAILED")
     run_arn = map_run_arn(sfn, execution)
 
-    def listed() -> list[Any]:
-        return list(sfn.list_executions(mapRunArn=run_arn, maxResults=100)["executions"])
-
-    wait_until(lambda: all(child["status"] != "RUNNING" for child in listed()), 10, "the children to end")
-    before = {child["executionArn"]: child["status"] for child in listed()}
+    wait_for_children_to_end(sfn, run_arn)
+    before = {child["executionArn"]: child["status"] for child in children_of(sfn, run_arn)}
     assert len(before) < len(items), "the run failed before it started every child"
 
     sfn.redrive_execution(executionArn=execution)
@@ -358,7 +361,7 @@ def test_a_redrive_runs_the_children_again_within_max_concurrency_and_starts_tho
     described = sfn.describe_map_run(mapRunArn=run_arn)
     assert described["itemCounts"]["succeeded"] == described["itemCounts"]["total"] == len(items)
     assert described["itemCounts"]["pending"] == 0
-    for child in listed():
+    for child in children_of(sfn, run_arn):
         redriven = sfn.describe_execution(executionArn=child["executionArn"])
         was = before.get(child["executionArn"])
         assert (redriven["status"], redriven["redriveCount"]) == ("SUCCEEDED", int(was not in (None, "SUCCEEDED")))
